@@ -1,0 +1,1 @@
+"""Salespath: a Slack-first sales pipeline. Settings, the app factory and the sales domain."""

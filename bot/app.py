@@ -1,0 +1,46 @@
+"""The app factory: ``create_app(settings)`` builds everything; importing registers nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.services import Services
+from bot.settings import Settings
+
+
+def make_client(settings: Settings, token: str | None = None) -> WebClient:
+    """Every WebClient the app makes: our base URL, retries on 429 (Retry-After), 5xx, resets."""
+    return WebClient(
+        token=token or settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(settings: Settings, *, services: Services | None = None) -> App:
+    from handlers import context, errors, register_listeners
+
+    services = services or Services.from_settings(settings)
+    app = App(
+        client=make_client(settings),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        logger=logging.getLogger("salespath.bolt"),
+        raise_error_for_unhandled_request=False,
+    )
+    app.services = services  # type: ignore[attr-defined] - for the runner (health, shutdown)
+    context.install(app, services)
+    errors.install(app)
+    register_listeners(app)
+    return app

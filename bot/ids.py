@@ -1,0 +1,51 @@
+"""Every Slack identifier the app uses: commands, callback ids, action ids, block ids.
+
+The Block Kit builders and the handlers import these names, so a typo is an
+ImportError rather than a button that silently does nothing.
+"""
+
+# Slash commands (names exactly as in manifest.yml).
+CMD_PROSPECT = "/prospect"
+CMD_ADVANCE = "/advance"
+CMD_SPIN = "/spin"
+CMD_BATNA = "/batna"
+CMD_PIPELINE = "/pipeline"
+CMD_DIGEST = "/digest"
+COMMANDS = (CMD_PROSPECT, CMD_ADVANCE, CMD_SPIN, CMD_BATNA, CMD_PIPELINE, CMD_DIGEST)
+
+# Shortcuts (callback ids as in manifest.yml).
+SHORTCUT_LOG_MEETING = "log_meeting"
+SHORTCUT_ADD_TO_DEAL = "add_to_deal"
+GLOBAL_SHORTCUTS = (SHORTCUT_LOG_MEETING,)
+MESSAGE_SHORTCUTS = (SHORTCUT_ADD_TO_DEAL,)
+
+# Modal callback ids.
+VIEW_NEW_DEAL = "deal_modal"
+VIEW_STAGES = "stages_modal"
+VIEW_LOST = "lost_modal"
+
+# Action ids.
+ACTION_EDIT_DEAL = "deal_edit"
+ACTION_ADVANCE_DEAL = "deal_advance"
+ACTION_LOG_MEETING = "deal_log_meeting"
+ACTION_OPEN_CARD = "deal_open_card"
+ACTION_CONFIRM_CREATE = "deal_confirm_create"
+ACTION_CANCEL = "cancel"
+ACTION_PICK_DEAL = "deal_pick"
+ACTION_CONFIRM_MOVE = "move_confirm"
+ACTION_PAGE = "page"
+
+# Block ids / action ids for modal inputs.
+BLOCK_NAME = "name"
+BLOCK_VALUE = "value"
+BLOCK_CURRENCY = "currency"
+BLOCK_SOURCE = "source"
+BLOCK_OWNER = "owner"
+BLOCK_CONTACT_NAME = "contact_name"
+BLOCK_CONTACT_ROLE = "contact_role"
+BLOCK_CLOSE_DATE = "close_date"
+BLOCK_NEXT_STEP = "next_step"
+BLOCK_NEXT_STEP_DUE = "next_step_due"
+BLOCK_PROBABILITY = "probability"
+INPUT = "input"  # action_id of the single element inside an input block
+ACTION_EDIT_STAGES = "stages_edit"

@@ -1,0 +1,345 @@
+"""Money: reading the amounts reps type, and writing them back for people to read.
+
+The rule (also in ``docs/AMOUNTS.md``)
+======================================
+
+An amount is ``[currency] number [multiplier] [currency]``, spaces optional, case ignored.
+
+* **Currency** from a symbol or code before or after the number: ``Rp``/``Rp.``/``IDR``/
+  ``rupiah`` → IDR, ``$``/``US$``/``USD`` → USD, ``€``/``EUR``, ``S$``/``SGD``, ``RM``/``MYR``,
+  ``£``/``GBP``, ``¥``/``JP¥``/``JPY``, ``A$``/``AU$``/``AUD``. None given: the workspace default.
+  Two different currencies are refused.
+* **Multiplier**: ``k``, ``rb``, ``ribu``, ``thousand`` = 10³; ``jt``, ``juta``, ``m``, ``M``,
+  ``mio``, ``mn``, ``million`` = 10⁶; ``b``, ``bn``, ``miliar``, ``milyar``, ``billion`` = 10⁹;
+  ``tn``, ``triliun``, ``trilyun``, ``trillion`` = 10¹². ``M`` is *million* (as in English
+  "1.5M"), never *miliar*: for miliar write ``miliar`` or ``bn``.
+* **Separators** ``.`` and ``,``:
+
+  1. Both occur: the last one is the decimal mark and occurs once; the other one groups
+     thousands (``1.200,50`` and ``1,200.50`` are both 1200.50).
+  2. One kind, several times: thousands groups (``50.000.000``, ``50,000,000``).
+  3. One separator, once, with a multiplier: a decimal mark (``1.5jt`` = ``1,5 juta`` =
+     1 500 000) — except when exactly three digits follow it (``1.500jt``), which could be
+     1.5 million or 1 500 million: refused, write ``1.5jt`` or ``1500jt``.
+  4. One separator, once, without a multiplier: thousands when exactly three digits follow and
+     one to three digits precede it (``1.500`` = ``1,500`` = 1500 in every currency: no supported
+     currency has three decimals, so three digits after the mark can't be cents); otherwise a
+     decimal mark (``12.50``, ``1,5``).
+
+  Thousands groups must be well formed: one to three digits, then groups of exactly three
+  (``1.5.0``, ``1,50,000``, ``5000.000`` are refused). A trailing ``,-`` or ``.-`` (as in
+  ``Rp 50.000,-``) means "no cents" and is ignored.
+* **Refused**: negative, zero, more than 10¹⁵, more decimals than the currency has (two; none for
+  IDR and JPY — a fraction of a rupiah is refused, e.g. ``Rp 1,5``: did you mean ``1,5jt``?).
+
+Formatting: IDR is always ``Rp50.000.000`` (dots, no decimals, no space) whatever the locale;
+other currencies follow the locale through Babel (``$5,000`` in English, ``US$5.000`` in
+Indonesian), without ``.00`` when the amount is whole. ``format_money_short`` writes
+``Rp50jt``/``Rp1,5 miliar`` (Indonesian) or ``Rp50m``/``Rp1.5bn`` (English) — one decimal at
+most, and text that ``parse_amount`` reads back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency, get_currency_symbol, list_currencies
+
+from bot.errors import InvalidInput
+from bot.i18n import N_
+
+SUPPORTED_CURRENCIES: tuple[str, ...] = ("IDR", "USD", "EUR", "SGD", "MYR", "GBP", "JPY", "AUD")
+
+#: Decimal places in practice; anything not listed has two.
+_PLACES: dict[str, int] = {"IDR": 0, "JPY": 0}
+
+MAX_AMOUNT = Decimal(10) ** 15
+
+# Words and symbols, lower case, as they may be typed before or after the number.
+_CURRENCY_WORDS: dict[str, str] = {
+    "rp": "IDR",
+    "rp.": "IDR",
+    "idr": "IDR",
+    "rupiah": "IDR",
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "s$": "SGD",
+    "sgd": "SGD",
+    "rm": "MYR",
+    "myr": "MYR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "¥": "JPY",
+    "jp¥": "JPY",
+    "jpy": "JPY",
+    "a$": "AUD",
+    "au$": "AUD",
+    "aud": "AUD",
+}
+
+_MULTIPLIERS: dict[str, int] = {
+    **dict.fromkeys(("k", "rb", "ribu", "thousand"), 3),
+    **dict.fromkeys(("jt", "juta", "m", "mio", "mn", "million"), 6),
+    **dict.fromkeys(("b", "bn", "miliar", "milyar", "billion"), 9),
+    **dict.fromkeys(("tn", "triliun", "trilyun", "trillion"), 12),
+}
+
+_SHORT_UNITS: dict[str, tuple[tuple[int, str], ...]] = {
+    "en": ((12, "tn"), (9, "bn"), (6, "m"), (3, "k")),
+    "id": ((12, " triliun"), (9, " miliar"), (6, "jt"), (3, "rb")),
+}
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_CUR = _alternation(_CURRENCY_WORDS)
+_MULT = _alternation(_MULTIPLIERS)
+_SHAPE = r"""
+    (?P<sign1>-)?\s*
+    (?:(?P<cur1>{cur})\s*(?P<sign2>-)?\s*)?
+    (?P<num>\d[\d.,]*?)
+    (?:[.,]-)?
+    (?:\s*(?P<mult>{mult}))?
+    (?:\s*(?P<cur2>{cur}))?
+"""
+_AMOUNT_RE = re.compile(_SHAPE.format(cur=_CUR, mult=_MULT), re.VERBOSE)
+# The same shape with any three letters as a currency: to name an unsupported code.
+_ANY_CODE_RE = re.compile(_SHAPE.format(cur=r"[a-z]{3}", mult=_MULT), re.VERBOSE)
+_TRAILING_PUNCT = re.compile(r"[.,;:!?]+$")
+
+# Messages (English msgids; ``{text}`` is the amount as the user wrote it).
+UNREADABLE = N_("I couldn't read “{text}” as an amount. Write it like 50jt, 1.5m or Rp 50.000.000.")
+NEGATIVE = N_("“{text}” is negative. A deal value must be more than zero.")
+ZERO = N_("“{text}” is zero. A deal value must be more than zero.")
+TOO_LARGE = N_("“{text}” is more than a thousand trillion. Check the number of zeros.")
+TWO_CURRENCIES = N_("“{text}” names two currencies, {first} and {second}. Keep one.")
+UNSUPPORTED_CURRENCY = N_("In “{text}”, I can't handle {code} yet. Use one of: {supported}.")
+BAD_GROUPING = N_(
+    "In “{text}” the thousands separators are out of place. Write it like 1.500.000 "
+    "or 1,500,000 (groups of three digits), or use a shorthand like 1.5jt."
+)
+MIXED_SEPARATORS = N_(
+    "“{text}” mixes . and , in a way I can't read safely. Write it like 1.200,50 or "
+    "1,200.50: the last mark is the decimal one and appears once."
+)
+AMBIGUOUS_DECIMAL = N_("“{text}” could mean {decimal} or {whole}. Write one of those to be sure.")
+NOT_WHOLE = N_(
+    "“{text}” is not a whole number of {currency}, which has no cents. Write a whole amount, "
+    "or add a unit, like 1,5jt for one and a half million."
+)
+TOO_MANY_DECIMALS = N_("“{text}” has more than {places} decimals; {currency} has {places}.")
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in one currency (ISO 4217 code). Never summed across currencies."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"Money.amount must be a Decimal, not {type(self.amount).__name__}")
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise ValueError(f"Money.currency must be an ISO 4217 code, not {self.currency!r}")
+
+
+def currency_places(currency: str) -> int:
+    """Decimal places the currency uses in practice (0 for IDR and JPY, else 2)."""
+    return _PLACES.get(currency, 2)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    return " ".join(text.split()).lower()
+
+
+def _strip_trailing(text: str) -> str:
+    """Drop sentence punctuation at the end (``50jt.``), but keep ``,-`` (``Rp 50.000,-``)."""
+    return _TRAILING_PUNCT.sub("", text)
+
+
+def is_currency_word(token: str) -> bool:
+    """``Rp``, ``IDR``, ``$``, ``USD``…: a token that names a currency and nothing else."""
+    word = _normalise(token)
+    return word in _CURRENCY_WORDS or _strip_trailing(word) in _CURRENCY_WORDS
+
+
+def is_multiplier_word(token: str) -> bool:
+    """``jt``, ``juta``, ``k``, ``rb``, ``m``, ``miliar``…: a token that is only a multiplier."""
+    return _strip_trailing(_normalise(token)) in _MULTIPLIERS
+
+
+def looks_like_amount(token: str) -> bool:
+    """True when one token has the shape of an amount (a number, perhaps with a currency and a
+    multiplier attached: ``50jt``, ``Rp50.000.000``, ``$5,000``, even ``1.5.0``). It says
+    nothing about whether the number is valid: ``parse_amount`` decides that, with a reason."""
+    text = _strip_trailing(_normalise(token))
+    return " " not in text and _AMOUNT_RE.fullmatch(text) is not None
+
+
+def _grouped(digits: str, sep: str) -> bool:
+    """``50.000.000``: one to three digits, then groups of exactly three."""
+    head, *groups = digits.split(sep)
+    return (
+        1 <= len(head) <= 3 and head.isdigit() and all(len(g) == 3 and g.isdigit() for g in groups)
+    )
+
+
+def _read_number(num: str, *, multiplier: str | None, text: str) -> Decimal:
+    if num[-1] in ".,":
+        raise InvalidInput(UNREADABLE, field="value", text=text)
+    dots, commas = num.count("."), num.count(",")
+    if not dots and not commas:
+        return Decimal(num)
+    if dots and commas:
+        last = max(num.rfind("."), num.rfind(","))
+        mark = num[last]
+        group = "," if mark == "." else "."
+        whole, frac = num[:last], num[last + 1 :]
+        if num.count(mark) != 1 or not _grouped(whole, group):
+            raise InvalidInput(MIXED_SEPARATORS, field="value", text=text)
+        return Decimal(f"{whole.replace(group, '')}.{frac}")
+    sep = "." if dots else ","
+    parts = num.split(sep)
+    if len(parts) > 2:
+        if not _grouped(num, sep):
+            raise InvalidInput(BAD_GROUPING, field="value", text=text)
+        return Decimal("".join(parts))
+    whole, frac = parts
+    if multiplier is not None:
+        if len(frac) == 3:
+            short = frac.rstrip("0")
+            raise InvalidInput(
+                AMBIGUOUS_DECIMAL,
+                field="value",
+                text=text,
+                decimal=f"{whole}{sep}{short}{multiplier}" if short else f"{whole}{multiplier}",
+                whole=f"{whole}{frac}{multiplier}",
+            )
+        return Decimal(f"{whole}.{frac}")
+    if len(frac) == 3 and whole != "0":  # "0.500" can only be a decimal
+        if not _grouped(num, sep):
+            raise InvalidInput(BAD_GROUPING, field="value", text=text)
+        return Decimal(whole + frac)
+    return Decimal(f"{whole}.{frac}")
+
+
+def _unsupported_code(text: str) -> str | None:
+    match = _ANY_CODE_RE.fullmatch(text)
+    if match is None:
+        return None
+    known = set(list_currencies())
+    for group in ("cur1", "cur2"):
+        code = (match.group(group) or "").upper()
+        if code in known and code not in SUPPORTED_CURRENCIES:
+            return code
+    return None
+
+
+def parse_amount(text: str, *, default_currency: str = "IDR") -> Money:
+    """Read an amount the way reps type it (see the module docstring for the rule).
+
+    Raises ``InvalidInput`` (``field="value"``) with the reason and the user's ``text``."""
+    if default_currency not in SUPPORTED_CURRENCIES:
+        raise ValueError(f"unsupported default currency {default_currency!r}")
+    shown = " ".join(text.split())
+    normal = _strip_trailing(_normalise(text))
+    match = _AMOUNT_RE.fullmatch(normal)
+    if match is None:
+        code = _unsupported_code(normal)
+        if code is not None:
+            raise InvalidInput(
+                UNSUPPORTED_CURRENCY,
+                field="value",
+                text=shown,
+                code=code,
+                supported=", ".join(SUPPORTED_CURRENCIES),
+            )
+        raise InvalidInput(UNREADABLE, field="value", text=shown)
+
+    cur1, cur2 = match.group("cur1"), match.group("cur2")
+    codes = [_CURRENCY_WORDS[c] for c in (cur1, cur2) if c]
+    if len(set(codes)) > 1:
+        raise InvalidInput(
+            TWO_CURRENCIES, field="value", text=shown, first=codes[0], second=codes[1]
+        )
+    currency = codes[0] if codes else default_currency
+
+    if match.group("sign1") or match.group("sign2"):
+        raise InvalidInput(NEGATIVE, field="value", text=shown)
+    mult = match.group("mult")
+    number = _read_number(match.group("num"), multiplier=mult, text=shown)
+    amount = number.scaleb(_MULTIPLIERS[mult]) if mult else number
+    if amount == 0:
+        raise InvalidInput(ZERO, field="value", text=shown)
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(TOO_LARGE, field="value", text=shown)
+    places = currency_places(currency)
+    quantum = Decimal(1).scaleb(-places)
+    if amount.quantize(quantum) != amount:
+        if places == 0:
+            raise InvalidInput(NOT_WHOLE, field="value", text=shown, currency=currency)
+        raise InvalidInput(
+            TOO_MANY_DECIMALS, field="value", text=shown, places=places, currency=currency
+        )
+    return Money(amount.quantize(quantum), currency)
+
+
+def _language(locale: str | None) -> str:
+    lang = (locale or "en").replace("-", "_").split("_")[0].lower()
+    try:
+        Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        return "en"
+    return lang
+
+
+def format_money(money: Money, locale: str = "en") -> str:
+    """The amount in full: ``Rp50.000.000`` (IDR, any locale), ``$5,000``/``$5,000.50`` (en),
+    ``US$5.000`` (id); other currencies as Babel writes them for the locale, without ``.00``
+    when whole."""
+    lang = "id" if money.currency == "IDR" else _language(locale)
+    places = currency_places(money.currency)
+    amount = money.amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if amount == amount.to_integral_value():
+        pattern = Locale.parse(lang).currency_formats["standard"].pattern
+        whole_pattern = re.sub(r"\.0+", "", pattern)
+        return format_currency(
+            amount, money.currency, format=whole_pattern, locale=lang, currency_digits=False
+        )
+    return format_currency(amount, money.currency, locale=lang)
+
+
+def format_money_short(money: Money, locale: str = "en") -> str:
+    """A compact form for tight places, one decimal at most: ``Rp50jt``, ``Rp1,5 miliar``,
+    ``US$12rb`` (id); ``Rp50m``, ``Rp1.5bn``, ``$12k`` (en). Below a thousand it is the full
+    form. ``parse_amount`` reads the result back (to within the rounding)."""
+    lang = _language(locale)
+    units = _SHORT_UNITS.get(lang, _SHORT_UNITS["en"])
+    size = abs(money.amount)
+    if size < 1000:
+        return format_money(money, locale)
+    tenth = Decimal("0.1")
+    # The largest unit that still gives at least 1 once rounded (999 950 000 → 1bn, not 1000m).
+    scaled, suffix = next(
+        (size.scaleb(-exp).quantize(tenth, ROUND_HALF_UP), name)
+        for exp, name in units
+        if size.scaleb(-exp).quantize(tenth, ROUND_HALF_UP) >= 1
+    )
+    digits = f"{scaled:f}".removesuffix(".0")
+    if lang == "id":
+        digits = digits.replace(".", ",")
+    symbol = "Rp" if money.currency == "IDR" else get_currency_symbol(money.currency, lang)
+    sign = "-" if money.amount < 0 else ""
+    return f"{sign}{symbol}{digits}{suffix}"

@@ -1,0 +1,146 @@
+"""Why deals are lost, and who is who in the decision-maker unit: short vocabularies with
+English and Indonesian words users may type. Plain Python, no Slack."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from bot.errors import InvalidInput
+from bot.i18n import N_
+from bot.matching import lookup_term
+
+
+@dataclass(frozen=True)
+class LostReason:
+    key: str
+    label: str  # English msgid
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DmuRole:
+    key: str
+    label: str  # English msgid
+    aliases: tuple[str, ...] = ()
+
+
+LOST_REASONS: tuple[LostReason, ...] = (
+    LostReason(
+        "product",
+        N_("Product objection"),
+        ("product", "produk", "fitur", "feature", "features", "keberatan produk"),
+    ),
+    LostReason(
+        "need",
+        N_("Need objection"),
+        ("no need", "not needed", "no urgency", "kebutuhan", "tidak butuh", "tidak perlu"),
+    ),
+    LostReason(
+        "emotion",
+        N_("Emotion objection"),
+        ("emotional", "emosi", "not listening", "tidak fokus"),
+    ),
+    LostReason(
+        "price",
+        N_("Price"),
+        ("harga", "too expensive", "expensive", "mahal", "budget", "anggaran", "biaya", "cost"),
+    ),
+    LostReason(
+        "competitor",
+        N_("Competitor"),
+        ("competition", "kompetitor", "pesaing", "saingan", "kompetisi"),
+    ),
+    LostReason(
+        "no_decision",
+        N_("No decision / went dark"),
+        (
+            "no decision",
+            "went dark",
+            "dark",
+            "ghosted",
+            "no response",
+            "no reply",
+            "tidak ada keputusan",
+            "tidak ada kabar",
+            "tanpa kabar",
+            "menghilang",
+        ),
+    ),
+    LostReason("other", N_("Other"), ("lainnya", "lain", "lain-lain")),
+)
+
+DMU_ROLES: tuple[DmuRole, ...] = (
+    DmuRole(
+        "decision_maker",
+        N_("Decision maker"),
+        ("dm", "decider", "pengambil keputusan", "pembuat keputusan", "pemutus"),
+    ),
+    DmuRole("user_influence", N_("User influence"), ("user", "pengguna", "end user")),
+    DmuRole(
+        "technical_influence",
+        N_("Technical influence"),
+        ("technical", "tech", "teknis", "pengaruh teknis"),
+    ),
+    DmuRole("coach", N_("Coach"), ("coaches", "champion", "pelatih", "orang dalam")),
+)
+
+Item = TypeVar("Item", LostReason, DmuRole)
+
+
+def _spelt(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _match(text: str, items: Sequence[Item]) -> list[Item]:
+    return lookup_term(text, [(i, ((i.key, _spelt(i.key)), (i.label,), i.aliases)) for i in items])
+
+
+def _choices(items: Sequence[LostReason] | Sequence[DmuRole]) -> str:
+    return ", ".join(_spelt(i.key) for i in items)
+
+
+def match_reason(text: str) -> LostReason:
+    """The lost reason ``text`` names (key, label, alias — English or Indonesian — or a
+    unique prefix; case and accents ignored). Raises ``InvalidInput`` listing the reasons."""
+    hits = _match(text, LOST_REASONS)
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise InvalidInput(
+            N_("“{text}” could be several reasons: {reasons}. Write more of it."),
+            text=text,
+            reasons=_choices(hits),
+        )
+    raise InvalidInput(
+        N_("“{text}” is not a lost reason. Use one of: {reasons}."),
+        text=text,
+        reasons=_choices(LOST_REASONS),
+    )
+
+
+def match_role(text: str) -> DmuRole:
+    """The decision-maker-unit role ``text`` names, like :func:`match_reason`."""
+    hits = _match(text, DMU_ROLES)
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise InvalidInput(
+            N_("“{text}” could be several roles: {roles}. Write more of it."),
+            text=text,
+            roles=_choices(hits),
+        )
+    raise InvalidInput(
+        N_("“{text}” is not a role in the decision. Use one of: {roles}."),
+        text=text,
+        roles=_choices(DMU_ROLES),
+    )
+
+
+def reason_by_key(key: str) -> LostReason | None:
+    return next((r for r in LOST_REASONS if r.key == key), None)
+
+
+def role_by_key(key: str) -> DmuRole | None:
+    return next((r for r in DMU_ROLES if r.key == key), None)

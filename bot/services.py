@@ -1,0 +1,71 @@
+"""What listeners need at hand, built once by the app factory and passed through context."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.settings import Settings
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The bits of a Slack user the app needs (from ``users.info``)."""
+
+    user_id: str
+    team_id: str
+    name: str
+    tz: str = "UTC"
+    locale: str = "en-US"
+    is_admin: bool = False
+    is_owner: bool = False
+
+    @property
+    def is_workspace_admin(self) -> bool:
+        return self.is_admin or self.is_owner
+
+
+class TTLCache:
+    """A small thread-safe cache with expiry (user profiles, manager lists)."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._data: dict[object, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> object | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None or hit[0] < self._clock():
+                self._data.pop(key, None)
+                return None
+            return hit[1]
+
+    def put(self, key: object, value: object) -> None:
+        with self._lock:
+            self._data[key] = (self._clock() + self.ttl, value)
+
+    def drop(self, key: object) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    profiles: TTLCache = field(default_factory=lambda: TTLCache(ttl=600))
+    now: Callable[[], datetime] = utcnow
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        return cls(settings=settings, db=Database(settings.database_url))

@@ -1,0 +1,112 @@
+"""One settings object, read once at start-up from the environment and ``.env``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SLACK_API_URL = "https://slack.com/api/"
+
+# How to fix each setting, shown when it is missing or malformed.
+HINTS = {
+    "slack_bot_token": "set SLACK_BOT_TOKEN to the app's Bot User OAuth Token (starts with xoxb-)",
+    "slack_signing_secret": "set SLACK_SIGNING_SECRET to the Signing Secret from Basic Information",
+    "slack_app_token": "set SLACK_APP_TOKEN to an app-level token with connections:write "
+    "(starts with xapp-), or leave it empty for HTTP mode",
+    "slack_api_url": "set SLACK_API_URL to a Web API base URL such as https://slack.com/api/",
+    "database_url": "set DATABASE_URL to e.g. sqlite:///salespath.db or "
+    "postgresql+psycopg://user@127.0.0.1:5432/salespath",
+    "port": "set PORT to a TCP port number between 1 and 65535",
+    "log_level": "set LOG_LEVEL to one of DEBUG, INFO, WARNING, ERROR",
+    "default_currency": "set DEFAULT_CURRENCY to an ISO currency code such as IDR or USD",
+}
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; ``str()`` is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = SLACK_API_URL
+    database_url: str = "sqlite:///salespath.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    default_currency: str = "IDR"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, v: SecretStr) -> SecretStr:
+        if not v.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return v
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _secret(cls, v: SecretStr) -> SecretStr:
+        if not v.get_secret_value().strip():
+            raise ValueError("is empty")
+        return v
+
+    @field_validator("slack_app_token", mode="before")
+    @classmethod
+    def _app_token(cls, v: object) -> object:
+        if v in ("", None):
+            return None
+        if not str(v).startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return v
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return v if v.endswith("/") else v + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, v: str) -> str:
+        if not v.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:// or postgresql:// URL")
+        if v.startswith("postgresql://"):
+            v = "postgresql+psycopg://" + v.removeprefix("postgresql://")
+        return v
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, v: object) -> object:
+        return str(v).upper() if v is not None else v
+
+    @field_validator("default_currency")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        v = v.strip().upper()
+        if len(v) != 3 or not v.isalpha():
+            raise ValueError("must be a three-letter code")
+        return v
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, or raise SettingsError naming the first bad setting and the fix."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "settings"
+        env = field.upper()
+        problem = "is missing" if err["type"] == "missing" else f"is invalid ({err['msg']})"
+        hint = HINTS.get(field, "check its value")
+        raise SettingsError(f"{env} {problem}: {hint} (in the environment or .env).") from None

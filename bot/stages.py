@@ -1,0 +1,198 @@
+"""The default pipeline — the seven-step sales path — and finding a stage from what a user
+typed. Plain Python, no Slack.
+
+Prospecting → Approaching → Probing → Presentation → Negotiation (objection handling and
+negotiation) → Closing are open stages; Won (after-sales: keep, then grow) and Lost (win
+back later) end a deal. A workspace may rename, reorder, add and remove stages; the
+functions here take any objects with ``name``, ``position`` and ``kind`` (and optionally
+``key`` and ``aliases``), such as the stored stage rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, TypeVar
+
+from bot.errors import InvalidInput
+from bot.i18n import N_
+from bot.matching import lookup_term
+
+OPEN: Literal["open"] = "open"
+WON: Literal["won"] = "won"
+LOST: Literal["lost"] = "lost"
+StageKind = Literal["open", "won", "lost"]
+
+
+class StageLike(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+S = TypeVar("S", bound=StageLike)
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    key: str
+    name: str  # English msgid
+    position: int
+    probability: int  # default win probability, percent
+    kind: StageKind
+    aliases: tuple[str, ...] = ()  # other words, English and Indonesian, users may type
+
+
+DEFAULT_STAGES: tuple[StageSpec, ...] = (
+    StageSpec(
+        "prospecting",
+        N_("Prospecting"),
+        1,
+        10,
+        OPEN,
+        ("prospect", "prospek", "prospeksi", "lead", "leads", "pre-sales"),
+    ),
+    StageSpec(
+        "approaching",
+        N_("Approaching"),
+        2,
+        20,
+        OPEN,
+        ("approach", "pendekatan", "mendekati", "introduction", "perkenalan", "3m", "form"),
+    ),
+    StageSpec(
+        "probing",
+        N_("Probing"),
+        3,
+        30,
+        OPEN,
+        ("probe", "discovery", "spin", "penggalian", "menggali", "penggalian kebutuhan"),
+    ),
+    StageSpec(
+        "presentation",
+        N_("Presentation"),
+        4,
+        50,
+        OPEN,
+        ("present", "presentasi", "demo", "proposal", "fab", "baf"),
+    ),
+    StageSpec(
+        "negotiation",
+        N_("Negotiation"),
+        5,
+        70,
+        OPEN,
+        (
+            "negotiate",
+            "nego",
+            "negosiasi",
+            "objection",
+            "objections",
+            "objection handling",
+            "keberatan",
+            "penanganan keberatan",
+            "batna",
+        ),
+    ),
+    StageSpec(
+        "closing",
+        N_("Closing"),
+        6,
+        90,
+        OPEN,
+        ("close", "penutupan", "tutup"),
+    ),
+    StageSpec(
+        "won",
+        N_("Won"),
+        7,
+        100,
+        WON,
+        ("win", "menang", "berhasil", "deal won", "after-sales", "purna jual", "keep", "grow"),
+    ),
+    StageSpec(
+        "lost",
+        N_("Lost"),
+        8,
+        0,
+        LOST,
+        ("lose", "kalah", "gagal", "batal", "deal lost", "win back"),
+    ),
+)
+
+_DEFAULT_ALIASES = {spec.key: spec.aliases for spec in DEFAULT_STAGES}
+
+
+def _aliases(stage: StageLike) -> Sequence[str]:
+    """A stage's own aliases; a stored stage without any keeps those of its default key, so
+    "negosiasi" still finds a renamed negotiation stage."""
+    own = getattr(stage, "aliases", None)
+    if own is not None:
+        return tuple(own)
+    return _DEFAULT_ALIASES.get(getattr(stage, "key", None) or "", ())
+
+
+def _names(stages: Sequence[StageLike]) -> str:
+    return ", ".join(s.name for s in stages)
+
+
+def match_stage(text: str, stages: Sequence[S]) -> S:
+    """The stage ``text`` names: by exact name, then key, then alias (case and accents
+    ignored), else by a unique prefix of at least two letters. Raises ``InvalidInput``
+    naming the candidates (ambiguous) or all stages (unknown), echoing ``text``."""
+    entries = [(s, ((s.name,), (getattr(s, "key", None) or "",), _aliases(s))) for s in stages]
+    hits = lookup_term(text, entries)
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise InvalidInput(
+            N_("“{text}” could be several stages: {stages}. Write more of the name."),
+            text=text,
+            stages=_names(hits),
+        )
+    raise InvalidInput(
+        N_("There is no stage “{text}”. The stages are: {stages}."),
+        text=text,
+        stages=_names(stages),
+    )
+
+
+def _ordered(stages: Sequence[S]) -> list[S]:
+    return sorted(stages, key=lambda s: s.position)  # stable: equal positions keep list order
+
+
+def _rank(stage: StageLike, ordered: Sequence[StageLike]) -> int:
+    for i, s in enumerate(ordered):
+        if s is stage:
+            return i
+    for i, s in enumerate(ordered):  # an equal copy, e.g. re-read from the database
+        if s == stage:
+            return i
+    raise ValueError(f"stage {stage.name!r} is not in the pipeline")
+
+
+def next_stage(current: S, stages: Sequence[S]) -> S | None:
+    """The next open stage after ``current`` in position order, or ``None`` when there is
+    none (the deal is in the last open stage: closing it as won comes next)."""
+    ordered = _ordered(stages)
+    rank = _rank(current, ordered)
+    return next((s for s in ordered[rank + 1 :] if s.kind == OPEN), None)
+
+
+def is_backward(from_stage: StageLike, to_stage: StageLike, stages: Sequence[StageLike]) -> bool:
+    """True when the move goes to an open stage earlier in the pipeline than ``from_stage``
+    (including re-opening a won or lost deal). A move to won or lost is never backward."""
+    if to_stage.kind != OPEN:
+        return False
+    ordered = _ordered(stages)
+    return _rank(to_stage, ordered) < _rank(from_stage, ordered)
+
+
+def default_stage(key: str) -> StageSpec | None:
+    """The default stage with this key, if any."""
+    return next((s for s in DEFAULT_STAGES if s.key == key), None)

@@ -1,0 +1,87 @@
+"""Usage and examples for each slash command (English msgids, translated when shown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import ids
+from bot.i18n import N_
+
+
+@dataclass(frozen=True)
+class Usage:
+    command: str
+    summary: str
+    forms: tuple[tuple[str, str], ...]  # (syntax, what it does)
+    examples: tuple[str, ...]
+
+
+USAGE: dict[str, Usage] = {
+    ids.CMD_PROSPECT: Usage(
+        ids.CMD_PROSPECT,
+        N_("Log a new prospect (a deal at the start of the sales path)."),
+        (
+            ("/prospect", N_("open the new-deal form")),
+            ("/prospect <name> [value] [source] [@owner]", N_("quick add, in any order")),
+            ("/prospect help", N_("show this help")),
+        ),
+        (
+            "/prospect Acme Corp 50jt referral @maria",
+            "/prospect PT Maju Jaya Rp 50.000.000 inbound",
+            "/prospect Kopi Kenangan $5,000 cold outreach",
+        ),
+    ),
+    ids.CMD_ADVANCE: Usage(
+        ids.CMD_ADVANCE,
+        N_("Move a deal along the sales path."),
+        (
+            ("/advance <deal>", N_("move it to the next stage")),
+            ("/advance <deal> to <stage>", N_("move it to a given stage")),
+            ("/advance <deal> won", N_("close it as won")),
+            ("/advance <deal> lost <reason> [note]", N_("close it as lost, with a reason")),
+        ),
+        (
+            "/advance Acme",
+            "/advance Acme to negotiation",
+            "/advance Acme won",
+            "/advance Acme lost price went with a cheaper vendor",
+        ),
+    ),
+    ids.CMD_SPIN: Usage(
+        ids.CMD_SPIN,
+        N_("Fill the SPIN checklist for a deal (Situation, Problem, Implication, Need-payoff)."),
+        (("/spin <deal>", N_("open the SPIN checklist, pre-filled with the latest answers")),),
+        ("/spin Acme",),
+    ),
+    ids.CMD_BATNA: Usage(
+        ids.CMD_BATNA,
+        N_("Fill the BATNA negotiation sheet for a deal."),
+        (("/batna <deal>", N_("open the BATNA sheet, pre-filled with the latest answers")),),
+        ("/batna Acme",),
+    ),
+    ids.CMD_PIPELINE: Usage(
+        ids.CMD_PIPELINE,
+        N_("See the pipeline."),
+        (
+            ("/pipeline", N_("my open deals by stage")),
+            ("/pipeline team", N_("everyone's open deals by stage")),
+            ("/pipeline <deal>", N_("the deal card")),
+            ("/pipeline stages", N_("the stage list (managers can edit it)")),
+            ("/pipeline stats [7d|30d|90d|quarter]", N_("win rate, deal size, velocity")),
+            ("/pipeline export", N_("a CSV of deals in a DM")),
+            ("/pipeline managers add @someone", N_("name a manager (managers only)")),
+        ),
+        ("/pipeline", "/pipeline team", "/pipeline Acme", "/pipeline stats 30d"),
+    ),
+    ids.CMD_DIGEST: Usage(
+        ids.CMD_DIGEST,
+        N_("Post a daily pipeline digest in this channel."),
+        (
+            ("/digest here [HH:MM] [timezone] [weekdays]", N_("subscribe this channel")),
+            ("/digest status", N_("show this channel's subscription")),
+            ("/digest now", N_("post the digest here now")),
+            ("/digest off", N_("stop the digest in this channel")),
+        ),
+        ("/digest here", "/digest here 08:30 Asia/Jakarta mon-fri", "/digest now"),
+    ),
+}

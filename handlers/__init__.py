@@ -1,0 +1,15 @@
+"""Slack listeners, one module per kind; ``register_listeners`` wires them all."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import actions, commands, events, shortcuts, views
+
+
+def register_listeners(app: App) -> None:
+    commands.register(app)
+    actions.register(app)
+    views.register(app)
+    shortcuts.register(app)
+    events.register(app)

@@ -1,0 +1,123 @@
+"""Block action listeners (buttons on deal replies, pickers, confirmations, the Home tab)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.errors import DomainError
+from handlers import flows
+from handlers.common import translator_of
+from handlers.ui.common import message
+
+
+def _deal_id(action: dict) -> int:
+    return int(action["value"])
+
+
+def _answer(
+    respond,
+    body: dict,
+    client: WebClient,
+    context: BoltContext,
+    msg: dict,
+    *,
+    replace: bool = False,
+) -> None:
+    """Reply where the button was: in place of an ephemeral message, or privately otherwise."""
+    if body.get("response_url"):
+        respond(response_type="ephemeral", replace_original=replace, **msg)
+    else:  # e.g. a button on the Home tab: the app's DM is where the user reads answers
+        client.chat_postMessage(channel=context.user_id, **msg)
+
+
+def _guarded(fn):
+    def listener(
+        ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient, respond
+    ) -> None:
+        ack()
+        try:
+            fn(body=body, action=action, context=context, client=client, respond=respond)
+        except DomainError as err:
+            t = translator_of(context)
+            text = ":warning: " + err.render(t)
+            _answer(respond, body, client, context, message(text))
+
+    listener.__name__ = fn.__name__
+    return listener
+
+
+def edit_deal(*, body, action, context, client, respond) -> None:
+    flows.open_deal_modal(
+        client=client,
+        context=context,
+        trigger_id=body["trigger_id"],
+        channel_id=(body.get("channel") or {}).get("id"),
+        deal_id=_deal_id(action),
+    )
+
+
+def advance_deal(*, body, action, context, client, respond) -> None:
+    msg = flows.advance_deal(
+        context=context, deal_id=_deal_id(action), keyword=None, rest="", key=body.get("trigger_id")
+    )
+    _answer(respond, body, client, context, msg)
+
+
+def open_card(*, body, action, context, client, respond) -> None:
+    _answer(respond, body, client, context, flows.card(context=context, deal_id=_deal_id(action)))
+
+
+def pick_deal(*, body, action, context, client, respond) -> None:
+    then = json.loads(action["value"])
+    if then.get("op") == "advance":
+        msg = flows.advance_deal(
+            context=context,
+            deal_id=int(then["deal_id"]),
+            keyword=then.get("kw"),
+            rest=then.get("rest") or "",
+            key=body.get("trigger_id"),
+        )
+    else:
+        msg = flows.card(context=context, deal_id=int(then["deal_id"]))
+    _answer(respond, body, client, context, msg, replace=True)
+
+
+def confirm_move(*, body, action, context, client, respond) -> None:
+    p = json.loads(action["value"])
+    msg = flows.advance_deal(
+        context=context,
+        deal_id=int(p["deal_id"]),
+        keyword=p.get("kw"),
+        rest=p.get("rest") or "",
+        key=body.get("trigger_id"),
+        confirmed=True,
+        expect_stage=p.get("from"),
+    )
+    _answer(respond, body, client, context, msg, replace=True)
+
+
+def confirm_create(*, body, action, context, client, respond) -> None:
+    msg = flows.quick_add(
+        context=context, text=action["value"], key=body.get("trigger_id"), allow_duplicate=True
+    )
+    _answer(respond, body, client, context, msg, replace=True)
+
+
+def cancel(*, body, action, context, client, respond) -> None:
+    if body.get("response_url"):
+        respond(delete_original=True)
+
+
+def register(app: App) -> None:
+    app.action(ids.ACTION_EDIT_DEAL)(_guarded(edit_deal))
+    app.action(ids.ACTION_ADVANCE_DEAL)(_guarded(advance_deal))
+    app.action(ids.ACTION_OPEN_CARD)(_guarded(open_card))
+    app.action(re.compile(rf"^{ids.ACTION_PICK_DEAL}_\d+$"))(_guarded(pick_deal))
+    app.action(ids.ACTION_CONFIRM_MOVE)(_guarded(confirm_move))
+    app.action(ids.ACTION_CONFIRM_CREATE)(_guarded(confirm_create))
+    app.action(ids.ACTION_CANCEL)(_guarded(cancel))

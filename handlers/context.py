@@ -1,0 +1,57 @@
+"""Global middleware: puts services, the Slack user's profile and a translator in context.
+
+Listeners then read ``context["services"]``, ``context["profile"]`` and
+``context["t"]`` instead of resolving them again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.i18n import Translator
+from bot.services import Profile, Services
+
+log = logging.getLogger(__name__)
+
+
+def fetch_profile(services: Services, client: WebClient, team_id: str, user_id: str) -> Profile:
+    """``users.info`` for a user, cached for a few minutes (locale, timezone, admin flags)."""
+    key = (team_id, user_id)
+    cached = services.profiles.get(key)
+    if isinstance(cached, Profile):
+        return cached
+    try:
+        user = client.users_info(user=user_id, include_locale=True)["user"]
+    except SlackApiError as exc:
+        # Degrade to defaults for this request; not cached so the next request retries.
+        log.warning("users.info failed for %s/%s: %s", team_id, user_id, exc.response.get("error"))
+        return Profile(user_id=user_id, team_id=team_id, name=user_id)
+    profile = Profile(
+        user_id=user_id,
+        team_id=team_id,
+        name=user.get("real_name") or user.get("name") or user_id,
+        tz=user.get("tz") or "UTC",
+        locale=user.get("locale") or "en-US",
+        is_admin=bool(user.get("is_admin")),
+        is_owner=bool(user.get("is_owner") or user.get("is_primary_owner")),
+    )
+    services.profiles.put(key, profile)
+    return profile
+
+
+def install(app: App, services: Services) -> None:
+    @app.middleware
+    def resolve_context(context: BoltContext, client: WebClient, next) -> None:
+        context["services"] = services
+        team_id, user_id = context.team_id, context.user_id
+        if team_id and user_id:
+            profile = fetch_profile(services, client, team_id, user_id)
+            context["profile"] = profile
+            context["t"] = Translator(profile.locale)
+        else:
+            context["t"] = Translator(None)
+        next()

@@ -1,0 +1,620 @@
+"""The deal flows the listeners share: each takes the Bolt context and what the user
+gave, runs one transaction through the domain and storage, and returns what to show."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot import ids
+from bot.deals import MOVE_WORDS, Actor, apply_move, ensure_can_change, plan_move, resolve_deal
+from bot.errors import DomainError, InvalidInput, PermissionDenied
+from bot.i18n import N_, Translator
+from bot.matching import split_command
+from bot.money import Money, format_money
+from bot.playbook import playbook_for, render_playbook
+from bot.quickadd import parse_quick_add
+from bot.reasons import DMU_ROLES, LOST_REASONS
+from handlers.common import actor_of, dumps, services_of, summarise, translator_of
+from handlers.ui import deals as ui
+from storage import deals as store
+from storage.models import Deal, Stage
+
+
+def _understood(t: Translator, q, locale: str) -> str:
+    bits = [t("name “{name}”", name=ui.escape(q.name))]
+    if q.value is not None:
+        bits.append(t("value {value}", value=format_money(q.value, locale)))
+    if q.source is not None:
+        bits.append(t("source {source}", source=t(q.source.label)))
+    if q.owner_id:
+        bits.append(t("owner <@{owner}>", owner=q.owner_id))
+    return t("I understood: {bits}.", bits=", ".join(bits))
+
+
+def _created(session: Session, deal: Deal, t: Translator, understood: str) -> dict:
+    stages = store.list_stages(session=session, team_id=deal.team_id)
+    return ui.created_message(
+        summarise(deal, stages, t, session), t.locale, t, understood=understood
+    )
+
+
+def quick_add(
+    *, context: BoltContext, text: str, key: str | None, allow_duplicate: bool = False
+) -> dict:
+    services, t = services_of(context), translator_of(context)
+    team_id, user_id = context.team_id, context.user_id
+    with services.db.read() as s:
+        ws = store.ensure_workspace(
+            session=s, team_id=team_id, default_currency=services.settings.default_currency
+        )
+        default_currency = ws.default_currency
+    q = parse_quick_add(text, default_currency=default_currency)
+    understood = _understood(t, q, t.locale)
+    try:
+        with services.db.transaction() as s:
+            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
+            if prev:  # a Slack retry of a request we already handled
+                deal = store.get_deal(session=s, team_id=team_id, deal_id=int(prev))
+                return _created(s, deal, t, understood)
+            if not allow_duplicate:
+                dups = store.find_open_duplicates(session=s, team_id=team_id, name=q.name)
+                if dups:
+                    stages = store.list_stages(session=s, team_id=team_id)
+                    return ui.duplicate_message(
+                        t,
+                        [summarise(d, stages, t) for d in dups],
+                        command_text=text,
+                        locale=t.locale,
+                    )
+            deal = store.create_deal(
+                session=s,
+                team_id=team_id,
+                created_by=user_id,
+                now=services.now(),
+                new=store.NewDeal(
+                    name=q.name,
+                    owner_id=q.owner_id or user_id,
+                    value=q.value,
+                    source=q.source.key if q.source else None,
+                ),
+            )
+            if key:
+                store.record_request(session=s, team_id=team_id, key=key, result=str(deal.id))
+            return _created(s, deal, t, understood)
+    except IntegrityError:
+        # The same request committed concurrently: show what it created.
+        with services.db.read() as s:
+            prev = store.previous_result(session=s, team_id=team_id, key=key)
+            deal = store.get_deal(session=s, team_id=team_id, deal_id=int(prev))
+            return _created(s, deal, t, understood)
+
+
+# --- the deal modal ---------------------------------------------------------------------
+
+
+def open_deal_modal(
+    *,
+    client: WebClient,
+    context: BoltContext,
+    trigger_id: str,
+    channel_id: str | None,
+    deal_id: int | None,
+) -> None:
+    services, t = services_of(context), translator_of(context)
+    form = ui.DealForm(owner_id=context.user_id)
+    meta = {"channel": channel_id}
+    with services.db.read() as s:
+        ws = store.ensure_workspace(
+            session=s, team_id=context.team_id, default_currency=services.settings.default_currency
+        )
+        form.currency = ws.default_currency
+        if deal_id is not None:
+            deal = store.get_deal(session=s, team_id=context.team_id, deal_id=deal_id)
+            ensure_can_change(actor_of(context, s), deal)
+            contacts = store.deal_contacts(session=s, team_id=context.team_id, deal_id=deal.id)
+            money = store.deal_money(deal)
+            form = ui.DealForm(
+                name=deal.name,
+                value_text=_plain_amount(money) if money else "",
+                currency=deal.currency,
+                source=deal.source,
+                owner_id=deal.owner_id,
+                contact_name=contacts[0].name if contacts else "",
+                contact_role=contacts[0].role if contacts else None,
+                expected_close=deal.expected_close,
+                next_step=deal.next_step or "",
+                next_step_due=deal.next_step_due,
+                probability=deal.probability,
+            )
+            meta.update(deal_id=deal.id, owner=deal.owner_id)
+    client.views_open(
+        trigger_id=trigger_id,
+        view=ui.deal_modal(t, form, metadata=dumps(meta), editing=deal_id is not None),
+    )
+
+
+def _plain_amount(money: Money) -> str:
+    amount = money.amount.normalize()
+    text = f"{amount:f}"
+    return f"{money.currency} {text}"
+
+
+def _value(values: dict, block: str):
+    el = values.get(block, {}).get(ids.INPUT, {})
+    if "value" in el:
+        return el["value"]
+    if "selected_option" in el:
+        return (el["selected_option"] or {}).get("value")
+    if "selected_user" in el:
+        return el["selected_user"]
+    if "selected_date" in el:
+        return el["selected_date"]
+    return None
+
+
+def read_deal_form(values: dict, *, default_currency: str) -> tuple[dict, dict[str, str]]:
+    """Parse the modal's state into fields; collect a message per bad field."""
+    from datetime import date
+
+    from bot.money import parse_amount
+
+    errors: dict[str, DomainError] = {}
+    out: dict = {}
+    name = (_value(values, ids.BLOCK_NAME) or "").strip()
+    out["name"] = name
+    if not name:
+        errors[ids.BLOCK_NAME] = InvalidInput(N_("A deal needs a name."))
+    currency = _value(values, ids.BLOCK_CURRENCY) or default_currency
+    raw = (_value(values, ids.BLOCK_VALUE) or "").strip()
+    out["value"] = None
+    if raw:
+        try:
+            out["value"] = parse_amount(raw, default_currency=currency)
+        except InvalidInput as err:
+            errors[ids.BLOCK_VALUE] = err
+    out["source"] = _value(values, ids.BLOCK_SOURCE)
+    out["owner_id"] = _value(values, ids.BLOCK_OWNER)
+    out["contact_name"] = (_value(values, ids.BLOCK_CONTACT_NAME) or "").strip() or None
+    out["contact_role"] = _value(values, ids.BLOCK_CONTACT_ROLE)
+    for block, key in (
+        (ids.BLOCK_CLOSE_DATE, "expected_close"),
+        (ids.BLOCK_NEXT_STEP_DUE, "next_step_due"),
+    ):
+        v = _value(values, block)
+        out[key] = date.fromisoformat(v) if v else None
+    out["next_step"] = (_value(values, ids.BLOCK_NEXT_STEP) or "").strip() or None
+    if out["next_step_due"] and not out["next_step"]:
+        errors[ids.BLOCK_NEXT_STEP] = InvalidInput(
+            N_("Write the next step that is due on that date (or clear the date).")
+        )
+    prob = _value(values, ids.BLOCK_PROBABILITY)
+    out["probability"] = None
+    if prob not in (None, ""):
+        try:
+            p = int(prob)
+            if not 0 <= p <= 100:
+                raise ValueError
+            out["probability"] = p
+        except ValueError:
+            errors[ids.BLOCK_PROBABILITY] = InvalidInput(
+                N_("Write a whole number from 0 to 100, e.g. 40.")
+            )
+    return out, errors
+
+
+def submit_deal_modal(
+    *, context: BoltContext, view: dict, key: str | None
+) -> tuple[dict | None, dict | None, str | None]:
+    """Returns (field errors, message for the user, channel to post it in)."""
+    services, t = services_of(context), translator_of(context)
+    team_id, user_id = context.team_id, context.user_id
+    meta = json.loads(view.get("private_metadata") or "{}")
+    with services.db.read() as s:
+        ws = store.ensure_workspace(
+            session=s, team_id=team_id, default_currency=services.settings.default_currency
+        )
+    fields, errors = read_deal_form(view["state"]["values"], default_currency=ws.default_currency)
+    if errors:
+        return {b: e.render(t) for b, e in errors.items()}, None, None
+    channel = meta.get("channel")
+    try:
+        with services.db.transaction() as s:
+            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
+            if prev:
+                deal = store.get_deal(session=s, team_id=team_id, deal_id=int(prev))
+                return None, None, channel
+            if meta.get("deal_id"):
+                deal = store.lock_deal(session=s, team_id=team_id, deal_id=int(meta["deal_id"]))
+                ensure_can_change(actor_of(context, s), deal)
+                store.update_deal(
+                    session=s,
+                    team_id=team_id,
+                    deal=deal,
+                    by=user_id,
+                    now=services.now(),
+                    changes=store.DealChanges(
+                        name=fields["name"],
+                        value=fields["value"],
+                        clear_value=fields["value"] is None,
+                        source=fields["source"],
+                        owner_id=fields["owner_id"],
+                        expected_close=fields["expected_close"],
+                        clear_close=fields["expected_close"] is None,
+                        next_step=fields["next_step"] or "",
+                        next_step_due=fields["next_step_due"],
+                        probability=fields["probability"],
+                        clear_probability=fields["probability"] is None,
+                        contact_name=fields["contact_name"] or "",
+                        contact_role=fields["contact_role"],
+                    ),
+                )
+                stages = store.list_stages(session=s, team_id=team_id)
+                msg = ui.message(
+                    t("Saved *{name}*.", name=ui.escape(deal.name)),
+                    [
+                        ui.SectionBlock(
+                            text=ui.MarkdownTextObject(
+                                text=":white_check_mark: "
+                                + t("Saved *{name}*.", name=ui.escape(deal.name))
+                            )
+                        ),
+                        ui.deal_buttons(t, deal.id),
+                    ],
+                )
+            else:
+                deal = store.create_deal(
+                    session=s,
+                    team_id=team_id,
+                    created_by=user_id,
+                    now=services.now(),
+                    new=store.NewDeal(
+                        name=fields["name"],
+                        owner_id=fields["owner_id"] or user_id,
+                        value=fields["value"],
+                        source=fields["source"],
+                        contact_name=fields["contact_name"],
+                        contact_role=fields["contact_role"],
+                        expected_close=fields["expected_close"],
+                        next_step=fields["next_step"],
+                        next_step_due=fields["next_step_due"],
+                    ),
+                )
+                stages = store.list_stages(session=s, team_id=team_id)
+                msg = ui.created_message(
+                    summarise(deal, stages, t, s), t.locale, t, understood=t("Added from the form.")
+                )
+            if key:
+                store.record_request(session=s, team_id=team_id, key=key, result=str(deal.id))
+    except IntegrityError:
+        return None, None, channel
+    except PermissionDenied as err:
+        return {ids.BLOCK_NAME: err.render(t)}, None, None
+    except DomainError as err:
+        block = getattr(err, "field", None) or ids.BLOCK_NAME
+        return {block: err.render(t)}, None, None
+    return None, msg, channel
+
+
+# --- moving deals -----------------------------------------------------------------------
+
+
+def _moved(session: Session, deal: Deal, before: Stage, after: Stage, t: Translator) -> dict:
+    stages = store.list_stages(session=session, team_id=deal.team_id)
+    pb = playbook_for(after.key)
+    return ui.moved_message(
+        t,
+        deal=summarise(deal, stages, t, session),
+        before=before.name,
+        after=after.name,
+        playbook=render_playbook(pb, t) if pb else None,
+        locale=t.locale,
+    )
+
+
+def advance_text(*, context: BoltContext, text: str, key: str | None) -> dict:
+    services, t = services_of(context), translator_of(context)
+    deal_text, keyword, rest = split_command(text, MOVE_WORDS)
+    with services.db.read() as s:
+        found = resolve_deal(session=s, team_id=context.team_id, text=deal_text)
+    then = {"op": "advance", "kw": keyword, "rest": rest}
+    if found.deal is None:
+        return _pick(t, found, then, deal_text)
+    return advance_deal(context=context, deal_id=found.deal.id, keyword=keyword, rest=rest, key=key)
+
+
+def _pick(t: Translator, found, then: dict, typed: str) -> dict:
+    if found.choices:
+        return ui.pick_deal_message(
+            t, choices=[(c.id, c.name) for c in found.choices], then=then, typed=typed
+        )
+    if found.suggestions:
+        return ui.pick_deal_message(
+            t,
+            choices=[(c.id, c.name) for c in found.suggestions],
+            then=then,
+            typed=typed,
+            suggestions=True,
+        )
+    raise InvalidInput(
+        N_(
+            "No deal matches “{typed}”, and there are no deals to suggest. "
+            "Add one with /prospect <name>."
+        ),
+        typed=typed,
+    )
+
+
+def advance_deal(
+    *,
+    context: BoltContext,
+    deal_id: int,
+    keyword: str | None,
+    rest: str,
+    key: str | None,
+    confirmed: bool = False,
+    expect_stage: int | None = None,
+) -> dict:
+    services, t = services_of(context), translator_of(context)
+    team_id = context.team_id
+    try:
+        with services.db.transaction() as s:
+            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
+            deal = store.lock_deal(session=s, team_id=team_id, deal_id=deal_id)
+            if prev:  # retry of a move already made: show it again, move nothing
+                before_id, after_id = (int(x) for x in prev.split(">"))
+                return _moved(
+                    s,
+                    deal,
+                    store.get_stage(session=s, team_id=team_id, stage_id=before_id),
+                    store.get_stage(session=s, team_id=team_id, stage_id=after_id),
+                    t,
+                )
+            actor = actor_of(context, s)
+            ensure_can_change(actor, deal)
+            if expect_stage is not None and deal.stage_id != expect_stage:
+                raise InvalidInput(
+                    N_(
+                        "“{deal}” was moved by someone else meanwhile; "
+                        "nothing changed. Look at it again with /pipeline {deal}."
+                    ),
+                    deal=deal.name,
+                )
+            stages = store.list_stages(session=s, team_id=team_id)
+            plan = plan_move(stages=stages, deal=deal, keyword=keyword, rest=rest)
+            if plan.needs_confirm and not confirmed:
+                return ui.confirm_move_message(
+                    t,
+                    deal=summarise(deal, stages, t),
+                    target=plan.target.name,
+                    kind=plan.needs_confirm,
+                    payload={
+                        "deal_id": deal.id,
+                        "kw": keyword,
+                        "rest": rest[:1500],
+                        "from": deal.stage_id,
+                    },
+                )
+            before, after = apply_move(
+                session=s, actor=actor, deal=deal, plan=plan, now=services.now()
+            )
+            if key:
+                store.record_request(
+                    session=s, team_id=team_id, key=key, result=f"{before.id}>{after.id}"
+                )
+            return _moved(s, deal, before, after, t)
+    except IntegrityError:
+        with services.db.read() as s:
+            prev = store.previous_result(session=s, team_id=team_id, key=key)
+            deal = store.get_deal(session=s, team_id=team_id, deal_id=deal_id)
+            before_id, after_id = (int(x) for x in prev.split(">"))
+            return _moved(
+                s,
+                deal,
+                store.get_stage(session=s, team_id=team_id, stage_id=before_id),
+                store.get_stage(session=s, team_id=team_id, stage_id=after_id),
+                t,
+            )
+
+
+# --- pipeline and cards -----------------------------------------------------------------
+
+
+def _money_by_currency(pairs) -> dict[str, Money]:
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for currency, cents in pairs:
+        sums[currency] += Decimal(cents) / 100
+    return {c: Money(v, c) for c, v in sums.items()}
+
+
+def pipeline_of(*, context: BoltContext, team: bool) -> dict:
+    services, t = services_of(context), translator_of(context)
+    team_id = context.team_id
+    owner = None if team else context.user_id
+    with services.db.read() as s:
+        stages = store.list_stages(session=s, team_id=team_id)
+        totals = store.open_totals(session=s, team_id=team_id, owner_id=owner)
+        deals = store.open_deals(session=s, team_id=team_id, owner_id=owner, limit=400)
+        by_stage: dict[int, list] = defaultdict(list)
+        for d in deals:
+            by_stage[d.stage_id].append(summarise(d, stages, t))
+    groups, grand, weighted = [], [], []
+    for st in store.open_stages(stages):
+        rows = [x for x in totals if x.stage_id == st.id]
+        grand += [(x.currency, x.value_cents) for x in rows]
+        weighted += [(x.currency, x.value_cents * st.probability // 100) for x in rows]
+        groups.append(
+            ui.StageGroup(
+                name=st.name,
+                count=sum(x.count for x in rows),
+                totals=_money_by_currency((x.currency, x.value_cents) for x in rows),
+                deals=by_stage.get(st.id, []),
+            )
+        )
+    # Per-deal probability overrides are applied to the weighted total.
+    weighted = []
+    probs = {st.id: st.probability for st in stages}
+    for d in deals:
+        if d.value_cents:
+            p = d.probability if d.probability is not None else probs.get(d.stage_id, 0)
+            weighted.append((d.currency, d.value_cents * p // 100))
+    title = t("Team pipeline") if team else t("My pipeline")
+    return ui.pipeline_message(
+        t,
+        title=title,
+        groups=groups,
+        grand=_money_by_currency(grand),
+        weighted=_money_by_currency(weighted),
+        locale=t.locale,
+    )
+
+
+def card(*, context: BoltContext, deal_id: int) -> dict:
+    services, t = services_of(context), translator_of(context)
+    team_id = context.team_id
+    with services.db.read() as s:
+        deal = store.get_deal(session=s, team_id=team_id, deal_id=deal_id)
+        stages = store.list_stages(session=s, team_id=team_id)
+        history = store.deal_history(session=s, team_id=team_id, deal_id=deal.id)
+        contacts = store.deal_contacts(session=s, team_id=team_id, deal_id=deal.id)
+        slips = store.close_date_slips(session=s, team_id=team_id, deal_id=deal.id)
+        summary = summarise(deal, stages, t, s)
+        stage = next(st for st in stages if st.id == deal.stage_id)
+    roles = {r.key: t(r.label) for r in DMU_ROLES}
+    reasons = {r.key: t(r.label) for r in LOST_REASONS}
+    if summary.lost_reason:
+        from dataclasses import replace
+
+        summary = replace(
+            summary, lost_reason=reasons.get(summary.lost_reason, summary.lost_reason)
+        )
+    return ui.deal_card(
+        t,
+        d=summary,
+        history=[(m.moved_at, m.from_name, m.to_name, m.moved_by) for m in history],
+        contacts=[(c.name, roles.get(c.role or "", c.role)) for c in contacts],
+        slips=slips,
+        stage_probability=stage.probability,
+        locale=t.locale,
+        now=services.now(),
+    )
+
+
+def card_text(*, context: BoltContext, text: str) -> dict:
+    services, t = services_of(context), translator_of(context)
+    with services.db.read() as s:
+        found = resolve_deal(session=s, team_id=context.team_id, text=text)
+    if found.deal is None:
+        return _pick(t, found, {"op": "card"}, text)
+    return card(context=context, deal_id=found.deal.id)
+
+
+def stages_list(*, context: BoltContext) -> dict:
+    services, t = services_of(context), translator_of(context)
+    with services.db.read() as s:
+        stages = store.list_stages(session=s, team_id=context.team_id)
+        can_edit = actor_of(context, s).is_manager
+    return ui.stages_message(
+        t, stages=[(st.name, st.probability, st.kind) for st in stages], can_edit=can_edit
+    )
+
+
+def managers(*, context: BoltContext, op: str, rest: str) -> dict:
+    import re
+
+    services, t = services_of(context), translator_of(context)
+    team_id = context.team_id
+    users = re.findall(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", rest)
+    with services.db.transaction() as s:
+        actor = actor_of(context, s)
+        if op == "list":
+            names = store.list_managers(session=s, team_id=team_id)
+            text = (
+                t("Managers named here: {list}.", list=", ".join(f"<@{u}>" for u in names))
+                if names
+                else t("No managers named yet; workspace admins and owners are managers.")
+            )
+            return ui.message(text, [ui.SectionBlock(text=ui.MarkdownTextObject(text=text))])
+        if not actor.is_manager:
+            raise PermissionDenied(
+                N_(
+                    "Only a manager (a workspace admin or owner, or someone "
+                    "named with /pipeline managers add) can change managers."
+                )
+            )
+        if not users:
+            raise InvalidInput(
+                N_(
+                    "Mention the person: /pipeline managers {op} @someone "
+                    "(pick them from Slack's list so it becomes a mention)."
+                ),
+                op=op,
+            )
+        done = []
+        for u in users:
+            if op == "add":
+                store.add_manager(
+                    session=s, team_id=team_id, user_id=u, by=context.user_id, now=services.now()
+                )
+            else:
+                store.remove_manager(session=s, team_id=team_id, user_id=u)
+            done.append(f"<@{u}>")
+    text = (
+        t("Now managers: {list}.", list=", ".join(done))
+        if op == "add"
+        else t("No longer managers: {list}.", list=", ".join(done))
+    )
+    return ui.message(text, [ui.SectionBlock(text=ui.MarkdownTextObject(text=text))])
+
+
+__all__ = ["Actor"]
+
+
+def home(*, context: BoltContext) -> dict:
+    from datetime import timedelta
+
+    from handlers.ui.home import home_view
+
+    services, t = services_of(context), translator_of(context)
+    team_id, user_id = context.team_id, context.user_id
+    now = services.now()
+    week_end = (now + timedelta(days=7)).date()
+    with services.db.read() as s:
+        stages = store.list_stages(session=s, team_id=team_id)
+        totals = store.open_totals(session=s, team_id=team_id, owner_id=user_id)
+        deals = store.open_deals(session=s, team_id=team_id, owner_id=user_id, limit=500)
+        summaries = {d.id: summarise(d, stages, t) for d in deals}
+    groups = []
+    for st in store.open_stages(stages):
+        rows = [x for x in totals if x.stage_id == st.id]
+        groups.append(
+            ui.StageGroup(
+                name=st.name,
+                count=sum(x.count for x in rows),
+                totals=_money_by_currency((x.currency, x.value_cents) for x in rows),
+                deals=[summaries[d.id] for d in deals if d.stage_id == st.id],
+            )
+        )
+    due = sorted(
+        (
+            summaries[d.id]
+            for d in deals
+            if d.next_step and d.next_step_due and d.next_step_due <= week_end
+        ),
+        key=lambda x: x.next_step_due,
+    )
+    stale_days = {st.id: st.stale_days or 14 for st in stages}
+    stale = []
+    for d in deals:
+        quiet = (now - d.last_activity_at).days
+        snoozed = d.snoozed_until is not None and d.snoozed_until > now.date()
+        if quiet >= stale_days.get(d.stage_id, 14) and not snoozed:
+            stale.append((summaries[d.id], quiet))
+    stale.sort(key=lambda x: -x[1])
+    return home_view(t, groups=groups, due=due, stale=stale, locale=t.locale)

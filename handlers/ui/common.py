@@ -1,0 +1,77 @@
+"""Messages shared by every command: help, errors with the user's text echoed, apologies."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
+
+from bot.i18n import Translator
+from bot.usage import Usage
+
+TEXT_LIMIT = 3000  # characters in one section text
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn (Slack's three control characters)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int = TEXT_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def echo_line(t: Translator, command: str, text: str) -> str:
+    typed = f"{command} {text}".strip()
+    return t("You wrote: `{typed}`", typed=escape(clip(typed, 500)).replace("`", "'"))
+
+
+def message(text: str, blocks: list | None = None, **extra: object) -> dict:
+    out: dict = {"text": clip(text, 3000)}
+    if blocks is not None:
+        out["blocks"] = [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks]
+    out.update(extra)
+    return out
+
+
+def usage_blocks(usage: Usage, t: Translator) -> list:
+    forms = "\n".join(f"`{syntax}` — {t(what)}" for syntax, what in usage.forms)
+    examples = "\n".join(f"`{ex}`" for ex in usage.examples)
+    return [
+        SectionBlock(text=MarkdownTextObject(text=clip(f"*{usage.command}* — {t(usage.summary)}"))),
+        SectionBlock(text=MarkdownTextObject(text=clip(forms))),
+        ContextBlock(elements=[MarkdownTextObject(text=clip(t("Examples:") + "\n" + examples))]),
+    ]
+
+
+def help_message(usage: Usage, t: Translator) -> dict:
+    return message(t("How to use {command}", command=usage.command), usage_blocks(usage, t))
+
+
+def problem_message(
+    t: Translator, problem: str, *, command: str, text: str, usage: Usage | None = None
+) -> dict:
+    """What was wrong, the user's own text, and (optionally) how to write it."""
+    blocks: list = [
+        SectionBlock(text=MarkdownTextObject(text=clip(":warning: " + problem))),
+        ContextBlock(elements=[MarkdownTextObject(text=echo_line(t, command, text))]),
+    ]
+    if usage is not None:
+        blocks += [DividerBlock(), *usage_blocks(usage, t)]
+    return message(problem + "\n" + echo_line(t, command, text), blocks)
+
+
+def unknown_subcommand(t: Translator, usage: Usage, text: str) -> dict:
+    problem = t(
+        "I don't know “{word}” for {command}. Here is what it can do:",
+        word=escape(text.split()[0] if text.split() else text),
+        command=usage.command,
+    )
+    return problem_message(t, problem, command=usage.command, text=text, usage=usage)
+
+
+def apology(t: Translator, error_id: str) -> dict:
+    text = t(
+        "Sorry, something went wrong on our side and nothing was changed. "
+        "Please try again; if it keeps happening, give your admin this error id: `{error_id}`.",
+        error_id=error_id,
+    )
+    return message(text, [SectionBlock(text=MarkdownTextObject(text=":x: " + text))])

@@ -1,0 +1,119 @@
+"""The Home tab: my deals by stage, next steps due this week, deals gone quiet."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot import ids
+from bot.i18n import Translator
+from handlers.ui.common import clip, escape
+from handlers.ui.deals import DealSummary, StageGroup, money_text, totals_text
+
+MAX_VIEW_BLOCKS = 100
+
+
+def _deal_row(d: DealSummary, t: Translator, locale: str, note: str) -> list:
+    text = f"*{escape(d.name)}* · {d.stage} · {money_text(d.value, locale, t)}\n{note}"
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(text=clip(text)),
+            accessory=ButtonElement(
+                text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=str(d.id)
+            ),
+        ),
+        ActionsBlock(
+            block_id=f"home_{d.id}_{abs(hash(note)) % 10_000}",
+            elements=[
+                ButtonElement(
+                    text=t("Advance"),
+                    action_id=ids.ACTION_ADVANCE_DEAL,
+                    value=str(d.id),
+                    style="primary",
+                ),
+            ],
+        ),
+    ]
+
+
+def home_view(
+    t: Translator,
+    *,
+    groups: Sequence[StageGroup],
+    due: Sequence[DealSummary],
+    stale: Sequence[tuple[DealSummary, int]],
+    locale: str,
+) -> dict:
+    blocks: list = [HeaderBlock(text=t("My pipeline"))]
+    total = sum(g.count for g in groups)
+    if not total:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=t(
+                        "You have no open deals. Add one with `/prospect Acme Corp 50jt referral`."
+                    )
+                )
+            )
+        )
+    for g in groups:
+        if not g.count:
+            continue
+        head = t(
+            "*{stage}* — {n} · {value}",
+            stage=g.name,
+            n=g.count,
+            value=totals_text(g.totals, locale),
+        )
+        lines = [f"• {escape(d.name)} · {money_text(d.value, locale, t)}" for d in g.deals[:5]]
+        if g.count > len(g.deals[:5]):
+            lines.append(t("…and {n} more", n=g.count - len(g.deals[:5])))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip("\n".join([head, *lines])))))
+    sections = [
+        (
+            t("Next steps due this week"),
+            [
+                (
+                    d,
+                    t(
+                        "Next: {step} (due {date})",
+                        step=escape(clip(d.next_step or "", 200)),
+                        date=d.next_step_due.isoformat() if d.next_step_due else "—",
+                    ),
+                )
+                for d in due
+            ],
+        ),
+        (
+            t("No activity for 14+ days"),
+            [(d, t("Quiet for {n} days.", n=days)) for d, days in stale],
+        ),
+    ]
+    for title, rows in sections:
+        blocks += [DividerBlock(), HeaderBlock(text=title)]
+        if not rows:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t("Nothing here."))]))
+            continue
+        room = (MAX_VIEW_BLOCKS - len(blocks) - 8) // 2
+        shown = rows[: max(0, min(room, 15))]
+        for d, note in shown:
+            blocks += _deal_row(d, t, locale, note)
+        if len(rows) > len(shown):
+            blocks.append(
+                ContextBlock(
+                    elements=[
+                        MarkdownTextObject(text=t("…and {n} more.", n=len(rows) - len(shown)))
+                    ]
+                )
+            )
+    return View(type="home", blocks=blocks[:MAX_VIEW_BLOCKS]).to_dict()

@@ -1,0 +1,1 @@
+"""SQLModel tables, the functions that read and write them, and migrations."""

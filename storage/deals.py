@@ -1,0 +1,494 @@
+"""Reading and writing deals, stages, history, contacts and managers.
+
+Keyword-only functions named ``verb_noun(*, session, team_id, ...)``. They never
+commit: the caller's ``Database.transaction()`` makes each change one transaction.
+Every query is filtered by ``team_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.errors import InvalidInput, NotFound
+from bot.i18n import N_
+from bot.matching import normalise
+from bot.money import Money
+from bot.stages import DEFAULT_STAGES
+from storage.models import (
+    CloseDateChange,
+    Contact,
+    Deal,
+    Manager,
+    ProcessedRequest,
+    Stage,
+    StageMove,
+    Workspace,
+)
+
+OPEN, WON, LOST = "open", "won", "lost"
+
+
+# --- workspace and idempotency ----------------------------------------------------------
+
+
+def ensure_workspace(*, session: Session, team_id: str, default_currency: str = "IDR") -> Workspace:
+    ws = session.get(Workspace, team_id)
+    if ws is None:
+        ws = Workspace(team_id=team_id, default_currency=default_currency)
+        session.add(ws)
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:  # created meanwhile by a concurrent request
+            ws = session.get(Workspace, team_id)
+    return ws
+
+
+def previous_result(*, session: Session, team_id: str, key: str) -> str | None:
+    """The recorded result of a request already processed (a Slack retry), else None."""
+    row = session.get(ProcessedRequest, (team_id, key))
+    return row.result if row is not None else None
+
+
+def record_request(*, session: Session, team_id: str, key: str, result: str) -> None:
+    """Record the request in the change's own transaction; a concurrent duplicate then
+    fails to commit (primary key) and its whole change rolls back."""
+    session.add(ProcessedRequest(team_id=team_id, key=key, result=result))
+    session.flush()
+
+
+# --- stages -----------------------------------------------------------------------------
+
+
+def list_stages(*, session: Session, team_id: str) -> list[Stage]:
+    """The workspace's stages in order, seeding the default sales path on first use."""
+    stages = session.exec(
+        select(Stage).where(Stage.team_id == team_id).order_by(Stage.position, Stage.id)
+    ).all()
+    if stages:
+        return list(stages)
+    for spec in DEFAULT_STAGES:
+        session.add(
+            Stage(
+                team_id=team_id,
+                key=spec.key,
+                name=spec.name,
+                position=spec.position,
+                probability=spec.probability,
+                kind=spec.kind,
+                gate_checklist=getattr(spec, "gate_checklist", None),
+                gate_mode=getattr(spec, "gate_mode", "off"),
+            )
+        )
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # seeded meanwhile by a concurrent request
+        pass
+    return list(
+        session.exec(
+            select(Stage).where(Stage.team_id == team_id).order_by(Stage.position, Stage.id)
+        ).all()
+    )
+
+
+def open_stages(stages: Sequence[Stage]) -> list[Stage]:
+    return [s for s in stages if s.kind == OPEN]
+
+
+def terminal_stage(stages: Sequence[Stage], kind: str) -> Stage:
+    for s in stages:
+        if s.kind == kind:
+            return s
+    raise NotFound(N_("This workspace has no “{kind}” stage."), kind=kind)
+
+
+def get_stage(*, session: Session, team_id: str, stage_id: int) -> Stage:
+    stage = session.get(Stage, stage_id)
+    if stage is None or stage.team_id != team_id:
+        raise NotFound(N_("That stage no longer exists."))
+    return stage
+
+
+def stage_in_use(*, session: Session, team_id: str, stage_id: int) -> bool:
+    deals = session.exec(
+        select(func.count())
+        .select_from(Deal)
+        .where(Deal.team_id == team_id, Deal.stage_id == stage_id)
+    ).one()
+    moves = session.exec(
+        select(func.count())
+        .select_from(StageMove)
+        .where(
+            StageMove.team_id == team_id,
+            (StageMove.to_stage_id == stage_id) | (StageMove.from_stage_id == stage_id),
+        )
+    ).one()
+    return bool(deals or moves)
+
+
+# --- deals ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewDeal:
+    name: str
+    owner_id: str
+    value: Money | None = None
+    source: str | None = None
+    contact_name: str | None = None
+    contact_role: str | None = None
+    expected_close: date | None = None
+    next_step: str | None = None
+    next_step_due: date | None = None
+    probability: int | None = None
+
+
+def clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput(N_("A deal needs a name."), field="name")
+    if len(name) > 200:
+        raise InvalidInput(N_("A deal name can be at most 200 characters."), field="name")
+    return name
+
+
+def find_open_duplicates(*, session: Session, team_id: str, name: str) -> list[Deal]:
+    return list(
+        session.exec(
+            select(Deal).where(
+                Deal.team_id == team_id, Deal.name_key == normalise(name), Deal.status == OPEN
+            )
+        ).all()
+    )
+
+
+def create_deal(
+    *, session: Session, team_id: str, new: NewDeal, created_by: str, now: datetime
+) -> Deal:
+    stages = list_stages(session=session, team_id=team_id)
+    first = open_stages(stages)[0]
+    name = clean_name(new.name)
+    deal = Deal(
+        team_id=team_id,
+        name=name,
+        name_key=normalise(name),
+        value_cents=to_cents(new.value),
+        currency=new.value.currency if new.value else default_currency(session, team_id),
+        source=new.source,
+        owner_id=new.owner_id,
+        stage_id=first.id,
+        probability=new.probability,
+        expected_close=new.expected_close,
+        next_step=new.next_step,
+        next_step_due=new.next_step_due,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        last_activity_at=now,
+    )
+    session.add(deal)
+    session.flush()
+    session.add(
+        StageMove(
+            team_id=team_id,
+            deal_id=deal.id,
+            from_stage_id=None,
+            to_stage_id=first.id,
+            from_name=None,
+            to_name=first.name,
+            from_status=None,
+            to_status=OPEN,
+            moved_by=created_by,
+            moved_at=now,
+        )
+    )
+    if new.expected_close:
+        session.add(
+            CloseDateChange(
+                team_id=team_id,
+                deal_id=deal.id,
+                old_date=None,
+                new_date=new.expected_close,
+                changed_by=created_by,
+                changed_at=now,
+            )
+        )
+    if new.contact_name:
+        session.add(
+            Contact(
+                team_id=team_id,
+                deal_id=deal.id,
+                name=new.contact_name.strip(),
+                role=new.contact_role,
+                is_primary=True,
+                created_at=now,
+            )
+        )
+    session.flush()
+    return deal
+
+
+def default_currency(session: Session, team_id: str) -> str:
+    ws = session.get(Workspace, team_id)
+    return ws.default_currency if ws else "IDR"
+
+
+def to_cents(money: Money | None) -> int | None:
+    return None if money is None else int((money.amount * 100).to_integral_value())
+
+
+def deal_money(deal: Deal) -> Money | None:
+    from decimal import Decimal
+
+    if deal.value_cents is None:
+        return None
+    return Money(Decimal(deal.value_cents) / 100, deal.currency)
+
+
+def get_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
+    deal = session.get(Deal, deal_id)
+    if deal is None or deal.team_id != team_id:
+        raise NotFound(N_("That deal no longer exists."))
+    return deal
+
+
+def lock_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
+    """Read a deal for update (row lock on PostgreSQL) so concurrent moves serialise."""
+    deal = session.exec(
+        select(Deal).where(Deal.id == deal_id, Deal.team_id == team_id).with_for_update()
+    ).first()
+    if deal is None:
+        raise NotFound(N_("That deal no longer exists."))
+    return deal
+
+
+def deal_names(
+    *, session: Session, team_id: str, status: str | None = None
+) -> list[tuple[int, str]]:
+    q = select(Deal.id, Deal.name).where(Deal.team_id == team_id)
+    if status:
+        q = q.where(Deal.status == status)
+    return [(i, n) for i, n in session.exec(q.order_by(Deal.id)).all()]
+
+
+@dataclass(frozen=True)
+class DealChanges:
+    name: str | None = None
+    value: Money | None = None
+    clear_value: bool = False
+    source: str | None = None
+    owner_id: str | None = None
+    expected_close: date | None = None
+    clear_close: bool = False
+    next_step: str | None = None
+    next_step_due: date | None = None
+    probability: int | None = None
+    clear_probability: bool = False
+    contact_name: str | None = None
+    contact_role: str | None = None
+
+
+def update_deal(
+    *, session: Session, team_id: str, deal: Deal, changes: DealChanges, by: str, now: datetime
+) -> Deal:
+    if changes.name is not None:
+        deal.name = clean_name(changes.name)
+        deal.name_key = normalise(deal.name)
+    if changes.value is not None:
+        deal.value_cents = to_cents(changes.value)
+        deal.currency = changes.value.currency
+    elif changes.clear_value:
+        deal.value_cents = None
+    if changes.source is not None:
+        deal.source = changes.source
+    if changes.owner_id is not None:
+        deal.owner_id = changes.owner_id
+    new_close = None if changes.clear_close else changes.expected_close
+    if (
+        changes.clear_close or changes.expected_close is not None
+    ) and new_close != deal.expected_close:
+        session.add(
+            CloseDateChange(
+                team_id=team_id,
+                deal_id=deal.id,
+                old_date=deal.expected_close,
+                new_date=new_close,
+                changed_by=by,
+                changed_at=now,
+            )
+        )
+        deal.expected_close = new_close
+    if changes.next_step is not None:
+        deal.next_step = changes.next_step or None
+        deal.next_step_due = changes.next_step_due
+    if changes.probability is not None:
+        deal.probability = changes.probability
+    elif changes.clear_probability:
+        deal.probability = None
+    if changes.contact_name is not None:
+        primary = session.exec(
+            select(Contact).where(
+                Contact.team_id == team_id, Contact.deal_id == deal.id, Contact.is_primary == True
+            )
+        ).first()
+        if primary is None and changes.contact_name:
+            session.add(
+                Contact(
+                    team_id=team_id,
+                    deal_id=deal.id,
+                    name=changes.contact_name,
+                    role=changes.contact_role,
+                    is_primary=True,
+                    created_at=now,
+                )
+            )
+        elif primary is not None:
+            primary.name = changes.contact_name or primary.name
+            primary.role = changes.contact_role
+            session.add(primary)
+    deal.updated_at = now
+    deal.last_activity_at = now
+    session.add(deal)
+    session.flush()
+    return deal
+
+
+def move_deal(
+    *,
+    session: Session,
+    team_id: str,
+    deal: Deal,
+    to_stage: Stage,
+    by: str,
+    now: datetime,
+    lost_reason: str | None = None,
+    lost_note: str | None = None,
+) -> StageMove:
+    """Move a deal to a stage (an open one, or Won/Lost to close it); history is appended."""
+    from_stage = get_stage(session=session, team_id=team_id, stage_id=deal.stage_id)
+    move = StageMove(
+        team_id=team_id,
+        deal_id=deal.id,
+        from_stage_id=from_stage.id,
+        to_stage_id=to_stage.id,
+        from_name=from_stage.name,
+        to_name=to_stage.name,
+        from_status=deal.status,
+        to_status=to_stage.kind,
+        moved_by=by,
+        moved_at=now,
+    )
+    deal.stage_id = to_stage.id
+    deal.status = to_stage.kind
+    if to_stage.kind == OPEN:
+        deal.closed_at = None
+        deal.lost_reason = None
+        deal.lost_note = None
+    else:
+        deal.closed_at = now
+        deal.lost_reason = lost_reason if to_stage.kind == LOST else None
+        deal.lost_note = lost_note if to_stage.kind == LOST else None
+    deal.updated_at = now
+    deal.last_activity_at = now
+    session.add(move)
+    session.add(deal)
+    session.flush()
+    return move
+
+
+def deal_history(*, session: Session, team_id: str, deal_id: int) -> list[StageMove]:
+    return list(
+        session.exec(
+            select(StageMove)
+            .where(StageMove.team_id == team_id, StageMove.deal_id == deal_id)
+            .order_by(StageMove.moved_at, StageMove.id)
+        ).all()
+    )
+
+
+def deal_contacts(*, session: Session, team_id: str, deal_id: int) -> list[Contact]:
+    return list(
+        session.exec(
+            select(Contact)
+            .where(Contact.team_id == team_id, Contact.deal_id == deal_id)
+            .order_by(col(Contact.is_primary).desc(), Contact.id)
+        ).all()
+    )
+
+
+def close_date_slips(*, session: Session, team_id: str, deal_id: int) -> int:
+    """How often the expected close date moved later (a slip)."""
+    changes = session.exec(
+        select(CloseDateChange).where(
+            CloseDateChange.team_id == team_id, CloseDateChange.deal_id == deal_id
+        )
+    ).all()
+    return sum(1 for c in changes if c.old_date and c.new_date and c.new_date > c.old_date)
+
+
+# --- pipeline views ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    stage_id: int
+    currency: str
+    count: int
+    value_cents: int
+
+
+def open_totals(*, session: Session, team_id: str, owner_id: str | None = None) -> list[StageTotal]:
+    """Open deals and value per stage and currency, aggregated in SQL."""
+    q = (
+        select(
+            Deal.stage_id, Deal.currency, func.count(), func.coalesce(func.sum(Deal.value_cents), 0)
+        )
+        .where(Deal.team_id == team_id, Deal.status == OPEN)
+        .group_by(Deal.stage_id, Deal.currency)
+    )
+    if owner_id:
+        q = q.where(Deal.owner_id == owner_id)
+    return [StageTotal(s, c, n, int(v)) for s, c, n, v in session.exec(q).all()]
+
+
+def open_deals(
+    *, session: Session, team_id: str, owner_id: str | None = None, limit: int = 200
+) -> list[Deal]:
+    q = select(Deal).where(Deal.team_id == team_id, Deal.status == OPEN)
+    if owner_id:
+        q = q.where(Deal.owner_id == owner_id)
+    q = q.order_by(col(Deal.value_cents).desc().nulls_last(), Deal.id).limit(limit)
+    return list(session.exec(q).all())
+
+
+# --- managers ---------------------------------------------------------------------------
+
+
+def list_managers(*, session: Session, team_id: str) -> list[str]:
+    return list(session.exec(select(Manager.user_id).where(Manager.team_id == team_id)).all())
+
+
+def add_manager(*, session: Session, team_id: str, user_id: str, by: str, now: datetime) -> bool:
+    if user_id in list_managers(session=session, team_id=team_id):
+        return False
+    session.add(Manager(team_id=team_id, user_id=user_id, added_by=by, created_at=now))
+    session.flush()
+    return True
+
+
+def remove_manager(*, session: Session, team_id: str, user_id: str) -> bool:
+    row = session.exec(
+        select(Manager).where(Manager.team_id == team_id, Manager.user_id == user_id)
+    ).first()
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True

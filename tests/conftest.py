@@ -1,0 +1,117 @@
+"""Shared fixtures: a fake Slack on loopback, a fresh migrated database per test, and the
+real app served over HTTP (waitress) with a client that signs requests like Slack."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from slack_bolt import App
+
+from bot.app import create_app
+from bot.server import HttpServer
+from bot.services import Services
+from bot.settings import Settings
+from storage.migrate import upgrade
+from tests.slackkit import FakeSlack, SlackClient
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test"
+PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once; each test gets a copy (fast, and no test shares a database)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db_url(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "salespath.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+def pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=2):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test (dropped afterwards)."""
+    import psycopg
+
+    if not pg_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not reachable at " + PG_URL)
+        pytest.skip("PostgreSQL not running")
+    name = "sp_" + uuid.uuid4().hex[:12]
+    admin = PG_URL.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    upgrade(url)
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack(token=BOT_TOKEN) as fake_slack:
+        yield fake_slack
+
+
+def make_settings(fake: FakeSlack, db_url: str, **kw: object) -> Settings:
+    return Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.base_url,
+        database_url=db_url,
+        **kw,
+    )
+
+
+@dataclass
+class Running:
+    app: App
+    services: Services
+    server: HttpServer
+    url: str
+    base: str
+
+
+@pytest.fixture
+def running(fake: FakeSlack, db_url: str) -> Iterator[Running]:
+    settings = make_settings(fake, db_url)
+    services = Services.from_settings(settings)
+    app = create_app(settings, services=services)
+    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        yield Running(app, services, server, base + "/slack/events", base)
+    finally:
+        server.stop()
+        services.db.dispose()
+
+
+@pytest.fixture
+def slack(running: Running, fake: FakeSlack) -> SlackClient:
+    return SlackClient(running.url, SIGNING_SECRET, fake)

@@ -1,0 +1,319 @@
+"""The default pipeline, finding stages, lost reasons and decision-maker roles by value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.errors import InvalidInput
+from bot.reasons import DMU_ROLES, LOST_REASONS, match_reason, match_role
+from bot.stages import DEFAULT_STAGES, is_backward, match_stage, next_stage
+
+STAGES = list(DEFAULT_STAGES)
+BY_KEY = {s.key: s for s in DEFAULT_STAGES}
+
+
+@dataclass
+class Row:
+    """A stored stage: no aliases of its own, may be renamed or reordered."""
+
+    key: str
+    name: str
+    position: int
+    kind: str = "open"
+    probability: int = 0
+
+
+# --- the default pipeline -----------------------------------------------------------------
+
+
+def test_default_pipeline_follows_the_sales_path() -> None:
+    assert [s.key for s in DEFAULT_STAGES] == [
+        "prospecting",
+        "approaching",
+        "probing",
+        "presentation",
+        "negotiation",
+        "closing",
+        "won",
+        "lost",
+    ]
+    assert [s.position for s in DEFAULT_STAGES] == list(range(1, 9))
+    assert [s.kind for s in DEFAULT_STAGES] == ["open"] * 6 + ["won", "lost"]
+    assert [s.probability for s in DEFAULT_STAGES] == [10, 20, 30, 50, 70, 90, 100, 0]
+    assert len({s.key for s in DEFAULT_STAGES}) == len(DEFAULT_STAGES)
+
+
+def test_no_alias_names_two_stages() -> None:
+    seen: dict[str, str] = {}
+    for s in DEFAULT_STAGES:
+        for word in (s.name.lower(), s.key, *s.aliases):
+            assert seen.setdefault(word, s.key) == s.key, word
+
+
+# --- match_stage --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Negotiation", "negotiation"),  # exact name
+        ("  NEGOTIATION ", "negotiation"),
+        ("closing", "closing"),  # key
+        ("won", "won"),
+        ("nego", "negotiation"),  # alias
+        ("demo", "presentation"),
+        ("objection handling", "negotiation"),
+        ("Objection-Handling", "negotiation"),
+        ("prospek", "prospecting"),  # Indonesian aliases
+        ("pendekatan", "approaching"),
+        ("presentasi", "presentation"),
+        ("negosiasi", "negotiation"),
+        ("menang", "won"),
+        ("kalah", "lost"),
+        ("négociation"[:4], "negotiation"),  # accents ignored ("négo")
+        ("pros", "prospecting"),  # unique prefixes
+        ("appr", "approaching"),
+        ("neg", "negotiation"),
+        ("clo", "closing"),
+        ("wo", "won"),
+        ("lo", "lost"),
+        ("prese", "presentation"),
+    ],
+)
+def test_match_stage_finds(text: str, key: str) -> None:
+    assert match_stage(text, STAGES).key == key
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("pr", ["Prospecting", "Probing", "Presentation"]),
+        ("pre", ["Prospecting", "Presentation"]),  # "pre-sales" and "presentation"
+        ("me", ["Approaching", "Probing", "Won"]),  # mendekati, menggali, menang
+    ],
+)
+def test_match_stage_ambiguous_lists_candidates(text: str, names: list[str]) -> None:
+    with pytest.raises(InvalidInput) as err:
+        match_stage(text, STAGES)
+    assert err.value.params == {"text": text, "stages": ", ".join(names)}
+
+
+@pytest.mark.parametrize("text", ["shipping", "x", "", "   "])
+def test_match_stage_unknown_lists_all_stages(text: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        match_stage(text, STAGES)
+    assert err.value.params["text"] == text
+    assert err.value.params["stages"] == (
+        "Prospecting, Approaching, Probing, Presentation, Negotiation, Closing, Won, Lost"
+    )
+
+
+def test_match_stage_exact_name_beats_alias_and_prefix() -> None:
+    stages = [*STAGES, Row("demo_day", "Demo", 9)]
+    assert match_stage("demo", stages).key == "demo_day"  # name before Presentation's alias
+    assert match_stage("Won", [Row("w", "Won", 1), Row("wonder", "Wonderland", 2)]).key == "w"
+
+
+def test_match_stage_on_stored_rows_uses_default_aliases_by_key() -> None:
+    rows = [
+        Row("prospecting", "Leads", 1),
+        Row("negotiation", "Legal review", 2),
+        Row("custom_1", "Pilot", 3),
+        Row("won", "Won", 4, "won"),
+    ]
+    assert match_stage("negosiasi", rows) is rows[1]  # renamed, still found in Indonesian
+    assert match_stage("legal", rows) is rows[1]
+    assert match_stage("pilot", rows) is rows[2]
+    assert match_stage("custom_1", rows) is rows[2]
+    assert match_stage("menang", rows) is rows[3]
+
+
+def test_match_stage_without_keys_or_aliases() -> None:
+    @dataclass
+    class Bare:
+        name: str
+        position: int
+        kind: str = "open"
+
+    bare = [Bare("Qualify", 1), Bare("Quote", 2)]
+    assert match_stage("quote", bare) is bare[1]
+    with pytest.raises(InvalidInput):
+        match_stage("qu", bare)
+
+
+# --- next_stage / is_backward -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("current", "expected"),
+    [
+        ("prospecting", "approaching"),
+        ("approaching", "probing"),
+        ("probing", "presentation"),
+        ("presentation", "negotiation"),
+        ("negotiation", "closing"),
+        ("closing", None),  # the last open stage: close it as won
+        ("won", None),
+        ("lost", None),
+    ],
+)
+def test_next_stage(current: str, expected: str | None) -> None:
+    nxt = next_stage(BY_KEY[current], STAGES)
+    assert (nxt.key if nxt else None) == expected
+
+
+def test_next_stage_follows_positions_not_list_order_and_skips_closed() -> None:
+    rows = [
+        Row("c", "C", 30),
+        Row("won", "Won", 20, "won"),
+        Row("a", "A", 10),
+        Row("d", "D", 40),
+    ]
+    assert next_stage(rows[2], rows) is rows[0]  # A (10) → C (30), skipping Won (20)
+    assert next_stage(rows[0], rows) is rows[3]
+    assert next_stage(rows[3], rows) is None
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "backward"),
+    [
+        ("negotiation", "probing", True),
+        ("approaching", "prospecting", True),
+        ("probing", "negotiation", False),
+        ("probing", "probing", False),
+        ("closing", "won", False),
+        ("closing", "lost", False),
+        ("prospecting", "lost", False),
+        ("won", "closing", True),  # re-opening goes back
+        ("lost", "prospecting", True),
+        ("won", "lost", False),
+    ],
+)
+def test_is_backward(src: str, dst: str, backward: bool) -> None:
+    assert is_backward(BY_KEY[src], BY_KEY[dst], STAGES) is backward
+
+
+# --- lost reasons -------------------------------------------------------------------------
+
+
+def test_lost_reasons_are_the_products_list() -> None:
+    assert [r.key for r in LOST_REASONS] == [
+        "product",
+        "need",
+        "emotion",
+        "price",
+        "competitor",
+        "no_decision",
+        "other",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("price", "price"),
+        ("PRICE", "price"),
+        ("harga", "price"),
+        ("Harga ", "price"),
+        ("too expensive", "price"),
+        ("mahal", "price"),
+        ("competitor", "competitor"),
+        ("kompetitor", "competitor"),
+        ("pesaing", "competitor"),
+        ("product", "product"),
+        ("Product objection", "product"),
+        ("produk", "product"),
+        ("need", "need"),
+        ("tidak butuh", "need"),
+        ("emotion", "emotion"),
+        ("emosi", "emotion"),
+        ("no decision", "no_decision"),
+        ("no_decision", "no_decision"),
+        ("No decision / went dark", "no_decision"),
+        ("went dark", "no_decision"),
+        ("ghosted", "no_decision"),
+        ("other", "other"),
+        ("lainnya", "other"),
+        ("pri", "price"),  # unique prefixes
+        ("comp", "competitor"),
+        ("kompe", "competitor"),
+        ("emo", "emotion"),
+        ("gho", "no_decision"),
+        ("prödüct", "product"),  # accents ignored
+    ],
+)
+def test_match_reason(text: str, key: str) -> None:
+    assert match_reason(text).key == key
+
+
+def test_match_reason_unknown_lists_the_reasons_and_echoes() -> None:
+    with pytest.raises(InvalidInput) as err:
+        match_reason("weather")
+    assert err.value.params == {
+        "text": "weather",
+        "reasons": "product, need, emotion, price, competitor, no decision, other",
+    }
+
+
+@pytest.mark.parametrize(("text", "reasons"), [("no", "need, emotion, no decision"), ("p", None)])
+def test_match_reason_ambiguous_or_too_short(text: str, reasons: str | None) -> None:
+    with pytest.raises(InvalidInput) as err:
+        match_reason(text)
+    assert err.value.params["text"] == text
+    if reasons is not None:
+        assert err.value.params["reasons"] == reasons
+
+
+def test_every_reason_finds_itself() -> None:
+    for r in LOST_REASONS:
+        assert match_reason(r.key) is r
+        assert match_reason(r.label) is r
+        for alias in r.aliases:
+            assert match_reason(alias) is r
+
+
+# --- decision-maker unit ------------------------------------------------------------------
+
+
+def test_dmu_roles() -> None:
+    assert [(r.key, r.label) for r in DMU_ROLES] == [
+        ("decision_maker", "Decision maker"),
+        ("user_influence", "User influence"),
+        ("technical_influence", "Technical influence"),
+        ("coach", "Coach"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("decision maker", "decision_maker"),
+        ("Decision-Maker", "decision_maker"),
+        ("dm", "decision_maker"),
+        ("pengambil keputusan", "decision_maker"),
+        ("user", "user_influence"),
+        ("pengguna", "user_influence"),
+        ("user influence", "user_influence"),
+        ("technical", "technical_influence"),
+        ("teknis", "technical_influence"),
+        ("coach", "coach"),
+        ("champion", "coach"),
+        ("orang dalam", "coach"),
+        ("tech", "technical_influence"),
+        ("co", "coach"),  # prefix
+        ("dec", "decision_maker"),
+    ],
+)
+def test_match_role(text: str, key: str) -> None:
+    assert match_role(text).key == key
+
+
+def test_match_role_unknown() -> None:
+    with pytest.raises(InvalidInput) as err:
+        match_role("janitor")
+    assert err.value.params == {
+        "text": "janitor",
+        "roles": "decision maker, user influence, technical influence, coach",
+    }
