@@ -49,3 +49,7 @@ BLOCK_NEXT_STEP_DUE = "next_step_due"
 BLOCK_PROBABILITY = "probability"
 INPUT = "input"  # action_id of the single element inside an input block
 ACTION_EDIT_STAGES = "stages_edit"
+
+# --- checklists, meeting logs, notes (issue 4: append below) ---------------------------
+
+# --- digest, reminders, stats, export (issue 5: append below) --------------------------

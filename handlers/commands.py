@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.errors import DomainError
 from bot.usage import USAGE
-from handlers import flows
+from handlers import digest, flows, meetings
 from handlers.common import services_of, translator_of
 from handlers.ui.common import help_message, problem_message, unknown_subcommand
 
@@ -102,6 +102,14 @@ def pipeline(
         return reply(ack, flows.pipeline_of(context=context, team=True))
     if word in ("stages", "tahap"):
         return reply(ack, flows.stages_list(context=context))
+    if word in ("stats", "statistik"):
+        return digest.pipeline_stats(
+            ack=ack, body=body, text=text, context=context, client=client, command=command
+        )
+    if word in ("export", "ekspor"):
+        return digest.pipeline_export(
+            ack=ack, body=body, text=text, context=context, client=client, command=command
+        )
     if word in ("manager", "managers"):
         m = MANAGERS_RE.match(text)
         return reply(
@@ -114,8 +122,8 @@ def register(app: App) -> None:
     app.command(ids.CMD_PROSPECT)(_guard(prospect))
     app.command(ids.CMD_ADVANCE)(_guard(advance))
     app.command(ids.CMD_PIPELINE)(_guard(pipeline))
-    for name in (ids.CMD_SPIN, ids.CMD_BATNA, ids.CMD_DIGEST):
-        app.command(name)(answer_usage)
+    meetings.register_commands(app)  # /spin, /batna
+    digest.register_commands(app)  # /digest
 
 
 __all__ = ["register", "services_of"]

@@ -12,3 +12,11 @@ def log_meeting_shortcut(ack: Ack, body: dict, context: BoltContext, client: Web
 
 def add_to_deal_shortcut(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
     ack()
+
+
+def register_commands(app) -> None:
+    from bot import ids
+    from handlers.commands import answer_usage
+
+    for name in (ids.CMD_SPIN, ids.CMD_BATNA):
+        app.command(name)(answer_usage)

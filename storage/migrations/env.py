@@ -8,7 +8,9 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401 - registers the tables on SQLModel.metadata
+import storage.models  # registers the tables on SQLModel.metadata
+import storage.models_checklist
+import storage.models_digest  # noqa: F401
 from storage.models import UTCDateTime
 
 config = context.config
