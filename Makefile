@@ -40,6 +40,9 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+messages: install-dev      ## update the gettext catalogues from the code (Babel)
+	$(BIN)/python -m bot.catalog
+
 bench: install-dev         ## speed and memory figures for docs/PERFORMANCE.md
 	$(BIN)/python -m bench
 
