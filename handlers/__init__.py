@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, shortcuts, views
+from handlers import actions, commands, events, shortcuts, stages, views
 
 
 def register_listeners(app: App) -> None:
@@ -13,3 +13,4 @@ def register_listeners(app: App) -> None:
     views.register(app)
     shortcuts.register(app)
     events.register(app)
+    stages.register(app)

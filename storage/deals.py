@@ -492,3 +492,64 @@ def remove_manager(*, session: Session, team_id: str, user_id: str) -> bool:
     session.delete(row)
     session.flush()
     return True
+
+
+@dataclass(frozen=True)
+class StageEdit:
+    id: int | None  # None: a new stage
+    name: str
+    order: int
+    probability: int
+    stale_days: int | None
+    remove: bool = False
+
+
+def save_stages(*, session: Session, team_id: str, edits: Sequence[StageEdit]) -> None:
+    """Apply the stage editor: renames, order, probabilities, additions, unused removals.
+
+    Open stages are renumbered 1..n by (order, old position); Won and Lost stay last.
+    """
+    import re
+
+    stages = {s.id: s for s in list_stages(session=session, team_id=team_id)}
+    for e in edits:
+        if e.id is not None and e.remove:
+            if stage_in_use(session=session, team_id=team_id, stage_id=e.id):
+                raise InvalidInput(
+                    N_("“{name}” has deals or history, so it can't be removed."),
+                    field=f"remove_{e.id}",
+                    name=stages[e.id].name,
+                )
+            session.delete(stages.pop(e.id))
+    session.flush()
+    keep = []
+    for e in edits:
+        if e.id is None:
+            key = re.sub(r"[^a-z0-9]+", "_", e.name.casefold()).strip("_")[:40] or "stage"
+            taken = {s.key for s in stages.values()}
+            base, n = key, 2
+            while key in taken:
+                key, n = f"{base}_{n}", n + 1
+            st = Stage(
+                team_id=team_id,
+                key=key,
+                name=e.name,
+                position=e.order,
+                probability=e.probability,
+                kind=OPEN,
+            )
+            session.add(st)
+            keep.append((e.order, 999, st))
+        elif not e.remove:
+            st = stages[e.id]
+            st.name = e.name
+            if st.kind == OPEN:
+                st.probability = e.probability
+                st.stale_days = e.stale_days
+                keep.append((e.order, st.position, st))
+    ordered = [st for _, _, st in sorted(keep, key=lambda x: (x[0], x[1]))]
+    closed = sorted((s for s in stages.values() if s.kind != OPEN), key=lambda s: s.position)
+    for pos, st in enumerate(ordered + closed, start=1):
+        st.position = pos
+        session.add(st)
+    session.flush()
