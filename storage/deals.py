@@ -40,13 +40,12 @@ OPEN, WON, LOST = "open", "won", "lost"
 def ensure_workspace(*, session: Session, team_id: str, default_currency: str = "IDR") -> Workspace:
     ws = session.get(Workspace, team_id)
     if ws is None:
-        ws = Workspace(team_id=team_id, default_currency=default_currency)
-        session.add(ws)
         try:
             with session.begin_nested():
-                session.flush()
+                session.add(Workspace(team_id=team_id, default_currency=default_currency))
         except IntegrityError:  # created meanwhile by a concurrent request
-            ws = session.get(Workspace, team_id)
+            pass
+        ws = session.get(Workspace, team_id)
     return ws
 
 
@@ -73,23 +72,22 @@ def list_stages(*, session: Session, team_id: str) -> list[Stage]:
     ).all()
     if stages:
         return list(stages)
-    for spec in DEFAULT_STAGES:
-        session.add(
-            Stage(
-                team_id=team_id,
-                key=spec.key,
-                name=spec.name,
-                position=spec.position,
-                probability=spec.probability,
-                kind=spec.kind,
-                gate_checklist=getattr(spec, "gate_checklist", None),
-                gate_mode=getattr(spec, "gate_mode", "off"),
-            )
-        )
     try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:  # seeded meanwhile by a concurrent request
+        with session.begin_nested():  # a savepoint: a concurrent seeding wins, we read it
+            for spec in DEFAULT_STAGES:
+                session.add(
+                    Stage(
+                        team_id=team_id,
+                        key=spec.key,
+                        name=spec.name,
+                        position=spec.position,
+                        probability=spec.probability,
+                        kind=spec.kind,
+                        gate_checklist=getattr(spec, "gate_checklist", None),
+                        gate_mode=getattr(spec, "gate_mode", "off"),
+                    )
+                )
+    except IntegrityError:
         pass
     return list(
         session.exec(
