@@ -1,0 +1,263 @@
+"""Metrics against a hand-computed fixture, on SQLite and PostgreSQL (the SQL differs for
+time to close). The numbers in the comments are worked out by hand from the deals below."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot import metrics as m
+from bot.money import Money
+from storage import deals as store
+from storage.db import Database
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+PERIOD = m.period_bounds("30d", now=NOW)  # [2026-10-24 09:00, 2026-11-23 09:00)
+T1 = m.Scope("T1")
+
+
+def day(month: int, d: int, year: int = 2026) -> datetime:
+    return datetime(year, month, d, 9, 0, tzinfo=UTC)
+
+
+def add(
+    db: Database,
+    name: str,
+    value: int | None,
+    *,
+    created: datetime,
+    path: tuple = (),
+    currency: str = "IDR",
+    owner: str = "U1",
+    team: str = "T1",
+) -> int:
+    """A deal created at ``created`` then moved along ``path``: (stage key, when[, reason])."""
+    with db.transaction() as s:
+        deal = store.create_deal(
+            session=s,
+            team_id=team,
+            created_by=owner,
+            now=created,
+            new=store.NewDeal(
+                name=name,
+                owner_id=owner,
+                value=Money(Decimal(value), currency) if value is not None else None,
+            ),
+        )
+        stages = {st.key: st for st in store.list_stages(session=s, team_id=team)}
+        for key, at, *reason in path:
+            store.move_deal(
+                session=s,
+                team_id=team,
+                deal=deal,
+                to_stage=stages[key],
+                by=owner,
+                now=at,
+                lost_reason=reason[0] if reason else None,
+            )
+        return deal.id
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request) -> Database:
+    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
+    database = Database(url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def fixture(db: Database) -> Database:
+    jt = 1_000_000
+    add(db, "A", 100 * jt, created=day(10, 1), path=(("won", day(11, 1)),))  # 31 days
+    add(db, "B", 50 * jt, created=day(11, 1), path=(("won", day(11, 11)),))  # 10 days
+    add(
+        db,
+        "C",
+        30 * jt,
+        created=day(10, 20),
+        path=(("negotiation", day(10, 25)), ("lost", day(11, 5), "price")),
+    )
+    add(db, "D", 5_000, currency="USD", created=day(11, 10), path=(("won", day(11, 13)),))
+    add(
+        db,
+        "E",
+        2_000,
+        currency="USD",
+        created=day(11, 2),
+        path=(("probing", day(11, 3)), ("lost", day(11, 20), "competitor")),
+    )
+    add(db, "F", 20 * jt, created=day(8, 1), path=(("won", day(9, 1)),))  # before the period
+    # Lost, then re-opened: open now, so neither lost nor won in the period.
+    add(
+        db,
+        "G",
+        40 * jt,
+        created=day(10, 28),
+        path=(("lost", day(11, 2), "price"), ("probing", day(11, 15))),
+    )
+    # Won, re-opened, won again: counts once, 5 days from creation to the last close.
+    add(
+        db,
+        "H",
+        10 * jt,
+        created=day(11, 1),
+        path=(("won", day(11, 3)), ("probing", day(11, 4)), ("won", day(11, 6))),
+    )
+    add(db, "I", 200 * jt, created=day(11, 5), path=(("negotiation", day(11, 6)),))
+    add(db, "J", 10_000, currency="USD", created=day(11, 12))  # prospecting
+    add(db, "K", None, created=day(11, 12), path=(("closing", day(11, 14)),))  # no value
+    add(db, "Other team", 999 * jt, created=day(11, 1), path=(("won", day(11, 2)),), team="T2")
+    return db
+
+
+def test_win_rate_counts_current_status_of_deals_closed_in_the_period(fixture):
+    with fixture.read() as s:
+        rate = m.win_rate(s, T1, PERIOD)
+        by_currency = m.win_rate_by_currency(s, T1, PERIOD)
+    assert (rate.won, rate.lost) == (4, 2)  # A B D H won; C E lost; G re-opened; F too early
+    assert rate.rate == pytest.approx(4 / 6)
+    assert (by_currency["IDR"].won, by_currency["IDR"].lost) == (3, 1)
+    assert (by_currency["USD"].won, by_currency["USD"].lost) == (1, 1)
+
+
+def test_average_deal_size_is_per_currency(fixture):
+    with fixture.read() as s:
+        sizes = m.average_deal_size(s, T1, PERIOD)
+    # IDR: (100 + 50 + 10) jt / 3 = 53 333 333.33… → whole rupiah; USD: 5 000.
+    assert sizes == {"IDR": Money(Decimal(53_333_333), "IDR"), "USD": Money(Decimal(5000), "USD")}
+
+
+def test_time_to_close_mean_and_median(fixture):
+    with fixture.read() as s:
+        ttc = m.time_to_close(s, T1, PERIOD)
+        by_currency = m.mean_time_to_close_by_currency(s, T1, PERIOD)
+    assert ttc.count == 4
+    assert ttc.mean_days == pytest.approx((31 + 10 + 3 + 5) / 4)  # 12.25
+    assert ttc.median_days == pytest.approx((5 + 10) / 2)  # 3 5 | 10 31
+    assert by_currency["IDR"] == pytest.approx((31 + 10 + 5) / 3)
+    assert by_currency["USD"] == pytest.approx(3)
+
+
+def test_open_totals_weighted_pipeline_and_velocity(fixture):
+    with fixture.read() as s:
+        totals = m.open_totals(s, T1)
+        weighted = m.weighted_pipeline(s, T1)
+        pm = m.period_metrics(s, T1, PERIOD)
+    assert totals["IDR"].count == 3 and totals["IDR"].value == Money(Decimal(240_000_000), "IDR")
+    assert totals["USD"].count == 1 and totals["USD"].value == Money(Decimal(10_000), "USD")
+    # G 40jt × 30% + I 200jt × 70% (K has no value); J $10 000 × 10%.
+    assert weighted == {
+        "IDR": Money(Decimal(152_000_000), "IDR"),
+        "USD": Money(Decimal(1_000), "USD"),
+    }
+    # IDR: 3 open × 3/4 × (160jt / 3) ÷ (46/3 days) = 360jt / 46 = 7 826 086.96 → Rp7.826.087
+    assert pm.velocity["IDR"] == Money(Decimal(7_826_087), "IDR")
+    # USD: 1 open × 1/2 × 5 000 ÷ 3 days = 833.33
+    assert pm.velocity["USD"] == Money(Decimal("833.33"), "USD")
+
+
+def test_open_by_stage(fixture):
+    with fixture.read() as s:
+        rows = {r.name: r for r in m.open_by_stage(s, T1)}
+    assert [r for r in rows] == [
+        "Prospecting",
+        "Approaching",
+        "Probing",
+        "Presentation",
+        "Negotiation",
+        "Closing",
+    ]
+    assert rows["Probing"].count == 1 and rows["Probing"].value == {
+        "IDR": Money(Decimal(40_000_000), "IDR")
+    }
+    assert rows["Prospecting"].value == {"USD": Money(Decimal(10_000), "USD")}
+    assert rows["Closing"].count == 1 and rows["Closing"].value == {}
+    assert rows["Approaching"].count == 0
+
+
+def test_stage_conversion_from_history(fixture):
+    with fixture.read() as s:
+        steps = m.stage_conversion(s, T1)
+    got = [(x.from_stage, x.to_stage, x.reached_from, x.reached_to) for x in steps]
+    # Reach per deal: won (A B D F H) beyond every stage; K closing; C I negotiation;
+    # E G probing; J prospecting. T2's deal is not counted.
+    assert got == [
+        ("Prospecting", "Approaching", 11, 10),
+        ("Approaching", "Probing", 10, 10),
+        ("Probing", "Presentation", 10, 8),
+        ("Presentation", "Negotiation", 8, 8),
+        ("Negotiation", "Closing", 8, 6),
+        ("Closing", "Won", 6, 5),
+    ]
+    assert steps[-1].rate == pytest.approx(5 / 6)
+    with fixture.read() as s:
+        cohort = m.stage_conversion(s, T1, created_from=day(11, 1))
+    assert cohort[0].reached_from == 7  # B D E H I J K were created from 1 Nov
+    assert cohort[-1].reached_to == 3  # B D H
+
+
+def test_lost_breakdown_by_stage_and_reason(fixture):
+    with fixture.read() as s:
+        rows = m.lost_breakdown(s, T1, PERIOD)
+    assert sorted((r.stage, r.reason, r.count) for r in rows) == [
+        ("Negotiation", "price", 1),
+        ("Probing", "competitor", 1),
+    ]
+    assert m.lost_by_reason(rows) == {"price": 1, "competitor": 1}
+
+
+def test_scope_by_owner(db):
+    add(db, "Mine", 10_000_000, created=day(11, 1), path=(("won", day(11, 3)),), owner="U1")
+    add(db, "Theirs", 30_000_000, created=day(11, 1), path=(("won", day(11, 5)),), owner="U2")
+    with db.read() as s:
+        mine = m.average_deal_size(s, m.Scope("T1", ("U1",)), PERIOD)
+        both = m.average_deal_size(s, m.Scope("T1", ("U1", "U2")), PERIOD)
+    assert mine == {"IDR": Money(Decimal(10_000_000), "IDR")}
+    assert both == {"IDR": Money(Decimal(20_000_000), "IDR")}
+
+
+def test_no_closed_deals(db):
+    add(db, "Open only", 10_000_000, created=day(11, 1))
+    with db.read() as s:
+        pm = m.period_metrics(s, T1, PERIOD)
+        steps = m.stage_conversion(s, T1)
+    assert pm.win_rate.rate is None and pm.win_rate.closed == 0
+    assert pm.average_deal_size == {}
+    assert pm.time_to_close == m.TimeToClose(0, None, None)
+    assert pm.velocity == {"IDR": None}
+    assert steps[0].reached_from == 1 and steps[0].reached_to == 0 and steps[0].rate == 0
+    assert steps[1].rate is None  # nobody reached Approaching
+
+
+def test_empty_workspace(db):
+    with db.read() as s:
+        pm = m.period_metrics(s, m.Scope("T9"), PERIOD)
+        assert m.weighted_pipeline(s, m.Scope("T9")) == {}
+        assert m.lost_breakdown(s, m.Scope("T9"), PERIOD) == []
+    assert pm.open_totals == {} and pm.velocity == {}
+
+
+def test_one_currency_single_win(db):
+    add(db, "Quick", 1_000, currency="USD", created=day(11, 20), path=(("won", day(11, 20)),))
+    add(db, "Pipe", 4_000, currency="USD", created=day(11, 20))
+    with db.read() as s:
+        pm = m.period_metrics(s, T1, PERIOD)
+    assert pm.win_rate.rate == 1.0
+    assert pm.time_to_close.mean_days == pytest.approx(0) and pm.time_to_close.median_days == 0
+    # Closed the same day: the mean counts as one day, so velocity = 1 × 1 × 1 000 ÷ 1.
+    assert pm.velocity == {"USD": Money(Decimal(1000), "USD")}
+
+
+def test_periods():
+    assert m.parse_period("30D") == "30d"
+    assert m.parse_period("quarter") == "quarter"
+    with pytest.raises(m.InvalidInput) as err:
+        m.parse_period("fortnight")
+    assert "fortnight" in str(err.value)
+    q = m.period_bounds("quarter", now=NOW, tz="Asia/Jakarta")
+    # 1 Oct 2026 00:00 in Jakarta (UTC+7) is 30 Sep 17:00 UTC.
+    assert q.start == datetime(2026, 9, 30, 17, 0, tzinfo=UTC) and q.end == NOW
+    assert m.period_bounds("7d", now=NOW).start == NOW - timedelta(days=7)
