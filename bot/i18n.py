@@ -29,14 +29,16 @@ def N_(message: str) -> str:  # noqa: N802 - gettext convention
     return message
 
 
-def available_locales() -> list[str]:
-    return (
-        sorted(
-            p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").exists()
-        )
-        if LOCALE_DIR.exists()
-        else []
-    )
+def available_locales() -> tuple[str, ...]:
+    return _locales()
+
+
+@cache
+def _locales() -> tuple[str, ...]:
+    if not LOCALE_DIR.exists():
+        return ()
+    found = (p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").exists())
+    return tuple(sorted(found))
 
 
 def normalise_locale(locale: str | None) -> str:

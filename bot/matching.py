@@ -145,21 +145,38 @@ def _distance_within(a: str, b: str, limit: int) -> int | None:
     if a == b:
         return 0
     la, lb = len(a), len(b)
-    if abs(la - lb) > limit or len(set(a) ^ set(b)) > 2 * limit:
-        return None  # each edit changes the length by ≤ 1 and the letter set by ≤ 2
+    if abs(la - lb) > limit:
+        return None  # each edit changes the length by ≤ 1
+    # A common prefix and suffix never change the distance: drop them, so similar names
+    # (many "Toko Jaya 01", "Toko Jaya 02"…) cost a tiny table instead of a full one.
+    start = 0
+    while start < la and start < lb and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < la - start and end < lb - start and a[la - 1 - end] == b[lb - 1 - end]:
+        end += 1
+    a, b = a[start : la - end], b[start : lb - end]
+    la, lb = len(a), len(b)
+    if not la or not lb:
+        return max(la, lb) if max(la, lb) <= limit else None
+    if len(set(a) ^ set(b)) > 2 * limit:
+        return None  # each edit changes the letter set by ≤ 2
+    # Banded table: only cells within ``limit`` of the diagonal can stay within the limit.
+    over = limit + 1
     before: list[int] = []
-    prev = list(range(lb + 1))
+    prev = [j if j <= limit else over for j in range(lb + 1)]
     for i in range(1, la + 1):
         ca = a[i - 1]
-        cur = [i] + [0] * lb
-        row_min = i
-        for j in range(1, lb + 1):
+        cur = [i if i <= limit else over] + [over] * lb
+        row_min = cur[0]
+        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
             cb = b[j - 1]
             v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 v = min(v, before[j - 2] + 1)
-            cur[j] = v
-            row_min = min(row_min, v)
+            cur[j] = v if v < over else over
+            if v < row_min:
+                row_min = v
         if row_min > limit:  # row minima never decrease
             return None
         before, prev = prev, cur

@@ -1,0 +1,1 @@
+"""Speed and memory measurements (``make bench``); figures go to docs/PERFORMANCE.md."""

@@ -1,0 +1,252 @@
+"""``python -m bench``: ack latency and memory, as ratios against a baseline in the same run.
+
+The machine is shared and noisy, so every figure is paired with a baseline measured
+in the same process, interleaved with the measured requests:
+- latency baseline: ``GET /healthz`` on the same server (HTTP + WSGI + one ``SELECT 1``);
+- matching baseline: a plain ``dict`` lookup of the exact name over the same candidates.
+Runs the real app (waitress) against the fake Slack on loopback, SQLite in a temp dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import urllib.request
+from pathlib import Path
+
+from bot import ids
+from bot.app import create_app
+from bot.matching import Candidate, match_names
+from bot.server import HttpServer
+from bot.services import Services
+from bot.settings import Settings
+from storage.migrate import upgrade
+from tests.factories import make_deal
+from tests.slackkit import FakeSlack, SlackClient
+
+SECRET = "bench-secret"
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def health(base: str) -> float:
+    start = time.perf_counter()
+    with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
+        resp.read()
+    return time.perf_counter() - start
+
+
+def latency(n: int, deals: int) -> list[tuple[str, float, float, float]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, FakeSlack(token="xoxb-bench") as fake:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        upgrade(url)
+        settings = Settings(
+            _env_file=None,
+            slack_bot_token="xoxb-bench",
+            slack_signing_secret=SECRET,
+            slack_api_url=fake.base_url,
+            database_url=url,
+        )
+        services = Services.from_settings(settings)
+        for i in range(deals):
+            make_deal(
+                services.db,
+                name=f"Seed {i:05d}",
+                value=1_000_000 + i,
+                owner_id="U1" if i % 3 else "U2",
+            )
+        app = create_app(settings, services=services)
+        server = HttpServer(app, services, host="127.0.0.1", port=0).start()
+        base = f"http://127.0.0.1:{server.port}"
+        slack = SlackClient(base + "/slack/events", SECRET, fake)
+        slack.command(ids.CMD_PROSPECT, "help")  # warm caches (users.info, imports)
+        cases = {
+            "/prospect help": lambda i: slack.command(ids.CMD_PROSPECT, "help"),
+            "/prospect quick add": lambda i: slack.command(
+                ids.CMD_PROSPECT, f"Bench Co {i} 50jt referral"
+            ),
+            "/advance <deal>": lambda i: slack.command(ids.CMD_ADVANCE, f"Bench Co {i}"),
+            "/pipeline (mine)": lambda i: slack.command(ids.CMD_PIPELINE, ""),
+            f"/pipeline team ({deals} deals)": lambda i: slack.command(ids.CMD_PIPELINE, "team"),
+        }
+        for name, fn in cases.items():
+            base_t, case_t = [], []
+            for i in range(n):
+                base_t.append(health(base))
+                resp = fn(i)
+                assert resp.status == 200, (name, resp.status, resp.text[:200])
+                case_t.append(resp.elapsed)
+            rows.append(
+                (
+                    name,
+                    statistics.median(case_t) * 1000,
+                    pct(case_t, 95) * 1000,
+                    statistics.median(case_t) / statistics.median(base_t),
+                )
+            )
+        rows.insert(
+            0,
+            (
+                "GET /healthz (baseline)",
+                statistics.median(base_t) * 1000,
+                pct(base_t, 95) * 1000,
+                1.0,
+            ),
+        )
+        server.stop()
+        services.db.dispose()
+    return rows
+
+
+WORDS = (
+    "Maju",
+    "Jaya",
+    "Sentosa",
+    "Makmur",
+    "Abadi",
+    "Sejahtera",
+    "Karya",
+    "Mandiri",
+    "Global",
+    "Nusantara",
+    "Digital",
+    "Logistik",
+    "Kopi",
+    "Toko",
+    "Sinar",
+    "Mitra",
+    "Utama",
+    "Prima",
+    "Bintang",
+    "Indah",
+    "Teknik",
+    "Pangan",
+    "Energi",
+    "Solusi",
+)
+
+
+def names_diverse(n: int) -> list[str]:
+    import random
+
+    rnd = random.Random(7)
+    return [f"PT {' '.join(rnd.sample(WORDS, 3))} {i}" for i in range(n)]
+
+
+def matching(names: int, repeats: int) -> list[tuple[str, float, float]]:
+    out = []
+    sets = {
+        "diverse": (
+            names_diverse(names),
+            {
+                "exact": None,
+                "prefix": "PT Maju Jaya",
+                "typo": "Sentosa Makmru",
+                "no match": "Zebra Lgx",
+            },
+        ),
+        "near-identical": (
+            [f"PT Company {i:05d} Jaya" for i in range(names)],
+            {
+                "exact": "PT Company 04321 Jaya",
+                "prefix": "Company 0432",
+                "typo": "PT Compnay 04321 Jaya",
+                "no match": "Zebra Logistics",
+            },
+        ),
+    }
+    for set_name, (all_names, queries) in sets.items():
+        cands = [Candidate(id=i, name=n) for i, n in enumerate(all_names)]
+        exact = {c.name: c for c in cands}
+        for label, q in queries.items():
+            q = q or all_names[len(all_names) // 2]
+            base_t, case_t = [], []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                exact.get(q)
+                base_t.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                match_names(q, cands)
+                case_t.append(time.perf_counter() - start)
+            out.append(
+                (
+                    f"{set_name}: {label}",
+                    statistics.median(case_t) * 1000,
+                    statistics.median(case_t) / max(statistics.median(base_t), 1e-9),
+                )
+            )
+    return out
+
+
+def memory(deals: int) -> tuple[float, float]:
+    """Peak Python allocations (tracemalloc) to build /pipeline team over `deals` deals,
+    against the peak of building it over 10 deals in the same run."""
+    from unittest import mock
+
+    from bot.i18n import Translator
+    from handlers import flows
+
+    peaks = []
+    for count in (10, deals):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'mem.db'}"
+            upgrade(url)
+            settings = Settings(
+                _env_file=None, slack_bot_token="xoxb-x", slack_signing_secret="s", database_url=url
+            )
+            services = Services.from_settings(settings)
+            for i in range(count):
+                make_deal(services.db, name=f"Mem {i:05d}", value=1000 + i)
+            context = mock.MagicMock()
+            context.__getitem__.side_effect = {
+                "services": services,
+                "t": Translator("en"),
+            }.__getitem__
+            context.get.return_value = None
+            context.team_id, context.user_id = "T1", "U1"
+            gc.collect()
+            tracemalloc.start()
+            flows.pipeline_of(context=context, team=True)
+            peaks.append(tracemalloc.get_traced_memory()[1] / 1024)
+            tracemalloc.stop()
+            services.db.dispose()
+    return peaks[0], peaks[1]
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("-n", type=int, default=40, help="requests per case")
+    ap.add_argument("--deals", type=int, default=2000)
+    args = ap.parse_args(argv)
+    print(
+        f"## Ack latency (n={args.n} per case, {args.deals} deals seeded; "
+        "ratio = median / median of GET /healthz in the same run)\n"
+    )
+    print("| request | median ms | p95 ms | × baseline |\n| --- | ---: | ---: | ---: |")
+    for name, med, p95, ratio in latency(args.n, args.deals):
+        print(f"| {name} | {med:.1f} | {p95:.1f} | {ratio:.1f} |")
+    print("\n## Deal-name matching over 5,000 names (ratio against a dict lookup)\n")
+    print("| query | median ms | × dict lookup |\n| --- | ---: | ---: |")
+    for label, med, ratio in matching(5000, 15):
+        print(f"| {label} | {med:.2f} | {ratio:,.0f} |")
+    small, big = memory(args.deals)
+    print(
+        f"\n## Memory: peak Python allocations building `/pipeline team`\n\n"
+        f"| deals | peak KiB |\n| ---: | ---: |\n| 10 | {small:,.0f} |\n"
+        f"| {args.deals} | {big:,.0f} |\n\nratio {big / small:.1f}× for "
+        f"{args.deals / 10:.0f}× the deals (the query is capped at 400 rows)."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
