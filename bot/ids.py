@@ -51,5 +51,27 @@ INPUT = "input"  # action_id of the single element inside an input block
 ACTION_EDIT_STAGES = "stages_edit"
 
 # --- checklists, meeting logs, notes (issue 4: append below) ---------------------------
+VIEW_SPIN = "spin_modal"
+VIEW_BATNA = "batna_modal"
+VIEW_MEETING = "meeting_modal"
+VIEW_NOTE = "note_modal"
+VIEW_GATES = "gates_modal"
+VIEW_NOTICE = "notice_modal"  # nothing to submit: loading, or a problem to read
+ACTION_OPEN_SPIN = "checklist_open_spin"  # on cards, gate warnings, the meeting modal (push)
+ACTION_OPEN_BATNA = "checklist_open_batna"
+ACTION_SPIN_AWARENESS = "spin_awareness"  # the awareness select dispatches: hint the variant
+ACTION_SPIN_MODE = "spin_mode"  # switch between SPIN and direct questions
+ACTION_PICK_CHECKLIST_DEAL = "checklist_pick"  # + "_<n>": a deal for /spin or /batna
+ACTION_GATE_MOVE_ANYWAY = "gate_move_anyway"
+ACTION_EDIT_GATES = "gates_edit"
+ACTION_DEAL_SEARCH = "deal_search"  # external_select: type-ahead over deals
+BLOCK_DEAL = "deal"
+BLOCK_MEETING_DATE = "date"
+BLOCK_ATTENDEES = "attendees"
+BLOCK_NOTES = "notes"
+BLOCK_OUTCOME = "outcome"
+BLOCK_STAGE_MOVE = "stage"
+BLOCK_AWARENESS = "awareness"  # checklist answers use bot.checklists field keys as block ids
+BLOCK_GATE_PREFIX = "gate_"  # + stage id
 
 # --- digest, reminders, stats, export (issue 5: append below) --------------------------

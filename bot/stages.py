@@ -46,6 +46,8 @@ class StageSpec:
     probability: int  # default win probability, percent
     kind: StageKind
     aliases: tuple[str, ...] = ()  # other words, English and Indonesian, users may type
+    gate_checklist: str | None = None  # checklist a deal needs before entering (bot.gates)
+    gate_mode: str = "off"  # off | warn | require
 
 
 DEFAULT_STAGES: tuple[StageSpec, ...] = (
@@ -80,6 +82,8 @@ DEFAULT_STAGES: tuple[StageSpec, ...] = (
         50,
         OPEN,
         ("present", "presentasi", "demo", "proposal", "fab", "baf"),
+        gate_checklist="spin",
+        gate_mode="warn",
     ),
     StageSpec(
         "negotiation",
@@ -98,6 +102,8 @@ DEFAULT_STAGES: tuple[StageSpec, ...] = (
             "penanganan keberatan",
             "batna",
         ),
+        gate_checklist="batna",
+        gate_mode="warn",
     ),
     StageSpec(
         "closing",

@@ -67,6 +67,7 @@ USAGE: dict[str, Usage] = {
             ("/pipeline team", N_("everyone's open deals by stage")),
             ("/pipeline <deal>", N_("the deal card")),
             ("/pipeline stages", N_("the stage list (managers can edit it)")),
+            ("/pipeline gates", N_("the checklist each stage needs (managers can edit)")),
             ("/pipeline stats [7d|30d|90d|quarter]", N_("win rate, deal size, velocity")),
             ("/pipeline export", N_("a CSV of deals in a DM")),
             ("/pipeline managers add @someone", N_("name a manager (managers only)")),

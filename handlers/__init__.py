@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, shortcuts, stages, views
+from handlers import actions, commands, events, meetings, shortcuts, stages, views
 
 
 def register_listeners(app: App) -> None:
@@ -14,3 +14,4 @@ def register_listeners(app: App) -> None:
     shortcuts.register(app)
     events.register(app)
     stages.register(app)
+    meetings.register(app)  # checklists, meeting logs, notes, gates

@@ -121,3 +121,6 @@ def register(app: App) -> None:
     app.action(ids.ACTION_CONFIRM_MOVE)(_guarded(confirm_move))
     app.action(ids.ACTION_CONFIRM_CREATE)(_guarded(confirm_create))
     app.action(ids.ACTION_CANCEL)(_guarded(cancel))
+    from handlers import meetings  # it builds on this module's helpers
+
+    app.action(ids.ACTION_LOG_MEETING)(_guarded(meetings.log_meeting_button))

@@ -360,7 +360,12 @@ def advance_deal(
     key: str | None,
     confirmed: bool = False,
     expect_stage: int | None = None,
+    gate_override: bool = False,  # "Move anyway" past a warning gate (never a required one)
 ) -> dict:
+    from bot.gates import blocking_gate
+    from handlers.ui.checklists import gate_message
+    from storage.checklists import checklist_kinds
+
     services, t = services_of(context), translator_of(context)
     team_id = context.team_id
     try:
@@ -399,6 +404,20 @@ def advance_deal(
                         "kw": keyword,
                         "rest": rest[:1500],
                         "from": deal.stage_id,
+                    },
+                )
+            have = checklist_kinds(session=s, team_id=team_id, deal_id=deal.id)
+            gate = blocking_gate(plan.target, have)
+            if gate is not None and (gate.required or not gate_override):
+                return gate_message(
+                    t,
+                    deal_name=deal.name,
+                    stage=plan.target.name,
+                    checklist=gate.checklist,
+                    required=gate.required,
+                    payload={
+                        "d": deal.id,
+                        "then": {"kw": keyword, "rest": rest[:1500], "from": deal.stage_id},
                     },
                 )
             before, after = apply_move(
@@ -486,6 +505,9 @@ def card(*, context: BoltContext, deal_id: int) -> dict:
         slips = store.close_date_slips(session=s, team_id=team_id, deal_id=deal.id)
         summary = summarise(deal, stages, t, s)
         stage = next(st for st in stages if st.id == deal.stage_id)
+        from handlers.meetings import card_extras  # meetings builds on this module
+
+        extra = card_extras(session=s, context=context, deal=deal)
     roles = {r.key: t(r.label) for r in DMU_ROLES}
     reasons = {r.key: t(r.label) for r in LOST_REASONS}
     if summary.lost_reason:
@@ -503,15 +525,23 @@ def card(*, context: BoltContext, deal_id: int) -> dict:
         stage_probability=stage.probability,
         locale=t.locale,
         now=services.now(),
+        extra_blocks=extra,
     )
 
 
 def card_text(*, context: BoltContext, text: str) -> dict:
+    from handlers import meetings
+
     services, t = services_of(context), translator_of(context)
+    if text.strip().lower() in meetings.GATE_WORDS:  # /pipeline gates
+        return meetings.gates_list(context=context)
+    text, history = meetings.split_history(text)  # /pipeline <deal> history
     with services.db.read() as s:
         found = resolve_deal(session=s, team_id=context.team_id, text=text)
     if found.deal is None:
         return _pick(t, found, {"op": "card"}, text)
+    if history:
+        return meetings.history(context=context, deal_id=found.deal.id)
     return card(context=context, deal_id=found.deal.id)
 
 
