@@ -1,0 +1,43 @@
+"""Slack misbehaving: 429 with Retry-After, 5xx, API errors — the user still gets an answer."""
+
+from __future__ import annotations
+
+import time
+
+from bot import ids
+from tests.slackkit import all_text
+
+
+def test_views_open_rate_limited_is_retried_after_retry_after(slack, fake):
+    fake.fail_next("views.open", status=429, retry_after=1)
+    start = time.monotonic()
+    slack.command(ids.CMD_PROSPECT, "")
+    calls = fake.wait_for("views.open", count=2, timeout=10)
+    assert calls[0].failed and not calls[1].failed
+    assert time.monotonic() - start >= 0.9  # waited for Retry-After
+    assert calls[1].response["ok"] is True  # still inside the trigger's 3 seconds
+
+
+def test_server_error_on_the_confirmation_is_retried(slack, fake):
+    slack.command(ids.CMD_PROSPECT, "")
+    view = fake.last("views.open").params["view"]
+    fake.fail_next("chat.postEphemeral", status=503)
+    slack.view_submission(view, {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1"})
+    calls = fake.wait_for("chat.postEphemeral", count=2, timeout=10)
+    assert calls[-1].response["ok"] is True
+    assert "Acme" in all_text(calls[-1].params)
+
+
+def test_users_info_failing_degrades_to_defaults(slack, fake):
+    fake.set_error("users.info", "ratelimited")
+    resp = slack.command(ids.CMD_PIPELINE, "help")
+    assert resp.status == 200 and "/pipeline" in all_text(resp.json)
+
+
+def test_ephemeral_not_possible_falls_back_to_a_dm(slack, fake):
+    slack.command(ids.CMD_PROSPECT, "", channel_id="CNOTIN")
+    view = fake.last("views.open").params["view"]
+    fake.set_error("chat.postEphemeral", "channel_not_found")
+    slack.view_submission(view, {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1"})
+    [dm] = fake.wait_for("chat.postMessage")
+    assert dm.params["channel"] == "U1" and "Acme" in all_text(dm.params)
