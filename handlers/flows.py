@@ -28,14 +28,20 @@ from storage.models import Deal, Stage
 
 
 def _understood(t: Translator, q, locale: str) -> str:
+    """Each part in the order typed: the user's own words → what we made of them."""
+    typed = dict((kind, words) for kind, words in q.understood)
     bits = [t("name “{name}”", name=ui.escape(q.name))]
     if q.value is not None:
-        bits.append(t("value {value}", value=format_money(q.value, locale)))
+        bits.append(t("value {typed} → {value}", typed=ui.escape(typed.get("value", "")),
+                      value=format_money(q.value, locale)))
     if q.source is not None:
-        bits.append(t("source {source}", source=t(q.source.label)))
+        bits.append(t("source {typed} → {source}", typed=ui.escape(typed.get("source", "")),
+                      source=t(q.source.label)))
     if q.owner_id:
         bits.append(t("owner <@{owner}>", owner=q.owner_id))
-    return t("I understood: {bits}.", bits=", ".join(bits))
+    else:
+        bits.append(t("owner you (add @someone to give it to a teammate)"))
+    return t("I understood: {bits}.", bits="; ".join(bits))
 
 
 def _created(session: Session, deal: Deal, t: Translator, understood: str) -> dict:
