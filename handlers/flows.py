@@ -369,7 +369,7 @@ def advance_deal(
     gate_override: bool = False,  # "Move anyway" past a warning gate (never a required one)
 ) -> dict:
     from bot.gates import blocking_gate
-    from handlers.ui.checklists import gate_message
+    from handlers.ui.gates import gate_message
     from storage.checklists import checklist_kinds
 
     services, t = services_of(context), translator_of(context)
@@ -511,7 +511,7 @@ def card(*, context: BoltContext, deal_id: int) -> dict:
         slips = store.close_date_slips(session=s, team_id=team_id, deal_id=deal.id)
         summary = summarise(deal, stages, t, s)
         stage = next(st for st in stages if st.id == deal.stage_id)
-        from handlers.meetings import card_extras  # meetings builds on this module
+        from handlers.checklists import card_extras  # it builds on this module
 
         extra = card_extras(session=s, context=context, deal=deal)
     roles = {r.key: t(r.label) for r in DMU_ROLES}
@@ -536,18 +536,18 @@ def card(*, context: BoltContext, deal_id: int) -> dict:
 
 
 def card_text(*, context: BoltContext, text: str) -> dict:
-    from handlers import meetings
+    from handlers import checklists, gates  # they build on this module
 
     services, t = services_of(context), translator_of(context)
-    if text.strip().lower() in meetings.GATE_WORDS:  # /pipeline gates
-        return meetings.gates_list(context=context)
-    text, history = meetings.split_history(text)  # /pipeline <deal> history
+    if text.strip().lower() in gates.GATE_WORDS:  # /pipeline gates
+        return gates.gates_list(context=context)
+    text, history = checklists.split_history(text)  # /pipeline <deal> history
     with services.db.read() as s:
         found = resolve_deal(session=s, team_id=context.team_id, text=text)
     if found.deal is None:
         return _pick(t, found, {"op": "card"}, text)
     if history:
-        return meetings.history(context=context, deal_id=found.deal.id)
+        return checklists.history(context=context, deal_id=found.deal.id)
     return card(context=context, deal_id=found.deal.id)
 
 

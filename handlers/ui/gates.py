@@ -1,0 +1,160 @@
+"""Block Kit for stage gates: the list, the managers' modal, and a move held at a gate.
+Pure functions (slack_sdk models)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from bot import checklists as cl
+from bot import gates, ids
+from bot.i18n import Translator
+from handlers.ui.common import clip, escape, message
+from handlers.ui.forms import md, modal, option
+
+
+@dataclass(frozen=True)
+class GateRow:
+    stage_id: int
+    name: str
+    checklist: str | None
+    mode: str
+
+
+def gate_label(t: Translator, checklist: str | None, mode: str) -> str:
+    if not checklist or mode == gates.OFF:
+        return t("No gate")
+    kind = t(cl.KIND_LABELS[checklist])
+    if mode == gates.REQUIRE:
+        return t("{checklist} required", checklist=kind)
+    return t("{checklist}: warning", checklist=kind)
+
+
+def gates_message(
+    t: Translator, rows: Sequence[GateRow], *, can_edit: bool, saved: bool = False
+) -> dict:
+    lines = [f"• *{escape(r.name)}* — {gate_label(t, r.checklist, r.mode)}" for r in rows]
+    text = t("*Stage gates*: the checklist a deal needs before it enters a stage.")
+    if saved:
+        text = ":white_check_mark: " + t("Saved the stage gates.") + "\n" + text
+    blocks: list = [
+        SectionBlock(text=md(text + "\n" + "\n".join(lines))),
+        ContextBlock(
+            elements=[
+                md(
+                    t(
+                        "A warning lets the rep fill the checklist or move anyway; "
+                        "required waits for the checklist."
+                    )
+                )
+            ]
+        ),
+    ]
+    if can_edit:
+        blocks.append(
+            ActionsBlock(
+                block_id="gates",
+                elements=[
+                    ButtonElement(
+                        text=t("Edit gates"), action_id=ids.ACTION_EDIT_GATES, value="edit"
+                    )
+                ],
+            )
+        )
+    else:
+        blocks.append(ContextBlock(elements=[md(t("Managers can change the gates."))]))
+    return message(t("Stage gates"), blocks)
+
+
+def gates_modal(t: Translator, rows: Sequence[GateRow]) -> dict:
+    blocks: list = [
+        ContextBlock(
+            elements=[
+                md(
+                    t(
+                        "For each stage, the checklist a deal needs before entering it. "
+                        "Warning: the rep may move anyway. Required: the move waits."
+                    )
+                )
+            ]
+        )
+    ]
+    for r in rows:
+        options = [option(gate_label(t, k, m), key) for key, k, m in gates.CHOICES]
+        current = gates.choice_key(r.checklist, r.mode)
+        blocks.append(
+            InputBlock(
+                block_id=f"{ids.BLOCK_GATE_PREFIX}{r.stage_id}",
+                label=clip(r.name, 2000),
+                element=StaticSelectElement(
+                    action_id=ids.INPUT,
+                    options=options,
+                    initial_option=next((o for o in options if o.value == current), None),
+                ),
+            )
+        )
+    return modal(
+        t,
+        callback_id=ids.VIEW_GATES,
+        title=t("Stage gates"),
+        submit=t("Save"),
+        blocks=blocks,
+    )
+
+
+def gate_message(
+    t: Translator,
+    *,
+    deal_name: str,
+    stage: str,
+    checklist: str,
+    required: bool,
+    payload: dict,
+) -> dict:
+    """A move held at a gate: fill the checklist (then the move completes), or move anyway."""
+    kind = t(cl.KIND_LABELS[checklist])
+    if required:
+        text = t(
+            ":no_entry: *{stage}* requires a {kind} checklist before “{deal}” can enter it, "
+            "and it has none yet. Fill it and the move completes.",
+            stage=escape(stage),
+            kind=kind,
+            deal=escape(deal_name),
+        )
+    else:
+        text = t(
+            ":warning: *{stage}* asks for a {kind} checklist first, and “{deal}” has none "
+            "yet. Fill it and the move completes, or move anyway.",
+            stage=escape(stage),
+            kind=kind,
+            deal=escape(deal_name),
+        )
+    value = json.dumps(payload)
+    fill = ButtonElement(
+        text=t("Fill {kind} and move", kind=kind),
+        action_id=ids.ACTION_OPEN_SPIN if checklist == cl.SPIN else ids.ACTION_OPEN_BATNA,
+        value=value,
+        style="primary",
+    )
+    elements = [fill]
+    if not required:
+        elements.append(
+            ButtonElement(text=t("Move anyway"), action_id=ids.ACTION_GATE_MOVE_ANYWAY, value=value)
+        )
+    elements.append(ButtonElement(text=t("Cancel"), action_id=ids.ACTION_CANCEL, value="cancel"))
+    blocks = [
+        SectionBlock(text=md(text)),
+        ActionsBlock(block_id="gate", elements=elements),
+        ContextBlock(elements=[md(t("Managers set the gates with /pipeline gates."))]),
+    ]
+    return message(text, blocks)

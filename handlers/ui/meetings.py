@@ -1,0 +1,258 @@
+"""Block Kit for meeting logs and notes: the "Log meeting" and "Add to deal" modals, the
+deal type-ahead options, and activity lines. Pure functions (slack_sdk models)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DatePickerElement,
+    DividerBlock,
+    ExternalDataSelectElement,
+    InputBlock,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from bot import checklists as cl
+from bot import ids
+from bot.i18n import Translator
+from bot.reasons import DMU_ROLES, role_by_key
+from handlers.ui.common import clip, escape, message
+from handlers.ui.deals import deal_buttons
+from handlers.ui.forms import md, modal, option, text_input
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    kind: str  # meeting | note
+    on: date
+    notes: str
+    by: str
+    outcome: str | None = None
+    attendees: Sequence[tuple[str, str | None]] = ()
+    next_step: str | None = None
+    moved: str | None = None  # "Probing → Presentation"
+    link: str | None = None
+
+
+def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
+    kind = t("meeting") if a.kind == "meeting" else t("note")
+    notes = escape(a.notes if full else clip(a.notes, 140))
+    parts = [f"{a.on.isoformat()} *{kind}*", notes]
+    if a.outcome:
+        parts.append(t("outcome: {text}", text=escape(a.outcome)))
+    if full and a.attendees:
+        people = ", ".join(
+            escape(n) + (f" ({t(role_by_key(r).label)})" if r and role_by_key(r) else "")
+            for n, r in a.attendees
+        )
+        parts.append(t("with {people}", people=people))
+    if full and a.next_step:
+        parts.append(t("next: {step}", step=escape(a.next_step)))
+    if a.moved:
+        parts.append(t("moved {move}", move=a.moved))
+    if a.link:
+        parts.append(f"<{a.link}|{t('message')}>")
+    parts.append(f"<@{a.by}>")
+    return "• " + " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class DealOption:
+    id: int
+    name: str
+    status: str = "open"
+
+
+def deal_option(t: Translator, d: DealOption) -> Option:
+    status = {"won": t("won"), "lost": t("lost")}.get(d.status)
+    label = f"{d.name} ({status})" if status else d.name
+    return option(label, str(d.id))
+
+
+def deal_options(t: Translator, deals: Sequence[DealOption]) -> list[dict]:
+    """The answer to an external_select's type-ahead (at most 100 options)."""
+    return [deal_option(t, d).to_dict() for d in deals[:100]]
+
+
+def deal_picker(t: Translator, deal: DealOption | None, *, label: str) -> InputBlock:
+    return InputBlock(
+        block_id=ids.BLOCK_DEAL,
+        label=label,
+        element=ExternalDataSelectElement(
+            action_id=ids.ACTION_DEAL_SEARCH,
+            placeholder=t("Type a deal's name"),
+            min_query_length=0,
+            initial_option=deal_option(t, deal) if deal else None,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class MeetingForm:
+    today: date
+    stages: Sequence[tuple[int, str]]  # stages a log may move the deal to
+    deal: DealOption | None = None
+    current_next_step: str | None = None
+
+
+def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
+    roles = ", ".join(t(r.label).lower() for r in DMU_ROLES)
+    stage_options = [option(name, str(sid)) for sid, name in form.stages][:100]
+    next_hint = (
+        t("Leave empty to keep the current one: {step}", step=clip(form.current_next_step, 300))
+        if form.current_next_step
+        else t("e.g. Send the proposal")
+    )
+    blocks: list = [
+        deal_picker(t, form.deal, label=t("Deal")),
+        InputBlock(
+            block_id=ids.BLOCK_MEETING_DATE,
+            label=t("Date"),
+            element=DatePickerElement(action_id=ids.INPUT, initial_date=form.today.isoformat()),
+        ),
+        text_input(
+            ids.BLOCK_ATTENDEES,
+            t("Attendees"),
+            None,
+            hint=t("One a line: name, role. Roles: {roles}.", roles=roles),
+            placeholder=t("Budi Santoso, decision maker"),
+            max_length=2000,
+        ),
+        text_input(
+            ids.BLOCK_NOTES,
+            t("Notes"),
+            None,
+            optional=False,
+            max_length=cl.NOTES_MAX,
+            placeholder=t("What was discussed, what they said"),
+        ),
+        text_input(
+            ids.BLOCK_OUTCOME,
+            t("Outcome"),
+            None,
+            multiline=False,
+            max_length=500,
+            placeholder=t("e.g. They want a demo for the IT team"),
+        ),
+        text_input(
+            ids.BLOCK_NEXT_STEP,
+            t("Next step"),
+            None,
+            multiline=False,
+            max_length=500,
+            hint=next_hint,
+        ),
+        InputBlock(
+            block_id=ids.BLOCK_NEXT_STEP_DUE,
+            label=t("Next step due"),
+            optional=True,
+            element=DatePickerElement(action_id=ids.INPUT),
+        ),
+    ]
+    if stage_options:
+        blocks.append(
+            InputBlock(
+                block_id=ids.BLOCK_STAGE_MOVE,
+                label=t("Move the deal to"),
+                optional=True,
+                hint=t("Optional. To close it as lost, use /advance <deal> lost <reason>."),
+                element=StaticSelectElement(action_id=ids.INPUT, options=stage_options),
+            )
+        )
+    blocks += [
+        DividerBlock(),
+        SectionBlock(
+            text=md(
+                t(
+                    "*Checklists* — open one on top of this form; what you typed here stays. "
+                    "Pick the deal first."
+                )
+            )
+        ),
+        ActionsBlock(
+            block_id="meeting_checklists",
+            elements=[
+                ButtonElement(text=t("Fill SPIN"), action_id=ids.ACTION_OPEN_SPIN, value="push"),
+                ButtonElement(text=t("Fill BATNA"), action_id=ids.ACTION_OPEN_BATNA, value="push"),
+            ],
+        ),
+    ]
+    return modal(
+        t,
+        callback_id=ids.VIEW_MEETING,
+        title=t("Log meeting"),
+        submit=t("Save"),
+        metadata=metadata,
+        blocks=blocks,
+    )
+
+
+def meeting_saved_message(
+    t: Translator, *, deal_id: int, deal_name: str, a: ActivityView, extra: Sequence[str] = ()
+) -> dict:
+    head = t(
+        "Logged the meeting of {day} on *{deal}*.", day=a.on.isoformat(), deal=escape(deal_name)
+    )
+    blocks: list = [
+        SectionBlock(text=md(":white_check_mark: " + head)),
+        SectionBlock(text=md(activity_line(t, a, full=True))),
+    ]
+    for line in extra:
+        blocks.append(SectionBlock(text=md(line)))
+    blocks.append(deal_buttons(t, deal_id))
+    return message(head, blocks)
+
+
+@dataclass(frozen=True)
+class NoteForm:
+    text: str
+    author: str | None
+    link: str | None = None
+    deal: DealOption | None = None
+
+
+def note_modal(t: Translator, form: NoteForm, *, metadata: str) -> dict:
+    source = (
+        t("From <{link}|a message> by <@{author}>.", link=form.link, author=form.author)
+        if form.link and form.author
+        else t("From a message by <@{author}>.", author=form.author)
+        if form.author
+        else t("From a message.")
+    )
+    blocks = [
+        deal_picker(t, form.deal, label=t("Add to deal")),
+        text_input(
+            ids.BLOCK_NOTES,
+            t("Note"),
+            clip(form.text, cl.NOTES_MAX),
+            optional=False,
+            max_length=cl.NOTES_MAX,
+        ),
+        ContextBlock(elements=[md(source)]),
+    ]
+    return modal(
+        t,
+        callback_id=ids.VIEW_NOTE,
+        title=t("Add to deal"),
+        submit=t("Add note"),
+        metadata=metadata,
+        blocks=blocks,
+    )
+
+
+def note_saved_message(t: Translator, *, deal_id: int, deal_name: str, a: ActivityView) -> dict:
+    head = t("Added a note to *{deal}*.", deal=escape(deal_name))
+    blocks = [
+        SectionBlock(text=md(":memo: " + head)),
+        SectionBlock(text=md(activity_line(t, a, full=True))),
+        deal_buttons(t, deal_id),
+    ]
+    return message(head, blocks)
