@@ -75,3 +75,9 @@ BLOCK_AWARENESS = "awareness"  # checklist answers use bot.checklists field keys
 BLOCK_GATE_PREFIX = "gate_"  # + stage id
 
 # --- digest, reminders, stats, export (issue 5: append below) --------------------------
+ACTION_NUDGE = "digest_nudge"  # value: {"deal": id, "why": "stale" | "overdue"}
+ACTION_DIGEST_CARD = "digest_card"  # + "_<n>": a deal name button that opens its card
+ACTION_SNOOZE = "deal_snooze"  # value: deal id; opens VIEW_SNOOZE
+VIEW_SNOOZE = "snooze_modal"
+BLOCK_SNOOZE_REASON = "snooze_reason"
+BLOCK_SNOOZE_UNTIL = "snooze_until"

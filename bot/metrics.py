@@ -378,7 +378,11 @@ def lost_breakdown(session: Session, scope: Scope, period: Period) -> list[LostR
     """Deals lost in the period, by the stage they were lost from and the reason."""
     last_lost = (
         select(StageMove.deal_id, func.max(StageMove.id).label("move_id"))
-        .where(StageMove.team_id == scope.team_id, StageMove.to_status == LOST)
+        .where(
+            StageMove.team_id == scope.team_id,
+            StageMove.to_status == LOST,
+            StageMove.moved_at >= period.start,  # a deal lost in the period was moved then
+        )
         .group_by(StageMove.deal_id)
         .subquery()
     )

@@ -83,6 +83,10 @@ def run(app: App, services: Services) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
 
+    scheduler = services.scheduler  # digests and reminders (handlers.digest builds it)
+    if scheduler is not None:
+        scheduler.start()
+
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -100,5 +104,7 @@ def run(app: App, services: Services) -> None:
         )
         stop.wait()
         http.stop()
+    if scheduler is not None:
+        scheduler.shutdown()
     services.db.dispose()
     log.info("stopped")

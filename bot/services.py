@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.settings import Settings
 from storage.db import Database
@@ -65,6 +66,7 @@ class Services:
     db: Database
     profiles: TTLCache = field(default_factory=lambda: TTLCache(ttl=600))
     now: Callable[[], datetime] = utcnow
+    scheduler: Any = None  # bot.scheduling.Scheduler: digests and reminders (handlers.digest)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

@@ -68,8 +68,11 @@ USAGE: dict[str, Usage] = {
             ("/pipeline <deal>", N_("the deal card")),
             ("/pipeline stages", N_("the stage list (managers can edit it)")),
             ("/pipeline gates", N_("the checklist each stage needs (managers can edit)")),
-            ("/pipeline stats [7d|30d|90d|quarter]", N_("win rate, deal size, velocity")),
-            ("/pipeline export", N_("a CSV of deals in a DM")),
+            (
+                "/pipeline stats [7d|30d|90d|quarter] [team]",
+                N_("win rate, deal size, velocity, where deals drop"),
+            ),
+            ("/pipeline export [team]", N_("a CSV of deals in a DM")),
             ("/pipeline managers add @someone", N_("name a manager (managers only)")),
         ),
         ("/pipeline", "/pipeline team", "/pipeline Acme", "/pipeline stats 30d"),
@@ -78,7 +81,10 @@ USAGE: dict[str, Usage] = {
         ids.CMD_DIGEST,
         N_("Post a daily pipeline digest in this channel."),
         (
-            ("/digest here [HH:MM] [timezone] [weekdays]", N_("subscribe this channel")),
+            (
+                "/digest here [HH:MM] [timezone] [weekdays] [for @a @b]",
+                N_("subscribe this channel"),
+            ),
             ("/digest status", N_("show this channel's subscription")),
             ("/digest now", N_("post the digest here now")),
             ("/digest off", N_("stop the digest in this channel")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, meetings, shortcuts, stages, views
+from handlers import actions, commands, digest, events, meetings, shortcuts, stages, views
 
 
 def register_listeners(app: App) -> None:
@@ -15,3 +15,4 @@ def register_listeners(app: App) -> None:
     events.register(app)
     stages.register(app)
     meetings.register(app)  # checklists, meeting logs, notes, gates
+    digest.register(app)  # digest scheduler, nudges, snooze, reminder buttons

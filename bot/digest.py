@@ -1,0 +1,264 @@
+"""What a digest says — and a rep's daily reminder — as plain data, gathered in one place.
+
+``gather_digest`` reads the numbers (``bot.metrics``, SQL aggregates) and the short lists
+(top items plus a count, ``storage.digests``) for one scope at one moment; the Slack side
+renders it (``handlers/ui/digest.py``) and draws the funnel (``bot/chart.py``). No Slack here.
+
+"Changes since the previous digest" are the stage moves and close-date slips in
+``(since, until]``: for a scheduled digest ``since`` is the previous posted digest's slot
+(or a day before the first one) and ``until`` its own slot, so consecutive digests neither
+miss nor repeat a change, however late each was posted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from bot import metrics
+from bot.money import Money
+from bot.slots import local_date
+from storage import deals as store
+from storage import digests as digest_store
+from storage.models import Deal, Stage
+
+DEFAULT_STALE_DAYS = 14
+TOP = 5  # items shown per list; the rest are counted
+METRICS_PERIOD = "30d"
+
+#: Optional hook: ``(session, team_id, deal_ids) -> {deal_id: "SPIN 4/4 · BATNA 2/6"}``.
+#: Checklist completion comes from the checklists module when it is wired in.
+CompletionHook = Callable[[Session, str, Sequence[int]], dict[int, str]]
+
+
+@dataclass(frozen=True)
+class DealItem:
+    id: int
+    name: str
+    owner_id: str
+    stage: str
+    value: Money | None
+    quiet_days: int | None = None  # stale
+    next_step: str | None = None
+    due: date | None = None  # next step due
+    moved_from: str | None = None  # changes: from → to
+    moved_to: str | None = None
+    lost_reason: str | None = None
+    close_was: date | None = None  # slipped close date
+    close_now: date | None = None
+    snoozed_until: date | None = None
+    snooze_reason: str | None = None
+    completion: str | None = None  # checklist completion, when the hook gives it
+
+
+@dataclass(frozen=True)
+class Listing:
+    items: list[DealItem]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.items), 0)
+
+
+EMPTY = Listing([], 0)
+
+
+@dataclass(frozen=True)
+class Digest:
+    team_id: str
+    owners: tuple[str, ...]
+    now: datetime
+    since: datetime
+    until: datetime
+    today: date
+    tz: str
+    stages: list[metrics.StageOpen]
+    totals: dict[str, metrics.Totals]
+    weighted: dict[str, Money]
+    period: metrics.PeriodMetrics
+    conversion: list[metrics.ConversionStep]
+    changes: dict[str, Listing]  # new | moved | won | lost
+    slipped: Listing
+    stale: Listing
+    overdue: Listing
+    snoozed: Listing
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def open_count(self) -> int:
+        return sum(t.count for t in self.totals.values())
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A rep's daily DM: next steps due today or overdue, and deals gone stale."""
+
+    team_id: str
+    owner_id: str
+    today: date
+    due: Listing
+    stale: Listing
+
+    @property
+    def empty(self) -> bool:
+        return not (self.due.total or self.stale.total)
+
+
+# --- gathering --------------------------------------------------------------------------
+
+
+def stale_cutoffs(stages: Sequence[Stage], now: datetime) -> dict[int, datetime]:
+    """Per open stage: a deal whose last activity (or move) is at or before this is stale."""
+    return {
+        s.id: now - timedelta(days=s.stale_days or DEFAULT_STALE_DAYS)
+        for s in stages
+        if s.kind == metrics.OPEN
+    }
+
+
+def _item(deal: Deal, names: dict[int, str], now: datetime, **kw) -> DealItem:
+    return DealItem(
+        id=deal.id,
+        name=deal.name,
+        owner_id=deal.owner_id,
+        stage=names.get(deal.stage_id, "?"),
+        value=store.deal_money(deal),
+        next_step=deal.next_step,
+        due=deal.next_step_due,
+        snoozed_until=deal.snoozed_until,
+        snooze_reason=deal.snooze_reason,
+        **kw,
+    )
+
+
+def _stale_listing(session, team_id, owners, stages, names, now, today, limit) -> Listing:
+    rows, total = digest_store.list_stale(
+        session=session,
+        team_id=team_id,
+        owners=owners,
+        cutoffs=stale_cutoffs(stages, now),
+        today=today,
+        limit=limit,
+    )
+    items = [_item(d, names, now, quiet_days=(now - d.last_activity_at).days) for d in rows]
+    return Listing(items, total)
+
+
+def _due_listing(session, team_id, owners, names, now, today, limit, include_today) -> Listing:
+    rows, total = digest_store.list_due(
+        session=session,
+        team_id=team_id,
+        owners=owners,
+        today=today,
+        limit=limit,
+        include_today=include_today,
+    )
+    return Listing([_item(d, names, now) for d in rows], total)
+
+
+def gather_digest(
+    session: Session,
+    *,
+    team_id: str,
+    owners: Sequence[str] = (),
+    now: datetime,
+    since: datetime,
+    until: datetime,
+    tz: str,
+    top: int = TOP,
+    completion: CompletionHook | None = None,
+) -> Digest:
+    owners = tuple(owners)
+    scope = metrics.Scope(team_id, owners)
+    stages = store.list_stages(session=session, team_id=team_id)
+    names = {s.id: s.name for s in stages}
+    today = local_date(now, tz)
+    changes: dict[str, Listing] = {}
+    for kind in digest_store.MOVE_KINDS:
+        rows, total = digest_store.list_moves(
+            session=session,
+            team_id=team_id,
+            owners=owners,
+            kind=kind,
+            since=since,
+            until=until,
+            limit=top,
+        )
+        changes[kind] = Listing(
+            [
+                _item(
+                    d,
+                    names,
+                    now,
+                    moved_from=m.from_name,
+                    moved_to=m.to_name,
+                    lost_reason=d.lost_reason if kind == "lost" else None,
+                )
+                for m, d in rows
+            ],
+            total,
+        )
+    slips, slip_total = digest_store.list_slipped(
+        session=session, team_id=team_id, owners=owners, since=since, until=until, limit=top
+    )
+    snoozed, snoozed_total = digest_store.list_snoozed(
+        session=session, team_id=team_id, owners=owners, today=today, limit=top
+    )
+    digest = Digest(
+        team_id=team_id,
+        owners=owners,
+        now=now,
+        since=since,
+        until=until,
+        today=today,
+        tz=tz,
+        stages=metrics.open_by_stage(session, scope),
+        totals=metrics.open_totals(session, scope),
+        weighted=metrics.weighted_pipeline(session, scope),
+        period=metrics.period_metrics(
+            session, scope, metrics.period_bounds(METRICS_PERIOD, now=now, tz=tz)
+        ),
+        conversion=metrics.stage_conversion(session, scope, created_from=now - timedelta(days=90)),
+        changes=changes,
+        slipped=Listing(
+            [_item(d, names, now, close_was=old, close_now=new) for d, old, new in slips],
+            slip_total,
+        ),
+        stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
+        overdue=_due_listing(session, team_id, owners, names, now, today, top, False),
+        snoozed=Listing([_item(d, names, now) for d in snoozed], snoozed_total),
+    )
+    return with_completion(session, digest, completion) if completion else digest
+
+
+def with_completion(session: Session, digest: Digest, hook: CompletionHook) -> Digest:
+    """Fill each attention item's checklist completion from ``hook``."""
+    ids = [i.id for i in (*digest.stale.items, *digest.overdue.items)]
+    done = hook(session, digest.team_id, ids) if ids else {}
+
+    def fill(listing: Listing) -> Listing:
+        return Listing(
+            [replace(i, completion=done.get(i.id)) for i in listing.items], listing.total
+        )
+
+    return replace(digest, stale=fill(digest.stale), overdue=fill(digest.overdue))
+
+
+def gather_reminder(
+    session: Session, *, team_id: str, owner_id: str, now: datetime, tz: str, top: int = 10
+) -> Reminder:
+    stages = store.list_stages(session=session, team_id=team_id)
+    names = {s.id: s.name for s in stages}
+    today = local_date(now, tz)
+    owners = (owner_id,)
+    return Reminder(
+        team_id=team_id,
+        owner_id=owner_id,
+        today=today,
+        due=_due_listing(session, team_id, owners, names, now, today, top, True),
+        stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
+    )

@@ -1,0 +1,211 @@
+"""APScheduler wiring: one cron job per digest subscription, the reminder sweep, the retry
+sweep, and a sync job that follows subscription changes made by other app processes.
+
+* Subscriptions live in the database; ``start()`` builds the jobs from them, ``upsert()`` /
+  ``remove()`` change one job at once when this process changes a subscription, and
+  ``sync()`` (every ``SYNC_EVERY``) picks up changes made by other processes. No restart.
+* Each digest job is a ``CronTrigger`` in the subscription's IANA timezone: APScheduler
+  handles daylight saving. ``coalesce=True`` and ``max_instances=1``: several missed runs
+  become one.
+* **Grace window** (``GRACE``, 3 hours): a digest whose time passed while the app was down
+  runs once on start if it is at most ``GRACE`` late (APScheduler's ``misfire_grace_time``
+  applied to the slot it missed); later than that it is skipped until its next time. The
+  reminder sweep uses the same window for each rep's 09:00.
+* Running a job never posts twice: the job only works out *which slot* it is for and hands
+  it to the injected callable, which claims that slot in the database (``bot.delivery``).
+  Several processes may run the same job; one posts.
+
+The callables are injected (``on_digest``, ``on_reminders``, ``on_retries``): this module
+never imports Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.slots import latest_slot, next_slot, trigger_for
+from storage import digests as store
+from storage.db import Database
+
+log = logging.getLogger("salespath.scheduler")
+
+GRACE = timedelta(hours=3)
+SYNC_EVERY = timedelta(seconds=60)
+RECOVER_EVERY = timedelta(minutes=2)
+#: Reps' reminders are due at 09:00 in their own timezone; every zone's offset is a
+#: multiple of 15 minutes, so a sweep at :00, :15, :30 and :45 UTC is on time everywhere.
+REMINDER_SWEEP = {"minute": "0,15,30,45", "second": 5}
+
+
+@dataclass(frozen=True)
+class DigestJob:
+    team_id: str
+    channel_id: str
+    at: str
+    tz: str
+    weekdays: str
+
+    @property
+    def job_id(self) -> str:
+        return job_id(self.team_id, self.channel_id)
+
+    def trigger(self) -> CronTrigger:
+        return trigger_for(self.at, self.tz, self.weekdays)
+
+
+def job_id(team_id: str, channel_id: str) -> str:
+    return f"digest:{team_id}:{channel_id}"
+
+
+def catch_up_slot(trigger: CronTrigger, now: datetime, grace: timedelta) -> datetime | None:
+    """The slot missed while the app was down, if it is at most ``grace`` late."""
+    missed = latest_slot(trigger, now)
+    return missed if missed is not None and now - missed <= grace else None
+
+
+def _job_of(sub) -> DigestJob:
+    return DigestJob(sub.team_id, sub.channel_id, sub.at, sub.tz, sub.weekdays)
+
+
+class Scheduler:
+    """A ``BackgroundScheduler`` kept in step with the subscriptions in the database."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        now: Callable[[], datetime],
+        on_digest: Callable[[str, str, datetime], object],
+        on_reminders: Callable[[], object] | None = None,
+        on_retries: Callable[[], object] | None = None,
+        grace: timedelta = GRACE,
+    ) -> None:
+        self._db, self._now = db, now
+        self._on_digest, self._on_reminders, self._on_retries = on_digest, on_reminders, on_retries
+        self.grace = grace
+        self._jobs: dict[str, DigestJob] = {}
+        self._lock = threading.RLock()
+        self._aps = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(grace.total_seconds()),
+            },
+        )
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Build the jobs from the database (catching up on slots missed within the grace
+        window), add the sweeps, start the background thread."""
+        self.sync(catch_up=True)
+        now = self._now()
+        self._aps.add_job(
+            self.sync,
+            IntervalTrigger(seconds=SYNC_EVERY.total_seconds()),
+            id="sync",
+            replace_existing=True,
+        )
+        if self._on_reminders is not None:
+            self._aps.add_job(
+                self._on_reminders,
+                CronTrigger(timezone=UTC, **REMINDER_SWEEP),
+                id="reminders",
+                next_run_time=now,  # catch up on a 09:00 missed while the app was down
+                replace_existing=True,
+            )
+        if self._on_retries is not None:
+            self._aps.add_job(
+                self._on_retries,
+                IntervalTrigger(seconds=RECOVER_EVERY.total_seconds()),
+                id="retries",
+                next_run_time=now,
+                replace_existing=True,
+            )
+        self._aps.start()
+        log.info("scheduler started with %d digest job(s)", len(self._jobs))
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        if self._aps.running:
+            self._aps.shutdown(wait=wait)
+
+    @property
+    def running(self) -> bool:
+        return self._aps.running
+
+    # --- jobs ---------------------------------------------------------------------------
+
+    def sync(self, *, catch_up: bool = False) -> None:
+        """Make the digest jobs match the active subscriptions in the database."""
+        with self._db.read() as s:
+            wanted = {
+                j.job_id: j for j in map(_job_of, store.list_subscriptions_all_teams(session=s))
+            }
+        with self._lock:
+            for gone in set(self._jobs) - set(wanted):
+                self._remove(gone)
+            for key, job in wanted.items():
+                if self._jobs.get(key) != job:
+                    self._add(job, catch_up=catch_up)
+
+    def upsert(self, sub) -> None:
+        """A subscription was created or changed in this process: (re)schedule it now."""
+        with self._lock:
+            job = _job_of(sub)
+            if not sub.active:
+                self._remove(job.job_id)
+            elif self._jobs.get(job.job_id) != job:
+                self._add(job, catch_up=False)
+
+    def remove(self, team_id: str, channel_id: str) -> None:
+        with self._lock:
+            self._remove(job_id(team_id, channel_id))
+
+    def next_run(self, team_id: str, channel_id: str) -> datetime | None:
+        job = self._jobs.get(job_id(team_id, channel_id))
+        return next_slot(job.trigger(), self._now()) if job else None
+
+    def job_ids(self) -> set[str]:
+        return set(self._jobs)
+
+    def _add(self, job: DigestJob, *, catch_up: bool) -> None:
+        trigger = job.trigger()
+        kwargs = {}
+        missed = catch_up_slot(trigger, self._now(), self.grace) if catch_up else None
+        if missed is not None:
+            kwargs["next_run_time"] = missed  # late, within misfire_grace_time: runs once
+        self._aps.add_job(
+            self._fire,
+            trigger,
+            args=(job.team_id, job.channel_id),
+            id=job.job_id,
+            name=f"digest {job.team_id}/{job.channel_id} {job.at} {job.tz} {job.weekdays}",
+            replace_existing=True,
+            **kwargs,
+        )
+        self._jobs[job.job_id] = job
+
+    def _remove(self, key: str) -> None:
+        self._jobs.pop(key, None)
+        if self._aps.get_job(key) is not None:
+            self._aps.remove_job(key)
+
+    def _fire(self, team_id: str, channel_id: str) -> None:
+        """The job: work out the slot it runs for (the latest fire time, which is the one
+        APScheduler scheduled even when it runs late) and hand it on."""
+        job = self._jobs.get(job_id(team_id, channel_id))
+        if job is None:
+            return
+        slot = latest_slot(job.trigger(), self._now())
+        if slot is None or self._now() - slot > self.grace:
+            return
+        self._on_digest(team_id, channel_id, slot)

@@ -1,0 +1,286 @@
+"""When digests and reminders are due: reading ``/digest here`` text into a schedule, and the
+scheduled *slots* (fire times, UTC) of a schedule.
+
+Slots come from APScheduler's ``CronTrigger`` with the schedule's IANA timezone, so the
+scheduler and the exactly-once claims agree on every slot, daylight saving included (a
+local time skipped by a DST jump fires once, at the same instant APScheduler fires it).
+Plain Python; no Slack.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.errors import InvalidInput
+from bot.i18n import N_
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WORKDAYS = DAYS[:5]
+DEFAULT_AT = "09:00"
+
+_DAY_WORDS = {
+    "mon": ("mon", "monday", "sen", "senin"),
+    "tue": ("tue", "tues", "tuesday", "sel", "selasa"),
+    "wed": ("wed", "wednesday", "rab", "rabu"),
+    "thu": ("thu", "thur", "thurs", "thursday", "kam", "kamis"),
+    "fri": ("fri", "friday", "jum", "jumat", "jum'at"),
+    "sat": ("sat", "saturday", "sab", "sabtu"),
+    "sun": ("sun", "sunday", "min", "minggu", "ahad"),
+}
+DAY_BY_WORD = {w: day for day, words in _DAY_WORDS.items() for w in words}
+DAY_SETS = {
+    "weekdays": WORKDAYS,
+    "weekday": WORKDAYS,
+    "workdays": WORKDAYS,
+    "kerja": WORKDAYS,
+    "daily": DAYS,
+    "everyday": DAYS,
+    "setiap": DAYS,
+    "tiap": DAYS,
+    "weekend": ("sat", "sun"),
+    "weekends": ("sat", "sun"),
+}
+FILLER = {"every", "day", "days", "hari", "at", "pukul", "jam", "on"}
+TZ_ALIASES = {
+    "wib": "Asia/Jakarta",
+    "wita": "Asia/Makassar",
+    "wit": "Asia/Jayapura",
+    "utc": "UTC",
+    "gmt": "UTC",
+    "z": "UTC",
+    "sgt": "Asia/Singapore",
+    "myt": "Asia/Kuala_Lumpur",
+}
+
+_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.I)
+_MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_OFFSET_RE = re.compile(r"^(?:utc|gmt)?\s*[+-]\d{1,2}(?::?\d{2})?$", re.I)
+
+EXAMPLES = "/digest here 08:30 Asia/Jakarta mon-fri"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    at: str  # "HH:MM" local time
+    tz: str  # IANA name
+    weekdays: tuple[str, ...]  # cron day names in week order
+    owners: tuple[str, ...] = ()  # empty: the whole team
+
+    @property
+    def hour(self) -> int:
+        return int(self.at[:2])
+
+    @property
+    def minute(self) -> int:
+        return int(self.at[3:])
+
+    @property
+    def cron_days(self) -> str:
+        return ",".join(self.weekdays)
+
+
+# --- reading what the user typed ----------------------------------------------------------
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {z.lower(): z for z in available_timezones()}
+
+
+@cache
+def _cities() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for z in available_timezones():
+        if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/")):
+            out.setdefault(z.rsplit("/", 1)[1].lower(), []).append(z)
+    return out
+
+
+def parse_time(token: str) -> str | None:
+    """``08:30``, ``8.30``, ``9am``, ``9:30pm`` → ``"HH:MM"``; ``None`` when it isn't a
+    time at all; ``InvalidInput`` when it looks like one but can't be (``25:00``)."""
+    m = _TIME_RE.match(token.strip())
+    if m is None or (m.group(2) is None and m.group(3) is None):
+        return None
+    hour, minute, half = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            raise InvalidInput(
+                N_("“{text}” is not a time: with am/pm the hour goes from 1 to 12."), text=token
+            )
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(
+            N_("“{text}” is not a time of day. Write hours 00–23 and minutes 00–59, like 08:30."),
+            text=token,
+        )
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_timezone(token: str) -> str | None:
+    """An IANA zone (any case), a city of one (``jakarta``) or WIB/WITA/WIT/UTC; ``None``
+    when the token doesn't look like a zone; ``InvalidInput`` with the closest names when it
+    does (has a ``/``) but is unknown, or is a bare offset."""
+    word = token.strip()
+    low = word.lower()
+    if low in TZ_ALIASES:
+        return TZ_ALIASES[low]
+    if low in _zones():
+        return _zones()[low]
+    city = _cities().get(low.replace(" ", "_"))
+    if city and len(city) == 1:
+        return city[0]
+    if _OFFSET_RE.match(low) and any(c.isdigit() for c in low) and low[:1] in "+-ug":
+        raise InvalidInput(
+            N_(
+                "“{text}” is an offset, which goes wrong when daylight saving changes. "
+                "Write the place instead, like Asia/Jakarta, Europe/London or America/New_York."
+            ),
+            text=token,
+        )
+    if "/" in word:
+        close = difflib.get_close_matches(low, list(_zones()), n=3, cutoff=0.6)
+        hint = ", ".join(_zones()[c] for c in close) or "Asia/Jakarta, Europe/London"
+        raise InvalidInput(
+            N_("I don't know the timezone “{text}”. Did you mean: {hint}?"), text=token, hint=hint
+        )
+    return None
+
+
+def _day(word: str, token: str) -> str:
+    day = DAY_BY_WORD.get(word)
+    if day is None:
+        raise InvalidInput(
+            N_("“{text}” is not a weekday. Write days like mon-fri, mon,wed,fri or daily."),
+            text=token,
+        )
+    return day
+
+
+def parse_days(token: str) -> tuple[str, ...] | None:
+    """``mon-fri``, ``mon,wed,fri``, ``senin-jumat``, ``weekdays``, ``daily`` → cron day
+    names; ``None`` when the token isn't about days."""
+    low = token.strip().lower().strip(",")
+    if low in DAY_SETS:
+        return DAY_SETS[low]
+    parts = [p for p in re.split(r"[,/]", low) if p]
+    if not parts or not all(
+        re.sub(r"[–—]", "-", p).split("-")[0] in DAY_BY_WORD for p in parts if p
+    ):
+        return None
+    days: list[str] = []
+    for part in parts:
+        ends = re.sub(r"[–—]", "-", part).split("-")
+        if len(ends) == 1:
+            days.append(_day(ends[0], token))
+        elif len(ends) == 2:
+            a, b = DAYS.index(_day(ends[0], token)), DAYS.index(_day(ends[1], token))
+            span = range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)]
+            days += [DAYS[i] for i in span]
+        else:
+            raise InvalidInput(
+                N_("“{text}” is not a range of days. Write it like mon-fri."), text=token
+            )
+    return tuple(d for d in DAYS if d in set(days))
+
+
+def parse_schedule(text: str, *, default_tz: str) -> Schedule:
+    """What follows ``/digest here``: ``[HH:MM] [timezone] [weekdays] [for @a @b]`` in any
+    order. Defaults: 09:00, ``default_tz`` (the user's Slack timezone), Monday to Friday,
+    the whole team."""
+    at = tz = None
+    days: list[str] = []
+    owners: list[str] = []
+    for token in text.split():
+        low = token.lower().strip(",")
+        mention = _MENTION_RE.match(token)
+        if mention:
+            owners.append(mention.group(1))
+            continue
+        if low in ("for", "untuk", "team", "tim", "all", "semua") or low in FILLER:
+            continue
+        if low.startswith("@"):
+            raise InvalidInput(
+                N_(
+                    "“{text}” is not a mention Slack sent me. Pick the person from Slack's "
+                    "list as you type @, so it becomes a mention."
+                ),
+                text=token,
+            )
+        time = parse_time(token)
+        if time is not None:
+            if at is not None and at != time:
+                raise InvalidInput(
+                    N_("Give one time, not {first} and {second}."), first=at, second=time
+                )
+            at = time
+            continue
+        parsed = parse_days(token)
+        if parsed is not None:
+            days += parsed
+            continue
+        zone = parse_timezone(token)
+        if zone is not None:
+            if tz is not None and tz != zone:
+                raise InvalidInput(
+                    N_("Give one timezone, not {first} and {second}."), first=tz, second=zone
+                )
+            tz = zone
+            continue
+        raise InvalidInput(
+            N_(
+                "I couldn't read “{text}”: it isn't a time (like 08:30), a timezone (like "
+                "Asia/Jakarta), weekdays (like mon-fri) or a mention (for @maria)."
+            ),
+            text=token,
+        )
+    weekdays = tuple(d for d in DAYS if d in set(days)) if days else WORKDAYS
+    owners_unique = tuple(dict.fromkeys(owners))
+    return Schedule(at or DEFAULT_AT, tz or default_tz or "UTC", weekdays, owners_unique)
+
+
+def valid_timezone(tz: str | None) -> str:
+    """A Slack profile's timezone if we know it, else UTC."""
+    return tz if tz and tz in available_timezones() else "UTC"
+
+
+# --- slots ------------------------------------------------------------------------------
+
+
+def trigger_for(at: str, tz: str, weekdays: str = ",".join(DAYS)) -> CronTrigger:
+    hour, minute = int(at[:2]), int(at[3:])
+    return CronTrigger(day_of_week=weekdays, hour=hour, minute=minute, timezone=ZoneInfo(tz))
+
+
+def schedule_trigger(schedule: Schedule) -> CronTrigger:
+    return trigger_for(schedule.at, schedule.tz, schedule.cron_days)
+
+
+def next_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The first fire time at or after ``now``, in UTC."""
+    fire = trigger.get_next_fire_time(None, now)
+    return fire.astimezone(UTC) if fire else None
+
+
+def latest_slot(
+    trigger: CronTrigger, now: datetime, *, lookback: timedelta = timedelta(days=8)
+) -> datetime | None:
+    """The last fire time at or before ``now`` (within ``lookback``), in UTC."""
+    fire = trigger.get_next_fire_time(None, now - lookback)
+    last = None
+    while fire is not None and fire <= now:
+        last = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+    return last.astimezone(UTC) if last else None
+
+
+def local_date(when: datetime, tz: str):
+    """The calendar date at ``when`` in ``tz``."""
+    return when.astimezone(ZoneInfo(tz)).date()

@@ -1,0 +1,291 @@
+"""The Slack side of scheduled posts: the digest in a channel (message + funnel chart) and
+each rep's daily reminder DM. The scheduler (``bot.scheduling``) calls these with the slot
+they are for; ``bot.delivery`` makes each post happen once.
+
+Every Web API call goes through the app's client, whose retry handlers wait out 429
+(Retry-After) and back off on 5xx. One channel or rep failing never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import chart
+from bot.delivery import Outcome, Progress, Recorder, deliver, due_retries
+from bot.digest import CompletionHook, Reminder, gather_digest, gather_reminder
+from bot.i18n import Translator
+from bot.scheduling import GRACE
+from bot.services import Services
+from bot.slots import latest_slot, trigger_for, valid_timezone
+from handlers.context import fetch_profile
+from handlers.ui import digest as ui
+from storage import deals as deal_store
+from storage import digests as store
+
+log = logging.getLogger("salespath.jobs")
+
+DIGEST, DIGEST_NOW, REMINDER = "digest", "digest_now", "reminder"
+REMINDER_AT = "09:00"
+FIRST_DIGEST_LOOKBACK = timedelta(days=1)
+#: Slack errors that retrying will not fix.
+PERMANENT = {
+    "not_in_channel",
+    "channel_not_found",
+    "is_archived",
+    "invalid_auth",
+    "account_inactive",
+    "token_revoked",
+    "missing_scope",
+    "user_not_found",
+    "cannot_dm_bot",
+    "user_disabled",
+}
+
+
+def is_permanent(exc: Exception) -> bool:
+    return isinstance(exc, SlackApiError) and exc.response.get("error") in PERMANENT
+
+
+def slack_error(exc: Exception | None) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error"))
+    return type(exc).__name__ if exc else ""
+
+
+class Jobs:
+    """Posting digests and reminders; one instance per app, shared by its threads."""
+
+    def __init__(
+        self, services: Services, client: WebClient, *, completion: CompletionHook | None = None
+    ) -> None:
+        self.services, self.client = services, client
+        self.completion = completion  # checklist completion per deal, when wired in
+
+    @property
+    def db(self):
+        return self.services.db
+
+    # --- digests ------------------------------------------------------------------------
+
+    def digest(self, team_id: str, channel_id: str, slot: datetime) -> Outcome | None:
+        """The scheduled digest of ``channel_id`` for ``slot`` (also used to retry one)."""
+        with self.db.read() as s:
+            sub = store.get_subscription(session=s, team_id=team_id, channel_id=channel_id)
+            prev = store.last_posted(
+                session=s, team_id=team_id, kind=DIGEST, target=channel_id, before=slot
+            )
+        if sub is None or not sub.active:
+            return None
+        since = prev.slot if prev else slot - FIRST_DIGEST_LOOKBACK
+        failure: list[Exception] = []
+        outcome = deliver(
+            self.db,
+            team_id=team_id,
+            kind=DIGEST,
+            target=channel_id,
+            slot=slot,
+            now=self.services.now,
+            send=self._digest_sender(
+                team_id=team_id,
+                channel_id=channel_id,
+                owners=tuple(sub.owners or ()),
+                tz=sub.tz,
+                locale=sub.locale,
+                since=since,
+                until=slot,
+                failure=failure,
+            ),
+            permanent=is_permanent,
+        )
+        if outcome is Outcome.GAVE_UP:
+            self._tell_subscriber(sub, failure[0] if failure else None)
+        return outcome
+
+    def digest_now(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        owners: tuple[str, ...],
+        tz: str,
+        locale: str,
+        slot: datetime,
+    ) -> tuple[Outcome, Exception | None]:
+        """``/digest now``: the same digest, claimed per minute so a double submit posts once."""
+        with self.db.read() as s:
+            prev = store.last_posted(session=s, team_id=team_id, kind=DIGEST, target=channel_id)
+        now = self.services.now()
+        failure: list[Exception] = []
+        outcome = deliver(
+            self.db,
+            team_id=team_id,
+            kind=DIGEST_NOW,
+            target=channel_id,
+            slot=slot,
+            now=self.services.now,
+            send=self._digest_sender(
+                team_id=team_id,
+                channel_id=channel_id,
+                owners=owners,
+                tz=tz,
+                locale=locale,
+                since=prev.slot if prev else now - FIRST_DIGEST_LOOKBACK,
+                until=now,
+                failure=failure,
+            ),
+            permanent=lambda exc: True,  # the user is told and may run it again
+            max_attempts=1,
+        )
+        return outcome, (failure[0] if failure else None)
+
+    def _digest_sender(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        owners: tuple[str, ...],
+        tz: str,
+        locale: str,
+        since: datetime,
+        until: datetime,
+        failure: list[Exception],
+    ) -> Callable[[Progress, Recorder], None]:
+        def send(progress: Progress, record: Recorder) -> None:
+            t = Translator(locale)
+            try:
+                with self.db.read() as s:
+                    content = gather_digest(
+                        s,
+                        team_id=team_id,
+                        owners=owners,
+                        now=self.services.now(),
+                        since=since,
+                        until=until,
+                        tz=tz,
+                        completion=self.completion,
+                    )
+                if progress.message_ts is None:
+                    msg = ui.digest_message(t, content, locale=t.locale)
+                    resp = self.client.chat_postMessage(channel=channel_id, **msg)
+                    record.message_posted(resp["ts"])
+                if progress.file_id is None:
+                    titles = ui.chart_titles(t, content)
+                    png = chart.funnel_png(ui.funnel_rows(t, content, t.locale), **titles)
+                    resp = self.client.files_upload_v2(
+                        channel=channel_id,
+                        file=png,
+                        filename="pipeline-funnel.png",
+                        title=titles["title"],
+                        alt_txt=t("Funnel chart: open deals and value per stage, and conversion"),
+                    )
+                    record.file_uploaded(resp["file"]["id"])
+            except Exception as exc:
+                failure.append(exc)
+                raise
+
+        return send
+
+    def _tell_subscriber(self, sub, exc: Exception | None) -> None:
+        """The digest could not be posted for good: tell whoever subscribed the channel."""
+        t = Translator(sub.locale)
+        msg = ui.digest_failed_message(
+            t,
+            channel_id=sub.channel_id,
+            error=slack_error(exc),
+            bot_user_id=None,
+        )
+        try:
+            self.client.chat_postMessage(channel=sub.created_by, **msg)
+        except SlackApiError as err:
+            log.error("could not tell %s the digest failed: %s", sub.created_by, err)
+
+    # --- reminders ----------------------------------------------------------------------
+
+    def reminders(self) -> None:
+        """The sweep: each rep with something due or stale gets one DM a day at 09:00 in
+        their own timezone (within the grace window)."""
+        now = self.services.now()
+        with self.db.read() as s:
+            teams = store.list_teams_with_open_deals_all_teams(session=s)
+        for team_id in teams:
+            try:
+                self._remind_team(team_id, now)
+            except Exception:  # one workspace failing never stops the others
+                log.exception("reminders for %s failed", team_id)
+
+    def _remind_team(self, team_id: str, now: datetime) -> None:
+        with self.db.read() as s:
+            stages = deal_store.list_stages(session=s, team_id=team_id)
+            quickest = min((st.stale_days or 14 for st in stages if st.kind == "open"), default=14)
+            owners = store.list_owners_to_remind(
+                session=s,
+                team_id=team_id,
+                due_by=now.date() + timedelta(days=1),  # "today" somewhere on Earth
+                quiet_since=now - timedelta(days=quickest),
+            )
+            done = store.posted_targets_since(
+                session=s, team_id=team_id, kind=REMINDER, since=now - timedelta(hours=20)
+            )
+        for owner_id in owners:
+            if owner_id in done:
+                continue
+            try:
+                self.remind(team_id, owner_id, now=now)
+            except Exception:  # one rep failing never stops the others
+                log.exception("reminder for %s/%s failed", team_id, owner_id)
+
+    def remind(
+        self, team_id: str, owner_id: str, *, now: datetime, slot: datetime | None = None
+    ) -> Outcome | None:
+        """``owner_id``'s reminder for today's 09:00 (their time), or for ``slot``."""
+        profile = fetch_profile(self.services, self.client, team_id, owner_id)
+        tz = valid_timezone(profile.tz)
+        retry = slot is not None
+        if slot is None:
+            slot = latest_slot(trigger_for(REMINDER_AT, tz), now)
+            if slot is None or now - slot > GRACE:
+                return None
+        with self.db.read() as s:
+            content = gather_reminder(s, team_id=team_id, owner_id=owner_id, now=now, tz=tz)
+        if content.empty and not retry:
+            return None  # nothing to remind of: no claim, no DM (a retry still closes its claim)
+        return deliver(
+            self.db,
+            team_id=team_id,
+            kind=REMINDER,
+            target=owner_id,
+            slot=slot,
+            now=self.services.now,
+            send=self._reminder_sender(content, profile.locale),
+            permanent=is_permanent,
+        )
+
+    def _reminder_sender(self, content: Reminder, locale: str):
+        def send(progress: Progress, record: Recorder) -> None:
+            if progress.message_ts is not None or content.empty:
+                return
+            t = Translator(locale)
+            msg = ui.reminder_message(t, content, locale=t.locale)
+            resp = self.client.chat_postMessage(channel=content.owner_id, **msg)
+            record.message_posted(resp["ts"])
+
+        return send
+
+    # --- retries ------------------------------------------------------------------------
+
+    def retries(self) -> None:
+        """Finish claims whose run crashed or failed (see ``bot.delivery``)."""
+        now = self.services.now()
+        for r in due_retries(self.db, kinds=(DIGEST, REMINDER), now=now):
+            try:
+                if r.kind == DIGEST:
+                    self.digest(r.team_id, r.target, r.slot)
+                else:
+                    self.remind(r.team_id, r.target, now=now, slot=r.slot)
+            except Exception:  # one failing post never stops the others
+                log.exception("retrying %s for %s/%s failed", r.kind, r.team_id, r.target)

@@ -1,0 +1,733 @@
+"""Block Kit for digests, reminders, stats and export: pure functions of the domain's data
+(no database, no API calls), so they are tested by value."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, get_day_names
+from babel.numbers import format_decimal
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DatePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot import ids
+from bot.chart import FunnelRow
+from bot.digest import EMPTY, DealItem, Digest, Listing, Reminder
+from bot.i18n import Translator
+from bot.metrics import ConversionStep, LostRow, PeriodMetrics, lost_by_reason
+from bot.money import Money, format_money, format_money_short
+from bot.reasons import LOST_REASONS
+from bot.slots import DAYS, WORKDAYS
+from handlers.ui.common import clip, escape, message
+
+MAX_BLOCKS = 50
+
+
+def _md(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=clip(text))
+
+
+def section(text: str, **kw) -> SectionBlock:
+    return SectionBlock(text=_md(text), **kw)
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[_md(text)])
+
+
+# --- words for schedules and dates ------------------------------------------------------
+
+
+def weekdays_text(t: Translator, weekdays: tuple[str, ...] | str) -> str:
+    days = tuple(weekdays.split(",")) if isinstance(weekdays, str) else tuple(weekdays)
+    names = get_day_names("abbreviated", locale=t.locale)
+    if days == DAYS:
+        return t("every day")
+    idx = [DAYS.index(d) for d in days]
+    if len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1)):
+        return f"{names[idx[0]]}–{names[idx[-1]]}"
+    if days == WORKDAYS:
+        return f"{names[0]}–{names[4]}"
+    return ", ".join(names[i] for i in idx)
+
+
+def scope_text(t: Translator, owners: list[str] | tuple[str, ...]) -> str:
+    if not owners:
+        return t("the whole team")
+    return t("deals of {people}", people=", ".join(f"<@{u}>" for u in owners))
+
+
+def when_text(t: Translator, when: datetime | None, tz: str) -> str:
+    if when is None:
+        return t("not scheduled")
+    return format_datetime(when, "EEE d MMM, HH:mm", tzinfo=ZoneInfo(tz), locale=t.locale)
+
+
+def day_text(t: Translator, day) -> str:
+    return format_date(day, "EEE d MMM", locale=t.locale)
+
+
+def schedule_line(t: Translator, *, at: str, tz: str, weekdays, owners) -> str:
+    return t(
+        "{at} ({tz}), {days}, for {scope}",
+        at=at,
+        tz=tz,
+        days=weekdays_text(t, weekdays),
+        scope=scope_text(t, owners),
+    )
+
+
+# --- /digest here, status, off ----------------------------------------------------------
+
+
+def subscribed_message(
+    t: Translator, *, channel_id: str, at: str, tz: str, weekdays, owners, next_at, changed: bool
+) -> dict:
+    head = (
+        t(
+            "Changed: <#{channel}> gets the pipeline digest at {schedule}.",
+            channel=channel_id,
+            schedule=schedule_line(t, at=at, tz=tz, weekdays=weekdays, owners=owners),
+        )
+        if changed
+        else t(
+            "Done: <#{channel}> gets the pipeline digest at {schedule}.",
+            channel=channel_id,
+            schedule=schedule_line(t, at=at, tz=tz, weekdays=weekdays, owners=owners),
+        )
+    )
+    nxt = t("Next one: {when}.", when=when_text(t, next_at, tz))
+    tips = t("Try it now with `/digest now`; stop it with `/digest off`.")
+    blocks = [section(":white_check_mark: " + head), context(nxt + " " + tips)]
+    return message(head + " " + nxt, blocks)
+
+
+def status_message(
+    t: Translator,
+    *,
+    channel_id: str,
+    at: str | None,
+    tz: str | None,
+    weekdays=None,
+    owners=(),
+    next_at: datetime | None = None,
+    last_at: datetime | None = None,
+) -> dict:
+    if at is None or tz is None:
+        text = t(
+            "<#{channel}> has no digest. Subscribe it with `/digest here [HH:MM] [timezone] "
+            "[weekdays]`, e.g. `/digest here 08:30 Asia/Jakarta mon-fri`.",
+            channel=channel_id,
+        )
+        return message(text, [section(text)])
+    text = t(
+        "<#{channel}> gets the pipeline digest at {schedule}.",
+        channel=channel_id,
+        schedule=schedule_line(t, at=at, tz=tz, weekdays=weekdays, owners=owners),
+    )
+    facts = [t("Next one: {when}.", when=when_text(t, next_at, tz))]
+    facts.append(
+        t("Last posted: {when}.", when=when_text(t, last_at, tz))
+        if last_at
+        else t("Not posted yet.")
+    )
+    return message(text + " " + " ".join(facts), [section(text), context(" ".join(facts))])
+
+
+def stopped_message(t: Translator, *, channel_id: str, stopped: bool) -> dict:
+    text = (
+        t(
+            "Stopped the digest in <#{channel}>. Start it again with `/digest here`.",
+            channel=channel_id,
+        )
+        if stopped
+        else t("<#{channel}> has no digest to stop.", channel=channel_id)
+    )
+    return message(text, [section(text)])
+
+
+def invite_problem(t: Translator, *, bot_user_id: str | None) -> str:
+    bot = f"<@{bot_user_id}>" if bot_user_id else "@salespath"
+    return t(
+        "I'm not in this channel, so I can't post here. Invite me with `/invite {bot}`, "
+        "then run the command again.",
+        bot=bot,
+    )
+
+
+def not_a_channel_problem(t: Translator) -> str:
+    return t(
+        "A digest goes to a channel. Run `/digest here` in the channel where the team "
+        "should read it."
+    )
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+
+def money_list(values: dict[str, Money], locale: str, *, short: bool = False) -> str:
+    """Amounts per currency, never added up: ``Rp120.000.000 + $5,000``."""
+    fmt = format_money_short if short else format_money
+    return " + ".join(fmt(values[c], locale) for c in sorted(values)) or "—"
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(rate * 100):d}%"
+
+
+def days_text(t: Translator, days: float | None) -> str:
+    if days is None:
+        return "—"
+    return t("{n} days", n=format_decimal(round(days, 1), "#,##0.#", locale=t.locale))
+
+
+def reason_label(t: Translator, key: str | None) -> str:
+    found = next((r for r in LOST_REASONS if r.key == key), None)
+    return t(found.label) if found else t("no reason given")
+
+
+def period_label(t: Translator, key: str) -> str:
+    labels = {
+        "7d": t("last 7 days"),
+        "30d": t("last 30 days"),
+        "90d": t("last 90 days"),
+        "quarter": t("this quarter so far"),
+    }
+    return labels.get(key, key)
+
+
+def metrics_fields(t: Translator, pm: PeriodMetrics, locale: str) -> list[str]:
+    rate = pm.win_rate
+    win = t(
+        "*Win rate*\n{rate} ({won} won, {lost} lost)",
+        rate=percent(rate.rate),
+        won=rate.won,
+        lost=rate.lost,
+    )
+    ttc = pm.time_to_close
+    close = t(
+        "*Time to close*\n{mean} (median {median})",
+        mean=days_text(t, ttc.mean_days),
+        median=days_text(t, ttc.median_days),
+    )
+    speed = {c: v for c, v in pm.velocity.items() if v is not None}
+    velocity = (
+        t("*Velocity*\n{value} a day", value=money_list(speed, locale, short=True))
+        if speed
+        else t("*Velocity*\n— (no deal won)")
+    )
+    size = t("*Average deal size*\n{value}", value=money_list(pm.average_deal_size, locale))
+    return [win, size, close, velocity]
+
+
+# --- the digest -------------------------------------------------------------------------
+
+CHANGE_ICONS = {"new": ":new:", "moved": ":arrow_right:", "won": ":trophy:", "lost": ":x:"}
+
+
+def _more(t: Translator, listing: Listing) -> str:
+    return t("…and {n} more", n=listing.more) if listing.more else ""
+
+
+def _card_buttons(t: Translator, items: list[DealItem], block_id: str) -> ActionsBlock | None:
+    """Deal names as buttons that open each deal's card."""
+    unique = list({i.id: i for i in items}.values())[:10]
+    if not unique:
+        return None
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(
+                text=clip(i.name, 70), action_id=f"{ids.ACTION_DIGEST_CARD}_{n}", value=str(i.id)
+            )
+            for n, i in enumerate(unique)
+        ],
+    )
+
+
+def _change_line(t: Translator, kind: str, item: DealItem, locale: str) -> str:
+    name = f"*{escape(item.name)}*"
+    value = format_money_short(item.value, locale) if item.value else ""
+    if kind == "moved":
+        detail = f"{t(item.moved_from or '?')} → {t(item.moved_to or '?')}"
+    elif kind == "lost":
+        detail = reason_label(t, item.lost_reason)
+    else:
+        detail = t(item.stage)
+    return " · ".join(p for p in (name, detail, value, f"<@{item.owner_id}>") if p)
+
+
+def _changes_section(t: Translator, d: Digest, locale: str) -> list:
+    titles = {
+        "new": t("New"),
+        "moved": t("Moved"),
+        "won": t("Won"),
+        "lost": t("Lost"),
+    }
+    lines: list[str] = []
+    for kind in ("new", "moved", "won", "lost"):
+        listing = d.changes.get(kind)
+        if not listing or not listing.total:
+            continue
+        lines.append(f"{CHANGE_ICONS[kind]} *{titles[kind]} ({listing.total})*")
+        lines += [f"• {_change_line(t, kind, i, locale)}" for i in listing.items]
+        if listing.more:
+            lines.append(_more(t, listing))
+    head = t("*Since the last digest* ({since})", since=when_text(t, d.since, d.tz))
+    if not lines:
+        return [section(head + "\n" + t("No new deals, moves, wins or losses."))]
+    blocks: list = [section(head + "\n" + "\n".join(lines))]
+    items = [i for k in ("new", "moved", "won", "lost") for i in d.changes.get(k, EMPTY).items]
+    cards = _card_buttons(t, items, "digest_cards_changes")
+    return blocks + ([cards] if cards else [])
+
+
+def _slipped_section(t: Translator, d: Digest, locale: str) -> list:
+    if not d.slipped.total:
+        return []
+    lines = [
+        t(
+            "• *{name}* · {was} → {now} · <@{owner}>",
+            name=escape(i.name),
+            was=day_text(t, i.close_was),
+            now=day_text(t, i.close_now),
+            owner=i.owner_id,
+        )
+        for i in d.slipped.items
+    ]
+    if d.slipped.more:
+        lines.append(_more(t, d.slipped))
+    head = t(":calendar: *Close dates slipped ({n})*", n=d.slipped.total)
+    cards = _card_buttons(t, d.slipped.items, "digest_cards_slipped")
+    return [section(head + "\n" + "\n".join(lines))] + ([cards] if cards else [])
+
+
+def _nudge(t: Translator, item: DealItem, why: str) -> ButtonElement:
+    return ButtonElement(
+        text=t("Nudge owner"),
+        action_id=ids.ACTION_NUDGE,
+        value=json.dumps({"deal": item.id, "why": why}),
+    )
+
+
+def _attention_line(t: Translator, item: DealItem, why: str, locale: str) -> str:
+    value = format_money_short(item.value, locale) if item.value else ""
+    head = " · ".join(p for p in (f"*{escape(item.name)}*", t(item.stage), value) if p)
+    if why == "stale":
+        detail = t("no activity for {n} days · <@{owner}>", n=item.quiet_days, owner=item.owner_id)
+    else:
+        detail = t(
+            "“{step}” was due {day} · <@{owner}>",
+            step=escape(clip(item.next_step or "", 120)),
+            day=day_text(t, item.due),
+            owner=item.owner_id,
+        )
+    if item.completion:
+        detail += f" · {item.completion}"
+    return head + "\n" + detail
+
+
+def _attention_section(t: Translator, d: Digest, locale: str) -> list:
+    blocks: list = []
+    for why, listing, title in (
+        ("stale", d.stale, t(":hourglass: *Stale deals ({n})*", n=d.stale.total)),
+        ("overdue", d.overdue, t(":alarm_clock: *Overdue next steps ({n})*", n=d.overdue.total)),
+    ):
+        if not listing.total:
+            continue
+        blocks.append(section(title))
+        blocks += [
+            section(_attention_line(t, i, why, locale), accessory=_nudge(t, i, why))
+            for i in listing.items
+        ]
+        if listing.more:
+            blocks.append(context(_more(t, listing)))
+        cards = _card_buttons(t, listing.items, f"digest_cards_{why}")
+        if cards:
+            blocks.append(cards)
+    if d.snoozed.total:
+        lines = [
+            t(
+                "• *{name}* until {day} — {reason} · <@{owner}>",
+                name=escape(i.name),
+                day=day_text(t, i.snoozed_until),
+                reason=escape(clip(i.snooze_reason or "", 200)) or t("no reason given"),
+                owner=i.owner_id,
+            )
+            for i in d.snoozed.items
+        ]
+        if d.snoozed.more:
+            lines.append(_more(t, d.snoozed))
+        head = t(":zzz: *Snoozed ({n})*", n=d.snoozed.total)
+        blocks.append(section(head + "\n" + "\n".join(lines)))
+    if not blocks:
+        blocks.append(section(t(":white_check_mark: No stale deals and no overdue next steps.")))
+    return blocks
+
+
+def _stage_lines(t: Translator, d: Digest, locale: str) -> str:
+    lines = []
+    for s in d.stages:
+        value = money_list(s.value, locale, short=True) if s.value else ""
+        deals = t.plural("{n} deal", "{n} deals", s.count)
+        lines.append(" · ".join(p for p in (f"*{t(s.name)}*", deals, value) if p))
+    return "\n".join(lines)
+
+
+def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
+    """The digest as one message (within Slack's 50 blocks and 3 000 characters a text)."""
+    title = t("Pipeline digest · {day}", day=day_text(t, d.today))
+    scope = scope_text(t, d.owners)
+    totals = {c: x.value for c, x in d.totals.items()}
+    blocks: list = [
+        HeaderBlock(text=clip(title, 150)),
+        context(
+            t(
+                "For {scope} · as of {when} ({tz})",
+                scope=scope,
+                when=when_text(t, d.now, d.tz),
+                tz=d.tz,
+            )
+        ),
+    ]
+    if not d.open_count and not any(x.total for x in d.changes.values()):
+        blocks.append(section(t("No open deals yet. Add one with `/prospect Acme Corp 50jt`.")))
+    else:
+        blocks.append(section(t("*Open pipeline*") + "\n" + _stage_lines(t, d, locale)))
+        blocks.append(
+            SectionBlock(
+                fields=[
+                    _md(t("*Open deals*\n{n}", n=d.open_count)),
+                    _md(t("*Total value*\n{v}", v=money_list(totals, locale))),
+                    _md(t("*Weighted pipeline*\n{v}", v=money_list(d.weighted, locale))),
+                ]
+            )
+        )
+    blocks.append(
+        section(t("*{period}*", period=period_label(t, d.period.period.key).capitalize()))
+    )
+    blocks.append(SectionBlock(fields=[_md(f) for f in metrics_fields(t, d.period, locale)]))
+    blocks.append(DividerBlock())
+    blocks += _changes_section(t, d, locale)
+    blocks += _slipped_section(t, d, locale)
+    blocks.append(DividerBlock())
+    blocks += _attention_section(t, d, locale)
+    blocks.append(
+        context(t("Deal names open their card. “Nudge owner” sends the owner a DM (managers)."))
+    )
+    fallback = t.plural(
+        "{title}: {n} open deal, {value}.",
+        "{title}: {n} open deals, {value}.",
+        d.open_count,
+        title=title,
+        value=money_list(totals, locale),
+    )
+    return message(fallback, blocks[:MAX_BLOCKS], unfurl_links=False, unfurl_media=False)
+
+
+def funnel_rows(t: Translator, d: Digest, locale: str) -> list[FunnelRow]:
+    """The chart's rows: open deals and value per stage, and conversion to the next."""
+    by_from = {c.from_stage: c for c in d.conversion}
+    rows = []
+    for s in d.stages:
+        step = by_from.get(s.name)
+        rate = step.rate if step else None
+        label = None
+        if step is not None:
+            label = percent(rate) + (" " + t("won") if step == d.conversion[-1] else "")
+        rows.append(
+            FunnelRow(
+                stage=t(s.name),
+                count=s.count,
+                value=money_list(s.value, locale, short=True) if s.value else "",
+                conversion=label,
+                rate=rate,
+            )
+        )
+    return rows
+
+
+def chart_titles(t: Translator, d: Digest) -> dict:
+    return {
+        "title": t("Pipeline funnel · {day}", day=day_text(t, d.today)),
+        "subtitle": t(
+            "Open deals per stage now, and the share of deals that went on to the next stage "
+            "(deals created in the last 90 days)."
+        ),
+        "headers": (t("deals"), t("value"), t("to next")),
+        "empty_text": t("No stages yet"),
+    }
+
+
+def digest_failed_message(
+    t: Translator, *, channel_id: str, error: str, bot_user_id: str | None
+) -> dict:
+    if error in ("not_in_channel", "channel_not_found"):
+        why = invite_problem(t, bot_user_id=bot_user_id)
+    else:
+        why = t("Slack answered “{error}”.", error=error or t("an error"))
+    text = t(
+        ":warning: I couldn't post the pipeline digest in <#{channel}>. {why}",
+        channel=channel_id,
+        why=why,
+    )
+    return message(text, [section(text)])
+
+
+# --- nudges -----------------------------------------------------------------------------
+
+
+def _deal_head(t: Translator, item: DealItem, locale: str) -> str:
+    value = format_money_short(item.value, locale) if item.value else ""
+    return " · ".join(p for p in (f"*{escape(item.name)}*", t(item.stage), value) if p)
+
+
+def nudge_dm(t: Translator, *, item: DealItem, why: str, manager_id: str, locale: str) -> dict:
+    """The owner's DM after a manager pressed "Nudge owner"."""
+    if why == "stale" and item.quiet_days is not None:
+        reason = t("no activity for {n} days", n=item.quiet_days)
+    elif item.due is not None:
+        reason = t(
+            "the next step “{step}” was due {day}",
+            step=escape(clip(item.next_step or "", 120)),
+            day=day_text(t, item.due),
+        )
+    else:
+        reason = t("it needs an update")
+    text = t(
+        ":wave: <@{manager}> asks for an update on {deal}: {reason}.",
+        manager=manager_id,
+        deal=_deal_head(t, item, locale),
+        reason=reason,
+    )
+    blocks = [
+        section(text),
+        ActionsBlock(
+            block_id=f"nudge_{item.id}",
+            elements=[
+                ButtonElement(
+                    text=t("Log meeting / set next step"),
+                    action_id=ids.ACTION_LOG_MEETING,
+                    value=str(item.id),
+                    style="primary",
+                ),
+                ButtonElement(
+                    text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=str(item.id)
+                ),
+            ],
+        ),
+    ]
+    return message(text, blocks)
+
+
+def nudged_message(t: Translator, *, owner_id: str, deal: str) -> dict:
+    text = t("Nudged <@{owner}> about *{deal}*.", owner=owner_id, deal=escape(deal))
+    return message(text, [section(":white_check_mark: " + text)])
+
+
+# --- reminders --------------------------------------------------------------------------
+
+
+def _reminder_buttons(t: Translator, item: DealItem, block_id: str) -> ActionsBlock:
+    value = str(item.id)
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(
+                text=t("Advance"), action_id=ids.ACTION_ADVANCE_DEAL, value=value, style="primary"
+            ),
+            ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
+            ButtonElement(text=t("Snooze"), action_id=ids.ACTION_SNOOZE, value=value),
+        ],
+    )
+
+
+def reminder_message(t: Translator, r: Reminder, *, locale: str) -> dict:
+    """A rep's daily DM: next steps due today or overdue, deals gone stale; buttons each."""
+    title = t("Your deals for {day}", day=day_text(t, r.today))
+    blocks: list = [HeaderBlock(text=clip(title, 150))]
+    if r.due.total:
+        blocks.append(section(t(":alarm_clock: *Next steps due ({n})*", n=r.due.total)))
+        for i in r.due.items:
+            when = (
+                t("due today")
+                if i.due == r.today
+                else t("overdue since {day}", day=day_text(t, i.due))
+            )
+            line = (
+                _deal_head(t, i, locale)
+                + "\n"
+                + t("“{step}” · {when}", step=escape(clip(i.next_step or "", 200)), when=when)
+            )
+            blocks += [section(line), _reminder_buttons(t, i, f"due_{i.id}")]
+        if r.due.more:
+            blocks.append(context(_more(t, r.due)))
+    if r.stale.total:
+        blocks.append(section(t(":hourglass: *Gone quiet ({n})*", n=r.stale.total)))
+        for i in r.stale.items:
+            line = _deal_head(t, i, locale) + "\n" + t("no activity for {n} days", n=i.quiet_days)
+            blocks += [section(line), _reminder_buttons(t, i, f"stale_{i.id}")]
+        if r.stale.more:
+            blocks.append(context(_more(t, r.stale)))
+    blocks.append(context(t("Snooze a deal to stop reminders about it until a date you pick.")))
+    text = t(
+        "{title}: {due} next steps due, {stale} deals gone quiet.",
+        title=title,
+        due=r.due.total,
+        stale=r.stale.total,
+    )
+    return message(text, blocks[:MAX_BLOCKS])
+
+
+# --- snooze -----------------------------------------------------------------------------
+
+
+def snooze_modal(t: Translator, *, deal_id: int, deal_name: str, initial: date) -> dict:
+    view = View(
+        type="modal",
+        callback_id=ids.VIEW_SNOOZE,
+        private_metadata=str(deal_id),
+        title=PlainTextObject(text=clip(t("Snooze deal"), 24)),
+        submit=PlainTextObject(text=clip(t("Snooze"), 24)),
+        close=PlainTextObject(text=clip(t("Cancel"), 24)),
+        blocks=[
+            section(
+                t(
+                    "*{deal}* won't count as stale, and you won't be reminded about it, "
+                    "until the date you pick. The digest shows it as snoozed, with your reason.",
+                    deal=escape(deal_name),
+                )
+            ),
+            InputBlock(
+                block_id=ids.BLOCK_SNOOZE_REASON,
+                label=t("Why wait?"),
+                element=PlainTextInputElement(
+                    action_id=ids.INPUT,
+                    max_length=500,
+                    placeholder=t("e.g. Budget decision in January"),
+                ),
+            ),
+            InputBlock(
+                block_id=ids.BLOCK_SNOOZE_UNTIL,
+                label=t("Resume on"),
+                element=DatePickerElement(action_id=ids.INPUT, initial_date=initial.isoformat()),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def snoozed_message(t: Translator, *, deal: str, until: date, reason: str) -> dict:
+    text = t(
+        ":zzz: Snoozed *{deal}* until {day}: {reason}",
+        deal=escape(deal),
+        day=day_text(t, until),
+        reason=escape(reason),
+    )
+    return message(text, [section(text)])
+
+
+# --- /pipeline stats and export ----------------------------------------------------------
+
+
+def stats_message(
+    t: Translator,
+    *,
+    pm: PeriodMetrics,
+    team: bool,
+    conversion: list[ConversionStep],
+    lost: list[LostRow],
+    weighted: dict[str, Money],
+    locale: str,
+) -> dict:
+    who = t("team") if team else t("my deals")
+    title = t("Pipeline stats · {period} · {who}", period=period_label(t, pm.period.key), who=who)
+    totals = {c: x.value for c, x in pm.open_totals.items()}
+    blocks: list = [
+        HeaderBlock(text=clip(title, 150)),
+        SectionBlock(fields=[_md(f) for f in metrics_fields(t, pm, locale)]),
+        SectionBlock(
+            fields=[
+                _md(t("*Open deals*\n{n}", n=sum(x.count for x in pm.open_totals.values()))),
+                _md(t("*Total value*\n{v}", v=money_list(totals, locale))),
+                _md(t("*Weighted pipeline*\n{v}", v=money_list(weighted, locale))),
+            ]
+        ),
+    ]
+    steps = [
+        t(
+            "• {a} → {b}: {to} of {of} ({rate})",
+            a=t(c.from_stage),
+            b=t(c.to_stage),
+            to=c.reached_to,
+            of=c.reached_from,
+            rate=percent(c.rate),
+        )
+        for c in conversion
+    ]
+    blocks.append(
+        section(
+            t("*Stage conversion* (deals created in the period)")
+            + "\n"
+            + ("\n".join(steps) if steps else t("No stages."))
+        )
+    )
+    if lost:
+        by_stage: dict[str, list[str]] = {}
+        for row in lost:
+            by_stage.setdefault(row.stage, []).append(f"{reason_label(t, row.reason)} {row.count}")
+        lines = [
+            t("• lost at {stage}: {reasons}", stage=t(stage), reasons=", ".join(reasons))
+            for stage, reasons in by_stage.items()
+        ]
+        reasons = lost_by_reason(lost)
+        summary = ", ".join(f"{reason_label(t, k)} {n}" for k, n in reasons.items())
+        blocks.append(
+            section(
+                t("*Where deals drop, and why*")
+                + "\n"
+                + "\n".join(lines)
+                + "\n"
+                + t("Reasons: {summary}", summary=summary)
+            )
+        )
+    else:
+        blocks.append(section(t("*Where deals drop, and why*") + "\n" + t("No deal lost.")))
+    blocks.append(
+        context(t("Other periods: `/pipeline stats 7d`, `30d`, `90d`, `quarter`; add `team`."))
+    )
+    return message(title, blocks)
+
+
+def export_started_message(t: Translator, *, team: bool) -> dict:
+    text = (
+        t("Preparing the team's deals as CSV; they'll arrive in our DM.")
+        if team
+        else t("Preparing your deals as CSV; they'll arrive in our DM.")
+    )
+    return message(text, [section(":inbox_tray: " + text)])
+
+
+def export_comment(t: Translator, *, deals: int, moves: int, team: bool) -> str:
+    who = t("the team's") if team else t("your")
+    return t(
+        "Here is {who} pipeline: {deals} deals (deals.csv) and {moves} stage moves "
+        "(stage_history.csv).",
+        who=who,
+        deals=deals,
+        moves=moves,
+    )

@@ -1,0 +1,445 @@
+"""Reading and writing digest subscriptions and delivery claims.
+
+Keyword-only functions named ``verb_noun(*, session, team_id, ...)``; they never commit
+(the caller's ``Database.transaction()`` does). Every query filters by ``team_id``, except
+the two the scheduler needs to find work across workspaces (``list_subscriptions_all_teams``,
+``list_unfinished_claims_all_teams``), which say so in their names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import CloseDateChange, Deal, Stage, StageMove
+from storage.models_digest import DeliveryClaim, DigestSubscription
+
+CLAIMED, POSTED, FAILED, EXPIRED = "claimed", "posted", "failed", "expired"
+
+
+# --- subscriptions ----------------------------------------------------------------------
+
+
+def get_subscription(
+    *, session: Session, team_id: str, channel_id: str
+) -> DigestSubscription | None:
+    return session.exec(
+        select(DigestSubscription).where(
+            DigestSubscription.team_id == team_id, DigestSubscription.channel_id == channel_id
+        )
+    ).first()
+
+
+def save_subscription(
+    *,
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    at: str,
+    tz: str,
+    weekdays: str,
+    owners: list[str],
+    locale: str,
+    by: str,
+    now: datetime,
+) -> DigestSubscription:
+    """Subscribe the channel, or change its subscription (one row per channel)."""
+    sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
+    if sub is None:
+        sub = DigestSubscription(
+            team_id=team_id,
+            channel_id=channel_id,
+            at=at,
+            tz=tz,
+            weekdays=weekdays,
+            owners=list(owners),
+            locale=locale,
+            created_by=by,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(sub)
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:  # subscribed meanwhile by a concurrent request
+            sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
+    sub.at, sub.tz, sub.weekdays, sub.owners = at, tz, weekdays, list(owners)
+    sub.locale, sub.created_by = locale, by
+    sub.active, sub.updated_at = True, now
+    session.add(sub)
+    session.flush()
+    return sub
+
+
+def stop_subscription(
+    *, session: Session, team_id: str, channel_id: str, now: datetime
+) -> DigestSubscription | None:
+    """Deactivate the channel's digest (the row stays, so "since the last digest" survives a
+    pause); ``None`` when there was no active one."""
+    sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
+    if sub is None or not sub.active:
+        return None
+    sub.active, sub.updated_at = False, now
+    session.add(sub)
+    session.flush()
+    return sub
+
+
+def list_subscriptions_all_teams(*, session: Session) -> list[DigestSubscription]:
+    """Active subscriptions of every workspace: the scheduler builds its jobs from these."""
+    return list(
+        session.exec(
+            select(DigestSubscription)
+            .where(DigestSubscription.active == True)
+            .order_by(DigestSubscription.id)
+        ).all()
+    )
+
+
+# --- claims -----------------------------------------------------------------------------
+
+
+def get_claim(
+    *, session: Session, team_id: str, kind: str, target: str, slot: datetime
+) -> DeliveryClaim | None:
+    return session.exec(
+        select(DeliveryClaim).where(
+            DeliveryClaim.team_id == team_id,
+            DeliveryClaim.kind == kind,
+            DeliveryClaim.target == target,
+            DeliveryClaim.slot == slot,
+        )
+    ).first()
+
+
+def insert_claim(
+    *,
+    session: Session,
+    team_id: str,
+    kind: str,
+    target: str,
+    slot: datetime,
+    by: str,
+    now: datetime,
+) -> DeliveryClaim:
+    """Insert the claim; raises ``IntegrityError`` when the slot is claimed already (the
+    unique constraint is what makes one process win)."""
+    claim = DeliveryClaim(
+        team_id=team_id, kind=kind, target=target, slot=slot, claimed_by=by, claimed_at=now
+    )
+    session.add(claim)
+    session.flush()
+    return claim
+
+
+def take_over_claim(
+    *, session: Session, team_id: str, claim_id: int, attempt: int, by: str, now: datetime
+) -> bool:
+    """Compare-and-set: take an unfinished claim whose holder's lease ran out. Exactly one
+    of several concurrent callers sees ``True`` (the attempt number moves on)."""
+    result = session.exec(
+        update(DeliveryClaim)
+        .where(
+            DeliveryClaim.team_id == team_id,
+            DeliveryClaim.id == claim_id,
+            DeliveryClaim.state == CLAIMED,
+            DeliveryClaim.attempt == attempt,
+        )
+        .values(attempt=attempt + 1, claimed_by=by, claimed_at=now, last_error=None)
+    )
+    return result.rowcount == 1
+
+
+def update_claim(
+    *, session: Session, team_id: str, claim_id: int, attempt: int, **values: object
+) -> bool:
+    """Change a claim this attempt still holds; ``False`` when another attempt took it."""
+    result = session.exec(
+        update(DeliveryClaim)
+        .where(
+            DeliveryClaim.team_id == team_id,
+            DeliveryClaim.id == claim_id,
+            DeliveryClaim.attempt == attempt,
+        )
+        .values(**values)
+    )
+    return result.rowcount == 1
+
+
+def list_unfinished_claims_all_teams(
+    *, session: Session, kinds: tuple[str, ...], claimed_before: datetime
+) -> list[DeliveryClaim]:
+    """Claims of every workspace still ``claimed`` whose lease ran out (crashed or failed
+    runs to finish)."""
+    return list(
+        session.exec(
+            select(DeliveryClaim)
+            .where(
+                DeliveryClaim.state == CLAIMED,
+                DeliveryClaim.claimed_at < claimed_before,
+                col(DeliveryClaim.kind).in_(kinds),
+            )
+            .order_by(DeliveryClaim.slot, DeliveryClaim.id)
+        ).all()
+    )
+
+
+def last_posted(
+    *, session: Session, team_id: str, kind: str, target: str, before: datetime | None = None
+) -> DeliveryClaim | None:
+    """The latest posted claim for this target (before ``before``, when given)."""
+    q = select(DeliveryClaim).where(
+        DeliveryClaim.team_id == team_id,
+        DeliveryClaim.kind == kind,
+        DeliveryClaim.target == target,
+        DeliveryClaim.state == POSTED,
+    )
+    if before is not None:
+        q = q.where(DeliveryClaim.slot < before)
+    return session.exec(q.order_by(col(DeliveryClaim.slot).desc())).first()
+
+
+def posted_targets_since(*, session: Session, team_id: str, kind: str, since: datetime) -> set[str]:
+    """Targets with a claim (any state but expired) for a slot after ``since``."""
+    rows = session.exec(
+        select(DeliveryClaim.target).where(
+            DeliveryClaim.team_id == team_id,
+            DeliveryClaim.kind == kind,
+            DeliveryClaim.slot > since,
+            DeliveryClaim.state != EXPIRED,
+        )
+    ).all()
+    return set(rows)
+
+
+# --- what the digest and reminders list ---------------------------------------------------
+
+
+def _deals_of(q, team_id: str, owners: tuple[str, ...]):
+    q = q.where(Deal.team_id == team_id)
+    return q.where(col(Deal.owner_id).in_(owners)) if owners else q
+
+
+MOVE_KINDS = ("new", "moved", "won", "lost")
+
+
+def _move_kind(kind: str):
+    if kind == "new":
+        return StageMove.from_stage_id.is_(None)
+    if kind in ("won", "lost"):
+        return StageMove.to_status == kind
+    return StageMove.from_stage_id.is_not(None) & (StageMove.to_status == "open")
+
+
+def list_moves(
+    *,
+    session: Session,
+    team_id: str,
+    owners: tuple[str, ...] = (),
+    kind: str,
+    since: datetime,
+    until: datetime,
+    limit: int,
+) -> tuple[list[tuple[StageMove, Deal]], int]:
+    """Stage moves of one kind (new / moved / won / lost) in ``(since, until]``: the latest
+    move of up to ``limit`` deals, newest first, and how many deals in all."""
+    where = (
+        StageMove.team_id == team_id,
+        StageMove.moved_at > since,
+        StageMove.moved_at <= until,
+        _move_kind(kind),
+    )
+    base = _deals_of(
+        select(StageMove, Deal).join(Deal, Deal.id == StageMove.deal_id), team_id, owners
+    )
+    total = session.exec(
+        _deals_of(
+            select(func.count(func.distinct(StageMove.deal_id))).join(
+                Deal, Deal.id == StageMove.deal_id
+            ),
+            team_id,
+            owners,
+        ).where(*where)
+    ).one()
+    rows: list[tuple[StageMove, Deal]] = []
+    seen: set[int] = set()
+    q = base.where(*where).order_by(col(StageMove.moved_at).desc(), col(StageMove.id).desc())
+    for move, deal in session.exec(q.limit(limit * 4)).all():
+        if deal.id not in seen and len(rows) < limit:
+            seen.add(deal.id)
+            rows.append((move, deal))
+    return rows, int(total)
+
+
+def list_slipped(
+    *,
+    session: Session,
+    team_id: str,
+    owners: tuple[str, ...] = (),
+    since: datetime,
+    until: datetime,
+    limit: int,
+) -> tuple[list[tuple[Deal, date, date]], int]:
+    """Open deals whose expected close date moved later in ``(since, until]``: the deal,
+    the earliest date it had and the latest it moved to; and how many in all."""
+    slip = (
+        CloseDateChange.team_id == team_id,
+        CloseDateChange.changed_at > since,
+        CloseDateChange.changed_at <= until,
+        CloseDateChange.old_date.is_not(None),
+        CloseDateChange.new_date > CloseDateChange.old_date,
+        Deal.status == "open",
+    )
+    per_deal = (
+        _deals_of(
+            select(
+                CloseDateChange.deal_id,
+                func.min(CloseDateChange.old_date).label("old"),
+                func.max(CloseDateChange.new_date).label("new"),
+            ).join(Deal, Deal.id == CloseDateChange.deal_id),
+            team_id,
+            owners,
+        )
+        .where(*slip)
+        .group_by(CloseDateChange.deal_id)
+        .subquery()
+    )
+    total = session.exec(select(func.count()).select_from(per_deal)).one()
+    q = (
+        select(Deal, per_deal.c.old, per_deal.c.new)
+        .join(per_deal, per_deal.c.deal_id == Deal.id)
+        .where(Deal.team_id == team_id)
+        .order_by(per_deal.c.new.desc(), Deal.id)
+        .limit(limit)
+    )
+    return [(d, old, new) for d, old, new in session.exec(q).all()], int(total)
+
+
+def _open(team_id: str, owners: tuple[str, ...]):
+    return _deals_of(select(Deal), team_id, owners).where(Deal.status == "open")
+
+
+def _count(session: Session, q) -> int:
+    return int(session.exec(select(func.count()).select_from(q.subquery())).one())
+
+
+def _stale_where(cutoffs: dict[int, datetime], today: date):
+    quiet = or_(
+        *(
+            (Deal.stage_id == stage_id) & (Deal.last_activity_at <= cutoff)
+            for stage_id, cutoff in cutoffs.items()
+        )
+    )
+    awake = or_(Deal.snoozed_until.is_(None), Deal.snoozed_until <= today)
+    return quiet & awake
+
+
+def list_stale(
+    *,
+    session: Session,
+    team_id: str,
+    owners: tuple[str, ...] = (),
+    cutoffs: dict[int, datetime],
+    today: date,
+    limit: int,
+) -> tuple[list[Deal], int]:
+    """Open deals with no activity or move since their stage's cutoff (``{stage id: last
+    activity at or before this is stale}``), not snoozed past ``today``; quietest first."""
+    if not cutoffs:
+        return [], 0
+    q = _open(team_id, owners).where(_stale_where(cutoffs, today))
+    rows = session.exec(q.order_by(Deal.last_activity_at, Deal.id).limit(limit)).all()
+    return list(rows), _count(session, q)
+
+
+def list_due(
+    *,
+    session: Session,
+    team_id: str,
+    owners: tuple[str, ...] = (),
+    today: date,
+    limit: int,
+    include_today: bool = False,
+) -> tuple[list[Deal], int]:
+    """Open deals whose next step is overdue (due before ``today``), or due by ``today``
+    with ``include_today``; oldest first. Snoozed deals wait until they wake."""
+    due = Deal.next_step_due <= today if include_today else Deal.next_step_due < today
+    awake = or_(Deal.snoozed_until.is_(None), Deal.snoozed_until <= today)
+    q = _open(team_id, owners).where(Deal.next_step.is_not(None), due, awake)
+    rows = session.exec(q.order_by(Deal.next_step_due, Deal.id).limit(limit)).all()
+    return list(rows), _count(session, q)
+
+
+def list_snoozed(
+    *, session: Session, team_id: str, owners: tuple[str, ...] = (), today: date, limit: int
+) -> tuple[list[Deal], int]:
+    q = _open(team_id, owners).where(Deal.snoozed_until > today)
+    rows = session.exec(q.order_by(Deal.snoozed_until, Deal.id).limit(limit)).all()
+    return list(rows), _count(session, q)
+
+
+def snooze_deal(
+    *, session: Session, team_id: str, deal: Deal, until: date, reason: str, now: datetime
+) -> Deal:
+    """Not stale (and no reminders) until ``until``; the reason shows in the digest."""
+    if deal.team_id != team_id:
+        raise ValueError("deal of another workspace")
+    deal.snoozed_until, deal.snooze_reason = until, reason
+    deal.updated_at = now
+    session.add(deal)
+    session.flush()
+    return deal
+
+
+def list_teams_with_open_deals_all_teams(*, session: Session) -> list[str]:
+    """Workspaces that have open deals: where the reminder sweep looks."""
+    return list(session.exec(select(Deal.team_id).where(Deal.status == "open").distinct()).all())
+
+
+def list_owners_to_remind(
+    *, session: Session, team_id: str, due_by: date, quiet_since: datetime
+) -> list[str]:
+    """Owners who may have something to be reminded of: a next step due by ``due_by`` or a
+    deal quiet since ``quiet_since`` (a wide net; each owner's list is then exact)."""
+    q = (
+        select(Deal.owner_id)
+        .where(
+            Deal.team_id == team_id,
+            Deal.status == "open",
+            or_(
+                Deal.next_step_due <= due_by,
+                Deal.last_activity_at <= quiet_since,
+            ),
+        )
+        .distinct()
+    )
+    return sorted(session.exec(q).all())
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def iter_deals_for_export(
+    *, session: Session, team_id: str, owners: tuple[str, ...] = (), batch: int = 500
+) -> Iterator[tuple[Deal, str]]:
+    """Every deal of the scope with its stage's name, streamed in batches."""
+    q = _deals_of(
+        select(Deal, Stage.name).join(Stage, Stage.id == Deal.stage_id), team_id, owners
+    ).order_by(Deal.id)
+    yield from session.exec(q.execution_options(yield_per=batch))
+
+
+def iter_moves_for_export(
+    *, session: Session, team_id: str, owners: tuple[str, ...] = (), batch: int = 500
+) -> Iterator[tuple[StageMove, str]]:
+    """Every stage move of the scope's deals with the deal's name, oldest first."""
+    q = _deals_of(
+        select(StageMove, Deal.name).join(Deal, Deal.id == StageMove.deal_id), team_id, owners
+    ).where(StageMove.team_id == team_id)
+    q = q.order_by(StageMove.deal_id, StageMove.moved_at, StageMove.id)
+    yield from session.exec(q.execution_options(yield_per=batch))
