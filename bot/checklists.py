@@ -345,6 +345,17 @@ def completion(kind: str, data: Mapping[str, Any]) -> Completion:
     return Completion(sum(parts), len(parts))
 
 
+def completion_label(latest: Mapping[str, tuple[int, int]]) -> str:
+    """``{"spin": (3, 5)}`` → ``SPIN 3/5 · BATNA —``: how far each checklist of a deal is,
+    the same in every language (for digests and lists)."""
+    return " · ".join(
+        f"{kind.upper()} {latest[kind][0]}/{latest[kind][1]}"
+        if kind in latest
+        else f"{kind.upper()} —"
+        for kind in KINDS
+    )
+
+
 # --- meeting logs -----------------------------------------------------------------------
 
 MAX_ATTENDEES = 20
@@ -466,6 +477,27 @@ def read_meeting(raw: Raw, *, today: date) -> tuple[MeetingLog | None, dict[str,
         ),
         {},
     )
+
+
+def read_note(raw: Raw) -> tuple[tuple[int, str] | None, dict[str, InvalidInput]]:
+    """Read "Add to deal": ``deal`` (id) and ``notes`` → ``(deal_id, notes)``."""
+    errors: dict[str, InvalidInput] = {}
+    deal = raw.get("deal")
+    notes = _text(raw, "notes")
+    if not (isinstance(deal, str) and deal.isdigit()):
+        errors["deal"] = InvalidInput(N_("Pick the deal to add this note to."), field="deal")
+    if not notes:
+        errors["notes"] = InvalidInput(
+            N_("Write the note (the message's text, or yours)."), field="notes"
+        )
+    elif len(notes) > NOTES_MAX:
+        errors["notes"] = InvalidInput(
+            N_("The notes are {n} characters; keep them under {max}."),
+            field="notes",
+            n=len(notes),
+            max=NOTES_MAX,
+        )
+    return (None, errors) if errors else ((int(deal), notes), {})
 
 
 def _date(value: Any) -> date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,8 +48,6 @@ from storage import deals as store
 from storage.models import Deal
 
 KIND_BY_ACTION = {ids.ACTION_OPEN_SPIN: cl.SPIN, ids.ACTION_OPEN_BATNA: cl.BATNA}
-
-
 FIRST_BLOCK = {cl.SPIN: ids.BLOCK_AWARENESS, cl.BATNA: cl.POSSIBLE}
 
 
@@ -97,7 +96,7 @@ def checklist_view(
     basis = ui.Basis(latest.version, latest.created_by, latest.created_at) if latest else ui.Basis()
     meta = {
         "d": deal.id,
-        "n": deal.name,
+        "n": deal.name[:100],  # for display when the modal is redrawn
         "k": kind,
         "o": deal.owner_id,
         "v": basis.version,
@@ -179,45 +178,35 @@ def checklist_submitted(
     if errors:
         return ack(response_action="errors", errors=field_errors(t, errors))
     meta["cur"] = deal.currency
-    done = filled = None
     try:
         with services.db.transaction() as s:
-            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
-            if prev:
-                done = cstore.get_checklist_version(
-                    session=s, team_id=team_id, version_id=int(prev)
-                )
-            else:
-                deal = store.lock_deal(session=s, team_id=team_id, deal_id=deal.id)
-                check_owner(actor_of(context, s), deal, meta)
-                latest = cstore.latest_checklist(
-                    session=s, team_id=team_id, deal_id=deal.id, kind=kind
-                )
-                if (latest.version if latest else 0) != (meta.get("v") or 0):
-                    return _newer_version(ack, t, meta, raw, latest)
-                filled = cl.completion(kind, data)
-                done = cstore.save_checklist(
-                    session=s,
-                    team_id=team_id,
-                    deal=deal,
-                    kind=kind,
-                    data=data,
-                    filled=filled.filled,
-                    parts=filled.total,
-                    by=context.user_id,
-                    now=services.now(),
-                )
-                if key:
-                    store.record_request(session=s, team_id=team_id, key=key, result=str(done.id))
+            if key and store.previous_result(session=s, team_id=team_id, key=key):
+                return ack()  # a Slack retry: saved (and answered) the first time
+            deal = store.lock_deal(session=s, team_id=team_id, deal_id=deal.id)
+            check_owner(actor_of(context, s), deal, meta)
+            latest = cstore.latest_checklist(session=s, team_id=team_id, deal_id=deal.id, kind=kind)
+            if (latest.version if latest else 0) != (meta.get("v") or 0):
+                return _newer_version(ack, t, meta, raw, latest)
+            parts = cl.completion(kind, data)
+            done = cstore.save_checklist(
+                session=s,
+                team_id=team_id,
+                deal=deal,
+                kind=kind,
+                data=data,
+                filled=parts.filled,
+                parts=parts.total,
+                by=context.user_id,
+                now=services.now(),
+            )
+            if key:
+                store.record_request(session=s, team_id=team_id, key=key, result=str(done.id))
     except IntegrityError:  # a concurrent save of the same version, or of this very request
         with services.db.read() as s:
-            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
-            if not prev:
-                latest = cstore.latest_checklist(
-                    session=s, team_id=team_id, deal_id=deal.id, kind=kind
-                )
-                return _newer_version(ack, t, meta, raw, latest)
-            done = cstore.get_checklist_version(session=s, team_id=team_id, version_id=int(prev))
+            if key and store.previous_result(session=s, team_id=team_id, key=key):
+                return ack()
+            latest = cstore.latest_checklist(session=s, team_id=team_id, deal_id=deal.id, kind=kind)
+        return _newer_version(ack, t, meta, raw, latest)
     except DomainError as err:
         return ack(response_action="errors", errors={FIRST_BLOCK[kind]: err.render(t)})
     ack()
@@ -246,8 +235,7 @@ def _newer_version(ack: Ack, t: Translator, meta: dict, raw: dict, latest) -> No
         b=latest.created_by if latest else None,
         a=latest.created_at.isoformat() if latest else None,
     )
-    values = raw if meta["k"] == cl.BATNA else {**raw}
-    form = _form_from_meta(meta, values, notice=notice)
+    form = _form_from_meta(meta, raw, notice=notice)
     ack(response_action="update", view=_checklist_modal(t, form, meta))
 
 
@@ -423,6 +411,17 @@ def card_extras(*, session: Session, context: BoltContext, deal: Deal) -> list:
         activities=[activity_view(a) for a in activities],
         locale=t.locale,
     )
+
+
+def digest_completion(session: Session, team_id: str, deal_ids: Sequence[int]) -> dict[int, str]:
+    """Checklist completion per deal, for the digest (``bot.digest.CompletionHook``)."""
+    latest = cstore.latest_completion(session=session, team_id=team_id, deal_ids=deal_ids)
+    return {
+        deal_id: cl.completion_label(
+            {k: (v.filled, v.parts) for k, v in latest.get(deal_id, {}).items()}
+        )
+        for deal_id in deal_ids
+    }
 
 
 def split_history(text: str) -> tuple[str, bool]:

@@ -423,7 +423,7 @@ def advance_deal(
                     required=gate.required,
                     payload={
                         "d": deal.id,
-                        "then": {"kw": keyword, "rest": rest[:1500], "from": deal.stage_id},
+                        "then": {"kw": keyword, "rest": rest[:200], "from": deal.stage_id},
                     },
                 )
             before, after = apply_move(

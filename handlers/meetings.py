@@ -122,6 +122,48 @@ def _meeting_move(
     return before.name, after.name, warnings
 
 
+def _store_meeting(
+    s: Session, context: BoltContext, log: cl.MeetingLog, meta: dict, now: datetime
+) -> tuple[Deal, Activity, list[str]]:
+    """Everything a meeting log changes, in the caller's transaction."""
+    t, team_id = translator_of(context), context.team_id
+    deal = store.lock_deal(session=s, team_id=team_id, deal_id=log.deal_id)
+    actor = actor_of(context, s)
+    check_owner(actor, deal, meta if meta.get("d") == deal.id else {})
+    moved_from, moved_to, warnings = _meeting_move(s, t, actor, deal, log.stage_id, now)
+    if log.next_step:
+        store.update_deal(
+            session=s,
+            team_id=team_id,
+            deal=deal,
+            by=context.user_id,
+            now=now,
+            changes=store.DealChanges(next_step=log.next_step, next_step_due=log.next_step_due),
+        )
+    cstore.add_attendee_contacts(
+        session=s, team_id=team_id, deal_id=deal.id, attendees=log.attendees, now=now
+    )
+    row = cstore.add_activity(
+        session=s,
+        team_id=team_id,
+        deal=deal,
+        by=context.user_id,
+        now=now,
+        new=cstore.NewActivity(
+            kind=cstore.MEETING,
+            occurred_on=log.occurred_on,
+            notes=log.notes,
+            outcome=log.outcome,
+            attendees=log.attendees,
+            next_step=log.next_step,
+            next_step_due=log.next_step_due,
+            stage_from=moved_from,
+            stage_to=moved_to,
+        ),
+    )
+    return deal, row, warnings
+
+
 def meeting_submitted(
     ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient
 ) -> None:
@@ -131,58 +173,18 @@ def meeting_submitted(
     log, errors = cl.read_meeting(flatten(view["state"]["values"]), today=user_today(context, now))
     if errors:
         return ack(response_action="errors", errors=field_errors(t, errors))
-    warnings: list[str] = []
     try:
         with services.db.transaction() as s:
-            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
-            if prev:
-                row = s.get(Activity, int(prev))
-                deal = store.get_deal(session=s, team_id=team_id, deal_id=row.deal_id)
-            else:
-                deal = store.lock_deal(session=s, team_id=team_id, deal_id=log.deal_id)
-                actor = actor_of(context, s)
-                check_owner(actor, deal, meta if meta.get("d") == deal.id else {})
-                moved_from, moved_to, warnings = _meeting_move(s, t, actor, deal, log.stage_id, now)
-                if log.next_step:
-                    store.update_deal(
-                        session=s,
-                        team_id=team_id,
-                        deal=deal,
-                        by=context.user_id,
-                        now=now,
-                        changes=store.DealChanges(
-                            next_step=log.next_step, next_step_due=log.next_step_due
-                        ),
-                    )
-                cstore.add_attendee_contacts(
-                    session=s, team_id=team_id, deal_id=deal.id, attendees=log.attendees, now=now
-                )
-                row = cstore.add_activity(
-                    session=s,
-                    team_id=team_id,
-                    deal=deal,
-                    by=context.user_id,
-                    now=now,
-                    new=cstore.NewActivity(
-                        kind=cstore.MEETING,
-                        occurred_on=log.occurred_on,
-                        notes=log.notes,
-                        outcome=log.outcome,
-                        attendees=log.attendees,
-                        next_step=log.next_step,
-                        next_step_due=log.next_step_due,
-                        stage_from=moved_from,
-                        stage_to=moved_to,
-                    ),
-                )
-                if key:
-                    store.record_request(session=s, team_id=team_id, key=key, result=str(row.id))
+            if key and store.previous_result(session=s, team_id=team_id, key=key):
+                return ack()  # a Slack retry: stored (and answered) the first time
+            deal, row, warnings = _store_meeting(s, context, log, meta, now)
+            if key:
+                store.record_request(session=s, team_id=team_id, key=key, result=str(row.id))
     except IntegrityError:  # this very request, committed concurrently
         return ack()
-    except InvalidInput as err:
-        return ack(response_action="errors", errors={err.field or ids.BLOCK_DEAL: err.render(t)})
     except DomainError as err:
-        return ack(response_action="errors", errors={ids.BLOCK_DEAL: err.render(t)})
+        block = getattr(err, "field", None) or ids.BLOCK_DEAL
+        return ack(response_action="errors", errors={block: err.render(t)})
     ack()
     msg = ui.meeting_saved_message(
         t, deal_id=deal.id, deal_name=deal.name, a=activity_view(row), extra=warnings
@@ -235,51 +237,36 @@ def note_submitted(
     services, t = services_of(context), translator_of(context)
     team_id, key, now = context.team_id, request_key(body), services.now()
     meta = read_meta(view)
-    raw = flatten(view["state"]["values"])
-    errors: dict[str, DomainError] = {}
-    deal_id = raw.get(ids.BLOCK_DEAL)
-    notes = (raw.get(ids.BLOCK_NOTES) or "").strip()
-    if not (isinstance(deal_id, str) and deal_id.isdigit()):
-        errors[ids.BLOCK_DEAL] = InvalidInput(N_("Pick the deal to add this note to."))
-    if not notes:
-        errors[ids.BLOCK_NOTES] = InvalidInput(N_("Write the note (the message's text, or yours)."))
-    elif len(notes) > cl.NOTES_MAX:
-        errors[ids.BLOCK_NOTES] = InvalidInput(
-            N_("The notes are {n} characters; keep them under {max}."),
-            n=len(notes),
-            max=cl.NOTES_MAX,
-        )
+    note, errors = cl.read_note(flatten(view["state"]["values"]))
     if errors:
         return ack(response_action="errors", errors=field_errors(t, errors))
+    deal_id, notes = note
     link = meta.get("l") or (
         _fallback_link(meta["c"], meta["ts"]) if meta.get("c") and meta.get("ts") else None
     )
     try:
         with services.db.transaction() as s:
-            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
-            if prev:
-                row = s.get(Activity, int(prev))
-                deal = store.get_deal(session=s, team_id=team_id, deal_id=row.deal_id)
-            else:
-                deal = store.lock_deal(session=s, team_id=team_id, deal_id=int(deal_id))
-                ensure_can_change(actor_of(context, s), deal)
-                row = cstore.add_activity(
-                    session=s,
-                    team_id=team_id,
-                    deal=deal,
-                    by=context.user_id,
-                    now=now,
-                    new=cstore.NewActivity(
-                        kind=cstore.NOTE,
-                        occurred_on=_message_day(meta.get("ts"), context, user_today(context, now)),
-                        notes=notes,
-                        message_link=link,
-                        message_author=meta.get("a"),
-                    ),
-                )
-                if key:
-                    store.record_request(session=s, team_id=team_id, key=key, result=str(row.id))
-    except IntegrityError:
+            if key and store.previous_result(session=s, team_id=team_id, key=key):
+                return ack()  # a Slack retry: stored (and answered) the first time
+            deal = store.lock_deal(session=s, team_id=team_id, deal_id=deal_id)
+            ensure_can_change(actor_of(context, s), deal)
+            row = cstore.add_activity(
+                session=s,
+                team_id=team_id,
+                deal=deal,
+                by=context.user_id,
+                now=now,
+                new=cstore.NewActivity(
+                    kind=cstore.NOTE,
+                    occurred_on=_message_day(meta.get("ts"), context, user_today(context, now)),
+                    notes=notes,
+                    message_link=link,
+                    message_author=meta.get("a"),
+                ),
+            )
+            if key:
+                store.record_request(session=s, team_id=team_id, key=key, result=str(row.id))
+    except IntegrityError:  # this very request, committed concurrently
         return ack()
     except DomainError as err:
         return ack(response_action="errors", errors={ids.BLOCK_DEAL: err.render(t)})

@@ -7,16 +7,21 @@ from __future__ import annotations
 import time
 
 import pytest
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, select
 
 from bot import ids
+from bot.errors import DomainError
+from handlers.checklists import digest_completion
 from storage import checklists as cstore
 from storage import deals as store
+from storage.db import Database
 from storage.models import Contact, Deal, StageMove
 from storage.models_checklist import ChecklistVersion
 from tests.factories import NOW, add_manager, make_deal
-from tests.slackkit import all_text, view_problems
+from tests.slackkit import all_text, block_problems, view_problems
 
 # --- helpers shared by the checklist, meeting and gate tests ----------------------------
 
@@ -249,7 +254,11 @@ def test_card_shows_latest_versions_with_completion_and_history_lists_older(slac
     assert "/pipeline Acme history" in shown
     assert "Update SPIN" in shown and "Fill BATNA" in shown
     assert len(card["blocks"]) <= 50
-    history = all_text(slack.command(ids.CMD_PIPELINE, "Acme history").json)
+    history_reply = slack.command(ids.CMD_PIPELINE, "Acme history").json
+    for payload in (card, history_reply):  # slack_sdk's models take them, Slack's limits hold
+        assert all(b.to_dict() for b in Block.parse_all(payload["blocks"]))
+        assert not block_problems(payload["blocks"])
+    history = all_text(history_reply)
     assert "History of Acme" in history
     assert "*SPIN v2*" in history and "*SPIN v1*" in history
     assert history.index("New answer") < history.index("Old answer")
@@ -286,6 +295,11 @@ def test_latest_completion_for_digests(running):
         assert cstore.latest_completion(session=s, team_id="T2", deal_ids=[a]) == {}
     assert list(got) == [a]
     assert (got[a]["spin"].version, got[a]["spin"].filled, got[a]["spin"].parts) == (2, 3, 5)
+    with db.read() as s:  # the digest's hook (bot.digest.CompletionHook)
+        assert digest_completion(s, "T1", [a, b]) == {
+            a: "SPIN 3/5 · BATNA —",
+            b: "SPIN — · BATNA —",
+        }
 
 
 # --- concurrency, deleted deals, owners, retries ----------------------------------------
@@ -405,3 +419,76 @@ def test_modal_opens_within_the_trigger_window_even_when_data_is_slow(
     assert fake.last("views.open").response["ok"]
     update = fake.wait_for("views.update", timeout=10)[0]
     assert update.response["ok"] and update.params["view"]["callback_id"] == ids.VIEW_SPIN
+
+
+# --- storage on SQLite and PostgreSQL ---------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request) -> Database:
+    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
+    database = Database(url)
+    yield database
+    database.dispose()
+
+
+def save(db: Database, deal_id: int, kind: str = "spin", filled: int = 1, team_id: str = "T1"):
+    with db.transaction() as s:
+        deal = store.get_deal(session=s, team_id=team_id, deal_id=deal_id)
+        return cstore.save_checklist(
+            session=s,
+            team_id=team_id,
+            deal=deal,
+            kind=kind,
+            data={"fields": {"problem_learned": "x"}},
+            filled=filled,
+            parts=5,
+            by="U1",
+            now=NOW,
+        )
+
+
+def test_storage_versions_count_up_per_deal_and_kind_and_never_collide(db):
+    a, b = make_deal(db, name="A"), make_deal(db, name="B")
+    assert [save(db, a).version, save(db, a).version, save(db, b).version] == [1, 2, 1]
+    assert save(db, a, kind="batna").version == 1
+    with pytest.raises(IntegrityError), db.transaction() as s:  # a concurrent same version
+        s.add(
+            ChecklistVersion(
+                team_id="T1", deal_id=a, kind="spin", version=2, data={}, created_by="U2"
+            )
+        )
+    with db.read() as s:
+        latest = cstore.latest_completion(session=s, team_id="T1", deal_ids=[a, b])
+        assert {k: v.version for k, v in latest[a].items()} == {"spin": 2, "batna": 1}
+        assert cstore.checklist_kinds(session=s, team_id="T1", deal_id=a) == {"spin", "batna"}
+        assert cstore.count_checklist_versions(session=s, team_id="T1", deal_id=a) == {
+            "spin": 2,
+            "batna": 1,
+        }
+
+
+def test_storage_stays_in_its_workspace(db):
+    mine = make_deal(db, name="Acme Jaya", team_id="T1")
+    theirs = make_deal(db, name="Acme Other", team_id="T2")
+    save(db, theirs, team_id="T2")
+    with db.read() as s:
+        found = cstore.search_deals(session=s, team_id="T1", query="acme", user_id="U1")
+        assert [d.id for d in found] == [mine]
+        assert cstore.latest_completion(session=s, team_id="T1", deal_ids=[theirs]) == {}
+        assert cstore.list_checklist_versions(session=s, team_id="T1", deal_id=theirs) == []
+        other_stage = store.list_stages(session=s, team_id="T2")[0].id
+    with pytest.raises(DomainError), db.transaction() as s:
+        cstore.set_stage_gates(session=s, team_id="T1", gates={other_stage: ("spin", "require")})
+    with db.read() as s:
+        assert store.get_stage(session=s, team_id="T2", stage_id=other_stage).gate_mode == "off"
+
+
+def test_long_history_respects_block_kit_limits(slack, running):
+    deal_id = make_deal(running.services.db, name="Acme")
+    for _ in range(30):
+        save(running.services.db, deal_id, kind="spin")
+        save(running.services.db, deal_id, kind="batna")
+    reply = slack.command(ids.CMD_PIPELINE, "Acme history").json
+    assert len(reply["blocks"]) <= 50 and not block_problems(reply["blocks"])
+    assert "older versions" in all_text(reply)

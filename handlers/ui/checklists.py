@@ -33,8 +33,6 @@ from handlers.ui.forms import day, md, modal, option, text_input
 from handlers.ui.meetings import ActivityView, activity_line
 
 TITLE = {cl.SPIN: N_("SPIN checklist"), cl.BATNA: N_("BATNA sheet")}
-
-
 MAX_MESSAGE_BLOCKS = 50
 
 

@@ -231,3 +231,16 @@ def test_default_stages_gate_presentation_and_negotiation():
 
     gated = {s.key: (s.gate_checklist, s.gate_mode) for s in DEFAULT_STAGES if s.gate_checklist}
     assert gated == {"presentation": ("spin", "warn"), "negotiation": ("batna", "warn")}
+
+
+def test_completion_label_for_digests():
+    assert cl.completion_label({"spin": (3, 5)}) == "SPIN 3/5 · BATNA —"
+    assert cl.completion_label({}) == "SPIN — · BATNA —"
+    assert cl.completion_label({"spin": (5, 5), "batna": (6, 6)}) == "SPIN 5/5 · BATNA 6/6"
+
+
+def test_note_needs_a_deal_and_some_text():
+    assert cl.read_note({"deal": "3", "notes": " Budget approved "}) == ((3, "Budget approved"), {})
+    note, errors = cl.read_note({"deal": None, "notes": "x" * 3001})
+    assert note is None and set(errors) == {"deal", "notes"}
+    assert "3001 characters" in rendered(errors)["notes"]
