@@ -259,6 +259,16 @@ def pipeline(clock):
         next_step_due=date(2026, 11, 20),
     )
     add_deal(db, "Sleepy", 10_000_000, owner="U2", created=NOW - 30 * day)
+    add_deal(
+        db,
+        "Other Workspace",
+        99_000_000,
+        team="T2",
+        created=NOW - 30 * day,
+        next_step="Theirs",
+        next_step_due=date(2026, 11, 1),
+    )
+    add_deal(db, "Other New", team="T2", created=NOW - timedelta(hours=1))
     slipping = add_deal(
         db, "Slipping", 60_000_000, created=NOW - 5 * day, expected_close=date(2026, 11, 30)
     )
@@ -307,6 +317,7 @@ def test_digest_now_posts_numbers_changes_attention_and_chart(slack, pipeline, f
     assert "Stale deals (1)" in shown and "Quiet Corp" in shown and "<@U2>" in shown
     assert "Overdue next steps (1)" in shown and "“Send the proposal” was due Fri 20 Nov" in shown
     assert "Snoozed (1)" in shown and "Sleepy" in shown and "Budget in December" in shown
+    assert "Other" not in shown  # another workspace's deals never show
     labels = [b["text"]["text"] for b in buttons(digest_payload(fake))]
     assert labels.count("Nudge owner") == 2
     assert {"Fresh Lead", "Moving Co", "Quiet Corp", "Late Step", "Slipping"} <= set(labels)
