@@ -37,6 +37,7 @@ from handlers.modals import (
     flatten,
     open_then_fill,
     read_meta,
+    update_view,
     version_view,
 )
 from handlers.ui import checklists as ui
@@ -141,7 +142,8 @@ def spin_refresh(ack: Ack, body: dict, action: dict, context: BoltContext, clien
         meta["m"] = action["value"]
     values = flatten(view["state"]["values"])
     form = _form_from_meta(meta, values)
-    client.views_update(
+    update_view(
+        client,
         view_id=view["id"],
         hash=view.get("hash"),
         view=ui.spin_modal(t, form, mode=meta["m"], metadata=dumps(meta)),

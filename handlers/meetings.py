@@ -31,6 +31,7 @@ from handlers.modals import (
     flatten,
     open_then_fill,
     read_meta,
+    update_view,
     user_today,
 )
 from handlers.ui import meetings as ui
@@ -213,7 +214,8 @@ def add_to_deal_shortcut(ack: Ack, body: dict, context: BoltContext, client: Web
     except SlackApiError:
         link = _fallback_link(channel, ts)
     meta["l"] = link
-    client.views_update(
+    update_view(
+        client,
         view_id=opened["id"],
         hash=opened["hash"],
         view=ui.note_modal(

@@ -5,6 +5,7 @@ storage rows as UI views."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.deals import Actor, ensure_can_change
 from bot.errors import DomainError, PermissionDenied
@@ -21,6 +23,8 @@ from handlers.ui.checklists import VersionView
 from handlers.ui.meetings import ActivityView
 from storage.models import Deal
 from storage.models_checklist import Activity, ChecklistVersion
+
+log = logging.getLogger(__name__)
 
 
 def read_meta(view: dict) -> dict:
@@ -70,7 +74,23 @@ def open_then_fill(
         view = build()
     except DomainError as err:
         view = forms.notice_modal(t, title=t("Salespath"), text=":warning: " + err.render(t))
-    client.views_update(view_id=opened["id"], hash=opened["hash"], view=view)
+    update_view(client, view_id=opened["id"], hash=opened["hash"], view=view)
+
+
+#: views.update answers that mean "nothing to do": the user closed the modal meanwhile, or
+#: a newer update of it already happened (a quick second click).
+GONE = frozenset({"not_found", "hash_conflict"})
+
+
+def update_view(client: WebClient, *, view_id: str, hash: str | None, view: dict) -> bool:
+    try:
+        client.views_update(view_id=view_id, hash=hash, view=view)
+        return True
+    except SlackApiError as exc:
+        if exc.response.get("error") not in GONE:
+            raise
+        log.info("views.update skipped: %s", exc.response.get("error"))
+        return False
 
 
 def field_errors(t: Translator, errors: dict[str, DomainError]) -> dict[str, str]:

@@ -492,3 +492,22 @@ def test_long_history_respects_block_kit_limits(slack, running):
     reply = slack.command(ids.CMD_PIPELINE, "Acme history").json
     assert len(reply["blocks"]) <= 50 and not block_problems(reply["blocks"])
     assert "older versions" in all_text(reply)
+
+
+def test_closing_the_modal_while_it_loads_is_not_an_error(slack, running, fake, monkeypatch):
+    make_deal(running.services.db, name="Acme")
+    real = cstore.latest_checklist
+
+    def slow(**kw):
+        time.sleep(0.5)
+        return real(**kw)
+
+    monkeypatch.setattr(cstore, "latest_checklist", slow)
+    fake.clear()
+    slack.command(ids.CMD_SPIN, "Acme")
+    opened = fake.last("views.open")
+    fake.close_view(opened.response["view"]["id"])  # the user closed it
+    [update] = fake.wait_for("views.update")
+    assert update.response == {"ok": False, "error": "not_found"}
+    time.sleep(0.3)
+    assert not fake.messages()  # no apology: nothing went wrong
