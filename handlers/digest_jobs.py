@@ -24,6 +24,7 @@ from bot.services import Services
 from bot.slots import latest_slot, trigger_for, valid_timezone
 from handlers.context import fetch_profile
 from handlers.ui import digest as ui
+from handlers.ui import reminders as ui_reminders
 from storage import deals as deal_store
 from storage import digests as store
 
@@ -270,7 +271,7 @@ class Jobs:
             if progress.message_ts is not None or content.empty:
                 return
             t = Translator(locale)
-            msg = ui.reminder_message(t, content, locale=t.locale)
+            msg = ui_reminders.reminder_message(t, content, locale=t.locale)
             resp = self.client.chat_postMessage(channel=content.owner_id, **msg)
             record.message_posted(resp["ts"])
 

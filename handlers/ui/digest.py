@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, get_day_names
@@ -13,22 +13,17 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
-    DatePickerElement,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
     MarkdownTextObject,
-    PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
 from bot.chart import FunnelRow
-from bot.digest import EMPTY, DealItem, Digest, Listing, Reminder
+from bot.digest import EMPTY, DealItem, Digest, Listing
 from bot.i18n import Translator
-from bot.metrics import ConversionStep, LostRow, PeriodMetrics, lost_by_reason
+from bot.metrics import PeriodMetrics
 from bot.money import Money, format_money, format_money_short
 from bot.reasons import LOST_REASONS
 from bot.slots import DAYS, WORKDAYS
@@ -37,16 +32,16 @@ from handlers.ui.common import clip, escape, message
 MAX_BLOCKS = 50
 
 
-def _md(text: str) -> MarkdownTextObject:
+def md(text: str) -> MarkdownTextObject:
     return MarkdownTextObject(text=clip(text))
 
 
 def section(text: str, **kw) -> SectionBlock:
-    return SectionBlock(text=_md(text), **kw)
+    return SectionBlock(text=md(text), **kw)
 
 
 def context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[_md(text)])
+    return ContextBlock(elements=[md(text)])
 
 
 # --- words for schedules and dates ------------------------------------------------------
@@ -239,7 +234,7 @@ def metrics_fields(t: Translator, pm: PeriodMetrics, locale: str) -> list[str]:
 CHANGE_ICONS = {"new": ":new:", "moved": ":arrow_right:", "won": ":trophy:", "lost": ":x:"}
 
 
-def _more(t: Translator, listing: Listing) -> str:
+def more_line(t: Translator, listing: Listing) -> str:
     return t("…and {n} more", n=listing.more) if listing.more else ""
 
 
@@ -286,7 +281,7 @@ def _changes_section(t: Translator, d: Digest, locale: str) -> list:
         lines.append(f"{CHANGE_ICONS[kind]} *{titles[kind]} ({listing.total})*")
         lines += [f"• {_change_line(t, kind, i, locale)}" for i in listing.items]
         if listing.more:
-            lines.append(_more(t, listing))
+            lines.append(more_line(t, listing))
     head = t("*Since the last digest* ({since})", since=when_text(t, d.since, d.tz))
     if not lines:
         return [section(head + "\n" + t("No new deals, moves, wins or losses."))]
@@ -310,7 +305,7 @@ def _slipped_section(t: Translator, d: Digest, locale: str) -> list:
         for i in d.slipped.items
     ]
     if d.slipped.more:
-        lines.append(_more(t, d.slipped))
+        lines.append(more_line(t, d.slipped))
     head = t(":calendar: *Close dates slipped ({n})*", n=d.slipped.total)
     cards = _card_buttons(t, d.slipped.items, "digest_cards_slipped")
     return [section(head + "\n" + "\n".join(lines))] + ([cards] if cards else [])
@@ -355,7 +350,7 @@ def _attention_section(t: Translator, d: Digest, locale: str) -> list:
             for i in listing.items
         ]
         if listing.more:
-            blocks.append(context(_more(t, listing)))
+            blocks.append(context(more_line(t, listing)))
         cards = _card_buttons(t, listing.items, f"digest_cards_{why}")
         if cards:
             blocks.append(cards)
@@ -371,7 +366,7 @@ def _attention_section(t: Translator, d: Digest, locale: str) -> list:
             for i in d.snoozed.items
         ]
         if d.snoozed.more:
-            lines.append(_more(t, d.snoozed))
+            lines.append(more_line(t, d.snoozed))
         head = t(":zzz: *Snoozed ({n})*", n=d.snoozed.total)
         blocks.append(section(head + "\n" + "\n".join(lines)))
     if not blocks:
@@ -411,16 +406,16 @@ def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
         blocks.append(
             SectionBlock(
                 fields=[
-                    _md(t("*Open deals*\n{n}", n=d.open_count)),
-                    _md(t("*Total value*\n{v}", v=money_list(totals, locale))),
-                    _md(t("*Weighted pipeline*\n{v}", v=money_list(d.weighted, locale))),
+                    md(t("*Open deals*\n{n}", n=d.open_count)),
+                    md(t("*Total value*\n{v}", v=money_list(totals, locale))),
+                    md(t("*Weighted pipeline*\n{v}", v=money_list(d.weighted, locale))),
                 ]
             )
         )
     blocks.append(
         section(t("*{period}*", period=period_label(t, d.period.period.key).capitalize()))
     )
-    blocks.append(SectionBlock(fields=[_md(f) for f in metrics_fields(t, d.period, locale)]))
+    blocks.append(SectionBlock(fields=[md(f) for f in metrics_fields(t, d.period, locale)]))
     blocks.append(DividerBlock())
     blocks += _changes_section(t, d, locale)
     blocks += _slipped_section(t, d, locale)
@@ -486,248 +481,3 @@ def digest_failed_message(
         why=why,
     )
     return message(text, [section(text)])
-
-
-# --- nudges -----------------------------------------------------------------------------
-
-
-def _deal_head(t: Translator, item: DealItem, locale: str) -> str:
-    value = format_money_short(item.value, locale) if item.value else ""
-    return " · ".join(p for p in (f"*{escape(item.name)}*", t(item.stage), value) if p)
-
-
-def nudge_dm(t: Translator, *, item: DealItem, why: str, manager_id: str, locale: str) -> dict:
-    """The owner's DM after a manager pressed "Nudge owner"."""
-    if why == "stale" and item.quiet_days is not None:
-        reason = t("no activity for {n} days", n=item.quiet_days)
-    elif item.due is not None:
-        reason = t(
-            "the next step “{step}” was due {day}",
-            step=escape(clip(item.next_step or "", 120)),
-            day=day_text(t, item.due),
-        )
-    else:
-        reason = t("it needs an update")
-    text = t(
-        ":wave: <@{manager}> asks for an update on {deal}: {reason}.",
-        manager=manager_id,
-        deal=_deal_head(t, item, locale),
-        reason=reason,
-    )
-    blocks = [
-        section(text),
-        ActionsBlock(
-            block_id=f"nudge_{item.id}",
-            elements=[
-                ButtonElement(
-                    text=t("Log meeting / set next step"),
-                    action_id=ids.ACTION_LOG_MEETING,
-                    value=str(item.id),
-                    style="primary",
-                ),
-                ButtonElement(
-                    text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=str(item.id)
-                ),
-            ],
-        ),
-    ]
-    return message(text, blocks)
-
-
-def nudged_message(t: Translator, *, owner_id: str, deal: str) -> dict:
-    text = t("Nudged <@{owner}> about *{deal}*.", owner=owner_id, deal=escape(deal))
-    return message(text, [section(":white_check_mark: " + text)])
-
-
-# --- reminders --------------------------------------------------------------------------
-
-
-def _reminder_buttons(t: Translator, item: DealItem, block_id: str) -> ActionsBlock:
-    value = str(item.id)
-    return ActionsBlock(
-        block_id=block_id,
-        elements=[
-            ButtonElement(
-                text=t("Advance"), action_id=ids.ACTION_ADVANCE_DEAL, value=value, style="primary"
-            ),
-            ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
-            ButtonElement(text=t("Snooze"), action_id=ids.ACTION_SNOOZE, value=value),
-        ],
-    )
-
-
-def reminder_message(t: Translator, r: Reminder, *, locale: str) -> dict:
-    """A rep's daily DM: next steps due today or overdue, deals gone stale; buttons each."""
-    title = t("Your deals for {day}", day=day_text(t, r.today))
-    blocks: list = [HeaderBlock(text=clip(title, 150))]
-    if r.due.total:
-        blocks.append(section(t(":alarm_clock: *Next steps due ({n})*", n=r.due.total)))
-        for i in r.due.items:
-            when = (
-                t("due today")
-                if i.due == r.today
-                else t("overdue since {day}", day=day_text(t, i.due))
-            )
-            line = (
-                _deal_head(t, i, locale)
-                + "\n"
-                + t("“{step}” · {when}", step=escape(clip(i.next_step or "", 200)), when=when)
-            )
-            blocks += [section(line), _reminder_buttons(t, i, f"due_{i.id}")]
-        if r.due.more:
-            blocks.append(context(_more(t, r.due)))
-    if r.stale.total:
-        blocks.append(section(t(":hourglass: *Gone quiet ({n})*", n=r.stale.total)))
-        for i in r.stale.items:
-            line = _deal_head(t, i, locale) + "\n" + t("no activity for {n} days", n=i.quiet_days)
-            blocks += [section(line), _reminder_buttons(t, i, f"stale_{i.id}")]
-        if r.stale.more:
-            blocks.append(context(_more(t, r.stale)))
-    blocks.append(context(t("Snooze a deal to stop reminders about it until a date you pick.")))
-    text = t(
-        "{title}: {due} next steps due, {stale} deals gone quiet.",
-        title=title,
-        due=r.due.total,
-        stale=r.stale.total,
-    )
-    return message(text, blocks[:MAX_BLOCKS])
-
-
-# --- snooze -----------------------------------------------------------------------------
-
-
-def snooze_modal(t: Translator, *, deal_id: int, deal_name: str, initial: date) -> dict:
-    view = View(
-        type="modal",
-        callback_id=ids.VIEW_SNOOZE,
-        private_metadata=str(deal_id),
-        title=PlainTextObject(text=clip(t("Snooze deal"), 24)),
-        submit=PlainTextObject(text=clip(t("Snooze"), 24)),
-        close=PlainTextObject(text=clip(t("Cancel"), 24)),
-        blocks=[
-            section(
-                t(
-                    "*{deal}* won't count as stale, and you won't be reminded about it, "
-                    "until the date you pick. The digest shows it as snoozed, with your reason.",
-                    deal=escape(deal_name),
-                )
-            ),
-            InputBlock(
-                block_id=ids.BLOCK_SNOOZE_REASON,
-                label=t("Why wait?"),
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT,
-                    max_length=500,
-                    placeholder=t("e.g. Budget decision in January"),
-                ),
-            ),
-            InputBlock(
-                block_id=ids.BLOCK_SNOOZE_UNTIL,
-                label=t("Resume on"),
-                element=DatePickerElement(action_id=ids.INPUT, initial_date=initial.isoformat()),
-            ),
-        ],
-    )
-    return view.to_dict()
-
-
-def snoozed_message(t: Translator, *, deal: str, until: date, reason: str) -> dict:
-    text = t(
-        ":zzz: Snoozed *{deal}* until {day}: {reason}",
-        deal=escape(deal),
-        day=day_text(t, until),
-        reason=escape(reason),
-    )
-    return message(text, [section(text)])
-
-
-# --- /pipeline stats and export ----------------------------------------------------------
-
-
-def stats_message(
-    t: Translator,
-    *,
-    pm: PeriodMetrics,
-    team: bool,
-    conversion: list[ConversionStep],
-    lost: list[LostRow],
-    weighted: dict[str, Money],
-    locale: str,
-) -> dict:
-    who = t("team") if team else t("my deals")
-    title = t("Pipeline stats · {period} · {who}", period=period_label(t, pm.period.key), who=who)
-    totals = {c: x.value for c, x in pm.open_totals.items()}
-    blocks: list = [
-        HeaderBlock(text=clip(title, 150)),
-        SectionBlock(fields=[_md(f) for f in metrics_fields(t, pm, locale)]),
-        SectionBlock(
-            fields=[
-                _md(t("*Open deals*\n{n}", n=sum(x.count for x in pm.open_totals.values()))),
-                _md(t("*Total value*\n{v}", v=money_list(totals, locale))),
-                _md(t("*Weighted pipeline*\n{v}", v=money_list(weighted, locale))),
-            ]
-        ),
-    ]
-    steps = [
-        t(
-            "• {a} → {b}: {to} of {of} ({rate})",
-            a=t(c.from_stage),
-            b=t(c.to_stage),
-            to=c.reached_to,
-            of=c.reached_from,
-            rate=percent(c.rate),
-        )
-        for c in conversion
-    ]
-    blocks.append(
-        section(
-            t("*Stage conversion* (deals created in the period)")
-            + "\n"
-            + ("\n".join(steps) if steps else t("No stages."))
-        )
-    )
-    if lost:
-        by_stage: dict[str, list[str]] = {}
-        for row in lost:
-            by_stage.setdefault(row.stage, []).append(f"{reason_label(t, row.reason)} {row.count}")
-        lines = [
-            t("• lost at {stage}: {reasons}", stage=t(stage), reasons=", ".join(reasons))
-            for stage, reasons in by_stage.items()
-        ]
-        reasons = lost_by_reason(lost)
-        summary = ", ".join(f"{reason_label(t, k)} {n}" for k, n in reasons.items())
-        blocks.append(
-            section(
-                t("*Where deals drop, and why*")
-                + "\n"
-                + "\n".join(lines)
-                + "\n"
-                + t("Reasons: {summary}", summary=summary)
-            )
-        )
-    else:
-        blocks.append(section(t("*Where deals drop, and why*") + "\n" + t("No deal lost.")))
-    blocks.append(
-        context(t("Other periods: `/pipeline stats 7d`, `30d`, `90d`, `quarter`; add `team`."))
-    )
-    return message(title, blocks)
-
-
-def export_started_message(t: Translator, *, team: bool) -> dict:
-    text = (
-        t("Preparing the team's deals as CSV; they'll arrive in our DM.")
-        if team
-        else t("Preparing your deals as CSV; they'll arrive in our DM.")
-    )
-    return message(text, [section(":inbox_tray: " + text)])
-
-
-def export_comment(t: Translator, *, deals: int, moves: int, team: bool) -> str:
-    who = t("the team's") if team else t("your")
-    return t(
-        "Here is {who} pipeline: {deals} deals (deals.csv) and {moves} stage moves "
-        "(stage_history.csv).",
-        who=who,
-        deals=deals,
-        moves=moves,
-    )

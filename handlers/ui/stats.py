@@ -1,0 +1,114 @@
+"""Block Kit for /pipeline stats and /pipeline export (pure)."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    HeaderBlock,
+    SectionBlock,
+)
+
+from bot.i18n import Translator
+from bot.metrics import ConversionStep, LostRow, PeriodMetrics, lost_by_reason
+from bot.money import Money
+from handlers.ui.common import clip, message
+from handlers.ui.digest import (
+    context,
+    md,
+    metrics_fields,
+    money_list,
+    percent,
+    period_label,
+    reason_label,
+    section,
+)
+
+# --- /pipeline stats and export ----------------------------------------------------------
+
+
+def stats_message(
+    t: Translator,
+    *,
+    pm: PeriodMetrics,
+    team: bool,
+    conversion: list[ConversionStep],
+    lost: list[LostRow],
+    weighted: dict[str, Money],
+    locale: str,
+) -> dict:
+    who = t("team") if team else t("my deals")
+    title = t("Pipeline stats · {period} · {who}", period=period_label(t, pm.period.key), who=who)
+    totals = {c: x.value for c, x in pm.open_totals.items()}
+    blocks: list = [
+        HeaderBlock(text=clip(title, 150)),
+        SectionBlock(fields=[md(f) for f in metrics_fields(t, pm, locale)]),
+        SectionBlock(
+            fields=[
+                md(t("*Open deals*\n{n}", n=sum(x.count for x in pm.open_totals.values()))),
+                md(t("*Total value*\n{v}", v=money_list(totals, locale))),
+                md(t("*Weighted pipeline*\n{v}", v=money_list(weighted, locale))),
+            ]
+        ),
+    ]
+    steps = [
+        t(
+            "• {a} → {b}: {to} of {of} ({rate})",
+            a=t(c.from_stage),
+            b=t(c.to_stage),
+            to=c.reached_to,
+            of=c.reached_from,
+            rate=percent(c.rate),
+        )
+        for c in conversion
+    ]
+    blocks.append(
+        section(
+            t("*Stage conversion* (deals created in the period)")
+            + "\n"
+            + ("\n".join(steps) if steps else t("No stages."))
+        )
+    )
+    if lost:
+        by_stage: dict[str, list[str]] = {}
+        for row in lost:
+            by_stage.setdefault(row.stage, []).append(f"{reason_label(t, row.reason)} {row.count}")
+        lines = [
+            t("• lost at {stage}: {reasons}", stage=t(stage), reasons=", ".join(reasons))
+            for stage, reasons in by_stage.items()
+        ]
+        reasons = lost_by_reason(lost)
+        summary = ", ".join(f"{reason_label(t, k)} {n}" for k, n in reasons.items())
+        blocks.append(
+            section(
+                t("*Where deals drop, and why*")
+                + "\n"
+                + "\n".join(lines)
+                + "\n"
+                + t("Reasons: {summary}", summary=summary)
+            )
+        )
+    else:
+        blocks.append(section(t("*Where deals drop, and why*") + "\n" + t("No deal lost.")))
+    blocks.append(
+        context(t("Other periods: `/pipeline stats 7d`, `30d`, `90d`, `quarter`; add `team`."))
+    )
+    return message(title, blocks)
+
+
+def export_started_message(t: Translator, *, team: bool) -> dict:
+    text = (
+        t("Preparing the team's deals as CSV; they'll arrive in our DM.")
+        if team
+        else t("Preparing your deals as CSV; they'll arrive in our DM.")
+    )
+    return message(text, [section(":inbox_tray: " + text)])
+
+
+def export_comment(t: Translator, *, deals: int, moves: int, team: bool) -> str:
+    who = t("the team's") if team else t("your")
+    return t(
+        "Here is {who} pipeline: {deals} deals (deals.csv) and {moves} stage moves "
+        "(stage_history.csv).",
+        who=who,
+        deals=deals,
+        moves=moves,
+    )
