@@ -1,7 +1,7 @@
 """Keep the gettext catalogues in step with the code (``make messages``).
 
 Extracts every msgid passed to ``t(...)``, ``t.plural(...)`` or marked ``N_(...)``
-in ``bot/`` and ``handlers/`` with Babel, and updates each
+in ``bot/``, ``handlers/`` and ``storage/`` with Babel, and updates each
 ``bot/locale/<lang>/LC_MESSAGES/messages.po`` (new msgids added, gone ones marked
 obsolete). ``python -m bot.catalog --check`` exits 1 when a catalogue is behind.
 """
@@ -24,7 +24,7 @@ LANGUAGES = ("en",)
 
 def extract() -> Catalog:
     template = Catalog(project="salespath", domain=DOMAIN)
-    for folder in ("bot", "handlers"):
+    for folder in ("bot", "handlers", "storage"):
         for filename, lineno, message, comments, context in extract_from_dir(
             ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):

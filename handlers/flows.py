@@ -32,11 +32,21 @@ def _understood(t: Translator, q, locale: str) -> str:
     typed = dict((kind, words) for kind, words in q.understood)
     bits = [t("name “{name}”", name=ui.escape(q.name))]
     if q.value is not None:
-        bits.append(t("value {typed} → {value}", typed=ui.escape(typed.get("value", "")),
-                      value=format_money(q.value, locale)))
+        bits.append(
+            t(
+                "value {typed} → {value}",
+                typed=ui.escape(typed.get("value", "")),
+                value=format_money(q.value, locale),
+            )
+        )
     if q.source is not None:
-        bits.append(t("source {typed} → {source}", typed=ui.escape(typed.get("source", "")),
-                      source=t(q.source.label)))
+        bits.append(
+            t(
+                "source {typed} → {source}",
+                typed=ui.escape(typed.get("source", "")),
+                source=t(q.source.label),
+            )
+        )
     if q.owner_id:
         bits.append(t("owner <@{owner}>", owner=q.owner_id))
     else:
