@@ -19,7 +19,7 @@ def _deal_id(action: dict) -> int:
     return int(action["value"])
 
 
-def _answer(
+def answer_privately(
     respond,
     body: dict,
     client: WebClient,
@@ -35,7 +35,7 @@ def _answer(
         client.chat_postMessage(channel=context.user_id, **msg)
 
 
-def _guarded(fn):
+def guard_action(fn):
     def listener(
         ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient, respond
     ) -> None:
@@ -45,7 +45,7 @@ def _guarded(fn):
         except DomainError as err:
             t = translator_of(context)
             text = ":warning: " + err.render(t)
-            _answer(respond, body, client, context, message(text))
+            answer_privately(respond, body, client, context, message(text))
 
     listener.__name__ = fn.__name__
     return listener
@@ -65,11 +65,12 @@ def advance_deal(*, body, action, context, client, respond) -> None:
     msg = flows.advance_deal(
         context=context, deal_id=_deal_id(action), keyword=None, rest="", key=body.get("trigger_id")
     )
-    _answer(respond, body, client, context, msg)
+    answer_privately(respond, body, client, context, msg)
 
 
 def open_card(*, body, action, context, client, respond) -> None:
-    _answer(respond, body, client, context, flows.card(context=context, deal_id=_deal_id(action)))
+    msg = flows.card(context=context, deal_id=_deal_id(action))
+    answer_privately(respond, body, client, context, msg)
 
 
 def pick_deal(*, body, action, context, client, respond) -> None:
@@ -84,7 +85,7 @@ def pick_deal(*, body, action, context, client, respond) -> None:
         )
     else:
         msg = flows.card(context=context, deal_id=int(then["deal_id"]))
-    _answer(respond, body, client, context, msg, replace=True)
+    answer_privately(respond, body, client, context, msg, replace=True)
 
 
 def confirm_move(*, body, action, context, client, respond) -> None:
@@ -98,14 +99,14 @@ def confirm_move(*, body, action, context, client, respond) -> None:
         confirmed=True,
         expect_stage=p.get("from"),
     )
-    _answer(respond, body, client, context, msg, replace=True)
+    answer_privately(respond, body, client, context, msg, replace=True)
 
 
 def confirm_create(*, body, action, context, client, respond) -> None:
     msg = flows.quick_add(
         context=context, text=action["value"], key=body.get("trigger_id"), allow_duplicate=True
     )
-    _answer(respond, body, client, context, msg, replace=True)
+    answer_privately(respond, body, client, context, msg, replace=True)
 
 
 def cancel(*, body, action, context, client, respond) -> None:
@@ -114,13 +115,13 @@ def cancel(*, body, action, context, client, respond) -> None:
 
 
 def register(app: App) -> None:
-    app.action(ids.ACTION_EDIT_DEAL)(_guarded(edit_deal))
-    app.action(ids.ACTION_ADVANCE_DEAL)(_guarded(advance_deal))
-    app.action(ids.ACTION_OPEN_CARD)(_guarded(open_card))
-    app.action(re.compile(rf"^{ids.ACTION_PICK_DEAL}_\d+$"))(_guarded(pick_deal))
-    app.action(ids.ACTION_CONFIRM_MOVE)(_guarded(confirm_move))
-    app.action(ids.ACTION_CONFIRM_CREATE)(_guarded(confirm_create))
-    app.action(ids.ACTION_CANCEL)(_guarded(cancel))
+    app.action(ids.ACTION_EDIT_DEAL)(guard_action(edit_deal))
+    app.action(ids.ACTION_ADVANCE_DEAL)(guard_action(advance_deal))
+    app.action(ids.ACTION_OPEN_CARD)(guard_action(open_card))
+    app.action(re.compile(rf"^{ids.ACTION_PICK_DEAL}_\d+$"))(guard_action(pick_deal))
+    app.action(ids.ACTION_CONFIRM_MOVE)(guard_action(confirm_move))
+    app.action(ids.ACTION_CONFIRM_CREATE)(guard_action(confirm_create))
+    app.action(ids.ACTION_CANCEL)(guard_action(cancel))
     from handlers import meetings  # it builds on this module's helpers
 
-    app.action(ids.ACTION_LOG_MEETING)(_guarded(meetings.log_meeting_button))
+    app.action(ids.ACTION_LOG_MEETING)(guard_action(meetings.log_meeting_button))

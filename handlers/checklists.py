@@ -28,7 +28,7 @@ from bot.i18n import N_, Translator
 from bot.money import format_money
 from bot.usage import USAGE
 from handlers import flows
-from handlers.actions import _answer, _guarded
+from handlers.actions import answer_privately, guard_action
 from handlers.common import actor_of, dumps, request_key, services_of, translator_of
 from handlers.modals import (
     activity_view,
@@ -334,7 +334,7 @@ def move_anyway(*, body, action, context, client, respond) -> None:
         expect_stage=then.get("from"),
         gate_override=True,
     )
-    _answer(respond, body, client, context, msg, replace=True)
+    answer_privately(respond, body, client, context, msg, replace=True)
 
 
 def _checklist_command(
@@ -384,10 +384,10 @@ def batna(**kw) -> None:
 
 
 def register_commands(app: App) -> None:
-    from handlers.commands import _guard  # commands imports this module
+    from handlers.commands import guard_command  # commands imports this module
 
-    app.command(ids.CMD_SPIN)(_guard(spin))
-    app.command(ids.CMD_BATNA)(_guard(batna))
+    app.command(ids.CMD_SPIN)(guard_command(spin))
+    app.command(ids.CMD_BATNA)(guard_command(batna))
 
 
 def card_extras(*, session: Session, context: BoltContext, deal: Deal) -> list:
@@ -460,12 +460,12 @@ def history(*, context: BoltContext, deal_id: int) -> dict:
 
 def register(app: App) -> None:
     """Buttons and modal submissions of the checklists (commands: ``register_commands``)."""
-    app.action(ids.ACTION_OPEN_SPIN)(_guarded(open_checklist))
-    app.action(ids.ACTION_OPEN_BATNA)(_guarded(open_checklist))
+    app.action(ids.ACTION_OPEN_SPIN)(guard_action(open_checklist))
+    app.action(ids.ACTION_OPEN_BATNA)(guard_action(open_checklist))
     app.action(re.compile(rf"^{ids.ACTION_PICK_CHECKLIST_DEAL}_\d+$"))(
-        _guarded(pick_checklist_deal)
+        guard_action(pick_checklist_deal)
     )
-    app.action(ids.ACTION_GATE_MOVE_ANYWAY)(_guarded(move_anyway))
+    app.action(ids.ACTION_GATE_MOVE_ANYWAY)(guard_action(move_anyway))
     app.action(ids.ACTION_SPIN_AWARENESS)(spin_refresh)
     app.action(ids.ACTION_SPIN_MODE)(spin_refresh)
     app.view(ids.VIEW_SPIN)(checklist_submitted)

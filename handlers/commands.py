@@ -41,7 +41,7 @@ def answer_usage(ack: Ack, context: BoltContext, command: dict) -> None:
         reply(ack, unknown_subcommand(t, usage, text))
 
 
-def _guard(fn):
+def guard_command(fn):
     """Domain errors become a clear answer with the user's text echoed back."""
 
     def listener(ack: Ack, body: dict, command: dict, context: BoltContext, client: WebClient):
@@ -119,9 +119,9 @@ def pipeline(
 
 
 def register(app: App) -> None:
-    app.command(ids.CMD_PROSPECT)(_guard(prospect))
-    app.command(ids.CMD_ADVANCE)(_guard(advance))
-    app.command(ids.CMD_PIPELINE)(_guard(pipeline))
+    app.command(ids.CMD_PROSPECT)(guard_command(prospect))
+    app.command(ids.CMD_ADVANCE)(guard_command(advance))
+    app.command(ids.CMD_PIPELINE)(guard_command(pipeline))
     meetings.register_commands(app)  # /spin, /batna
     digest.register_commands(app)  # /digest
 

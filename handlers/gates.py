@@ -12,7 +12,7 @@ from bot import gates, ids
 from bot.deals import Actor
 from bot.errors import DomainError, InvalidInput, PermissionDenied
 from bot.i18n import N_
-from handlers.actions import _guarded
+from handlers.actions import guard_action
 from handlers.common import actor_of, services_of, translator_of
 from handlers.modals import flatten, open_then_fill
 from handlers.ui import gates as ui
@@ -91,5 +91,5 @@ def gates_submitted(
 
 
 def register(app: App) -> None:
-    app.action(ids.ACTION_EDIT_GATES)(_guarded(edit_gates))
+    app.action(ids.ACTION_EDIT_GATES)(guard_action(edit_gates))
     app.view(ids.VIEW_GATES)(gates_submitted)
