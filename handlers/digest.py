@@ -23,6 +23,7 @@ from bot.scheduling import Scheduler
 from bot.slots import next_slot, parse_schedule, trigger_for, valid_timezone
 from bot.usage import USAGE
 from handlers import digest_actions
+from handlers.checklists import digest_completion
 from handlers.common import services_of, translator_of
 from handlers.digest_jobs import DIGEST, Jobs, slack_error
 from handlers.stats import pipeline_export, pipeline_stats
@@ -32,9 +33,9 @@ from storage import digests as store
 
 log = logging.getLogger("salespath.digest")
 
-#: Checklist completion shown next to stale/overdue deals in the digest. ``None`` until the
-#: checklists module provides one: ``(session, team_id, deal_ids) -> {deal_id: text}``.
-COMPLETION: CompletionHook | None = None
+#: Checklist completion shown next to stale/overdue deals in the digest:
+#: ``(session, team_id, deal_ids) -> {deal_id: "SPIN 3/5 · BATNA —"}``.
+COMPLETION: CompletionHook | None = digest_completion
 
 HERE = {"here", "sini", "subscribe"}
 STATUS = {"status"}

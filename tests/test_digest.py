@@ -315,6 +315,7 @@ def test_digest_now_posts_numbers_changes_attention_and_chart(slack, pipeline, f
     # Slipped close date, stale (owner mentioned), overdue step, snoozed with its reason.
     assert "Close dates slipped (1)" in shown and "Mon 30 Nov → Tue 15 Dec" in shown
     assert "Stale deals (1)" in shown and "Quiet Corp" in shown and "<@U2>" in shown
+    assert "no activity for 30 days · <@U2> · SPIN — · BATNA —" in shown  # checklists
     assert "Overdue next steps (1)" in shown and "“Send the proposal” was due Fri 20 Nov" in shown
     assert "Snoozed (1)" in shown and "Sleepy" in shown and "Budget in December" in shown
     assert "Other" not in shown  # another workspace's deals never show
