@@ -16,6 +16,14 @@ from bot.services import Services
 from bot.settings import Settings
 
 
+class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
+    """slack_sdk's handler retries only 500 and 503; a 502 or 504 from a proxy is just as
+    passing, so retry every 5xx (with slack_sdk's backoff)."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        return response is not None and 500 <= response.status_code < 600
+
+
 def make_client(settings: Settings, token: str | None = None) -> WebClient:
     """Every WebClient the app makes: our base URL, retries on 429 (Retry-After), 5xx, resets."""
     return WebClient(
@@ -24,7 +32,7 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
+            AnyServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 

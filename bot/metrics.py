@@ -13,7 +13,8 @@ Money is always per currency, never summed across currencies. Definitions:
 * *Pipeline velocity* (value per day, per currency) = open deals × win rate × average deal
   size ÷ mean time to close, each factor taken in that currency. No deal won in the period →
   no velocity. A mean time to close under one day counts as one day (no division by ~0).
-* *Weighted pipeline* = Σ open value × stage probability (the stage's, per the definition).
+* *Weighted pipeline* = Σ open value × stage probability — the deal's own win probability
+  where a manager or owner overrode it (issue 3: it defaults to its stage's).
 * *Stage conversion* = of the deals that reached a stage, the share that reached the next,
   from stage history. A deal "reached" a stage when its history moved it there or to a
   later open stage, or won it (a deal moved straight to Won passed every stage); a move to
@@ -170,9 +171,10 @@ def open_totals(session: Session, scope: Scope) -> dict[str, Totals]:
 
 
 def weighted_pipeline(session: Session, scope: Scope) -> dict[str, Money]:
-    """Σ open value × stage probability, per currency."""
+    """Σ open value × probability (the deal's override, else its stage's), per currency."""
+    probability = func.coalesce(Deal.probability, Stage.probability)
     q = _scoped(
-        select(Deal.currency, func.sum(Deal.value_cents * Stage.probability))
+        select(Deal.currency, func.sum(Deal.value_cents * probability))
         .join(Stage, Stage.id == Deal.stage_id)
         .where(Deal.status == OPEN, Stage.team_id == scope.team_id, Deal.value_cents.is_not(None)),
         scope,

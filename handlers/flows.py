@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import ids
+from bot import ids, metrics
 from bot.deals import MOVE_WORDS, Actor, apply_move, ensure_can_change, plan_move, resolve_deal
 from bot.errors import DomainError, InvalidInput, PermissionDenied
 from bot.i18n import N_, Translator
@@ -479,11 +479,10 @@ def pipeline_of(*, context: BoltContext, team: bool) -> dict:
         by_stage: dict[int, list] = defaultdict(list)
         for d in deals:
             by_stage[d.stage_id].append(summarise(d, stages, t))
-    groups, grand, weighted = [], [], []
+    groups, grand = [], []
     for st in store.open_stages(stages):
         rows = [x for x in totals if x.stage_id == st.id]
         grand += [(x.currency, x.value_cents) for x in rows]
-        weighted += [(x.currency, x.value_cents * st.probability // 100) for x in rows]
         groups.append(
             ui.StageGroup(
                 name=st.name,
@@ -492,20 +491,15 @@ def pipeline_of(*, context: BoltContext, team: bool) -> dict:
                 deals=by_stage.get(st.id, []),
             )
         )
-    # Per-deal probability overrides are applied to the weighted total.
-    weighted = []
-    probs = {st.id: st.probability for st in stages}
-    for d in deals:
-        if d.value_cents:
-            p = d.probability if d.probability is not None else probs.get(d.stage_id, 0)
-            weighted.append((d.currency, d.value_cents * p // 100))
+    with services.db.read() as s:
+        weighted = metrics.weighted_pipeline(s, metrics.Scope(team_id, (owner,) if owner else ()))
     title = t("Team pipeline") if team else t("My pipeline")
     return ui.pipeline_message(
         t,
         title=title,
         groups=groups,
         grand=_money_by_currency(grand),
-        weighted=_money_by_currency(weighted),
+        weighted=weighted,
         locale=t.locale,
     )
 
@@ -625,7 +619,9 @@ __all__ = ["Actor"]
 def home(*, context: BoltContext) -> dict:
     from datetime import timedelta
 
+    from bot.digest import stale_cutoffs
     from handlers.ui.home import home_view
+    from storage import digests as digests_store
 
     services, t = services_of(context), translator_of(context)
     team_id, user_id = context.team_id, context.user_id
@@ -655,12 +651,14 @@ def home(*, context: BoltContext) -> dict:
         ),
         key=lambda x: x.next_step_due,
     )
-    stale_days = {st.id: st.stale_days or 14 for st in stages}
-    stale = []
-    for d in deals:
-        quiet = (now - d.last_activity_at).days
-        snoozed = d.snoozed_until is not None and d.snoozed_until > now.date()
-        if quiet >= stale_days.get(d.stage_id, 14) and not snoozed:
-            stale.append((summaries[d.id], quiet))
-    stale.sort(key=lambda x: -x[1])
+    with services.db.read() as s:  # the digest's stale rule (per-stage days, snoozes)
+        quiet, _ = digests_store.list_stale(
+            session=s,
+            team_id=team_id,
+            owners=(user_id,),
+            today=now.date(),
+            limit=50,
+            cutoffs=stale_cutoffs(stages, now),
+        )
+    stale = [(summarise(d, stages, t), (now - d.last_activity_at).days) for d in quiet]
     return home_view(t, groups=groups, due=due, stale=stale, locale=t.locale)

@@ -352,3 +352,24 @@ def test_stages_list_and_home_tab(slack, running, fake):
     [call] = fake.wait_for("views.publish")
     assert call.params["user_id"] == "U1"
     assert "Acme" in json.dumps(call.params["view"])
+
+
+def test_weighted_pipeline_uses_the_deals_own_probability_when_set(slack, running):
+    make_deal(running.services.db, name="A", value=10_000_000)  # Prospecting, 10%
+    make_deal(running.services.db, name="B", value=10_000_000, probability=50)
+    shown = all_text(slack.command(ids.CMD_PIPELINE, "").json)
+    assert "*Weighted*\nRp6.000.000" in shown  # 1.000.000 + 5.000.000
+
+
+def test_home_tab_lists_quiet_deals_by_the_stage_rule(slack, running, fake):
+    from datetime import timedelta
+
+    from tests.factories import NOW
+
+    make_deal(running.services.db, name="Old Quiet", now=NOW - timedelta(days=20))
+    make_deal(running.services.db, name="Fresh", now=NOW)
+    running.services.now = lambda: NOW
+    slack.app_home_opened("U1")
+    view = json.dumps(fake.wait_for("views.publish")[0].params["view"])
+    assert "Quiet for 20 days" in view and "Fresh" in view
+    assert view.count("Quiet for") == 1

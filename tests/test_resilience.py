@@ -41,3 +41,12 @@ def test_ephemeral_not_possible_falls_back_to_a_dm(slack, fake):
     slack.view_submission(view, {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1"})
     [dm] = fake.wait_for("chat.postMessage")
     assert dm.params["channel"] == "U1" and "Acme" in all_text(dm.params)
+
+
+def test_bad_gateway_is_retried_too(slack, fake):
+    slack.command(ids.CMD_PROSPECT, "")
+    view = fake.last("views.open").params["view"]
+    fake.fail_next("chat.postEphemeral", status=502)
+    slack.view_submission(view, {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1"})
+    calls = fake.wait_for("chat.postEphemeral", count=2, timeout=10)
+    assert calls[0].failed and calls[-1].response["ok"] is True

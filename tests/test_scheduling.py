@@ -230,14 +230,19 @@ def test_slack_down_longer_than_the_retries_is_finished_by_the_sweep(jobs, fake,
     assert len(posted(fake)) == 1 and len(uploads(fake)) == 1
 
 
-def test_slack_502_is_retried_by_the_sweep(jobs, fake, running):
-    # slack_sdk's ServerErrorRetryHandler retries 500 and 503 only; a 502 fails the attempt
-    # and the sweep backs off (RECOVER_EVERY) and retries.
+def test_slack_502_is_retried_by_the_client_then_by_the_sweep(jobs, fake, running):
+    # The client retries every 5xx twice with backoff (bot.app.AnyServerErrorRetryHandler);
+    # a 502 that outlasts those retries fails the attempt and the sweep retries later.
     fake.fail_next("chat.postMessage", status=502)
-    assert jobs.digest("T1", "C1", SLOT) == Outcome.RETRYING
-    running.services.now = lambda: NOW + timedelta(minutes=2)
+    assert jobs.digest("T1", "C1", SLOT) == Outcome.POSTED
+    assert len(posted(fake)) == 1
+    fake.fail_next("chat.postMessage", status=502, times=3)
+    next_slot = SLOT + timedelta(days=1)
+    running.services.now = lambda: NOW + timedelta(days=1)
+    assert jobs.digest("T1", "C1", next_slot) == Outcome.RETRYING
+    running.services.now = lambda: NOW + timedelta(days=1, minutes=2)
     jobs.retries()
-    assert len(posted(fake)) == 1 and claims(running)[0].state == "posted"
+    assert len(posted(fake)) == 2 and all(c.state == "posted" for c in claims(running))
 
 
 def test_chart_upload_failing_retries_only_the_chart(jobs, fake, running):

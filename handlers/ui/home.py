@@ -95,7 +95,7 @@ def home_view(
             ],
         ),
         (
-            t("No activity for 14+ days"),
+            t("Gone quiet (14+ days, or the stage's own limit)"),
             [(d, t("Quiet for {n} days.", n=days)) for d, days in stale],
         ),
     ]
