@@ -16,10 +16,10 @@ from bot.digest import DealItem
 from bot.errors import DomainError, InvalidInput, PermissionDenied
 from bot.i18n import N_, Translator
 from bot.slots import local_date, valid_timezone
+from handlers.actions import answer_privately, guard_action
 from handlers.common import actor_of, services_of, translator_of
 from handlers.context import fetch_profile
 from handlers.ui import reminders as ui_reminders
-from handlers.ui.common import message
 from handlers.ui.digest import day_text
 from storage import deals as deal_store
 from storage import digests as store
@@ -27,33 +27,11 @@ from storage import digests as store
 # --- buttons: deal cards, nudges --------------------------------------------------------
 
 
-def _answer(respond, body: dict, client: WebClient, context: BoltContext, msg: dict) -> None:
-    if body.get("response_url"):
-        respond(response_type="ephemeral", replace_original=False, **msg)
-    else:
-        client.chat_postMessage(channel=context.user_id, **msg)
-
-
-def _guarded(fn):
-    def listener(
-        ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient, respond
-    ) -> None:
-        ack()
-        try:
-            fn(body=body, action=action, context=context, client=client, respond=respond)
-        except DomainError as err:
-            t = translator_of(context)
-            _answer(respond, body, client, context, message(":warning: " + err.render(t)))
-
-    listener.__name__ = fn.__name__
-    return listener
-
-
 def open_card(*, body, action, context, client, respond) -> None:
     from handlers import flows
 
     msg = flows.card(context=context, deal_id=int(action["value"]))
-    _answer(respond, body, client, context, msg)
+    answer_privately(respond, body, client, context, msg)
 
 
 def _item(session, deal, now: datetime) -> DealItem:
@@ -99,7 +77,7 @@ def nudge(*, body, action, context, client, respond) -> None:
             locale=owner_t.locale,
         ),
     )
-    _answer(
+    answer_privately(
         respond,
         body,
         client,
@@ -179,7 +157,7 @@ def snooze_submit(
 
 
 def register(app: App) -> None:
-    app.action(ids.ACTION_NUDGE)(_guarded(nudge))
-    app.action(re.compile(rf"^{ids.ACTION_DIGEST_CARD}_\d+$"))(_guarded(open_card))
-    app.action(ids.ACTION_SNOOZE)(_guarded(snooze_open))
+    app.action(ids.ACTION_NUDGE)(guard_action(nudge))
+    app.action(re.compile(rf"^{ids.ACTION_DIGEST_CARD}_\d+$"))(guard_action(open_card))
+    app.action(ids.ACTION_SNOOZE)(guard_action(snooze_open))
     app.view(ids.VIEW_SNOOZE)(snooze_submit)
