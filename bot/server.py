@@ -10,10 +10,13 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from bot.services import Services
@@ -45,8 +48,19 @@ def wsgi_app(app: App, services: Services) -> Callable:
     return route
 
 
+def _busy(channel: object) -> bool:
+    """A connection still working on a request or sending its answer."""
+    return isinstance(channel, HTTPChannel) and bool(channel.requests or channel.total_outbufs_len)
+
+
 class HttpServer:
-    """waitress in-process; ``port=0`` picks a free port (tests)."""
+    """waitress in-process; ``port=0`` picks a free port (tests).
+
+    ``stop()`` is graceful: no new connections, requests in flight get up to
+    ``grace`` seconds to answer.
+    """
+
+    grace = 10.0
 
     def __init__(
         self, app: App, services: Services, *, host: str = "0.0.0.0", port: int = 3000
@@ -56,9 +70,36 @@ class HttpServer:
         )
         self.port: int = self.server.effective_port  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._closing = threading.Lock()
+        self._closed = False
 
     def serve_forever(self) -> None:
-        self.server.run()
+        """Run waitress's loop until ``stop()``; closing happens on this thread.
+
+        Closing the sockets from another thread while this one sits in
+        ``select()`` fails with EBADF, so ``stop()`` only sets a flag and
+        wakes the loop through waitress's trigger.
+        """
+        server, adj = self.server, self.server.adj
+        while not self._stopping.is_set():
+            server.asyncore.loop(
+                timeout=adj.asyncore_loop_timeout,
+                map=server._map,  # type: ignore[attr-defined]
+                use_poll=adj.asyncore_use_poll,
+                count=1,
+            )
+        # Stop accepting, let requests in flight send their answers, then close.
+        channels = server._map  # type: ignore[attr-defined]
+        wasyncore.dispatcher.close(server)
+        deadline = time.monotonic() + self.grace
+        while time.monotonic() < deadline and any(_busy(c) for c in list(channels.values())):
+            server.asyncore.loop(timeout=0.05, map=channels, count=1)
+        server.task_dispatcher.shutdown(timeout=1)
+        with self._closing:
+            for channel in list(channels.values()):
+                channel.close()
+            self._closed = True
 
     def start(self) -> HttpServer:
         self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
@@ -66,9 +107,14 @@ class HttpServer:
         return self
 
     def stop(self) -> None:
-        self.server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._stopping.set()
+        if self._thread is None:
+            self.server.close()
+            return
+        with self._closing:  # wake select() now, unless the loop already closed it
+            if not self._closed:
+                self.server.pull_trigger()
+        self._thread.join(timeout=self.grace + 5)
 
 
 def run(app: App, services: Services) -> None:

@@ -22,8 +22,11 @@ def make_deal(
     currency: str = "IDR",
     stage_key: str | None = None,
     now: datetime = NOW,
+    path: tuple = (),
     **kw,
 ) -> int:
+    """A deal created at ``now``; ``stage_key`` moves it there at once, ``path``
+    moves it along (stage key, when[, lost reason]) steps."""
     with db.transaction() as s:
         deal = store.create_deal(
             session=s,
@@ -37,11 +40,17 @@ def make_deal(
                 **kw,
             ),
         )
-        if stage_key:
-            stages = store.list_stages(session=s, team_id=team_id)
-            target = next(st for st in stages if st.key == stage_key)
+        stages = {st.key: st for st in store.list_stages(session=s, team_id=team_id)}
+        steps = ((stage_key, now),) if stage_key else ()
+        for key, at, *reason in steps + tuple(path):
             store.move_deal(
-                session=s, team_id=team_id, deal=deal, to_stage=target, by=owner_id, now=now
+                session=s,
+                team_id=team_id,
+                deal=deal,
+                to_stage=stages[key],
+                by=owner_id,
+                now=at,
+                lost_reason=reason[0] if reason else None,
             )
         return deal.id
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.money import Money
 from handlers.digest_jobs import Jobs
 from storage import deals as store
 from storage.models_digest import DeliveryClaim, DigestSubscription
-from tests.factories import add_manager
+from tests.factories import add_manager, make_deal
 from tests.slackkit import all_text
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Jakarta (UTC+7)
@@ -26,39 +24,25 @@ def add_deal(
     name: str,
     value: int | None = 10_000_000,
     *,
+    created: datetime = NOW - timedelta(days=3),
     currency: str = "IDR",
     owner: str = "U1",
-    created: datetime = NOW - timedelta(days=3),
-    path: tuple = (),
     team: str = "T1",
+    path: tuple = (),
     **kw,
 ) -> int:
     """A deal created at ``created``, moved along ``path`` of (stage key, when[, reason])."""
-    with db.transaction() as s:
-        deal = store.create_deal(
-            session=s,
-            team_id=team,
-            created_by=owner,
-            now=created,
-            new=store.NewDeal(
-                name=name,
-                owner_id=owner,
-                value=Money(Decimal(value), currency) if value is not None else None,
-                **kw,
-            ),
-        )
-        stages = {st.key: st for st in store.list_stages(session=s, team_id=team)}
-        for key, at, *reason in path:
-            store.move_deal(
-                session=s,
-                team_id=team,
-                deal=deal,
-                to_stage=stages[key],
-                by=owner,
-                now=at,
-                lost_reason=reason[0] if reason else None,
-            )
-        return deal.id
+    return make_deal(
+        db,
+        team_id=team,
+        name=name,
+        owner_id=owner,
+        value=value,
+        currency=currency,
+        now=created,
+        path=path,
+        **kw,
+    )
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -104,6 +105,36 @@ def test_healthz_503_when_database_is_down(running):
     running.services.db = Database("postgresql+psycopg://nobody@127.0.0.1:1/none")
     status, body = get(running.base + "/healthz")
     assert status == 503 and json.loads(body)["database"] == "down"
+
+
+class _SlowPing:
+    """A database that takes a while to answer, to hold a request in flight."""
+
+    def __init__(self, db, seconds: float) -> None:
+        self.db, self.seconds = db, seconds
+
+    def ping(self) -> bool:
+        time.sleep(self.seconds)
+        return self.db.ping()
+
+    def dispose(self) -> None:
+        self.db.dispose()
+
+
+def test_stop_lets_a_request_in_flight_answer_then_refuses_new_ones(running):
+    running.services.db = _SlowPing(running.services.db, 0.6)
+    answers: list[tuple[int, str]] = []
+    caller = threading.Thread(target=lambda: answers.append(get(running.base + "/healthz")))
+    caller.start()
+    time.sleep(0.2)  # the request is inside the slow ping now
+    started = time.monotonic()
+    running.server.stop()
+    caller.join(timeout=5)
+    assert answers and answers[0][0] == 200 and json.loads(answers[0][1])["database"] == "up"
+    assert time.monotonic() - started < 5
+    assert not running.server._thread.is_alive()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(running.base + "/healthz", timeout=1)
 
 
 def test_unknown_paths(running):

@@ -10,8 +10,8 @@ import pytest
 
 from bot import metrics as m
 from bot.money import Money
-from storage import deals as store
 from storage.db import Database
+from tests.factories import make_deal
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PERIOD = m.period_bounds("30d", now=NOW)  # [2026-10-24 09:00, 2026-11-23 09:00)
@@ -23,41 +23,29 @@ def day(month: int, d: int, year: int = 2026) -> datetime:
 
 
 def add(
-    db: Database,
+    db,
     name: str,
     value: int | None,
     *,
     created: datetime,
-    path: tuple = (),
     currency: str = "IDR",
     owner: str = "U1",
     team: str = "T1",
+    path: tuple = (),
+    **kw,
 ) -> int:
-    """A deal created at ``created`` then moved along ``path``: (stage key, when[, reason])."""
-    with db.transaction() as s:
-        deal = store.create_deal(
-            session=s,
-            team_id=team,
-            created_by=owner,
-            now=created,
-            new=store.NewDeal(
-                name=name,
-                owner_id=owner,
-                value=Money(Decimal(value), currency) if value is not None else None,
-            ),
-        )
-        stages = {st.key: st for st in store.list_stages(session=s, team_id=team)}
-        for key, at, *reason in path:
-            store.move_deal(
-                session=s,
-                team_id=team,
-                deal=deal,
-                to_stage=stages[key],
-                by=owner,
-                now=at,
-                lost_reason=reason[0] if reason else None,
-            )
-        return deal.id
+    """A deal created at ``created``, moved along ``path`` of (stage key, when[, reason])."""
+    return make_deal(
+        db,
+        team_id=team,
+        name=name,
+        owner_id=owner,
+        value=value,
+        currency=currency,
+        now=created,
+        path=path,
+        **kw,
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
