@@ -44,7 +44,7 @@ messages: install-dev      ## update the gettext catalogues from the code (Babel
 	$(BIN)/python -m bot.catalog
 
 bench: install-dev         ## speed and memory figures for docs/PERFORMANCE.md
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -10,6 +10,7 @@ Runs the real app (waitress) against the fake Slack on loopback, SQLite in a tem
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import statistics
 import sys
@@ -17,6 +18,8 @@ import tempfile
 import time
 import tracemalloc
 import urllib.request
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot import ids
@@ -222,30 +225,214 @@ def memory(deals: int) -> tuple[float, float]:
     return peaks[0], peaks[1]
 
 
+def seed_pipeline(db, deals: int, now) -> None:
+    """``deals`` deals spread over the stages, a tenth closed (won or lost) in the
+    last 30 days, in one transaction so that seeding 10,000 stays quick."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from bot.money import Money
+    from storage import deals as store
+
+    with db.transaction() as s:
+        stages = store.list_stages(session=s, team_id="T1")
+        open_stages = [st for st in stages if st.kind == "open"]
+        won = next(st for st in stages if st.kind == "won")
+        lost = next(st for st in stages if st.kind == "lost")
+        for i in range(deals):
+            created = now - timedelta(days=1 + i % 60)
+            deal = store.create_deal(
+                session=s,
+                team_id="T1",
+                created_by="U1",
+                now=created,
+                new=store.NewDeal(
+                    name=f"Digest {i:05d}",
+                    owner_id=f"U{i % 7}",
+                    value=Money(Decimal(1_000_000 + i), "IDR" if i % 5 else "USD"),
+                ),
+            )
+            target = open_stages[i % len(open_stages)]
+            if i % 10 == 0:
+                target = won if i % 20 else lost
+            if target.id != deal.stage_id:
+                store.move_deal(
+                    session=s,
+                    team_id="T1",
+                    deal=deal,
+                    to_stage=target,
+                    by="U1",
+                    now=created + timedelta(hours=12),
+                    lost_reason="price" if target is lost else None,
+                )
+
+
+@contextlib.contextmanager
+def fresh_database(pg: str | None) -> Iterator[str]:
+    """A migrated, empty database: SQLite in a temp dir, or a new database on the
+    PostgreSQL server ``pg`` (dropped afterwards)."""
+    if pg is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            upgrade(url)
+            yield url
+        return
+    import psycopg
+
+    name = "bench_" + uuid.uuid4().hex[:10]
+    admin = pg.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = pg.rsplit("/", 1)[0] + "/" + name
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def digest(
+    sizes: tuple[int, ...], repeats: int, pg: str | None = None
+) -> list[tuple[int, float, float, float, float]]:
+    """Build the digest (SQL aggregates + lists), its Block Kit message and the funnel
+    chart over each size; baseline: ``SELECT count(*)`` of the deals, same database."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from bot import chart
+    from bot.digest import gather_digest
+    from bot.i18n import Translator
+    from handlers.checklists import digest_completion
+    from handlers.ui import digest as ui
+    from storage.models import Deal
+
+    t = Translator("en")
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    rows = []
+    for size in sizes:
+        with fresh_database(pg) as url:
+            settings = Settings(
+                _env_file=None, slack_bot_token="xoxb-x", slack_signing_secret="s", database_url=url
+            )
+            services = Services.from_settings(settings)
+            seed_pipeline(services.db, size, now)
+            base_t, build_t, chart_t = [], [], []
+            peak = 0.0
+            for r in range(repeats):
+                start = time.perf_counter()
+                with services.db.read() as s:
+                    s.exec(select(func.count()).select_from(Deal).where(Deal.team_id == "T1")).one()
+                base_t.append(time.perf_counter() - start)
+                if r == 1:  # warm: imports and caches done
+                    gc.collect()
+                    tracemalloc.start()
+                start = time.perf_counter()
+                with services.db.read() as s:
+                    content = gather_digest(
+                        s,
+                        team_id="T1",
+                        now=now,
+                        since=now - timedelta(days=1),
+                        until=now,
+                        tz="Asia/Jakarta",
+                        completion=digest_completion,
+                    )
+                ui.digest_message(t, content, locale="en")
+                build_t.append(time.perf_counter() - start)
+                if r == 1:  # warm: imports and caches done
+                    peak = tracemalloc.get_traced_memory()[1] / 1024
+                    tracemalloc.stop()
+                start = time.perf_counter()
+                chart.funnel_png(ui.funnel_rows(t, content, "en"), **ui.chart_titles(t, content))
+                chart_t.append(time.perf_counter() - start)
+            services.db.dispose()
+        base = statistics.median(base_t)
+        build = statistics.median(build_t)
+        rows.append((size, build * 1000, build / base, statistics.median(chart_t) * 1000, peak))
+    return rows
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("-n", type=int, default=40, help="requests per case")
     ap.add_argument("--deals", type=int, default=2000)
+    ap.add_argument(
+        "--digest",
+        default="1000,10000",
+        help="deal counts for the digest build, comma-separated ('' skips it)",
+    )
+    ap.add_argument(
+        "--pg",
+        metavar="URL",
+        help="also build the digest on PostgreSQL (a server URL, e.g. "
+        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres)",
+    )
+    ap.add_argument(
+        "--parts",
+        default="latency,matching,memory,digest",
+        help="which parts to run, comma-separated",
+    )
     args = ap.parse_args(argv)
+    parts = {p.strip() for p in args.parts.split(",")}
+    if "latency" in parts:
+        print_latency(args.n, args.deals)
+    if "matching" in parts:
+        print_matching()
+    if "memory" in parts:
+        print_memory(args.deals)
+    sizes = tuple(int(x) for x in args.digest.split(",") if x.strip())
+    if "digest" in parts and sizes:
+        print_digest(sizes, args.pg)
+    return 0
+
+
+def print_latency(n: int, deals: int) -> None:
     print(
-        f"## Ack latency (n={args.n} per case, {args.deals} deals seeded; "
+        f"## Ack latency (n={n} per case, {deals} deals seeded; "
         "ratio = median / median of GET /healthz in the same run)\n"
     )
     print("| request | median ms | p95 ms | × baseline |\n| --- | ---: | ---: | ---: |")
-    for name, med, p95, ratio in latency(args.n, args.deals):
+    for name, med, p95, ratio in latency(n, deals):
         print(f"| {name} | {med:.1f} | {p95:.1f} | {ratio:.1f} |")
+
+
+def print_matching() -> None:
     print("\n## Deal-name matching over 5,000 names (ratio against a dict lookup)\n")
     print("| query | median ms | × dict lookup |\n| --- | ---: | ---: |")
     for label, med, ratio in matching(5000, 15):
         print(f"| {label} | {med:.2f} | {ratio:,.0f} |")
-    small, big = memory(args.deals)
+
+
+def print_memory(deals: int) -> None:
+    small, big = memory(deals)
     print(
         f"\n## Memory: peak Python allocations building `/pipeline team`\n\n"
         f"| deals | peak KiB |\n| ---: | ---: |\n| 10 | {small:,.0f} |\n"
-        f"| {args.deals} | {big:,.0f} |\n\nratio {big / small:.1f}× for "
-        f"{args.deals / 10:.0f}× the deals (the query is capped at 400 rows)."
+        f"| {deals} | {big:,.0f} |\n\nratio {big / small:.1f}× for "
+        f"{deals / 10:.0f}× the deals (the query is capped at 400 rows)."
     )
-    return 0
+
+
+def print_digest(sizes: tuple[int, ...], pg_url: str | None) -> None:
+    if sizes:
+        print(
+            "\n## Digest: build (SQL aggregates + lists + Block Kit) and funnel chart\n\n"
+            "ratio = build median / median of `SELECT count(*)` of the deals, same database\n"
+        )
+        print(
+            "| database | deals | build ms | × count(*) | chart ms | build peak KiB |\n"
+            "| --- | ---: | ---: | ---: | ---: | ---: |"
+        )
+        for label, pg in (("SQLite", None), ("PostgreSQL", pg_url)):
+            if label == "SQLite" or pg:
+                for size, build, ratio, chart_ms, peak in digest(sizes, 7, pg):
+                    print(
+                        f"| {label} | {size:,} | {build:.0f} | {ratio:.0f} | {chart_ms:.0f} "
+                        f"| {peak:,.0f} |"
+                    )
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ class Resolved:
     deal: Deal | None = None
     choices: list[Candidate] = field(default_factory=list)  # several matched: pick one
     suggestions: list[Candidate] = field(default_factory=list)  # none matched: closest
+    exact: bool = False  # the whole text is the deal's name
 
 
 def resolve_deal(
@@ -63,7 +64,8 @@ def resolve_deal(
     result = match_names(text, candidates)
     if result.exact is not None:
         return Resolved(
-            deal=store.get_deal(session=session, team_id=team_id, deal_id=result.exact.id)
+            deal=store.get_deal(session=session, team_id=team_id, deal_id=result.exact.id),
+            exact=True,
         )
     if len(result.matches) == 1:
         return Resolved(

@@ -16,3 +16,4 @@ def register_listeners(app: App) -> None:
     stages.register(app)
     meetings.register(app)  # checklists, meeting logs, notes, gates
     digest.register(app)  # digest scheduler, nudges, snooze, reminder buttons
+    actions.register_fallback(app)  # last: acks actions nothing above took

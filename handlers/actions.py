@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 from slack_bolt import Ack, App, BoltContext
@@ -13,6 +14,8 @@ from bot.errors import DomainError
 from handlers import flows
 from handlers.common import translator_of
 from handlers.ui.common import message
+
+log = logging.getLogger("salespath")
 
 
 def _deal_id(action: dict) -> int:
@@ -125,3 +128,25 @@ def register(app: App) -> None:
     from handlers import meetings  # it builds on this module's helpers
 
     app.action(ids.ACTION_LOG_MEETING)(guard_action(meetings.log_meeting_button))
+
+
+def unknown_action(
+    ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient, respond
+) -> None:
+    """Any action no listener above took: a button from an older version of the app,
+    or a menu that only matters on submit. Ack it (no error icon in Slack) and, for a
+    button, say what to do instead."""
+    ack()
+    log.info("no listener for action %r", action.get("action_id"))
+    if action.get("type") == "button":
+        t = translator_of(context)
+        text = t(
+            ":information_source: That button belongs to an older message and no longer "
+            "works. Run the command again (e.g. `/pipeline`) for fresh buttons."
+        )
+        answer_privately(respond, body, client, context, message(text))
+
+
+def register_fallback(app: App) -> None:
+    """Registered after every other listener: Bolt runs the first that matches."""
+    app.action(re.compile(".*"))(unknown_action)

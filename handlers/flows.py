@@ -545,9 +545,14 @@ def card_text(*, context: BoltContext, text: str) -> dict:
     services, t = services_of(context), translator_of(context)
     if text.strip().lower() in gates.GATE_WORDS:  # /pipeline gates
         return gates.gates_list(context=context)
-    text, history = checklists.split_history(text)  # /pipeline <deal> history
+    name, history = checklists.split_history(text)  # /pipeline <deal> history
     with services.db.read() as s:
-        found = resolve_deal(session=s, team_id=context.team_id, text=text)
+        found = resolve_deal(session=s, team_id=context.team_id, text=text) if history else None
+        if found is None or not found.exact:  # a deal called "… History" is its own card
+            text = name
+            found = resolve_deal(session=s, team_id=context.team_id, text=text)
+        else:
+            history = False
     if found.deal is None:
         return _pick(t, found, {"op": "card"}, text)
     if history:

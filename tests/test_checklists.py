@@ -264,6 +264,20 @@ def test_card_shows_latest_versions_with_completion_and_history_lists_older(slac
     assert history.index("New answer") < history.index("Old answer")
 
 
+def test_a_deal_named_history_gets_its_card_and_its_own_history(slack, running):
+    """The whole text naming a deal exactly wins over reading its last word as "history"."""
+    make_deal(running.services.db, name="Museum History")
+    make_deal(running.services.db, name="Museum Club")
+    card = all_text(slack.command(ids.CMD_PIPELINE, "Museum History").json)
+    assert "Museum History" in card and "History of" not in card
+    assert "History of Museum History" in all_text(
+        slack.command(ids.CMD_PIPELINE, "museum history history").json
+    )
+    assert "History of Museum Club" in all_text(
+        slack.command(ids.CMD_PIPELINE, "museum club history").json
+    )
+
+
 def test_card_button_opens_the_checklist(slack, running, fake):
     make_deal(running.services.db, name="Acme")
     card = slack.command(ids.CMD_PIPELINE, "Acme").json

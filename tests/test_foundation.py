@@ -112,8 +112,10 @@ class _SlowPing:
 
     def __init__(self, db, seconds: float) -> None:
         self.db, self.seconds = db, seconds
+        self.started = threading.Event()
 
     def ping(self) -> bool:
+        self.started.set()
         time.sleep(self.seconds)
         return self.db.ping()
 
@@ -122,11 +124,11 @@ class _SlowPing:
 
 
 def test_stop_lets_a_request_in_flight_answer_then_refuses_new_ones(running):
-    running.services.db = _SlowPing(running.services.db, 0.6)
+    slow = running.services.db = _SlowPing(running.services.db, 0.6)
     answers: list[tuple[int, str]] = []
     caller = threading.Thread(target=lambda: answers.append(get(running.base + "/healthz")))
     caller.start()
-    time.sleep(0.2)  # the request is inside the slow ping now
+    assert slow.started.wait(5)  # the request is inside the slow ping now
     started = time.monotonic()
     running.server.stop()
     caller.join(timeout=5)
@@ -217,3 +219,18 @@ def test_every_webclient_uses_the_configured_base_url(running, fake):
 
 def test_services_are_per_app(running):
     assert isinstance(running.app.services, Services)
+
+
+def test_a_button_nobody_listens_to_is_acked_and_explained(slack, fake):
+    resp = slack.block_action("retired_button_v0", value="42")
+    assert resp.status == 200
+    [reply] = fake.wait_for("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert "no longer works" in reply.params["text"] and "/pipeline" in reply.params["text"]
+
+
+def test_a_menu_nobody_listens_to_is_acked_quietly(slack, fake):
+    resp = slack.block_action("some_menu", selected_option="x", action_type="static_select")
+    assert resp.status == 200
+    time.sleep(0.3)
+    assert fake.calls_to("response_url") == [] and fake.calls_to("chat.postMessage") == []
