@@ -24,17 +24,30 @@ class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
         return response is not None and 500 <= response.status_code < 600
 
 
-def make_client(settings: Settings, token: str | None = None) -> WebClient:
-    """Every WebClient the app makes: our base URL, retries on 429 (Retry-After), 5xx, resets."""
+def make_client(settings: Settings, token: str | None = None, *, quick: bool = False) -> WebClient:
+    """Every WebClient the app makes: our base URL, retries on 429 (Retry-After), 5xx, resets.
+
+    ``quick``: a short timeout and one fast retry of a 5xx or a reset, for calls made
+    before a listener has answered Slack (the 3-second ack and ``trigger_id`` window):
+    there a 429 with ``Retry-After: 3`` must not be waited out; the caller falls back."""
     return WebClient(
         token=token or settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
-        retry_handlers=[
+        timeout=QUICK_TIMEOUT if quick else 30,
+        retry_handlers=[  # one quick retry (~0.5 s backoff), never a Retry-After wait
+            ConnectionErrorRetryHandler(max_retry_count=1),
+            AnyServerErrorRetryHandler(max_retry_count=1),
+        ]
+        if quick
+        else [
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
             AnyServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+QUICK_TIMEOUT = 1  # seconds; slack_sdk's timeout is a whole number of seconds
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> App:

@@ -79,6 +79,23 @@ def resolve_deal(
 # --- moves ------------------------------------------------------------------------------
 
 MOVE_WORDS = ("to", "ke", "won", "menang", "lost", "kalah")
+# What follows the deal's name in a move ("to <stage>", "lost <reason> [note]") rides in a
+# button's value when the move needs a confirmation or a pick (2,000 characters at most,
+# JSON-escaped quotes and newlines cost two): 900 leaves room for the rest of the value.
+MOVE_TEXT_MAX = 900
+
+
+def check_move_text(rest: str) -> None:
+    if len(rest) > MOVE_TEXT_MAX:
+        raise InvalidInput(
+            N_(
+                "That move is too long: {count} characters after the deal's name, "
+                "and a stage or a lost reason with a note may use {most}. "
+                "Shorten the note and send it again."
+            ),
+            count=f"{len(rest):,}",
+            most=f"{MOVE_TEXT_MAX:,}",
+        )
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,7 @@ class MovePlan:
 
 
 def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str) -> MovePlan:
+    check_move_text(rest)
     current = next(s for s in stages if s.id == deal.stage_id)
     open_ = store.open_stages(stages)
     kw = (keyword or "").lower()

@@ -247,37 +247,32 @@ def time_to_close(session: Session, scope: Scope, period: Period) -> TimeToClose
     return TimeToClose(n, float(mean), sum(values) / len(values))
 
 
-def mean_time_to_close_by_currency(
-    session: Session, scope: Scope, period: Period
-) -> dict[str, float]:
-    days = _days_to_close(session)
-    q = _closed_in(_scoped(select(Deal.currency, func.avg(days)), scope), period, WON)
-    return {c: float(d) for c, d in session.exec(q.group_by(Deal.currency)).all() if d is not None}
-
-
 def velocity(
     *,
     open_totals: dict[str, Totals],
-    win_rates: dict[str, WinRate],
+    win_rate: WinRate,
     average_sizes: dict[str, Money],
-    mean_days: dict[str, float],
+    mean_days: float | None,
 ) -> dict[str, Money | None]:
-    """Open deals × win rate × average deal size ÷ mean time to close, per currency."""
+    """Open deals × win rate × average deal size ÷ mean time to close (value per day).
+
+    Win rate and mean time to close are the period's own, the figures the digest shows
+    next to it; the open deals and the average size are per currency, so is the result.
+    ``None`` for a currency with nothing won in the period, and for all when the mean
+    time to close is zero (every deal closed the moment it was created)."""
     out: dict[str, Money | None] = {}
     for currency in sorted(set(open_totals) | set(average_sizes)):
-        rate = win_rates.get(currency)
         size = average_sizes.get(currency)
-        days = mean_days.get(currency)
         opened = open_totals[currency].count if currency in open_totals else 0
-        if rate is None or rate.rate is None or size is None or days is None:
+        if win_rate.rate is None or size is None or not mean_days:
             out[currency] = None
             continue
         per_day = (
             Decimal(opened)
-            * Decimal(rate.won)
-            / Decimal(rate.closed)
+            * Decimal(win_rate.won)
+            / Decimal(win_rate.closed)
             * size.amount
-            / Decimal(str(max(days, 1.0)))
+            / Decimal(str(mean_days))
         )
         out[currency] = money(per_day * 100, currency)
     return out
@@ -298,17 +293,19 @@ def period_metrics(session: Session, scope: Scope, period: Period) -> PeriodMetr
     totals = open_totals(session, scope)
     by_currency = win_rate_by_currency(session, scope, period)
     sizes = average_deal_size(session, scope, period)
+    rate = win_rate(session, scope, period)
+    ttc = time_to_close(session, scope, period)
     return PeriodMetrics(
         period=period,
-        win_rate=win_rate(session, scope, period),
+        win_rate=rate,
         win_rate_by_currency=by_currency,
         average_deal_size=sizes,
-        time_to_close=time_to_close(session, scope, period),
+        time_to_close=ttc,
         velocity=velocity(
             open_totals=totals,
-            win_rates=by_currency,
+            win_rate=rate,
             average_sizes=sizes,
-            mean_days=mean_time_to_close_by_currency(session, scope, period),
+            mean_days=ttc.mean_days,
         ),
         open_totals=totals,
     )

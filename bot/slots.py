@@ -89,6 +89,14 @@ class Schedule:
 # --- reading what the user typed ----------------------------------------------------------
 
 
+# Zone names that are fixed offsets although people mean the local time of a place.
+FIXED_ZONES = {
+    "est": "America/New_York",
+    "mst": "America/Denver",
+    "hst": "Pacific/Honolulu",
+}
+
+
 @cache
 def _zones() -> dict[str, str]:
     return {z.lower(): z for z in available_timezones()}
@@ -132,6 +140,15 @@ def parse_timezone(token: str) -> str | None:
     low = word.lower()
     if low in TZ_ALIASES:
         return TZ_ALIASES[low]
+    if low in FIXED_ZONES:
+        raise InvalidInput(
+            N_(
+                "“{text}” never changes for daylight saving, so it is an hour off half the "
+                "year. Write the place instead, like {place}."
+            ),
+            text=token,
+            place=FIXED_ZONES[low],
+        )
     if low in _zones():
         return _zones()[low]
     city = _cities().get(low.replace(" ", "_"))
@@ -198,7 +215,10 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
     at = tz = None
     days: list[str] = []
     owners: list[str] = []
-    for token in text.split():
+    # "mon - fri" is "mon-fri"; commas and semicolons only separate ("08:00, mon,fri").
+    text = re.sub(r"\s*[-–—]\s*(?=[^\W\d])", "-", text)
+    text = re.sub(r"(?<=[^\W\d])\s*[-–—]\s*", "-", text)
+    for token in re.sub(r"[,;]+", " ", text).split():
         low = token.lower().strip(",")
         mention = _MENTION_RE.match(token)
         if mention:
@@ -213,6 +233,12 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
                     "list as you type @, so it becomes a mention."
                 ),
                 text=token,
+            )
+        if token.isdigit() and len(token) <= 2:
+            raise InvalidInput(
+                N_("“{text}” needs minutes to be a time: write {hour}:00."),
+                text=token,
+                hour=f"{int(token):02d}" if int(token) <= 23 else "09",
             )
         time = parse_time(token)
         if time is not None:

@@ -77,4 +77,5 @@ def request_key(body: dict) -> str | None:
 
 
 def dumps(obj: dict) -> str:
-    return json.dumps(obj, separators=(",", ":"))
+    """Compact JSON for ``private_metadata`` (3,000 characters at most)."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)

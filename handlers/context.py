@@ -26,9 +26,10 @@ def fetch_profile(services: Services, client: WebClient, team_id: str, user_id: 
         return cached
     try:
         user = client.users_info(user=user_id, include_locale=True)["user"]
-    except SlackApiError as exc:
+    except (SlackApiError, OSError) as exc:  # OSError: timeouts, refused connections
         # Degrade to defaults for this request; not cached so the next request retries.
-        log.warning("users.info failed for %s/%s: %s", team_id, user_id, exc.response.get("error"))
+        why = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
+        log.warning("users.info failed for %s/%s: %s", team_id, user_id, why)
         return Profile(user_id=user_id, team_id=team_id, name=user_id)
     profile = Profile(
         user_id=user_id,
@@ -44,12 +45,18 @@ def fetch_profile(services: Services, client: WebClient, team_id: str, user_id: 
 
 
 def install(app: App, services: Services) -> None:
+    from bot.app import make_client
+
+    # Runs before every listener, so before any ack or views.open: never wait out a
+    # rate limit here (a 429's Retry-After would spend the 3-second trigger window).
+    quick = make_client(services.settings, quick=True)
+
     @app.middleware
-    def resolve_context(context: BoltContext, client: WebClient, next) -> None:
+    def resolve_context(context: BoltContext, next) -> None:
         context["services"] = services
         team_id, user_id = context.team_id, context.user_id
         if team_id and user_id:
-            profile = fetch_profile(services, client, team_id, user_id)
+            profile = fetch_profile(services, quick, team_id, user_id)
             context["profile"] = profile
             context["t"] = Translator(profile.locale)
         else:

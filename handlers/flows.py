@@ -3,6 +3,7 @@ gave, runs one transaction through the domain and storage, and returns what to s
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -13,10 +14,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot import ids, metrics
-from bot.deals import MOVE_WORDS, Actor, apply_move, ensure_can_change, plan_move, resolve_deal
+from bot.deals import (
+    MOVE_WORDS,
+    Actor,
+    apply_move,
+    check_move_text,
+    ensure_can_change,
+    plan_move,
+    resolve_deal,
+)
 from bot.errors import DomainError, InvalidInput, PermissionDenied
 from bot.i18n import N_, Translator
-from bot.matching import split_command
+from bot.matching import normalise, split_command
 from bot.money import Money, format_money
 from bot.playbook import playbook_for, render_playbook
 from bot.quickadd import parse_quick_add
@@ -225,6 +234,37 @@ def read_deal_form(values: dict, *, default_currency: str) -> tuple[dict, dict[s
     return out, errors
 
 
+def _duplicate_warning(
+    s: Session, t: Translator, team_id: str, view: dict, name: str, key: str | None
+) -> str | None:
+    """The new-deal form's answer to a name an open deal already has: a field error the
+    first time; pressing "Add deal" again on the same form creates the second deal.
+
+    The warning is remembered per form (Slack keeps the view id while the modal stays
+    open) with the submission that got it, so a Slack retry of that submission gets
+    the same warning rather than a deal."""
+    dups = store.find_open_duplicates(session=s, team_id=team_id, name=name)
+    if not dups:
+        return None
+    digest = hashlib.sha1(normalise(name).encode()).hexdigest()[:16]
+    warned_key = f"dup:{view.get('id')}:{digest}"
+    warned_by = store.previous_result(session=s, team_id=team_id, key=warned_key)
+    if warned_by is not None and warned_by != (key or ""):
+        return None  # asked once on this form, and the user pressed "Add deal" again
+    if warned_by is None:
+        store.record_request(session=s, team_id=team_id, key=warned_key, result=key or "")
+    stages = {st.id: st.name for st in store.list_stages(session=s, team_id=team_id)}
+    first = dups[0]
+    return t(
+        "An open deal is already called “{name}” (<@{owner}>, {stage}{more}). "
+        "Press “Add deal” again to add a second one, or change the name.",
+        name=first.name,
+        owner=first.owner_id,
+        stage=stages.get(first.stage_id, "?"),
+        more=t(", and {count} more", count=len(dups) - 1) if len(dups) > 1 else "",
+    )
+
+
 def submit_deal_modal(
     *, context: BoltContext, view: dict, key: str | None
 ) -> tuple[dict | None, dict | None, str | None]:
@@ -285,6 +325,9 @@ def submit_deal_modal(
                     ],
                 )
             else:
+                warning = _duplicate_warning(s, t, team_id, view, fields["name"], key)
+                if warning:
+                    return {ids.BLOCK_NAME: warning}, None, None
                 deal = store.create_deal(
                     session=s,
                     team_id=team_id,
@@ -309,6 +352,11 @@ def submit_deal_modal(
             if key:
                 store.record_request(session=s, team_id=team_id, key=key, result=str(deal.id))
     except IntegrityError:
+        # A concurrent copy of this submission (a Slack retry) saved first: it answers.
+        # Anything else is a real failure, for the app's error handler.
+        with services.db.read() as s:
+            if not key or store.previous_result(session=s, team_id=team_id, key=key) is None:
+                raise
         return None, None, channel
     except PermissionDenied as err:
         return {ids.BLOCK_NAME: err.render(t)}, None, None
@@ -337,6 +385,7 @@ def _moved(session: Session, deal: Deal, before: Stage, after: Stage, t: Transla
 def advance_text(*, context: BoltContext, text: str, key: str | None) -> dict:
     services, t = services_of(context), translator_of(context)
     deal_text, keyword, rest = split_command(text, MOVE_WORDS)
+    check_move_text(rest)  # before a picker carries it in its buttons
     with services.db.read() as s:
         found = resolve_deal(session=s, team_id=context.team_id, text=deal_text)
     then = {"op": "advance", "kw": keyword, "rest": rest}
@@ -418,7 +467,7 @@ def advance_deal(
                     payload={
                         "deal_id": deal.id,
                         "kw": keyword,
-                        "rest": rest[:1500],
+                        "rest": rest,
                         "from": deal.stage_id,
                     },
                 )
@@ -433,7 +482,7 @@ def advance_deal(
                     required=gate.required,
                     payload={
                         "d": deal.id,
-                        "then": {"kw": keyword, "rest": rest[:200], "from": deal.stage_id},
+                        "then": {"kw": keyword, "rest": rest, "from": deal.stage_id},
                     },
                 )
             before, after = apply_move(
@@ -601,21 +650,49 @@ def managers(*, context: BoltContext, op: str, rest: str) -> dict:
                 ),
                 op=op,
             )
-        done = []
+        changed, unchanged = [], []
         for u in users:
             if op == "add":
-                store.add_manager(
+                if store.add_manager(
                     session=s, team_id=team_id, user_id=u, by=context.user_id, now=services.now()
-                )
+                ):
+                    changed.append(f"<@{u}>")
+                else:
+                    unchanged.append(t("<@{user}> was already named a manager.", user=u))
+            elif store.remove_manager(session=s, team_id=team_id, user_id=u):
+                changed.append(f"<@{u}>")
             else:
-                store.remove_manager(session=s, team_id=team_id, user_id=u)
-            done.append(f"<@{u}>")
-    text = (
-        t("Now managers: {list}.", list=", ".join(done))
-        if op == "add"
-        else t("No longer managers: {list}.", list=", ".join(done))
-    )
+                unchanged.append(t("<@{user}> was not named a manager; nothing to remove.", user=u))
+    lines = []
+    if changed:
+        lines.append(
+            t("Now managers: {list}.", list=", ".join(changed))
+            if op == "add"
+            else t("No longer managers: {list}.", list=", ".join(changed))
+        )
+    lines += unchanged
+    if op == "remove":
+        admins = [u for u in users if _workspace_admin(context, u)]
+        if admins:
+            lines.append(
+                t(
+                    "{list} stay managers all the same: Slack workspace admins and owners "
+                    "always are.",
+                    list=", ".join(f"<@{u}>" for u in admins),
+                )
+            )
+    text = "\n".join(lines)
     return ui.message(text, [ui.SectionBlock(text=ui.MarkdownTextObject(text=text))])
+
+
+def _workspace_admin(context: BoltContext, user_id: str) -> bool:
+    from bot.app import make_client
+    from handlers.context import fetch_profile
+
+    services = services_of(context)
+    client = make_client(services.settings, quick=True)  # the reply is the ack: no waiting
+    profile = fetch_profile(services, client, context.team_id, user_id)
+    return profile.is_admin or profile.is_owner
 
 
 __all__ = ["Actor"]

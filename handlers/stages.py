@@ -7,10 +7,20 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.errors import DomainError, InvalidInput, PermissionDenied
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from handlers.common import actor_of, services_of, translator_of
+from handlers.modals import update_view
+from handlers.ui import forms
 from handlers.ui.common import message
-from handlers.ui.stages import StageRow, field_id, stages_modal
+from handlers.ui.stages import (
+    ACTION_STAGES_NEXT,
+    ACTION_STAGES_PREV,
+    MAX_OPEN_STAGES,
+    StageRow,
+    field_id,
+    order_max,
+    stages_modal,
+)
 from storage import deals as store
 
 
@@ -24,25 +34,28 @@ def _ensure_manager(context: BoltContext, session) -> None:
         )
 
 
+def _rows(context: BoltContext, session) -> list[StageRow]:
+    return [
+        StageRow(
+            st.id,
+            st.name,
+            st.position,
+            st.probability,
+            st.kind,
+            st.stale_days,
+            store.stage_in_use(session=session, team_id=context.team_id, stage_id=st.id),
+        )
+        for st in store.list_stages(session=session, team_id=context.team_id)
+    ]
+
+
 def open_editor(ack: Ack, body: dict, context: BoltContext, client: WebClient, respond) -> None:
     ack()
     services, t = services_of(context), translator_of(context)
     try:
         with services.db.read() as s:
             _ensure_manager(context, s)
-            stages = store.list_stages(session=s, team_id=context.team_id)
-            rows = [
-                StageRow(
-                    st.id,
-                    st.name,
-                    st.position,
-                    st.probability,
-                    st.kind,
-                    st.stale_days,
-                    store.stage_in_use(session=s, team_id=context.team_id, stage_id=st.id),
-                )
-                for st in stages
-            ]
+            rows = _rows(context, s)
     except DomainError as err:
         respond(
             response_type="ephemeral",
@@ -51,6 +64,23 @@ def open_editor(ack: Ack, body: dict, context: BoltContext, client: WebClient, r
         )
         return
     client.views_open(trigger_id=body["trigger_id"], view=stages_modal(t, rows))
+
+
+def change_page(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+    """The page buttons of an editor with more open stages than fit in one view."""
+    ack()
+    services, t = services_of(context), translator_of(context)
+    try:
+        page = int(body["actions"][0].get("value") or 0)
+    except ValueError:
+        page = 0
+    try:
+        with services.db.read() as s:
+            _ensure_manager(context, s)
+            view = stages_modal(t, _rows(context, s), page=page)
+    except DomainError as err:
+        view = forms.notice_modal(t, title=t("Edit stages"), text=":warning: " + err.render(t))
+    update_view(client, view_id=body["view"]["id"], hash=body["view"].get("hash"), view=view)
 
 
 def _val(values: dict, block: str):
@@ -78,20 +108,44 @@ def _int(values, block, errors, lo, hi, *, required=True):
         return None
 
 
-def read_edits(values: dict, stages) -> tuple[list[store.StageEdit], dict]:
+def read_edits(
+    values: dict, stages, shown: set[str] | None = None
+) -> tuple[list[store.StageEdit], dict]:
+    """The editor's answers as edits of every stage, and field errors by block id.
+
+    ``shown`` is the set of input block ids in the submitted view (all when ``None``): a
+    field not in the view (another page of the editor) keeps its stored value, and errors
+    are only ever keyed by blocks that are in the view.
+    """
+
+    def here(block: str) -> bool:
+        return shown is None or block in shown
+
+    def number(block: str, lo: int, hi: int, stored: int | None, *, required: bool = True):
+        if not here(block):
+            return stored
+        return _int(values, block, errors, lo, hi, required=required)
+
     errors: dict = {}
     edits: list[store.StageEdit] = []
-    seen: dict[str, str] = {}
+    top = order_max(len(stages))
+    # Names that can't change in this view come first, so a clash lands on a shown field.
+    seen: dict[str, str] = {
+        st.name.casefold(): "" for st in stages if not here(field_id("name", st.id))
+    }
     for st in stages:
         name_block = field_id("name", st.id)
-        name = " ".join((_val(values, name_block) or "").split())
-        if not name:
-            errors[name_block] = InvalidInput(N_("A stage needs a name."))
-        elif name.casefold() in seen:
-            errors[name_block] = InvalidInput(
-                N_("Another stage is already called “{name}”."), name=name
-            )
-        seen[name.casefold()] = name_block
+        if here(name_block):
+            name = " ".join((_val(values, name_block) or "").split())
+            if not name:
+                errors[name_block] = InvalidInput(N_("A stage needs a name."))
+            elif name.casefold() in seen:
+                errors[name_block] = InvalidInput(
+                    N_("Another stage is already called “{name}”."), name=name
+                )
+            seen[name.casefold()] = name_block
+        else:
+            name = st.name
         if st.kind != "open":
             edits.append(
                 store.StageEdit(
@@ -103,69 +157,94 @@ def read_edits(values: dict, stages) -> tuple[list[store.StageEdit], dict]:
                 )
             )
             continue
+        remove_block = field_id("remove", st.id)
         edits.append(
             store.StageEdit(
                 id=st.id,
                 name=name,
-                order=_int(values, field_id("order", st.id), errors, 1, 99) or st.position,
-                probability=_int(values, field_id("prob", st.id), errors, 0, 100),
-                stale_days=_int(values, field_id("stale", st.id), errors, 1, 365, required=False),
-                remove="remove" in (_val(values, field_id("remove", st.id)) or []),
+                order=number(field_id("order", st.id), 1, top, st.position) or st.position,
+                probability=number(field_id("prob", st.id), 0, 100, st.probability),
+                stale_days=number(field_id("stale", st.id), 1, 365, st.stale_days, required=False),
+                remove=here(remove_block) and "remove" in (_val(values, remove_block) or []),
             )
         )
-    new_name = " ".join((_val(values, field_id("name", "new")) or "").split())
+    new_block = field_id("name", "new")
+    new_name = " ".join((_val(values, new_block) or "").split()) if here(new_block) else ""
     if new_name:
         if new_name.casefold() in seen:
-            errors[field_id("name", "new")] = InvalidInput(
+            errors[new_block] = InvalidInput(
                 N_("Another stage is already called “{name}”."), name=new_name
             )
         edits.append(
             store.StageEdit(
                 id=None,
                 name=new_name,
-                order=_int(values, field_id("order", "new"), errors, 1, 99, required=False) or 99,
-                probability=_int(values, field_id("prob", "new"), errors, 0, 100) or 0,
+                order=number(field_id("order", "new"), 1, top, None, required=False) or top,
+                probability=number(field_id("prob", "new"), 0, 100, 0) or 0,
                 stale_days=None,
             )
         )
-    if (
-        all(
-            e.remove
-            for e in edits
-            if e.id is not None and next(s for s in stages if s.id == e.id).kind == "open"
+    kinds = {st.id: st.kind for st in stages}
+    open_after = sum(1 for e in edits if not e.remove and (e.id is None or kinds[e.id] == "open"))
+    if new_name and open_after > MAX_OPEN_STAGES:
+        errors.setdefault(
+            new_block,
+            InvalidInput(
+                N_(
+                    "At most {limit} open stages are allowed, and this would make {count}. "
+                    "Tick “Remove this stage” on stages you no longer use (or remove them "
+                    "first), then add this one."
+                ),
+                limit=MAX_OPEN_STAGES,
+                count=open_after,
+            ),
         )
-        and not new_name
-    ):
-        first_open = next(s for s in stages if s.kind == "open")
-        errors[field_id("remove", first_open.id)] = InvalidInput(
-            N_("Keep at least one open stage.")
-        )
+    removed = next((e for e in edits if e.remove), None)
+    if open_after == 0 and removed is not None:
+        errors[field_id("remove", removed.id)] = InvalidInput(N_("Keep at least one open stage."))
     return edits, errors
+
+
+def input_blocks(view: dict) -> list[str]:
+    return [
+        b["block_id"]
+        for b in view.get("blocks") or []
+        if b.get("type") == "input" and b.get("block_id")
+    ]
+
+
+def errors_for_view(t: Translator, errors: dict[str, DomainError], view: dict) -> dict[str, str]:
+    """Field errors keyed only by input blocks of ``view`` (Slack refuses any other key);
+    an error for a block not shown goes on the first input of the view."""
+    inputs = input_blocks(view)
+    out: dict[str, str] = {}
+    for block, err in errors.items():
+        key = block if block in inputs else inputs[0]
+        text = err.render(t)
+        out[key] = f"{out[key]} {text}" if key in out else text
+    return out
 
 
 def submit_editor(
     ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient
 ) -> None:
     services, t = services_of(context), translator_of(context)
+    shown = set(input_blocks(view))
     with services.db.transaction() as s:
         try:
             _ensure_manager(context, s)
         except PermissionDenied as err:
-            first = next(b["block_id"] for b in view["blocks"] if b["type"] == "input")
-            ack(response_action="errors", errors={first: err.render(t)})
+            ack(response_action="errors", errors=errors_for_view(t, {"": err}, view))
             return
         stages = store.list_stages(session=s, team_id=context.team_id)
-        edits, errors = read_edits(view["state"]["values"], stages)
+        edits, errors = read_edits(view["state"]["values"], stages, shown)
         if errors:
-            ack(response_action="errors", errors={b: e.render(t) for b, e in errors.items()})
+            ack(response_action="errors", errors=errors_for_view(t, errors, view))
             return
         try:
             store.save_stages(session=s, team_id=context.team_id, edits=edits)
         except InvalidInput as err:
-            ack(
-                response_action="errors",
-                errors={err.field or field_id("name", stages[0].id): err.render(t)},
-            )
+            ack(response_action="errors", errors=errors_for_view(t, {err.field or "": err}, view))
             s.rollback()
             return
         names = [st.name for st in store.list_stages(session=s, team_id=context.team_id)]
@@ -176,4 +255,6 @@ def submit_editor(
 
 def register(app: App) -> None:
     app.action(ids.ACTION_EDIT_STAGES)(open_editor)
+    app.action(ACTION_STAGES_PREV)(change_page)
+    app.action(ACTION_STAGES_NEXT)(change_page)
     app.view(ids.VIEW_STAGES)(submit_editor)

@@ -351,8 +351,7 @@ def update_deal(
             primary.name = changes.contact_name or primary.name
             primary.role = changes.contact_role
             session.add(primary)
-    deal.updated_at = now
-    deal.last_activity_at = now
+    deal.updated_at = now  # an edit is not activity: staleness counts meetings, notes, moves
     session.add(deal)
     session.flush()
     return deal

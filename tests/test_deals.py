@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from storage.models import CloseDateChange, Deal, ProcessedRequest, StageMove
+from storage.models import CloseDateChange, Deal, ProcessedRequest, Stage, StageMove
 from tests.factories import add_manager, make_deal
 from tests.slackkit import all_text
 
@@ -17,6 +17,12 @@ from tests.slackkit import all_text
 def deals(running, team_id="T1"):
     with running.services.db.read() as s:
         return list(s.exec(select(Deal).where(Deal.team_id == team_id)).all())
+
+
+def stage_key(running, deal: Deal) -> str:
+    """The key of the stage ``deal`` is in (e.g. "negotiation")."""
+    with running.services.db.read() as s:
+        return s.get(Stage, deal.stage_id).key
 
 
 def buttons(payload: dict) -> dict[str, dict]:
@@ -180,10 +186,13 @@ def test_backward_move_asks_to_confirm(slack, running, fake):
     make_deal(running.services.db, name="Acme", stage_key="negotiation")
     resp = slack.command(ids.CMD_ADVANCE, "Acme to probing")
     assert "backwards" in all_text(resp.json)
-    assert deals(running)[0].stage_id != 3 or True
+    assert stage_key(running, deals(running)[0]) == "negotiation"  # nothing moved yet
+    with running.services.db.read() as s:
+        assert len(s.exec(select(StageMove)).all()) == 2  # created + to negotiation
     click(slack, resp.json, "Yes, move it")
     [reply] = fake.wait_for("response_url")
     assert "*Probing*" in all_text(reply.params)
+    assert stage_key(running, deals(running)[0]) == "probing"
 
 
 def test_won_lost_and_reopen(slack, running, fake):
@@ -217,9 +226,22 @@ def test_several_matches_get_a_picker(slack, running, fake):
 
 def test_unknown_name_gets_closest_names(slack, running):
     make_deal(running.services.db, name="Acme Corp")
-    resp = slack.command(ids.CMD_ADVANCE, "Zebra Inc")
+    make_deal(running.services.db, name="Beta Logistics")
+    resp = slack.command(ids.CMD_ADVANCE, "Akme Group")
     shown = all_text(resp.json)
-    assert "No deal matches" in shown or "Did you mean" in shown
+    assert "No deal matches “Akme Group”" in shown and "Did you mean" in shown
+    offered = buttons(resp.json)
+    assert "Acme Corp" in offered  # the closest name, as a button to pick
+    assert json.loads(offered["Acme Corp"]["value"])["deal_id"] == 1
+    with running.services.db.read() as s:
+        assert len(s.exec(select(StageMove)).all()) == 2  # nothing moved
+
+
+def test_unknown_name_with_nothing_close_says_so(slack, running):
+    make_deal(running.services.db, name="Acme Corp")
+    shown = all_text(slack.command(ids.CMD_ADVANCE, "Zebra Inc").json)
+    assert "No deal matches “Zebra Inc”" in shown and "no deals to suggest" in shown
+    assert "/advance Zebra Inc" in shown  # the user's text echoed back
 
 
 def test_small_typo_still_matches(slack, running):
@@ -310,7 +332,7 @@ def test_other_workspace_deals_are_invisible_and_immovable(slack, running, fake)
     resp = slack.block_action(ids.ACTION_ADVANCE_DEAL, value="1", user_id="U9", team_id="T2")
     [reply] = fake.wait_for("response_url")
     assert "no longer exists" in all_text(reply.params)
-    assert deals(running)[0].stage_id == deals(running)[0].stage_id
+    assert stage_key(running, deals(running)[0]) == "prospecting"
     with running.services.db.read() as s:
         assert len(s.exec(select(StageMove)).all()) == 1
 

@@ -152,6 +152,9 @@ def test_here_with_time_zone_days_and_owners_in_any_order(slack, clock):
         ("here whenever", "I couldn't read “whenever”"),
         ("here 08:00 09:00", "Give one time"),
         ("here @maria", "is not a mention"),
+        ("here 9", "“9” needs minutes to be a time: write 09:00"),
+        ("here 9 EST", "“9” needs minutes"),
+        ("here 09:00 EST", "Write the place instead, like America/New_York"),
     ],
 )
 def test_here_bad_text_says_what_was_wrong_with_examples(slack, clock, text, expect):
@@ -162,6 +165,21 @@ def test_here_bad_text_says_what_was_wrong_with_examples(slack, clock, text, exp
     assert f"/digest {text}" in shown  # the user's text, echoed
     assert "/digest here 08:30 Asia/Jakarta mon-fri" in shown  # how to write it
     assert not digest_of(clock)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "here 08:00, Asia/Jakarta, mon - fri",
+        "here 8am; asia/jakarta; mon – fri",
+        "here mon,tue, wed ,thu,fri 08:00 Asia/Jakarta,",
+    ],
+)
+def test_here_reads_commas_and_spaced_ranges(slack, clock, text):
+    resp = slack.command(ids.CMD_DIGEST, text)
+    assert "Done" in all_text(resp.json), all_text(resp.json)
+    [sub] = digest_of(clock)
+    assert (sub.at, sub.tz, sub.weekdays) == ("08:00", "Asia/Jakarta", "mon,tue,wed,thu,fri")
 
 
 def test_bot_not_in_channel_says_to_invite_it(slack, clock, fake):

@@ -50,3 +50,22 @@ def test_bad_gateway_is_retried_too(slack, fake):
     slack.view_submission(view, {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1"})
     calls = fake.wait_for("chat.postEphemeral", count=2, timeout=10)
     assert calls[0].failed and calls[-1].response["ok"] is True
+
+
+def test_rate_limited_users_info_never_spends_the_trigger_window(slack, fake):
+    """users.info runs before every listener; its Retry-After must not be waited out."""
+    fake.fail_next("users.info", status=429, retry_after=3)
+    start = time.monotonic()
+    resp = slack.command(ids.CMD_PROSPECT, "")
+    assert resp.status == 200 and time.monotonic() - start < 2
+    [opened] = fake.wait_for("views.open")
+    assert opened.response["ok"] is True  # not expired_trigger_id
+    assert [c.failed for c in fake.calls_to("users.info")] == [True]  # asked once, no wait
+
+
+def test_a_flaky_users_info_is_retried_once_quickly(slack, fake):
+    fake.fail_next("users.info", status=503)
+    resp = slack.command(ids.CMD_PIPELINE, "help")
+    assert resp.status == 200
+    calls = fake.calls_to("users.info")
+    assert [c.failed for c in calls] == [True, False]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
 from bot.i18n import Translator
@@ -21,7 +23,14 @@ def clip(text: str, limit: int = TEXT_LIMIT) -> str:
 
 def echo_line(t: Translator, command: str, text: str) -> str:
     typed = f"{command} {text}".strip()
-    return t("You wrote: `{typed}`", typed=escape(clip(typed, 500)).replace("`", "'"))
+    # A context element holds 3,000 characters: room for any command text Slack sends.
+    return t("You wrote: `{typed}`", typed=clip(escape(typed).replace("`", "'"), 2900))
+
+
+def button_value(obj: dict) -> str:
+    """A button's value as compact JSON; non-ASCII kept as is, since Slack's
+    2,000-character limit counts characters (an escaped "é" would cost six)."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
 def message(text: str, blocks: list | None = None, **extra: object) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,7 +31,7 @@ from bot.i18n import Translator
 from bot.money import Money, format_money
 from bot.reasons import DMU_ROLES
 from bot.sources import SOURCES
-from handlers.ui.common import clip, escape, message
+from handlers.ui.common import button_value, clip, escape, message
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -190,7 +189,7 @@ def confirm_move_message(
                 ButtonElement(
                     text=t("Yes, move it"),
                     action_id=ids.ACTION_CONFIRM_MOVE,
-                    value=json.dumps(payload),
+                    value=button_value(payload),
                     style="danger",
                 ),
                 ButtonElement(text=t("Cancel"), action_id=ids.ACTION_CANCEL, value="cancel"),
@@ -217,7 +216,7 @@ def pick_deal_message(
         ButtonElement(
             text=clip(name, 70),
             action_id=f"{ids.ACTION_PICK_DEAL}_{i}",
-            value=json.dumps({**then, "deal_id": deal_id}),
+            value=button_value({**then, "deal_id": deal_id}),
         )
         for i, (deal_id, name) in enumerate(choices[:20])
     ]

@@ -3,7 +3,6 @@ Pure functions (slack_sdk models)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot import checklists as cl
 from bot import gates, ids
 from bot.i18n import Translator
-from handlers.ui.common import clip, escape, message
+from handlers.ui.common import button_value, clip, escape, message
 from handlers.ui.forms import md, modal, option
 
 
@@ -139,7 +138,7 @@ def gate_message(
             kind=kind,
             deal=escape(deal_name),
         )
-    value = json.dumps(payload)
+    value = button_value(payload)
     fill = ButtonElement(
         text=t("Fill {kind} and move", kind=kind),
         action_id=ids.ACTION_OPEN_SPIN if checklist == cl.SPIN else ids.ACTION_OPEN_BATNA,

@@ -121,12 +121,9 @@ def test_average_deal_size_is_per_currency(fixture):
 def test_time_to_close_mean_and_median(fixture):
     with fixture.read() as s:
         ttc = m.time_to_close(s, T1, PERIOD)
-        by_currency = m.mean_time_to_close_by_currency(s, T1, PERIOD)
     assert ttc.count == 4
     assert ttc.mean_days == pytest.approx((31 + 10 + 3 + 5) / 4)  # 12.25
     assert ttc.median_days == pytest.approx((5 + 10) / 2)  # 3 5 | 10 31
-    assert by_currency["IDR"] == pytest.approx((31 + 10 + 5) / 3)
-    assert by_currency["USD"] == pytest.approx(3)
 
 
 def test_open_totals_weighted_pipeline_and_velocity(fixture):
@@ -141,10 +138,11 @@ def test_open_totals_weighted_pipeline_and_velocity(fixture):
         "IDR": Money(Decimal(152_000_000), "IDR"),
         "USD": Money(Decimal(1_000), "USD"),
     }
-    # IDR: 3 open × 3/4 × (160jt / 3) ÷ (46/3 days) = 360jt / 46 = 7 826 086.96 → Rp7.826.087
-    assert pm.velocity["IDR"] == Money(Decimal(7_826_087), "IDR")
-    # USD: 1 open × 1/2 × 5 000 ÷ 3 days = 833.33
-    assert pm.velocity["USD"] == Money(Decimal("833.33"), "USD")
+    # The period's win rate (4 of 6) and mean time to close (12.25 days), as shown:
+    # IDR: 3 open × 4/6 × (160jt / 3) ÷ 12.25 = 8 707 482.99 → Rp8.707.483
+    assert pm.velocity["IDR"] == Money(Decimal(8_707_483), "IDR")
+    # USD: 1 open × 4/6 × 5 000 ÷ 12.25 = 272.108… → $272.11
+    assert pm.velocity["USD"] == Money(Decimal("272.11"), "USD")
 
 
 def test_open_by_stage(fixture):
@@ -235,8 +233,33 @@ def test_one_currency_single_win(db):
         pm = m.period_metrics(s, T1, PERIOD)
     assert pm.win_rate.rate == 1.0
     assert pm.time_to_close.mean_days == pytest.approx(0) and pm.time_to_close.median_days == 0
-    # Closed the same day: the mean counts as one day, so velocity = 1 × 1 × 1 000 ÷ 1.
-    assert pm.velocity == {"USD": Money(Decimal(1000), "USD")}
+    # Closed the moment it was created: ÷ 0 days has no answer, so no velocity.
+    assert pm.velocity == {"USD": None}
+
+
+def test_weighted_pipeline_takes_a_deals_own_probability_over_its_stages(db):
+    """PRODUCT.md: each stage has a *default* win probability for the weighted forecast;
+    issue 3: a deal's probability defaults to its stage's and may be overridden."""
+    add(db, "Stage default", 100_000_000, created=day(11, 1))  # Prospecting: 10%
+    add(db, "Rep's call", 100_000_000, created=day(11, 1), probability=90)
+    add(db, "Overridden to zero", 100_000_000, created=day(11, 1), probability=0)
+    with db.read() as s:
+        assert m.weighted_pipeline(s, T1) == {"IDR": Money(Decimal(100_000_000), "IDR")}
+
+
+def test_velocity_multiplies_the_figures_shown_beside_it(db):
+    add(db, "Won", 100_000_000, created=day(11, 1), path=(("won", day(11, 11)),))  # 10 days
+    add(db, "Lost", 5_000_000, created=day(11, 1), path=(("lost", day(11, 2), "price"),))
+    add(db, "Quick", 1_000, currency="USD", created=day(11, 1), path=(("won", day(11, 2)),))
+    add(db, "Open", 7_000_000, created=day(11, 3))
+    with db.read() as s:
+        pm = m.period_metrics(s, T1, PERIOD)
+    assert pm.win_rate.rate == pytest.approx(2 / 3) and pm.time_to_close.mean_days == 5.5
+    # IDR: 1 open × 2/3 × Rp100jt ÷ 5.5 days = Rp12.121.212; USD: no open deal → $0.
+    assert pm.velocity == {
+        "IDR": Money(Decimal(12_121_212), "IDR"),
+        "USD": Money(Decimal(0), "USD"),
+    }
 
 
 def test_periods():

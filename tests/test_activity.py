@@ -1,0 +1,41 @@
+"""What counts as activity for the stale rule (PRODUCT.md: open, no activity and no stage
+move for N days): meetings, notes and moves do; editing a deal's fields does not."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from bot import ids
+from tests.factories import NOW, add_manager, make_deal
+from tests.test_deals import click
+
+
+def quiet_days_on_home(slack, fake, user: str = "U2") -> str:
+    fake.clear()
+    slack.app_home_opened(user)
+    return json.dumps(fake.wait_for("views.publish")[0].params["view"])
+
+
+def test_a_manager_reassigning_a_quiet_deal_leaves_it_quiet(slack, running, fake):
+    make_deal(running.services.db, name="Old Quiet", now=NOW - timedelta(days=20))
+    running.services.now = lambda: NOW
+    add_manager(running.services.db, "UBOSS")
+    card = slack.command(ids.CMD_PIPELINE, "Old Quiet", user_id="UBOSS").json
+    click(slack, card, "Edit", user_id="UBOSS")
+    view = fake.last("views.open").params["view"]
+    sub = slack.view_submission(
+        view,
+        {ids.BLOCK_NAME: "Old Quiet", ids.BLOCK_OWNER: "U2", ids.BLOCK_VALUE: "60jt"},
+        user_id="UBOSS",
+    )
+    assert sub.status == 200 and not sub.text.strip()
+    assert "Quiet for 20 days" in quiet_days_on_home(slack, fake)
+
+
+def test_a_move_resets_the_quiet_clock(slack, running, fake):
+    make_deal(running.services.db, name="Old Quiet", owner_id="U2", now=NOW - timedelta(days=20))
+    running.services.now = lambda: NOW
+    assert "Quiet for 20 days" in quiet_days_on_home(slack, fake)
+    slack.command(ids.CMD_ADVANCE, "Old Quiet", user_id="U2")
+    assert "Quiet for" not in quiet_days_on_home(slack, fake)
