@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -41,7 +42,7 @@ from handlers.modals import (
     version_view,
 )
 from handlers.ui import checklists as ui
-from handlers.ui.common import help_message, message
+from handlers.ui.common import echo_line, help_message, message
 from handlers.ui.forms import notice_modal
 from handlers.views import post_privately
 from storage import checklists as cstore
@@ -53,6 +54,7 @@ FIRST_BLOCK = {cl.SPIN: ids.BLOCK_AWARENESS, cl.BATNA: cl.POSSIBLE}
 
 
 HISTORY_WORDS = ("history", "riwayat")
+HISTORY_PAGE_SIZE = 5  # versions of each checklist on one page of a deal's history
 
 
 def _form_values(kind: str, data: dict, locale: str) -> dict[str, Any]:
@@ -313,7 +315,19 @@ def open_checklist(*, body, action, context, client, respond) -> None:
 
 
 def pick_checklist_deal(*, body, action, context, client, respond) -> None:
+    """A deal picked for /spin or /batna: in the modal the command opened (the checklist
+    replaces the picker), or in a message (a modal opens)."""
     p = json.loads(action["value"])
+    if body.get("view"):
+        view, t = body["view"], translator_of(context)
+        try:
+            filled = checklist_view(
+                context, kind=p["k"], deal_id=int(p["d"]), channel=read_meta(view).get("c")
+            )
+        except DomainError as err:
+            filled = ui.problem_modal(t, kind=p["k"], problem=err.render(t))
+        update_view(client, view_id=view["id"], hash=view.get("hash"), view=filled)
+        return
     action = {
         **action,
         "action_id": ids.ACTION_OPEN_SPIN if p["k"] == cl.SPIN else ids.ACTION_OPEN_BATNA,
@@ -337,40 +351,54 @@ def move_anyway(*, body, action, context, client, respond) -> None:
     answer_privately(respond, body, client, context, msg, replace=True)
 
 
-def _checklist_command(
-    kind: str, *, ack: Ack, body: dict, text: str, context: BoltContext, client: WebClient, command
-) -> None:
+def _command_view(
+    context: BoltContext, *, kind: str, text: str, command: str, channel: str | None
+) -> dict:
+    """What the modal /spin or /batna opened shows once the deal is found: its checklist,
+    a picker when the text names several deals (or only comes close), or the problem."""
     services, t = services_of(context), translator_of(context)
-    if not text:
-        return ack(response_type="ephemeral", **help_message(USAGE[command["command"]], t))
-    with services.db.read() as s:
-        found = resolve_deal(session=s, team_id=context.team_id, text=text)
-        if found.deal is not None:
-            ensure_can_change(actor_of(context, s), found.deal)
-    if found.deal is None:
+    echo = echo_line(t, command, text)
+    try:
+        with services.db.read() as s:
+            found = resolve_deal(session=s, team_id=context.team_id, text=text)
+        if found.deal is not None:  # checks who may change it
+            return checklist_view(context, kind=kind, deal_id=found.deal.id, channel=channel)
         choices = found.choices or found.suggestions
         if not choices:
             raise InvalidInput(
                 N_("No deal matches “{typed}”. Add one with /prospect <name>."), typed=text
             )
-        return ack(
-            response_type="ephemeral",
-            **ui.pick_deal_message(
-                t,
-                kind=kind,
-                choices=[(c.id, c.name) for c in choices],
-                typed=text,
-                suggestions=not found.choices,
-            ),
-        )
+    except DomainError as err:
+        return ui.problem_modal(t, kind=kind, problem=err.render(t), echo=echo)
+    return ui.pick_deal_modal(
+        t,
+        kind=kind,
+        choices=[(c.id, c.name) for c in choices],
+        typed=text,
+        suggestions=not found.choices,
+        echo=echo,
+        metadata=dumps({"k": kind, "c": channel}),
+    )
+
+
+def _checklist_command(
+    kind: str, *, ack: Ack, body: dict, text: str, context: BoltContext, client: WebClient, command
+) -> None:
+    """Ack and open the modal at once (the trigger_id lives 3 seconds), then find the deal."""
+    t = translator_of(context)
+    if not text:
+        return ack(response_type="ephemeral", **help_message(USAGE[command["command"]], t))
     ack()
-    deal_id = found.deal.id
     open_then_fill(
         client,
         t,
         body["trigger_id"],
-        lambda: checklist_view(
-            context, kind=kind, deal_id=deal_id, channel=command.get("channel_id")
+        lambda: _command_view(
+            context,
+            kind=kind,
+            text=text,
+            command=command["command"],
+            channel=command.get("channel_id"),
         ),
     )
 
@@ -426,36 +454,92 @@ def digest_completion(session: Session, team_id: str, deal_ids: Sequence[int]) -
     }
 
 
-def split_history(text: str) -> tuple[str, bool]:
-    """``Acme history`` → ("Acme", True)."""
+@dataclass(frozen=True)
+class HistoryQuery:
+    """``/pipeline <deal> history [spin|batna] [page]``, read."""
+
+    name: str
+    kind: str | None = None  # one checklist paged through; None: the whole history
+    page: int = 1
+
+
+def history_query(text: str) -> HistoryQuery | None:
+    """``Acme history`` → ("Acme"); ``Acme history spin 2`` → ("Acme", "spin", 2); None
+    when the text does not ask for a history."""
     words = text.split()
+    page, kind = 1, None
+    if len(words) > 3 and words[-1].isascii() and words[-1].isdigit():
+        page, words = max(1, min(int(words[-1]), 10_000)), words[:-1]
+        if words[-1].lower() not in cl.KINDS:  # a page only follows a checklist's name
+            return None
+    if len(words) > 2 and words[-1].lower() in cl.KINDS:
+        kind, words = words[-1].lower(), words[:-1]
     if len(words) > 1 and words[-1].lower() in HISTORY_WORDS:
-        return " ".join(words[:-1]), True
-    return text, False
+        return HistoryQuery(" ".join(words[:-1]), kind, page)
+    return None
 
 
-def history(*, context: BoltContext, deal_id: int) -> dict:
+def split_history(text: str) -> tuple[str, bool]:
+    """``Acme history`` (or ``Acme history spin 2``) → ("Acme", True)."""
+    query = history_query(text)
+    return (query.name, True) if query else (text, False)
+
+
+def history_page(text: str) -> dict[str, Any]:
+    """The checklist and page ``text`` asks for, as ``history``'s keyword arguments."""
+    query = history_query(text)
+    return {"kind": query.kind, "page": query.page} if query else {}
+
+
+def history(*, context: BoltContext, deal_id: int, kind: str | None = None, page: int = 1) -> dict:
+    """A deal's history: one page of each checklist (newest first) with its meetings and
+    notes or, with ``kind``, page ``page`` of that checklist alone."""
     services, t = services_of(context), translator_of(context)
+    kind = kind if kind in cl.KINDS else None
+    kinds = (kind,) if kind else cl.KINDS
+    size = HISTORY_PAGE_SIZE
     with services.db.read() as s:
         deal = store.get_deal(session=s, team_id=context.team_id, deal_id=deal_id)
-        versions = cstore.list_checklist_versions(
-            session=s, team_id=context.team_id, deal_id=deal.id, limit=40
-        )
         counts = cstore.count_checklist_versions(
             session=s, team_id=context.team_id, deal_id=deal.id
         )
-        activities = cstore.list_activities(
-            session=s, team_id=context.team_id, deal_id=deal.id, limit=30
+        sections = []
+        for k in kinds:
+            total = counts.get(k, 0)
+            # only a paged checklist goes past its first page, and never past its last
+            shown = min(max(page, 1), max(1, -(-total // size))) if kind else 1
+            rows = cstore.list_checklist_page(
+                session=s,
+                team_id=context.team_id,
+                deal_id=deal.id,
+                kind=k,
+                limit=size,
+                offset=(shown - 1) * size,
+            )
+            sections.append(ui.HistoryPage(k, [version_view(v) for v in rows], total, shown, size))
+        activities = (
+            []
+            if kind
+            else cstore.list_activities(
+                session=s, team_id=context.team_id, deal_id=deal.id, limit=30
+            )
         )
     return ui.history_message(
         t,
         deal_id=deal.id,
         deal_name=deal.name,
-        versions=[version_view(v) for v in versions],
-        counts=counts,
+        sections=sections,
         activities=[activity_view(a) for a in activities],
         locale=t.locale,
+        paged=kind is not None,
     )
+
+
+def history_pressed(*, body, action, context, client, respond) -> None:
+    """Older / Newer / Full history under a history: the message becomes that page."""
+    p = json.loads(action["value"])
+    msg = history(context=context, deal_id=int(p["d"]), kind=p.get("k"), page=int(p.get("p") or 1))
+    answer_privately(respond, body, client, context, msg, replace=True)
 
 
 def register(app: App) -> None:
@@ -466,6 +550,7 @@ def register(app: App) -> None:
         guard_action(pick_checklist_deal)
     )
     app.action(ids.ACTION_GATE_MOVE_ANYWAY)(guard_action(move_anyway))
+    app.action(re.compile(rf"^{ui.ACTION_HISTORY_PAGE}_\w+$"))(guard_action(history_pressed))
     app.action(ids.ACTION_SPIN_AWARENESS)(spin_refresh)
     app.action(ids.ACTION_SPIN_MODE)(spin_refresh)
     app.view(ids.VIEW_SPIN)(checklist_submitted)

@@ -595,6 +595,7 @@ def card_text(*, context: BoltContext, text: str) -> dict:
     if text.strip().lower() in gates.GATE_WORDS:  # /pipeline gates
         return gates.gates_list(context=context)
     name, history = checklists.split_history(text)  # /pipeline <deal> history
+    page = checklists.history_page(text)  # … history spin 2: one checklist, page 2
     with services.db.read() as s:
         found = resolve_deal(session=s, team_id=context.team_id, text=text) if history else None
         if found is None or not found.exact:  # a deal called "… History" is its own card
@@ -605,7 +606,7 @@ def card_text(*, context: BoltContext, text: str) -> dict:
     if found.deal is None:
         return _pick(t, found, {"op": "card"}, text)
     if history:
-        return checklists.history(context=context, deal_id=found.deal.id)
+        return checklists.history(context=context, deal_id=found.deal.id, **page)
     return card(context=context, deal_id=found.deal.id)
 
 

@@ -7,6 +7,7 @@ the request's trigger_id, so Slack's retries never store twice."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,9 +19,10 @@ from sqlmodel import Session
 
 from bot import checklists as cl
 from bot import gates, ids
-from bot.deals import Actor, MovePlan, apply_move, ensure_can_change
+from bot.deals import Actor, apply_move, ensure_can_change, plan_move
 from bot.errors import DomainError, InvalidInput
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
+from bot.services import Services
 from handlers import checklists
 from handlers import gates as gate_listeners
 from handlers.common import actor_of, dumps, request_key, services_of, translator_of
@@ -82,56 +84,128 @@ def log_meeting_button(*, body, action, context, client, respond) -> None:
     )
 
 
+class _MoveHeld(InvalidInput):
+    """The log's stage move waits for a tick: the text is already translated (it may join
+    several reasons), for the stage select's field error."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, field=ids.BLOCK_STAGE_MOVE)
+        self.text = text
+
+    def render(self, t: Translator) -> str:
+        return self.text
+
+
 def _meeting_move(
-    s: Session, t: Translator, actor: Actor, deal: Deal, stage_id: int | None, now: datetime
+    s: Session,
+    t: Translator,
+    actor: Actor,
+    deal: Deal,
+    stage_id: int | None,
+    ticks: Collection[str],
+    now: datetime,
 ) -> tuple[str | None, str | None, list[str]]:
-    """The optional stage move of a meeting log: (from, to, warnings)."""
+    """The optional stage move of a meeting log: (from, to, warnings).
+
+    The move follows /advance's rules (``bot.deals.plan_move``, then the stage gate), and
+    what /advance would ask about is a field error on the stage select until the user ticks
+    it under the select and saves again (everything typed stays in the modal):
+    - a move back, or re-opening a closed deal: the "Yes, move it back" tick;
+    - a *warning* gate whose checklist is missing: like /advance's "Move anyway" button, the
+      "move it without the checklist" tick (or fill it with the "Fill …" button first);
+      the saved message then repeats the warning;
+    - a *required* gate: refused until the checklist exists (no tick passes it).
+    Each error says how to save the log without the move: pick "Don't move it"."""
     if stage_id is None or stage_id == deal.stage_id:
         return None, None, []
-    target = store.get_stage(session=s, team_id=actor.team_id, stage_id=stage_id)
-    if target.kind == store.LOST:
-        raise InvalidInput(
-            N_("To close a deal as lost, give a reason: /advance {deal} lost <reason>."),
-            field=ids.BLOCK_STAGE_MOVE,
-            deal=deal.name,
-        )
-    warnings = []
+    try:
+        stages = store.list_stages(session=s, team_id=actor.team_id)
+        current = next(st for st in stages if st.id == deal.stage_id)
+        target = store.get_stage(session=s, team_id=actor.team_id, stage_id=stage_id)
+        # /advance … to <stage>, matched among these two only: the stage was picked by id,
+        # so a stage with a like name or alias cannot be taken for it.
+        plan = plan_move(stages=[current, target], deal=deal, keyword="to", rest=target.name)
+    except DomainError as err:
+        raise InvalidInput(err.message, field=ids.BLOCK_STAGE_MOVE, **err.params) from None
+    stay = t("To save the log without the move, pick “{keep}” instead.", keep=t(ui.KEEP_LABEL))
     have = cstore.checklist_kinds(session=s, team_id=actor.team_id, deal_id=deal.id)
-    gate = gates.blocking_gate(target, have)
+    gate = gates.blocking_gate(plan.target, have)
+    kind = t(cl.KIND_LABELS[gate.checklist]) if gate is not None else ""
     if gate is not None and gate.required:
-        raise InvalidInput(
-            N_(
+        raise _MoveHeld(
+            t(
                 "{stage} requires a {kind} checklist first. Press “Fill {kind}” below, save "
-                "it, then save this log."
-            ),
-            field=ids.BLOCK_STAGE_MOVE,
-            stage=target.name,
-            kind=cl.KIND_LABELS[gate.checklist],
+                "it, then save this log again.",
+                stage=plan.target.name,
+                kind=kind,
+            )
+            + " "
+            + stay
         )
-    if gate is not None:
-        warnings.append(
-            ":warning: "
+    held = []
+    if plan.needs_confirm and ui.CONFIRM_BACK not in ticks:
+        tick = t(ui.CONFIRM_LABELS[ui.CONFIRM_BACK])
+        if plan.needs_confirm == "reopen":
+            held.append(
+                t(
+                    "“{deal}” is closed ({status}). To re-open it in {stage}, tick “{tick}” "
+                    "below and save again.",
+                    deal=deal.name,
+                    status={"won": t("won"), "lost": t("lost")}.get(deal.status, deal.status),
+                    stage=plan.target.name,
+                    tick=tick,
+                )
+            )
+        else:
+            held.append(
+                t(
+                    "{stage} is an earlier stage than {current}. To move “{deal}” back anyway, "
+                    "tick “{tick}” below and save again.",
+                    stage=plan.target.name,
+                    current=current.name,
+                    deal=deal.name,
+                    tick=tick,
+                )
+            )
+    missing = (
+        t(
+            "{stage} asks for a {kind} checklist, and this deal has none yet.",
+            stage=plan.target.name,
+            kind=kind,
+        )
+        if gate is not None
+        else None
+    )
+    if missing and ui.CONFIRM_GATE not in ticks:
+        held.append(
+            missing
+            + " "
             + t(
-                "{stage} asks for a {kind} checklist, and this deal has none yet.",
-                stage=target.name,
-                kind=t(cl.KIND_LABELS[gate.checklist]),
+                "Press “Fill {kind}” below to fill it first, or tick “{tick}” and save again.",
+                kind=kind,
+                tick=t(ui.CONFIRM_LABELS[ui.CONFIRM_GATE]),
             )
         )
-    before, after = apply_move(
-        session=s, actor=actor, deal=deal, plan=MovePlan(target=target), now=now
-    )
-    return before.name, after.name, warnings
+    if held:
+        raise _MoveHeld(" ".join([*held, stay]))
+    before, after = apply_move(session=s, actor=actor, deal=deal, plan=plan, now=now)
+    return before.name, after.name, [":warning: " + missing] if missing else []
 
 
 def _store_meeting(
-    s: Session, context: BoltContext, log: cl.MeetingLog, meta: dict, now: datetime
+    s: Session,
+    context: BoltContext,
+    log: cl.MeetingLog,
+    meta: dict,
+    ticks: Collection[str],
+    now: datetime,
 ) -> tuple[Deal, Activity, list[str]]:
     """Everything a meeting log changes, in the caller's transaction."""
     t, team_id = translator_of(context), context.team_id
     deal = store.lock_deal(session=s, team_id=team_id, deal_id=log.deal_id)
     actor = actor_of(context, s)
     check_owner(actor, deal, meta if meta.get("d") == deal.id else {})
-    moved_from, moved_to, warnings = _meeting_move(s, t, actor, deal, log.stage_id, now)
+    moved_from, moved_to, warnings = _meeting_move(s, t, actor, deal, log.stage_id, ticks, now)
     if log.next_step:
         store.update_deal(
             session=s,
@@ -165,24 +239,39 @@ def _store_meeting(
     return deal, row, warnings
 
 
+def _stored_by_a_copy(services: Services, team_id: str, key: str | None) -> bool:
+    """After an IntegrityError: did a copy of this very request (a Slack retry) commit first?
+    Only then is there nothing left to do. Otherwise the caller re-raises: the app's error
+    handler answers in the modal with an apology and an error id, the modal stays open with
+    everything typed, and nothing is silently lost (as ``handlers.checklists`` does)."""
+    if not key:
+        return False
+    with services.db.read() as s:
+        return store.previous_result(session=s, team_id=team_id, key=key) is not None
+
+
 def meeting_submitted(
     ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient
 ) -> None:
     services, t = services_of(context), translator_of(context)
     team_id, key, now = context.team_id, request_key(body), services.now()
     meta = read_meta(view)
-    log, errors = cl.read_meeting(flatten(view["state"]["values"]), today=user_today(context, now))
+    raw = flatten(view["state"]["values"])
+    log, errors = cl.read_meeting(raw, today=user_today(context, now))
     if errors:
         return ack(response_action="errors", errors=field_errors(t, errors))
+    ticks = raw.get(ui.BLOCK_MOVE_CONFIRM) or []
     try:
         with services.db.transaction() as s:
             if key and store.previous_result(session=s, team_id=team_id, key=key):
                 return ack()  # a Slack retry: stored (and answered) the first time
-            deal, row, warnings = _store_meeting(s, context, log, meta, now)
+            deal, row, warnings = _store_meeting(s, context, log, meta, ticks, now)
             if key:
                 store.record_request(session=s, team_id=team_id, key=key, result=str(row.id))
-    except IntegrityError:  # this very request, committed concurrently
-        return ack()
+    except IntegrityError:
+        if not _stored_by_a_copy(services, team_id, key):
+            raise
+        return ack()  # this very request, committed concurrently: that copy answers
     except DomainError as err:
         block = getattr(err, "field", None) or ids.BLOCK_DEAL
         return ack(response_action="errors", errors={block: err.render(t)})
@@ -268,8 +357,10 @@ def note_submitted(
             )
             if key:
                 store.record_request(session=s, team_id=team_id, key=key, result=str(row.id))
-    except IntegrityError:  # this very request, committed concurrently
-        return ack()
+    except IntegrityError:
+        if not _stored_by_a_copy(services, team_id, key):
+            raise
+        return ack()  # this very request, committed concurrently: that copy answers
     except DomainError as err:
         return ack(response_action="errors", errors={ids.BLOCK_DEAL: err.render(t)})
     ack()

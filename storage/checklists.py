@@ -313,3 +313,26 @@ def set_stage_gates(
         session.add(stage)
     session.flush()
     return sorted(stages.values(), key=lambda s: (s.position, s.id))
+
+
+# --- checklist history, one kind at a time ----------------------------------------------
+
+
+def list_checklist_page(
+    *, session: Session, team_id: str, deal_id: int, kind: str, limit: int, offset: int = 0
+) -> list[ChecklistVersion]:
+    """One page of one checklist's versions, newest (highest version) first: ``limit``
+    versions after skipping the ``offset`` newest."""
+    return list(
+        session.exec(
+            select(ChecklistVersion)
+            .where(
+                ChecklistVersion.team_id == team_id,
+                ChecklistVersion.deal_id == deal_id,
+                ChecklistVersion.kind == kind,
+            )
+            .order_by(col(ChecklistVersion.version).desc())
+            .offset(max(offset, 0))
+            .limit(limit)
+        ).all()
+    )

@@ -373,11 +373,11 @@ def test_deal_given_to_someone_else_meanwhile_is_refused(slack, running, fake):
 
 def test_other_reps_cannot_open_or_save_a_checklist(slack, running, fake):
     make_deal(running.services.db, name="Acme", owner_id="U1")
-    resp = slack.command(ids.CMD_SPIN, "Acme", user_id="U2")
-    shown = all_text(resp.json)
+    refused = open_checklist(slack, fake, ids.CMD_SPIN, user_id="U2")
+    assert refused["callback_id"] == ids.VIEW_NOTICE and "submit" not in refused
+    shown = all_text(refused)
     assert "Only the deal's owner (<@U1>) or a manager" in shown
     assert "/spin Acme" in shown  # the command is echoed back
-    assert not fake.calls_to("views.open")
     view = open_checklist(slack, fake, ids.CMD_SPIN)
     sub = slack.view_submission(view, {"problem_learned": "Slow"}, user_id="U2")
     assert "Only the deal's owner" in sub.json["errors"]["awareness"]
@@ -393,28 +393,41 @@ def test_slack_retry_of_a_submission_saves_one_version(slack, running, fake):
     assert len(versions(running)) == 1
 
 
+def picker_button(view: dict, name: str) -> dict:
+    return next(
+        el
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for el in b["elements"]
+        if el["text"]["text"] == name
+    )
+
+
 def test_several_matches_get_a_picker_that_opens_the_checklist(slack, running, fake):
     make_deal(running.services.db, name="Acme Jakarta")
     make_deal(running.services.db, name="Acme Surabaya")
-    resp = slack.command(ids.CMD_BATNA, "acme")
-    assert "Several deals" in all_text(resp.json)
+    picker = open_checklist(slack, fake, ids.CMD_BATNA, "acme")
+    assert "Several deals match “acme”. Which one?" in all_text(picker)
+    assert "/batna acme" in all_text(picker)
+    picker_id = fake.last("views.open").response["view"]["id"]
     fake.clear()
-    button = next(
-        el
-        for b in resp.json["blocks"]
-        if b["type"] == "actions"
-        for el in b["elements"]
-        if el["text"]["text"] == "Acme Surabaya"
-    )
-    slack.block_action(button["action_id"], value=button["value"], message=resp.json)
-    view = filled_modal(fake)
+    button = picker_button(picker, "Acme Surabaya")
+    slack.block_action(button["action_id"], value=button["value"], view=picker)
+    [update] = fake.wait_for("views.update")
+    assert update.response["ok"] and update.params["view_id"] == picker_id
+    view = valid(update.params["view"])
     assert view["callback_id"] == ids.VIEW_BATNA and "Acme Surabaya" in all_text(view)
+    assert not fake.calls_to("views.open")  # the picker's modal became the sheet
 
 
-def test_unknown_deal_and_help(slack, running):
-    assert "No deal matches “Zebra”" in all_text(slack.command(ids.CMD_SPIN, "Zebra").json)
+def test_unknown_deal_and_help(slack, running, fake):
+    unknown = open_checklist(slack, fake, ids.CMD_SPIN, "Zebra")
+    assert "No deal matches “Zebra”. Add one with /prospect" in all_text(unknown)
+    assert "/spin Zebra" in all_text(unknown)
+    fake.clear()
     assert "/batna <deal>" in all_text(slack.command(ids.CMD_BATNA, "").json)
     assert "/spin <deal>" in all_text(slack.command(ids.CMD_SPIN, "help").json)
+    assert not fake.calls_to("views.open")
 
 
 def test_modal_opens_within_the_trigger_window_even_when_data_is_slow(
@@ -505,7 +518,9 @@ def test_long_history_respects_block_kit_limits(slack, running):
         save(running.services.db, deal_id, kind="batna")
     reply = slack.command(ids.CMD_PIPELINE, "Acme history").json
     assert len(reply["blocks"]) <= 50 and not block_problems(reply["blocks"])
-    assert "older versions" in all_text(reply)
+    shown = all_text(reply)
+    assert "*SPIN v30*" in shown and "*BATNA v30*" in shown
+    assert shown.count("…and 25 older versions.") == 2
 
 
 def test_closing_the_modal_while_it_loads_is_not_an_error(slack, running, fake, monkeypatch):

@@ -14,6 +14,7 @@ from bot import ids
 from storage import deals as store
 from storage.migrate import upgrade
 from storage.models import Stage, StageMove
+from storage.models_checklist import ChecklistVersion
 from tests.factories import add_manager, make_deal
 from tests.slackkit import all_text, block_problems
 from tests.test_checklists import filled_modal, valid
@@ -115,6 +116,35 @@ def test_required_gate_refuses_and_cannot_be_bypassed(slack, running, fake):
     [reply] = fake.wait_for("response_url")
     assert "requires a SPIN checklist" in all_text(reply.params)
     assert stage_of(running) == "probing"
+
+
+def test_required_gate_fill_and_move_completes_the_move(slack, running, fake):
+    make_deal(running.services.db, name="Acme", stage_key="probing")
+    set_gate(running, "presentation", "spin", "require")
+    resp = slack.command(ids.CMD_ADVANCE, "Acme to presentation")
+    assert "requires a SPIN checklist" in all_text(resp.json)
+    fake.clear()
+    click(slack, resp.json, "Fill SPIN and move")
+    view = filled_modal(fake)
+    assert view["callback_id"] == ids.VIEW_SPIN and "Acme" in all_text(view)
+    assert stage_of(running) == "probing"  # opening the checklist moves nothing
+    fake.clear()
+    sub = slack.view_submission(view, {"problem_learned": "Orders get lost at month-end"})
+    assert not sub.text.strip(), sub.text
+    [moved] = fake.wait_for("response_url")  # the gate's message becomes the move
+    assert moved.params["replace_original"] is True
+    assert "Probing → *Presentation*" in all_text(moved.params)
+    assert stage_of(running) == "presentation"
+    with running.services.db.read() as s:
+        [version] = s.exec(select(ChecklistVersion)).all()
+        last = s.exec(select(StageMove).order_by(StageMove.id.desc())).first()
+    assert (version.kind, version.deal_id, version.created_by) == ("spin", 1, "U1")
+    assert (last.from_name, last.to_name, last.moved_by) == ("Probing", "Presentation", "U1")
+    # Retried, the submission neither saves again nor moves again.
+    slack.resend(sub, retry_num=1)
+    with running.services.db.read() as s:
+        assert len(s.exec(select(ChecklistVersion)).all()) == 1
+        assert len(s.exec(select(StageMove)).all()) == 3  # created, the factory's, the gate's
 
 
 def test_off_gate_and_moves_to_ungated_stages_are_direct(slack, running):

@@ -52,7 +52,7 @@ def test_every_manifest_command_answers_through_slack(slack, command):
 @pytest.mark.parametrize(
     "shortcut", MANIFEST["features"]["shortcuts"], ids=lambda s: s["callback_id"]
 )
-def test_every_manifest_shortcut_is_acknowledged(slack, shortcut):
+def test_every_manifest_shortcut_is_acknowledged(slack, fake, shortcut):
     if shortcut["type"] == "global":
         resp = slack.global_shortcut(shortcut["callback_id"])
     else:
@@ -61,3 +61,7 @@ def test_every_manifest_shortcut_is_acknowledged(slack, shortcut):
             message={"type": "message", "user": "U2", "ts": "1.2", "text": "Budget approved"},
         )
     assert resp.status == 200
+    [opened] = fake.wait_for("views.open")  # each shortcut opens its modal at once
+    assert opened.response["ok"] is True
+    [filled] = fake.wait_for("views.update")  # then fills it (deals, the message's link)
+    assert filled.response["ok"] is True

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import select
 
 from bot import ids
+from handlers.ui import meetings as ui
 from storage import deals as store
 from storage.models import Contact, Deal, StageMove
 from storage.models_checklist import Activity, ChecklistVersion
@@ -172,16 +173,23 @@ def test_moving_into_a_required_gate_from_the_log_waits_for_the_checklist(slack,
     assert deal_row(running).stage_id == int(stage_id(running, "probing"))
 
 
-def test_a_warning_gate_moves_and_says_so(slack, running, fake):
+def test_a_warning_gate_waits_for_the_move_anyway_tick(slack, running, fake):
+    """Like /advance's "Move anyway": a warning gate holds the move until the rep ticks it."""
     make_deal(running.services.db, name="Acme", stage_key="probing")
     slack.block_action(ids.ACTION_LOG_MEETING, value="1")
     view = filled_modal(fake)
+    answers = {ids.BLOCK_NOTES: "Demo", ids.BLOCK_STAGE_MOVE: stage_id(running, "presentation")}
     fake.clear()
-    slack.view_submission(
-        view, {ids.BLOCK_NOTES: "Demo", ids.BLOCK_STAGE_MOVE: stage_id(running, "presentation")}
-    )
+    held = slack.view_submission(view, answers)
+    error = held.json["errors"][ids.BLOCK_STAGE_MOVE]
+    assert "Presentation asks for a SPIN checklist" in error
+    assert "tick “I know, move it without the checklist”" in error
+    assert not rows(running, Activity) and not fake.calls_to("chat.postEphemeral")
+    assert deal_row(running).stage_id == int(stage_id(running, "probing"))
+    slack.view_submission(view, {**answers, ui.BLOCK_MOVE_CONFIRM: [ui.CONFIRM_GATE]})
     note = all_text(fake.wait_for("chat.postEphemeral")[0].params)
-    assert "Presentation asks for a SPIN checklist" in note
+    assert "moved Probing → Presentation" in note
+    assert ":warning: Presentation asks for a SPIN checklist" in note  # said again, once moved
     assert deal_row(running).stage_id == int(stage_id(running, "presentation"))
 
 

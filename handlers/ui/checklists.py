@@ -1,5 +1,6 @@
 """Block Kit for the SPIN and BATNA checklists: their modals, what a stored version reads
-like, the checklist part of deal cards, the history, and the /spin and /batna deal picker.
+like, the checklist part of deal cards, the history (paged per checklist), and what the /spin
+and /batna modal shows instead of a checklist (a deal picker, a problem).
 
 Pure functions from data to dicts (slack_sdk models); no database or API calls."""
 
@@ -434,20 +435,115 @@ def checklist_buttons(
     )
 
 
+#: The buttons that page through a deal's checklist history (``_<kind>_older``,
+#: ``_<kind>_newer``, ``_<kind>_all``); the value carries the deal, the kind and the page.
+ACTION_HISTORY_PAGE = "checklist_history"
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One checklist's versions on one page of a deal's history."""
+
+    kind: str
+    versions: Sequence[VersionView]  # this page, newest first
+    total: int  # versions of this checklist in all
+    page: int = 1
+    size: int = 5
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def older(self) -> int:
+        """Versions older than the last one on this page."""
+        return max(0, self.total - (self.page - 1) * self.size - len(self.versions))
+
+
+def _page_value(deal_id: int, kind: str | None = None, page: int = 1) -> str:
+    return json.dumps({"d": deal_id, "k": kind, "p": page} if kind else {"d": deal_id})
+
+
+def _history_nav(t: Translator, deal_id: int, p: HistoryPage, *, paged: bool) -> list:
+    kind = t(cl.KIND_LABELS[p.kind])
+    buttons = []
+    if p.page > 1:
+        buttons.append(
+            ButtonElement(
+                text=clip(t("Newer {kind} versions", kind=kind), 75),
+                action_id=f"{ACTION_HISTORY_PAGE}_{p.kind}_newer",
+                value=_page_value(deal_id, p.kind, p.page - 1),
+            )
+        )
+    if p.older:
+        buttons.append(
+            ButtonElement(
+                text=clip(t("Older {kind} versions", kind=kind), 75),
+                action_id=f"{ACTION_HISTORY_PAGE}_{p.kind}_older",
+                value=_page_value(deal_id, p.kind, p.page + 1),
+            )
+        )
+    if paged:
+        buttons.append(
+            ButtonElement(
+                text=t("Full history"),
+                action_id=f"{ACTION_HISTORY_PAGE}_{p.kind}_all",
+                value=_page_value(deal_id),
+            )
+        )
+    return [ActionsBlock(block_id=f"history_{p.kind}", elements=buttons)] if buttons else []
+
+
+def _history_section(
+    t: Translator, deal_id: int, deal_name: str, p: HistoryPage, *, paged: bool, locale: str
+) -> list:
+    label = t(cl.KIND_LABELS[p.kind])
+    if not p.total:
+        command = ids.CMD_SPIN if p.kind == cl.SPIN else ids.CMD_BATNA
+        line = t("*{kind}* not filled yet", kind=label) + " · " + f"`{command} {deal_name}`"
+        return [SectionBlock(text=md(line))]
+    bits = [t("*{kind}*", kind=label), t.plural("{n} version", "{n} versions", p.total)]
+    if p.pages > 1:
+        bits.append(t("page {page} of {pages}", page=p.page, pages=p.pages))
+    blocks: list = [SectionBlock(text=md(" · ".join(bits)))]
+    for v in p.versions:
+        body = _version_head(t, v) + "\n" + checklist_text(t, p.kind, v.data, locale)
+        blocks.append(SectionBlock(text=md(body)))
+    if p.older:
+        more = t.plural("…and {n} older version.", "…and {n} older versions.", p.older)
+        blocks.append(ContextBlock(elements=[md(more)]))
+    return blocks + _history_nav(t, deal_id, p, paged=paged)
+
+
 def history_message(
     t: Translator,
     *,
     deal_id: int,
     deal_name: str,
-    versions: Sequence[VersionView],
-    counts: Mapping[str, int],
+    sections: Sequence[HistoryPage],
     activities: Sequence[ActivityView],
     locale: str,
+    paged: bool = False,
 ) -> dict:
-    """Every checklist version (newest first) and the meetings and notes of a deal."""
+    """A deal's history: each checklist's versions (newest first, one page of each, with
+    buttons to the older ones) and, unless ``paged`` (one checklist paged through), its
+    meetings and notes. Each version is one section, so the message stays far below
+    Block Kit's 50 blocks."""
     title = t("History of {deal}", deal=deal_name)
+    name = escape(clip(deal_name, 100).replace("`", "'"))
     blocks: list = [HeaderBlock(text=clip(title, 150))]
-    if not versions and not activities:
+    for p in sections:
+        blocks += _history_section(t, deal_id, name, p, paged=paged, locale=locale)
+    if activities:
+        rows, text = [], t("*Meetings and notes*")
+        for a in activities:
+            line = activity_line(t, a, full=True)
+            if len(text) + len(line) + len("\n".join(rows)) > 2900:
+                rows.append(t("…more not shown."))
+                break
+            rows.append(line)
+        blocks.append(SectionBlock(text=md(text + "\n" + "\n".join(rows))))
+    elif not paged and not any(p.total for p in sections):
         blocks.append(
             SectionBlock(
                 text=md(
@@ -459,49 +555,21 @@ def history_message(
                 )
             )
         )
-    budget = MAX_MESSAGE_BLOCKS - 6
-    for kind in cl.KINDS:
-        mine = [v for v in versions if v.kind == kind]
-        if not mine:
-            continue
-        blocks.append(SectionBlock(text=md(t("*{kind}*", kind=t(cl.KIND_LABELS[kind])))))
-        for v in mine[: budget // 2]:
-            body = _version_head(t, v) + "\n" + checklist_text(t, kind, v.data, locale)
-            blocks.append(SectionBlock(text=md(body)))
-        if counts.get(kind, 0) > len(mine[: budget // 2]):
-            blocks.append(
-                ContextBlock(
-                    elements=[
-                        md(
-                            t(
-                                "…and {n} older versions.",
-                                n=counts[kind] - len(mine[: budget // 2]),
-                            )
-                        )
-                    ]
-                )
-            )
-    if activities:
-        rows, text = [], t("*Meetings and notes*")
-        for a in activities:
-            line = activity_line(t, a, full=True)
-            if len(text) + len(line) + len("\n".join(rows)) > 2900:
-                rows.append(t("…more not shown."))
-                break
-            rows.append(line)
-        blocks.append(SectionBlock(text=md(text + "\n" + "\n".join(rows))))
     blocks.append(deal_buttons(t, deal_id))
     return message(title, blocks[:MAX_MESSAGE_BLOCKS])
 
 
-def pick_deal_message(
+# --- /spin and /batna: what the modal shows instead of the checklist ---------------------
+
+
+def _pick_blocks(
     t: Translator,
     *,
     kind: str,
     choices: Sequence[tuple[int, str]],
     typed: str,
     suggestions: bool,
-) -> dict:
+) -> list:
     if suggestions:
         text = t("No deal matches “{typed}”. Did you mean one of these?", typed=escape(typed))
     else:
@@ -517,4 +585,31 @@ def pick_deal_message(
     blocks: list = [SectionBlock(text=md(text))]
     for start in range(0, len(buttons), 5):
         blocks.append(ActionsBlock(block_id=f"pick_{start}", elements=buttons[start : start + 5]))
-    return message(text, blocks)
+    return blocks
+
+
+def pick_deal_modal(
+    t: Translator,
+    *,
+    kind: str,
+    choices: Sequence[tuple[int, str]],
+    typed: str,
+    suggestions: bool,
+    echo: str,
+    metadata: str,
+) -> dict:
+    """/spin or /batna named several deals, or none: pick one, and the checklist opens in
+    this modal (``echo``: the user's own command)."""
+    blocks = _pick_blocks(t, kind=kind, choices=choices, typed=typed, suggestions=suggestions)
+    blocks.append(ContextBlock(elements=[md(echo)]))
+    return modal(
+        t, callback_id=ids.VIEW_NOTICE, title=t(TITLE[kind]), metadata=metadata, blocks=blocks
+    )
+
+
+def problem_modal(t: Translator, *, kind: str, problem: str, echo: str | None = None) -> dict:
+    """The checklist cannot open: what is wrong (already translated) and the user's command."""
+    blocks: list = [SectionBlock(text=md(":warning: " + problem))]
+    if echo:
+        blocks.append(ContextBlock(elements=[md(echo)]))
+    return modal(t, callback_id=ids.VIEW_NOTICE, title=t(TITLE[kind]), blocks=blocks)

@@ -10,6 +10,7 @@ from datetime import date
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     DatePickerElement,
     DividerBlock,
@@ -22,7 +23,7 @@ from slack_sdk.models.blocks import (
 
 from bot import checklists as cl
 from bot import ids
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.reasons import DMU_ROLES, role_by_key
 from handlers.ui.common import clip, escape, message
 from handlers.ui.deals import deal_buttons
@@ -95,6 +96,20 @@ def deal_picker(t: Translator, deal: DealOption | None, *, label: str) -> InputB
     )
 
 
+#: The ticks under the stage select that let a second submit make a move the first one held
+#: (a move back, re-opening a closed deal, a warning gate's missing checklist). Read back
+#: only by ``handlers.meetings``; the field errors quote these labels.
+BLOCK_MOVE_CONFIRM = "stage_confirm"
+CONFIRM_BACK = "back"  # a move to an earlier stage, or re-opening a closed deal
+CONFIRM_GATE = "gate"  # past a warning gate whose checklist is missing
+STAGE_KEEP = "keep"  # the stage select's first option: no move (read back as no stage)
+KEEP_LABEL = N_("Don't move it")
+CONFIRM_LABELS = {
+    CONFIRM_BACK: N_("Yes, move it back or re-open it"),
+    CONFIRM_GATE: N_("I know, move it without the checklist"),
+}
+
+
 @dataclass(frozen=True)
 class MeetingForm:
     today: date
@@ -105,7 +120,9 @@ class MeetingForm:
 
 def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
     roles = ", ".join(t(r.label).lower() for r in DMU_ROLES)
-    stage_options = [option(name, str(sid)) for sid, name in form.stages][:100]
+    stage_options = [option(name, str(sid)) for sid, name in form.stages][:99]
+    if stage_options:  # a picked stage cannot be cleared in Slack: this takes it back
+        stage_options.insert(0, option(t(KEEP_LABEL), STAGE_KEEP))
     next_hint = (
         t("Leave empty to keep the current one: {step}", step=clip(form.current_next_step, 300))
         if form.current_next_step
@@ -165,6 +182,21 @@ def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
                 optional=True,
                 hint=t("Optional. To close it as lost, use /advance <deal> lost <reason>."),
                 element=StaticSelectElement(action_id=ids.INPUT, options=stage_options),
+            )
+        )
+        blocks.append(
+            InputBlock(
+                block_id=BLOCK_MOVE_CONFIRM,
+                label=t("Confirm the move"),
+                optional=True,
+                hint=t(
+                    "Only needed when the move goes back a stage, re-opens a closed deal, or "
+                    "skips a checklist the stage asks for."
+                ),
+                element=CheckboxesElement(
+                    action_id=ids.INPUT,
+                    options=[option(t(label), key) for key, label in CONFIRM_LABELS.items()],
+                ),
             )
         )
     blocks += [
