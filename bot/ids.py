@@ -29,6 +29,7 @@ ACTION_EDIT_DEAL = "deal_edit"
 ACTION_ADVANCE_DEAL = "deal_advance"
 ACTION_LOG_MEETING = "deal_log_meeting"
 ACTION_OPEN_CARD = "deal_open_card"
+ACTION_HOME_DEAL = "home_deal_menu"  # Home tab: a deal's ⋯ menu (open card / advance)
 ACTION_CONFIRM_CREATE = "deal_confirm_create"
 ACTION_CANCEL = "cancel"
 ACTION_PICK_DEAL = "deal_pick"

@@ -65,6 +65,7 @@ class Services:
     settings: Settings
     db: Database
     profiles: TTLCache = field(default_factory=lambda: TTLCache(ttl=600))
+    seeded: set[str] = field(default_factory=set)  # workspaces whose stages exist
     now: Callable[[], datetime] = utcnow
     scheduler: Any = None  # bot.scheduling.Scheduler: digests and reminders (handlers.digest)
 

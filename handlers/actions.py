@@ -76,6 +76,16 @@ def open_card(*, body, action, context, client, respond) -> None:
     answer_privately(respond, body, client, context, msg)
 
 
+def home_deal_menu(*, body, action, context, client, respond) -> None:
+    """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>"."""
+    what, _, deal_id = action["selected_option"]["value"].partition(":")
+    chosen = {"value": deal_id}
+    if what == "advance":
+        advance_deal(body=body, action=chosen, context=context, client=client, respond=respond)
+    else:
+        open_card(body=body, action=chosen, context=context, client=client, respond=respond)
+
+
 def pick_deal(*, body, action, context, client, respond) -> None:
     then = json.loads(action["value"])
     if then.get("op") == "advance":
@@ -121,6 +131,7 @@ def register(app: App) -> None:
     app.action(ids.ACTION_EDIT_DEAL)(guard_action(edit_deal))
     app.action(ids.ACTION_ADVANCE_DEAL)(guard_action(advance_deal))
     app.action(ids.ACTION_OPEN_CARD)(guard_action(open_card))
+    app.action(ids.ACTION_HOME_DEAL)(guard_action(home_deal_menu))
     app.action(re.compile(rf"^{ids.ACTION_PICK_DEAL}_\d+$"))(guard_action(pick_deal))
     app.action(ids.ACTION_CONFIRM_MOVE)(guard_action(confirm_move))
     app.action(ids.ACTION_CONFIRM_CREATE)(guard_action(confirm_create))

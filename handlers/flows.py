@@ -166,8 +166,17 @@ def open_deal_modal(
 
 
 def _plain_amount(money: Money) -> str:
-    amount = money.amount.normalize()
-    text = f"{amount:f}"
+    """The amount as the Edit form shows it: bare digits when they read back as the same
+    amount in the form's currency (so changing the Currency menu changes the deal's
+    currency), else with its currency code so that nothing is misread."""
+    from bot.money import parse_amount
+
+    text = f"{money.amount.normalize():f}"
+    try:
+        if parse_amount(text, default_currency=money.currency) == money:
+            return text
+    except InvalidInput:
+        pass
     return f"{money.currency} {text}"
 
 
@@ -205,6 +214,9 @@ def read_deal_form(values: dict, *, default_currency: str) -> tuple[dict, dict[s
         except InvalidInput as err:
             errors[ids.BLOCK_VALUE] = err
     out["source"] = _value(values, ids.BLOCK_SOURCE)
+    out["clear_source"] = out["source"] == ui.SOURCE_NONE
+    if out["clear_source"]:
+        out["source"] = None
     out["owner_id"] = _value(values, ids.BLOCK_OWNER)
     out["contact_name"] = (_value(values, ids.BLOCK_CONTACT_NAME) or "").strip() or None
     out["contact_role"] = _value(values, ids.BLOCK_CONTACT_ROLE)
@@ -300,6 +312,7 @@ def submit_deal_modal(
                         value=fields["value"],
                         clear_value=fields["value"] is None,
                         source=fields["source"],
+                        clear_source=fields["clear_source"],
                         owner_id=fields["owner_id"],
                         expected_close=fields["expected_close"],
                         clear_close=fields["expected_close"] is None,

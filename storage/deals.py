@@ -282,6 +282,7 @@ class DealChanges:
     value: Money | None = None
     clear_value: bool = False
     source: str | None = None
+    clear_source: bool = False
     owner_id: str | None = None
     expected_close: date | None = None
     clear_close: bool = False
@@ -306,6 +307,8 @@ def update_deal(
         deal.value_cents = None
     if changes.source is not None:
         deal.source = changes.source
+    elif changes.clear_source:
+        deal.source = None
     if changes.owner_id is not None:
         deal.owner_id = changes.owner_id
     new_close = None if changes.clear_close else changes.expected_close
@@ -347,8 +350,10 @@ def update_deal(
                     created_at=now,
                 )
             )
+        elif primary is not None and not changes.contact_name:
+            session.delete(primary)  # the form's contact name was cleared
         elif primary is not None:
-            primary.name = changes.contact_name or primary.name
+            primary.name = changes.contact_name
             primary.role = changes.contact_role
             session.add(primary)
     deal.updated_at = now  # an edit is not activity: staleness counts meetings, notes, moves

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot import ids
 from tests.factories import NOW, add_manager, make_deal
+from tests.slackkit import all_text
 from tests.test_deals import click
 
 
@@ -39,3 +40,36 @@ def test_a_move_resets_the_quiet_clock(slack, running, fake):
     assert "Quiet for 20 days" in quiet_days_on_home(slack, fake)
     slack.command(ids.CMD_ADVANCE, "Old Quiet", user_id="U2")
     assert "Quiet for" not in quiet_days_on_home(slack, fake)
+
+
+def test_home_tab_deals_by_stage_have_a_menu_to_open_or_advance(slack, running, fake):
+    for i in range(5):
+        make_deal(running.services.db, name=f"Deal {i}", now=NOW - timedelta(hours=i))
+    running.services.now = lambda: NOW
+    slack.app_home_opened("U1")
+    fake.wait_for("views.publish")
+    home = fake.home_view("U1")
+    menus = [
+        b["accessory"]
+        for b in home["blocks"]
+        if b.get("accessory", {}).get("action_id") == ids.ACTION_HOME_DEAL
+    ]
+    assert len(menus) == 3  # three per stage, then a count
+    assert "…and 2 more" in json.dumps(home, ensure_ascii=False)
+    first = menus[0]["options"]
+    deal_id = int(first[0]["value"].split(":")[1])
+    fake.clear()
+    slack.block_action(
+        ids.ACTION_HOME_DEAL, selected_option=f"card:{deal_id}", action_type="overflow", view=home
+    )
+    [card] = fake.wait_for("chat.postMessage")  # no response_url on the Home tab: the DM
+    assert card.params["channel"] == "U1" and "Deal card" in all_text(card.params)
+    fake.clear()
+    slack.block_action(
+        ids.ACTION_HOME_DEAL,
+        selected_option=f"advance:{deal_id}",
+        action_type="overflow",
+        view=home,
+    )
+    [moved] = fake.wait_for("chat.postMessage")
+    assert "Prospecting → *Approaching*" in all_text(moved.params)

@@ -96,3 +96,83 @@ def test_a_closed_deal_of_that_name_does_not_ask(slack, running, fake):
     sub = slack.view_submission(view, {ids.BLOCK_NAME: "Acme Corp", ids.BLOCK_OWNER: "U1"})
     assert sub.status == 200 and not sub.text.strip()
     assert len(deals(running)) == 2
+
+
+def test_a_card_that_grows_past_50_blocks_keeps_its_buttons():
+    """Unit test on top of the end-to-end ones: checklists and notes may add blocks."""
+    from datetime import UTC, datetime
+
+    from slack_sdk.models.blocks import SectionBlock
+
+    from bot.i18n import Translator
+    from handlers.ui import deals as ui
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    card = ui.deal_card(
+        Translator("en"),
+        d=ui.DealSummary(
+            id=7,
+            name="Acme",
+            value=None,
+            owner_id="U1",
+            stage="Probing",
+            created_at=now,
+            stage_since=now,
+        ),
+        history=[],
+        contacts=[],
+        slips=0,
+        stage_probability=30,
+        locale="en",
+        now=now,
+        extra_blocks=[SectionBlock(text=f"note {i}") for i in range(80)],
+    )
+    assert len(card["blocks"]) == 50 and not block_problems(card["blocks"])
+    assert card["blocks"][-1]["type"] == "actions"
+    assert "Advance" in all_text({"blocks": card["blocks"][-1:]})
+
+
+# --- the Edit form: everything set can be changed back ---------------------------------
+
+
+def test_edit_changes_currency_and_clears_source_and_contact(slack, running, fake):
+    resp = slack.command(ids.CMD_PROSPECT, "Acme 10jt referral")
+    card = slack.command(ids.CMD_PIPELINE, "Acme").json
+    click(slack, card, "Edit")
+    view = fake.last("views.open").params["view"]
+    value = next(b for b in view["blocks"] if b["block_id"] == ids.BLOCK_VALUE)
+    assert value["element"]["initial_value"] == "10000000"  # bare: the menu sets the currency
+    slack.view_submission(
+        view,
+        {
+            ids.BLOCK_NAME: "Acme",
+            ids.BLOCK_VALUE: "10000000",
+            ids.BLOCK_CURRENCY: "USD",
+            ids.BLOCK_SOURCE: "referral_customer",
+            ids.BLOCK_OWNER: "U1",
+            ids.BLOCK_CONTACT_NAME: "Budi",
+            ids.BLOCK_CONTACT_ROLE: "decision_maker",
+        },
+    )
+    [deal] = deals(running)
+    assert (deal.currency, deal.value_cents) == ("USD", 1_000_000_000)
+    assert "Budi" in all_text(slack.command(ids.CMD_PIPELINE, "Acme").json)
+    click(slack, slack.command(ids.CMD_PIPELINE, "Acme").json, "Edit")
+    view = fake.last("views.open").params["view"]
+    sub = slack.view_submission(
+        view,
+        {
+            ids.BLOCK_NAME: "Acme",
+            ids.BLOCK_VALUE: "10000000",
+            ids.BLOCK_CURRENCY: "USD",
+            ids.BLOCK_SOURCE: "none",
+            ids.BLOCK_OWNER: "U1",
+            ids.BLOCK_CONTACT_NAME: "",
+        },
+    )
+    assert sub.status == 200 and not sub.text.strip()
+    [deal] = deals(running)
+    assert deal.source is None
+    shown = all_text(slack.command(ids.CMD_PIPELINE, "Acme").json)
+    assert "Budi" not in shown and "*Source*\nnot set" in shown
+    assert resp.status == 200

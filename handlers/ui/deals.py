@@ -258,6 +258,7 @@ class DealForm:
 
 
 CURRENCIES = ("IDR", "USD", "EUR", "SGD", "MYR", "GBP", "AUD", "JPY")
+SOURCE_NONE = "none"  # the Edit form's "Not set" source
 
 
 def _option(text: str, value: str) -> Option:
@@ -279,6 +280,8 @@ def deal_modal(t: Translator, form: DealForm, *, metadata: str, editing: bool) -
     def initial(options, value):
         return next((o for o in options if o.value == value), None)
 
+    if editing:  # a select can't be emptied once set: an explicit choice clears it
+        source_groups.setdefault("other", []).append(_option(t("Not set"), SOURCE_NONE))
     all_sources = [o for opts in source_groups.values() for o in opts]
     blocks = [
         InputBlock(
@@ -565,8 +568,9 @@ def deal_card(
             )
         )
     blocks.extend(extra_blocks)
+    blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]  # whatever grows, the buttons stay
     blocks.append(deal_buttons(t, d.id))
-    return message(t("Deal card: {name}", name=d.name), blocks[:MAX_MESSAGE_BLOCKS])
+    return message(t("Deal card: {name}", name=d.name), blocks)
 
 
 def stages_message(

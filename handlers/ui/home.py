@@ -11,6 +11,8 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     SectionBlock,
 )
 from slack_sdk.models.views import View
@@ -21,6 +23,7 @@ from handlers.ui.common import clip, escape
 from handlers.ui.deals import DealSummary, StageGroup, money_text, totals_text
 
 MAX_VIEW_BLOCKS = 100
+PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, advance)
 
 
 def _deal_row(d: DealSummary, t: Translator, locale: str, note: str) -> list:
@@ -44,6 +47,16 @@ def _deal_row(d: DealSummary, t: Translator, locale: str, note: str) -> list:
             ],
         ),
     ]
+
+
+def _deal_menu(d: DealSummary, t: Translator) -> OverflowMenuElement:
+    return OverflowMenuElement(
+        action_id=ids.ACTION_HOME_DEAL,
+        options=[
+            Option(text=t("Open card"), value=f"card:{d.id}"),
+            Option(text=t("Advance"), value=f"advance:{d.id}"),
+        ],
+    )
 
 
 def home_view(
@@ -75,10 +88,16 @@ def home_view(
             n=g.count,
             value=totals_text(g.totals, locale),
         )
-        lines = [f"• {escape(d.name)} · {money_text(d.value, locale, t)}" for d in g.deals[:5]]
-        if g.count > len(g.deals[:5]):
-            lines.append(t("…and {n} more", n=g.count - len(g.deals[:5])))
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip("\n".join([head, *lines])))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(head))))
+        shown = g.deals[:PER_STAGE]
+        for d in shown:
+            line = f"• {escape(d.name)} · {money_text(d.value, locale, t)}"
+            blocks.append(
+                SectionBlock(text=MarkdownTextObject(text=clip(line)), accessory=_deal_menu(d, t))
+            )
+        if g.count > len(shown):
+            more = t("…and {n} more: `/pipeline` lists them all.", n=g.count - len(shown))
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     sections = [
         (
             t("Next steps due this week"),
