@@ -11,9 +11,17 @@ sweep, and a sync job that follows subscription changes made by other app proces
   runs once on start if it is at most ``GRACE`` late (APScheduler's ``misfire_grace_time``
   applied to the slot it missed); later than that it is skipped until its next time. The
   reminder sweep uses the same window for each rep's 09:00.
+* **Daylight saving.** A local time skipped when clocks go forward fires once, at the
+  instant APScheduler picks. A local time that happens twice when clocks go back (01:30 in
+  New York on the first Sunday of November: 05:30 and 06:30 UTC) is *one* slot, the first
+  occurrence: ``slots()`` leaves the second out, so when APScheduler fires again at the
+  second one the job works out the first one's slot, whose claim is already taken.
+  Slots are computed stepping in UTC (stepping in local time loops for ever there).
 * Running a job never posts twice: the job only works out *which slot* it is for and hands
   it to the injected callable, which claims that slot in the database (``bot.delivery``).
   Several processes may run the same job; one posts.
+* A digest missed by more than the grace window (the app was down) is never silent: the
+  job, or the start-up catch-up, logs a warning naming the workspace, channel and slot.
 
 The callables are injected (``on_digest``, ``on_reminders``, ``on_retries``): this module
 never imports Slack.
@@ -23,15 +31,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.slots import latest_slot, next_slot, trigger_for
+from bot.slots import trigger_for
 from storage import digests as store
 from storage.db import Database
 
@@ -43,6 +51,8 @@ RECOVER_EVERY = timedelta(minutes=2)
 #: Reps' reminders are due at 09:00 in their own timezone; every zone's offset is a
 #: multiple of 15 minutes, so a sweep at :00, :15, :30 and :45 UTC is on time everywhere.
 REMINDER_SWEEP = {"minute": "0,15,30,45", "second": 5}
+DIGEST = "digest"  # the claim kind of a scheduled digest (``bot.delivery``)
+LOOKBACK = timedelta(days=8)  # how far back the latest slot is looked for
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class DigestJob:
     at: str
     tz: str
     weekdays: str
+    #: when the subscription last changed: a slot before that was not missed
+    since: datetime | None = field(default=None, compare=False)
 
     @property
     def job_id(self) -> str:
@@ -65,14 +77,47 @@ def job_id(team_id: str, channel_id: str) -> str:
     return f"digest:{team_id}:{channel_id}"
 
 
+# --- slots ------------------------------------------------------------------------------
+
+
+def repeated_local_time(fire: datetime, tz: tzinfo) -> bool:
+    """``fire`` is the second occurrence of its local time in ``tz`` (the hour that happens
+    twice when daylight saving ends)."""
+    local = fire.astimezone(tz)
+    return local.fold == 1 and local.replace(fold=0).utcoffset() != local.utcoffset()
+
+
+def slots(trigger: CronTrigger, start: datetime, end: datetime) -> Iterator[datetime]:
+    """The trigger's slots in ``[start, end]``, UTC: its fire times, less the second
+    occurrence of a repeated local time. Steps in UTC (local-time arithmetic at a repeated
+    time gives the same instant back, for ever)."""
+    fire = trigger.get_next_fire_time(None, start.astimezone(UTC))
+    while fire is not None and fire <= end:
+        at = fire.astimezone(UTC)
+        if not repeated_local_time(at, trigger.timezone):
+            yield at
+        fire = trigger.get_next_fire_time(None, at + timedelta(microseconds=1))
+
+
+def last_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The latest slot at or before ``now`` (within ``LOOKBACK``)."""
+    found = list(slots(trigger, now - LOOKBACK, now))
+    return found[-1] if found else None
+
+
+def upcoming_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The first slot at or after ``now``."""
+    return next(slots(trigger, now, now + LOOKBACK), None)
+
+
 def catch_up_slot(trigger: CronTrigger, now: datetime, grace: timedelta) -> datetime | None:
     """The slot missed while the app was down, if it is at most ``grace`` late."""
-    missed = latest_slot(trigger, now)
+    missed = last_slot(trigger, now)
     return missed if missed is not None and now - missed <= grace else None
 
 
 def _job_of(sub) -> DigestJob:
-    return DigestJob(sub.team_id, sub.channel_id, sub.at, sub.tz, sub.weekdays)
+    return DigestJob(sub.team_id, sub.channel_id, sub.at, sub.tz, sub.weekdays, sub.updated_at)
 
 
 class Scheduler:
@@ -172,7 +217,7 @@ class Scheduler:
 
     def next_run(self, team_id: str, channel_id: str) -> datetime | None:
         job = self._jobs.get(job_id(team_id, channel_id))
-        return next_slot(job.trigger(), self._now()) if job else None
+        return upcoming_slot(job.trigger(), self._now()) if job else None
 
     def job_ids(self) -> set[str]:
         return set(self._jobs)
@@ -180,9 +225,13 @@ class Scheduler:
     def _add(self, job: DigestJob, *, catch_up: bool) -> None:
         trigger = job.trigger()
         kwargs = {}
-        missed = catch_up_slot(trigger, self._now(), self.grace) if catch_up else None
-        if missed is not None:
-            kwargs["next_run_time"] = missed  # late, within misfire_grace_time: runs once
+        if catch_up:
+            now = self._now()
+            missed = last_slot(trigger, now)
+            if missed is not None and now - missed <= self.grace:
+                kwargs["next_run_time"] = missed  # late, within misfire_grace_time: runs once
+            elif missed is not None and not self._handled(job, missed):
+                self._warn_missed(job, missed, now)
         self._aps.add_job(
             self._fire,
             trigger,
@@ -200,12 +249,42 @@ class Scheduler:
             self._aps.remove_job(key)
 
     def _fire(self, team_id: str, channel_id: str) -> None:
-        """The job: work out the slot it runs for (the latest fire time, which is the one
-        APScheduler scheduled even when it runs late) and hand it on."""
+        """The job: work out the slot it runs for (the latest slot, which is the fire time
+        APScheduler scheduled even when it runs late — or, when it fires the second time at
+        a repeated local time, the first one's) and hand it on; a slot later than the grace
+        window is logged instead."""
         job = self._jobs.get(job_id(team_id, channel_id))
         if job is None:
             return
-        slot = latest_slot(job.trigger(), self._now())
-        if slot is None or self._now() - slot > self.grace:
+        now = self._now()
+        slot = last_slot(job.trigger(), now)  # at a repeated local time: the first one's
+        if slot is None:
+            return
+        if now - slot > self.grace:
+            if not self._handled(job, slot):
+                self._warn_missed(job, slot, now)
             return
         self._on_digest(team_id, channel_id, slot)
+
+    def _handled(self, job: DigestJob, slot: datetime) -> bool:
+        """The slot was claimed (posted, or given up and logged), or came before the
+        subscription (or its last change): not missed."""
+        if job.since is not None and slot < job.since:
+            return True
+        with self._db.read() as s:
+            claimed = store.get_claim(
+                session=s, team_id=job.team_id, kind=DIGEST, target=job.channel_id, slot=slot
+            )
+        return claimed is not None
+
+    def _warn_missed(self, job: DigestJob, slot: datetime, now: datetime) -> None:
+        log.warning(
+            "digest for %s/%s at %s was missed (%s late, more than the grace window of %s): "
+            "skipped; the next one is at %s",
+            job.team_id,
+            job.channel_id,
+            slot.isoformat(),
+            now - slot,
+            self.grace,
+            (upcoming_slot(job.trigger(), now) or "never"),
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -287,24 +287,6 @@ def trigger_for(at: str, tz: str, weekdays: str = ",".join(DAYS)) -> CronTrigger
 
 def schedule_trigger(schedule: Schedule) -> CronTrigger:
     return trigger_for(schedule.at, schedule.tz, schedule.cron_days)
-
-
-def next_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
-    """The first fire time at or after ``now``, in UTC."""
-    fire = trigger.get_next_fire_time(None, now)
-    return fire.astimezone(UTC) if fire else None
-
-
-def latest_slot(
-    trigger: CronTrigger, now: datetime, *, lookback: timedelta = timedelta(days=8)
-) -> datetime | None:
-    """The last fire time at or before ``now`` (within ``lookback``), in UTC."""
-    fire = trigger.get_next_fire_time(None, now - lookback)
-    last = None
-    while fire is not None and fire <= now:
-        last = fire
-        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
-    return last.astimezone(UTC) if last else None
 
 
 def local_date(when: datetime, tz: str):

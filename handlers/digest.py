@@ -19,8 +19,8 @@ from bot.delivery import Outcome
 from bot.digest import CompletionHook
 from bot.errors import DomainError
 from bot.i18n import Translator
-from bot.scheduling import Scheduler
-from bot.slots import next_slot, parse_schedule, trigger_for, valid_timezone
+from bot.scheduling import Scheduler, upcoming_slot
+from bot.slots import parse_schedule, trigger_for, valid_timezone
 from bot.usage import USAGE
 from handlers import digest_actions
 from handlers.checklists import digest_completion
@@ -130,7 +130,7 @@ def subscribe(ack: Ack, command: dict, context: BoltContext, client: WebClient, 
         )
     if services.scheduler is not None:
         services.scheduler.upsert(sub)
-    nxt = next_slot(trigger_for(sub.at, sub.tz, sub.weekdays), services.now())
+    nxt = upcoming_slot(trigger_for(sub.at, sub.tz, sub.weekdays), services.now())
     _reply(
         ack,
         ui.subscribed_message(
@@ -160,7 +160,7 @@ def status(context: BoltContext, channel_id: str) -> dict:
         tz=sub.tz,
         weekdays=sub.weekdays,
         owners=sub.owners,
-        next_at=next_slot(trigger_for(sub.at, sub.tz, sub.weekdays), services.now()),
+        next_at=upcoming_slot(trigger_for(sub.at, sub.tz, sub.weekdays), services.now()),
         last_at=last.posted_at if last else None,
     )
 

@@ -3,7 +3,10 @@ each rep's daily reminder DM. The scheduler (``bot.scheduling``) calls these wit
 they are for; ``bot.delivery`` makes each post happen once.
 
 Every Web API call goes through the app's client, whose retry handlers wait out 429
-(Retry-After) and back off on 5xx. One channel or rep failing never stops the others.
+(Retry-After) and back off on 5xx; an attempt that still fails is retried by the sweep
+(``retries``) with backoff until ``bot.delivery.RETRY_WINDOW`` is over, unless the error is
+one retrying cannot fix (``PERMANENT``). Whoever subscribed a channel is told when its digest
+is given up. One channel or rep failing never stops the others.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import chart
-from bot.delivery import Outcome, Progress, Recorder, deliver, due_retries
+from bot.delivery import LeaseLost, Outcome, Progress, Recorder, deliver, due_retries
 from bot.digest import CompletionHook, Reminder, gather_digest, gather_reminder
 from bot.i18n import Translator
-from bot.scheduling import GRACE
+from bot.scheduling import DIGEST, GRACE, last_slot
 from bot.services import Services
-from bot.slots import latest_slot, trigger_for, valid_timezone
+from bot.slots import trigger_for, valid_timezone
 from handlers.context import fetch_profile
 from handlers.ui import digest as ui
 from handlers.ui import reminders as ui_reminders
@@ -30,7 +33,7 @@ from storage import digests as store
 
 log = logging.getLogger("salespath.jobs")
 
-DIGEST, DIGEST_NOW, REMINDER = "digest", "digest_now", "reminder"
+DIGEST_NOW, REMINDER = "digest_now", "reminder"  # claim kinds, with DIGEST
 REMINDER_AT = "09:00"
 FIRST_DIGEST_LOOKBACK = timedelta(days=1)
 #: Slack errors that retrying will not fix.
@@ -45,6 +48,10 @@ PERMANENT = {
     "user_not_found",
     "cannot_dm_bot",
     "user_disabled",
+    "invalid_blocks",
+    "msg_too_long",
+    "restricted_action",
+    "team_access_not_granted",
 }
 
 
@@ -104,7 +111,7 @@ class Jobs:
             permanent=is_permanent,
         )
         if outcome is Outcome.GAVE_UP:
-            self._tell_subscriber(sub, failure[0] if failure else None)
+            self._tell_subscriber(sub, slot, slack_error(failure[-1] if failure else None))
         return outcome
 
     def digest_now(
@@ -140,7 +147,6 @@ class Jobs:
                 failure=failure,
             ),
             permanent=lambda exc: True,  # the user is told and may run it again
-            max_attempts=1,
         )
         return outcome, (failure[0] if failure else None)
 
@@ -172,11 +178,13 @@ class Jobs:
                     )
                 if progress.message_ts is None:
                     msg = ui.digest_message(t, content, locale=t.locale)
+                    record.hold()  # still ours? (raises LeaseLost when another run took it)
                     resp = self.client.chat_postMessage(channel=channel_id, **msg)
                     record.message_posted(resp["ts"])
                 if progress.file_id is None:
                     titles = ui.chart_titles(t, content)
                     png = chart.funnel_png(ui.funnel_rows(t, content, t.locale), **titles)
+                    record.hold()
                     resp = self.client.files_upload_v2(
                         channel=channel_id,
                         file=png,
@@ -185,25 +193,32 @@ class Jobs:
                         alt_txt=t("Funnel chart: open deals and value per stage, and conversion"),
                     )
                     record.file_uploaded(resp["file"]["id"])
+            except LeaseLost:
+                raise  # not a failure: another run has the claim and finishes it
             except Exception as exc:
                 failure.append(exc)
                 raise
 
         return send
 
-    def _tell_subscriber(self, sub, exc: Exception | None) -> None:
-        """The digest could not be posted for good: tell whoever subscribed the channel."""
+    def _tell_subscriber(self, sub, slot: datetime, error: str) -> None:
+        """The digest could not be posted for good: tell whoever subscribed the channel. If
+        even that fails (Slack still down), the error log is all that is left: say so."""
         t = Translator(sub.locale)
-        msg = ui.digest_failed_message(
-            t,
-            channel_id=sub.channel_id,
-            error=slack_error(exc),
-            bot_user_id=None,
-        )
+        msg = ui.digest_failed_message(t, channel_id=sub.channel_id, error=error, bot_user_id=None)
         try:
             self.client.chat_postMessage(channel=sub.created_by, **msg)
-        except SlackApiError as err:
-            log.error("could not tell %s the digest failed: %s", sub.created_by, err)
+        except Exception as err:  # logged as an error: the last place this failure shows
+            log.error(
+                "digest for %s/%s at %s was given up (%s), and telling %s failed too: %s",
+                sub.team_id,
+                sub.channel_id,
+                slot.isoformat(),
+                error or "no Slack error",
+                sub.created_by,
+                err,
+                exc_info=True,
+            )
 
     # --- reminders ----------------------------------------------------------------------
 
@@ -248,7 +263,7 @@ class Jobs:
         tz = valid_timezone(profile.tz)
         retry = slot is not None
         if slot is None:
-            slot = latest_slot(trigger_for(REMINDER_AT, tz), now)
+            slot = last_slot(trigger_for(REMINDER_AT, tz), now)
             if slot is None or now - slot > GRACE:
                 return None
         with self.db.read() as s:
@@ -272,6 +287,7 @@ class Jobs:
                 return
             t = Translator(locale)
             msg = ui_reminders.reminder_message(t, content, locale=t.locale)
+            record.hold()
             resp = self.client.chat_postMessage(channel=content.owner_id, **msg)
             record.message_posted(resp["ts"])
 
@@ -280,9 +296,19 @@ class Jobs:
     # --- retries ------------------------------------------------------------------------
 
     def retries(self) -> None:
-        """Finish claims whose run crashed or failed (see ``bot.delivery``)."""
+        """The sweep: finish claims whose run crashed or whose attempt failed, once their
+        backoff is over (see ``bot.delivery``). Digests past the retry window are given up
+        and their subscribers told; a ``/digest now`` whose run died is not resumed (its
+        user saw no answer and may run it again): it is marked failed and logged."""
         now = self.services.now()
-        for r in due_retries(self.db, kinds=(DIGEST, REMINDER), now=now):
+        sweep = due_retries(self.db, kinds=(DIGEST, REMINDER), abandon=(DIGEST_NOW,), now=now)
+        for r in sweep.closed:
+            if r.kind == DIGEST:
+                with self.db.read() as s:
+                    sub = store.get_subscription(session=s, team_id=r.team_id, channel_id=r.target)
+                if sub is not None and sub.active:
+                    self._tell_subscriber(sub, r.slot, "")
+        for r in sweep.due:
             try:
                 if r.kind == DIGEST:
                     self.digest(r.team_id, r.target, r.slot)

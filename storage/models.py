@@ -129,7 +129,12 @@ class StageMove(SQLModel, table=True):
     """Every move of a deal, kept forever. Names are snapshots so history reads after renames."""
 
     __tablename__ = "stage_move"
-    __table_args__ = (Index("ix_stage_move_team_at", "team_id", "moved_at"),)
+    __table_args__ = (
+        Index("ix_stage_move_team_at", "team_id", "moved_at"),
+        # Per-deal history inside a workspace (conversion, time in stage): keeps the joins
+        # cheap even before PostgreSQL has statistics for a freshly filled table.
+        Index("ix_stage_move_team_deal", "team_id", "deal_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)

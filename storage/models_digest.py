@@ -4,7 +4,8 @@ A *claim* is how a digest (per channel) or a reminder (per user) is delivered ex
 the row for ``(team_id, kind, target, slot)`` is inserted before anything is posted — the
 unique constraint lets one process win — and moves ``claimed → posted`` when done (or
 ``failed`` / ``expired``, see ``bot/delivery.py``). ``message_ts`` and ``file_id`` record what
-was already posted, so a run that resumes a crashed one never posts a part twice.
+was already posted, so a run that resumes a crashed one never posts a part twice; after a
+failed attempt ``retry_at`` says when the next may start (exponential backoff).
 """
 
 from __future__ import annotations
@@ -57,5 +58,6 @@ class DeliveryClaim(SQLModel, table=True):
     posted_at: datetime | None = ts_field(nullable=True)
     message_ts: str | None = Field(default=None, max_length=32)
     file_id: str | None = Field(default=None, max_length=32)
-    attempt: int = 1
+    attempt: int = 1  # moves on whenever another run takes the claim over (compare-and-set)
     last_error: str | None = Field(default=None, max_length=500)
+    retry_at: datetime | None = ts_field(nullable=True)  # a failed attempt: not before this

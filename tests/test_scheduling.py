@@ -17,9 +17,9 @@ from sqlmodel import SQLModel, select
 from bot import ids
 from bot.app import create_app
 from bot.delivery import LEASE, Outcome
-from bot.scheduling import GRACE, catch_up_slot
+from bot.scheduling import GRACE, catch_up_slot, last_slot, upcoming_slot
 from bot.services import Services
-from bot.slots import latest_slot, next_slot, trigger_for
+from bot.slots import trigger_for
 from handlers.digest_jobs import Jobs
 from storage import digests as store
 from storage.db import Database
@@ -74,21 +74,21 @@ def jobs(running) -> Jobs:
 def test_slots_follow_the_local_time_across_daylight_saving():
     berlin = trigger_for("09:00", "Europe/Berlin")
     before = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)  # Saturday, CET (UTC+1)
-    assert latest_slot(berlin, before) == datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
-    assert next_slot(berlin, before) == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # CEST
+    assert last_slot(berlin, before) == datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
+    assert upcoming_slot(berlin, before) == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # CEST
     new_york = trigger_for("09:00", "America/New_York", "mon,tue,wed,thu,fri")
     friday = datetime(2026, 10, 30, 20, 0, tzinfo=UTC)
-    assert next_slot(new_york, friday) == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # EST
-    assert latest_slot(new_york, friday) == datetime(2026, 10, 30, 13, 0, tzinfo=UTC)  # EDT
+    assert upcoming_slot(new_york, friday) == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # EST
+    assert last_slot(new_york, friday) == datetime(2026, 10, 30, 13, 0, tzinfo=UTC)  # EDT
 
 
 def test_a_local_time_skipped_by_daylight_saving_fires_once():
     early = trigger_for("02:30", "Europe/Berlin")
     day = datetime(2026, 3, 29, 0, 0, tzinfo=UTC)
     fires = []
-    at = latest_slot(early, day)
+    at = last_slot(early, day)
     while len(fires) < 3:
-        at = next_slot(early, at + timedelta(seconds=1))
+        at = upcoming_slot(early, at + timedelta(seconds=1))
         fires.append(at)
     assert [f.astimezone(ZoneInfo("Europe/Berlin")).day for f in fires] == [29, 30, 31]
 
