@@ -81,6 +81,27 @@ def latency(n: int, deals: int) -> list[tuple[str, float, float, float]]:
             "/pipeline (mine)": lambda i: slack.command(ids.CMD_PIPELINE, ""),
             f"/pipeline team ({deals} deals)": lambda i: slack.command(ids.CMD_PIPELINE, "team"),
         }
+        # Modals: the time until the filled modal reaches Slack (views.open, then the
+        # views.update that fills it), which must stay inside the trigger's 3 seconds.
+        slack.command(ids.CMD_PROSPECT, "Modal Co 10jt")
+
+        def opened(send, method: str):
+            def run(i):
+                fake.clear()
+                sent = time.time()
+                resp = send(i)
+                [call] = fake.wait_for(method, timeout=10)
+                resp.elapsed = call.at - sent
+                return resp
+
+            return run
+
+        cases["/spin <deal>: filled modal"] = opened(
+            lambda i: slack.command(ids.CMD_SPIN, "Modal Co"), "views.update"
+        )
+        cases["Log meeting shortcut: modal open"] = opened(
+            lambda i: slack.global_shortcut(ids.SHORTCUT_LOG_MEETING), "views.open"
+        )
         for name, fn in cases.items():
             base_t, case_t = [], []
             for i in range(n):

@@ -250,6 +250,7 @@ def test_card_shows_latest_versions_with_completion_and_history_lists_older(slac
     card = slack.command(ids.CMD_PIPELINE, "Acme").json
     shown = all_text(card)
     assert "*SPIN v2* · 2/5 parts · <@U1>" in shown
+    assert "_Situation:_ New answer" in shown and "Old answer" not in shown  # latest only
     assert "*BATNA* not filled yet" in shown
     assert "/pipeline Acme history" in shown
     assert "Update SPIN" in shown and "Fill BATNA" in shown

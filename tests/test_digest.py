@@ -12,6 +12,7 @@ from sqlmodel import select
 from bot import ids
 from handlers.digest_jobs import Jobs
 from storage import deals as store
+from storage.models import Deal
 from storage.models_digest import DeliveryClaim, DigestSubscription
 from tests.factories import add_manager, make_deal
 from tests.slackkit import all_text
@@ -467,3 +468,32 @@ def test_funnel_chart_is_a_readable_png(pipeline, tmp_path):
     with Image.open(path) as image:
         assert image.size == (1200, 675)  # 8 × 4.5 in at 150 dpi: legible at preview size
         assert image.getbbox() is not None
+
+
+def test_digest_shows_time_to_close_velocity_and_filled_checklists(slack, pipeline, fake):
+    from bot import checklists as cl
+    from storage import checklists as cstore
+
+    db = pipeline.services.db
+    with db.transaction() as s:
+        late = s.exec(select(Deal).where(Deal.team_id == "T1", Deal.name == "Late Step")).one()
+        cstore.save_checklist(
+            session=s,
+            team_id="T1",
+            deal=late,
+            kind=cl.SPIN,
+            data={"awareness": "unaware", "fields": {"problem_learned": "Orders get lost"}},
+            filled=2,
+            parts=5,
+            by="U1",
+            now=NOW - timedelta(days=1),
+        )
+    add_deal(db, "Open Dollars", 2_000, currency="USD", created=NOW - timedelta(days=2))
+    slack.command(ids.CMD_DIGEST, "now")
+    fake.wait_for("files.completeUploadExternal")
+    shown = all_text(digest_payload(fake))
+    # Winner Inc: created 20 days before NOW, won 2 hours before it: 19.9 days.
+    assert "*Time to close*\n19.9 days (median 19.9 days)" in shown
+    # 1 open USD deal × 50% × $5,000 ÷ 19.917 days = $125.52 a day; no IDR deal won: none.
+    assert "*Velocity*\n$125.52 a day" in shown, shown
+    assert "“Send the proposal” was due Fri 20 Nov · <@U1> · SPIN 2/5 · BATNA —" in shown

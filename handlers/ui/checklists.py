@@ -277,6 +277,17 @@ def spin_text(t: Translator, data: Mapping[str, Any]) -> str:
     return "\n".join(lines) or t("(empty)")
 
 
+def spin_learned_text(t: Translator, data: Mapping[str, Any], most: int = 90) -> str | None:
+    """The card's one line of a SPIN version: what was learned, per kind of question."""
+    fields = data.get("fields") or {}
+    shown = [
+        f"_{t(q.label)}:_ {escape(clip(fields[q.learned], most))}"
+        for q in (*cl.SPIN_QUESTIONS, *cl.DIRECT_QUESTIONS)
+        if fields.get(q.learned)
+    ]
+    return " · ".join(shown) or None
+
+
 def batna_values_text(t: Translator, data: Mapping[str, Any], locale: str) -> str | None:
     shown = []
     for choice, label in zip(
@@ -390,6 +401,9 @@ def card_blocks(
         if kind == cl.BATNA:
             values = batna_values_text(t, v.data, locale)
             line += f"\n   {values}" if values else ""
+        else:
+            learned = spin_learned_text(t, v.data)
+            line += f"\n   {learned}" if learned else ""
         lines.append(line)
     older = any(v.version > 1 for v in latest.values())
     blocks: list = [SectionBlock(text=md(t("*Checklists*") + "\n" + "\n".join(lines)))]
