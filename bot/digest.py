@@ -205,6 +205,17 @@ def gather_digest(
     slips, slip_total = digest_store.list_slipped(
         session=session, team_id=team_id, owners=owners, since=since, until=until, limit=top
     )
+    passed, passed_total = digest_store.list_close_passed(
+        session=session,
+        team_id=team_id,
+        owners=owners,
+        first_day=local_date(since, tz),
+        today=today,
+        limit=top,
+    )
+    moved_ids = {d.id for d, _, _ in slips}
+    passed_total -= sum(1 for d in passed if d.id in moved_ids)  # listed once, as moved
+    passed = [d for d in passed if d.id not in moved_ids]
     snoozed, snoozed_total = digest_store.list_snoozed(
         session=session, team_id=team_id, owners=owners, today=today, limit=top
     )
@@ -224,9 +235,12 @@ def gather_digest(
         ),
         conversion=metrics.stage_conversion(session, scope, created_from=now - timedelta(days=90)),
         changes=changes,
-        slipped=Listing(
-            [_item(d, names, now, close_was=old, close_now=new) for d, old, new in slips],
-            slip_total,
+        slipped=Listing(  # moved later, then passed with nobody moving them
+            [
+                *(_item(d, names, now, close_was=old, close_now=new) for d, old, new in slips),
+                *(_item(d, names, now, close_was=d.expected_close) for d in passed),
+            ][:top],
+            slip_total + passed_total,
         ),
         stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
         overdue=_due_listing(session, team_id, owners, names, now, today, top, False),

@@ -320,6 +320,22 @@ def list_slipped(
     return [(d, old, new) for d, old, new in session.exec(q).all()], int(total)
 
 
+def list_close_passed(
+    *,
+    session: Session,
+    team_id: str,
+    owners: tuple[str, ...] = (),
+    first_day: date,
+    today: date,
+    limit: int,
+) -> tuple[list[Deal], int]:
+    """Open deals whose expected close date passed since the last digest (a date in
+    ``[first_day, today)``) with nobody moving it: they slipped without a word."""
+    q = _open(team_id, owners).where(Deal.expected_close >= first_day, Deal.expected_close < today)
+    rows = session.exec(q.order_by(Deal.expected_close, Deal.id).limit(limit)).all()
+    return list(rows), _count(session, q)
+
+
 def _open(team_id: str, owners: tuple[str, ...]):
     return _deals_of(select(Deal), team_id, owners).where(Deal.status == "open")
 

@@ -497,3 +497,21 @@ def test_digest_shows_time_to_close_velocity_and_filled_checklists(slack, pipeli
     # 1 open USD deal × 50% × $5,000 ÷ 19.917 days = $125.52 a day; no IDR deal won: none.
     assert "*Velocity*\n$125.52 a day" in shown, shown
     assert "“Send the proposal” was due Fri 20 Nov · <@U1> · SPIN 2/5 · BATNA —" in shown
+
+
+def test_a_close_date_that_passed_unmoved_since_the_last_digest_is_listed(slack, clock, fake):
+    db = clock.services.db
+    add_deal(db, "Past Due", created=NOW - timedelta(days=10), expected_close=date(2026, 11, 22))
+    add_deal(db, "Long Past", created=NOW - timedelta(days=40), expected_close=date(2026, 11, 1))
+    add_deal(db, "Due Today", created=NOW - timedelta(days=3), expected_close=date(2026, 11, 23))
+    slack.command(ids.CMD_DIGEST, "here 09:00 Asia/Jakarta")
+    slack.command(ids.CMD_DIGEST, "now")
+    fake.wait_for("files.completeUploadExternal")
+    [slipped] = [
+        b["text"]["text"]
+        for b in digest_payload(fake)["blocks"]
+        if "Close dates slipped" in (b.get("text") or {}).get("text", "")
+    ]
+    assert "Close dates slipped (1)" in slipped
+    assert "*Past Due* · Sun 22 Nov passed, still open · <@U1>" in slipped
+    assert "Long Past" not in slipped and "Due Today" not in slipped

@@ -302,6 +302,13 @@ def _slipped_section(t: Translator, d: Digest, locale: str) -> list:
             now=day_text(t, i.close_now),
             owner=i.owner_id,
         )
+        if i.close_now is not None
+        else t(
+            "• *{name}* · {was} passed, still open · <@{owner}>",
+            name=escape(i.name),
+            was=day_text(t, i.close_was),
+            owner=i.owner_id,
+        )
         for i in d.slipped.items
     ]
     if d.slipped.more:
