@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev lint format migrate bench clean messages
+.PHONY: run test install install-dev lint format migrate bench sample clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ messages: install-dev      ## update the gettext catalogues from the code (Babel
 
 bench: install-dev         ## speed and memory figures for docs/PERFORMANCE.md
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+sample: install-dev        ## regenerate docs/sample-digest.txt and .png from a made-up pipeline
+	$(BIN)/python -m bench.sample
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
