@@ -258,13 +258,14 @@ def velocity(
 
     Win rate and mean time to close are the period's own, the figures the digest shows
     next to it; the open deals and the average size are per currency, so is the result.
-    ``None`` for a currency with nothing won in the period, and for all when the mean
-    time to close is zero (every deal closed the moment it was created)."""
+    ``None`` for a currency with nothing won in the period. A mean time to close under
+    one day counts as one day: a deal logged and won the same minute (closed offline)
+    would otherwise make velocity thousands of times the pipeline."""
     out: dict[str, Money | None] = {}
     for currency in sorted(set(open_totals) | set(average_sizes)):
         size = average_sizes.get(currency)
         opened = open_totals[currency].count if currency in open_totals else 0
-        if win_rate.rate is None or size is None or not mean_days:
+        if win_rate.rate is None or size is None or mean_days is None:
             out[currency] = None
             continue
         per_day = (
@@ -272,7 +273,7 @@ def velocity(
             * Decimal(win_rate.won)
             / Decimal(win_rate.closed)
             * size.amount
-            / Decimal(str(mean_days))
+            / Decimal(str(max(mean_days, 1.0)))
         )
         out[currency] = money(per_day * 100, currency)
     return out

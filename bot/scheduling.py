@@ -228,6 +228,8 @@ class Scheduler:
         if catch_up:
             now = self._now()
             missed = last_slot(trigger, now)
+            if missed is not None and job.since is not None and missed < job.since:
+                missed = None  # a slot from before the subscription (or its last change)
             if missed is not None and now - missed <= self.grace:
                 kwargs["next_run_time"] = missed  # late, within misfire_grace_time: runs once
             elif missed is not None and not self._handled(job, missed):

@@ -39,11 +39,12 @@ class TTLCache:
         self._data: dict[object, tuple[float, object]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: object) -> object | None:
+    def get(self, key: object, *, stale: bool = False) -> object | None:
+        """The value while fresh; with ``stale``, also an expired one (a fallback when
+        refreshing it failed). Expired values stay until replaced or dropped."""
         with self._lock:
             hit = self._data.get(key)
-            if hit is None or hit[0] < self._clock():
-                self._data.pop(key, None)
+            if hit is None or (hit[0] < self._clock() and not stale):
                 return None
             return hit[1]
 

@@ -30,6 +30,9 @@ def fetch_profile(services: Services, client: WebClient, team_id: str, user_id: 
         # Degrade to defaults for this request; not cached so the next request retries.
         why = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
         log.warning("users.info failed for %s/%s: %s", team_id, user_id, why)
+        known = services.profiles.get(key, stale=True)  # last known beats defaults
+        if isinstance(known, Profile):
+            return known
         return Profile(user_id=user_id, team_id=team_id, name=user_id)
     profile = Profile(
         user_id=user_id,

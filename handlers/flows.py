@@ -700,13 +700,11 @@ def managers(*, context: BoltContext, op: str, rest: str) -> dict:
 
 
 def _workspace_admin(context: BoltContext, user_id: str) -> bool:
-    from bot.app import make_client
-    from handlers.context import fetch_profile
+    """From profiles already known (the reply is the ack: no Slack calls before it)."""
+    from bot.services import Profile
 
-    services = services_of(context)
-    client = make_client(services.settings, quick=True)  # the reply is the ack: no waiting
-    profile = fetch_profile(services, client, context.team_id, user_id)
-    return profile.is_admin or profile.is_owner
+    known = services_of(context).profiles.get((context.team_id, user_id), stale=True)
+    return isinstance(known, Profile) and (known.is_admin or known.is_owner)
 
 
 __all__ = ["Actor"]

@@ -73,3 +73,37 @@ def test_home_tab_deals_by_stage_have_a_menu_to_open_or_advance(slack, running, 
     )
     [moved] = fake.wait_for("chat.postMessage")
     assert "Prospecting → *Approaching*" in all_text(moved.params)
+
+
+def test_home_tab_with_many_stages_keeps_every_section_within_100_blocks():
+    """Unit test on top: workspaces over the stage cap (made before it) still see it all."""
+    from decimal import Decimal
+
+    from bot.i18n import Translator
+    from bot.money import Money
+    from handlers.ui.deals import DealSummary, StageGroup
+    from handlers.ui.home import home_view
+    from tests.slackkit.fake_slack import block_problems
+
+    def deal(i: int) -> DealSummary:
+        return DealSummary(i, f"Deal {i}", Money(Decimal(1000), "IDR"), "U1", "S")
+
+    groups = [
+        StageGroup(
+            f"Stage {n}",
+            4,
+            {"IDR": Money(Decimal(4000), "IDR")},
+            [deal(n * 10 + k) for k in range(4)],
+        )
+        for n in range(20)
+    ]
+    view = home_view(
+        Translator("en"),
+        groups=groups,
+        due=[deal(900)],
+        stale=[(deal(901), 20)],
+        locale="en",
+    )
+    text = json.dumps(view, ensure_ascii=False)
+    assert len(view["blocks"]) <= 100 and not block_problems(view["blocks"], limit=100)
+    assert "Stage 19" in text and "Next steps due this week" in text and "Quiet for 20 days" in text

@@ -69,3 +69,17 @@ def test_a_flaky_users_info_is_retried_once_quickly(slack, fake):
     assert resp.status == 200
     calls = fake.calls_to("users.info")
     assert [c.failed for c in calls] == [True, False]
+
+
+def test_when_users_info_fails_the_last_known_profile_is_used(slack, running, fake):
+    """An admin stays an admin when Slack is slow to say so again (expired cache entry)."""
+    from tests.factories import make_deal
+
+    make_deal(running.services.db, name="Acme", owner_id="U1")
+    slack.command(ids.CMD_PIPELINE, "help", user_id="UADMIN")  # profile known: an admin
+    cache = running.services.profiles
+    key = ("T1", "UADMIN")
+    cache._data[key] = (0.0, cache._data[key][1])  # expired long ago
+    fake.set_error("users.info", "ratelimited")
+    moved = all_text(slack.command(ids.CMD_ADVANCE, "Acme", user_id="UADMIN").json)
+    assert "Prospecting → *Approaching*" in moved

@@ -139,9 +139,10 @@ def test_started_schedulers_in_two_processes_post_a_missed_digest_once(fake, db_
     db = apps[0][1].db
     add_deal(db, "Acme Corp", 50_000_000, created=datetime.now(UTC) - timedelta(days=1))
     local = datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(minutes=2)
-    subscribe(db, at=local.strftime("%H:%M"), now=datetime.now(UTC))
+    yesterday = datetime.now(UTC) - timedelta(days=1)  # subscribed before the missed slot
+    subscribe(db, at=local.strftime("%H:%M"), now=yesterday)
     later = (local + timedelta(hours=4)).strftime("%H:%M")
-    subscribe(db, "C9", at=later, now=datetime.now(UTC))  # a slot beyond the grace window
+    subscribe(db, "C9", at=later, now=yesterday)  # a slot beyond the grace window
     try:
         for _, services in apps:
             services.scheduler.start()
@@ -156,6 +157,24 @@ def test_started_schedulers_in_two_processes_post_a_missed_digest_once(fake, db_
         for _, services in apps:
             services.scheduler.shutdown()
             services.db.dispose()
+
+
+def test_a_slot_from_before_the_subscription_is_not_caught_up(fake, db_url):
+    """Subscribed at 09:30 to a 09:00 digest, restarted at 10:00: today's 09:00 was never
+    this channel's, so nothing is posted until tomorrow's."""
+    services = Services.from_settings(make_settings(fake, db_url))
+    create_app(services.settings, services=services)
+    local = datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(minutes=2)
+    subscribe(services.db, at=local.strftime("%H:%M"), now=datetime.now(UTC))
+    try:
+        services.scheduler.start()
+        time.sleep(1.5)
+        assert posted(fake) == [] and claims(services) == []
+        job = services.scheduler._aps.get_job("digest:T1:C1")
+        assert job.next_run_time > datetime.now(UTC)
+    finally:
+        services.scheduler.shutdown()
+        services.db.dispose()
 
 
 # --- exactly once -----------------------------------------------------------------------

@@ -79,6 +79,9 @@ def home_view(
                 )
             )
         )
+    # Each stage with deals takes up to PER_STAGE + 2 blocks with menus; past a budget
+    # (half the view) it takes one, leaving room for the two sections below.
+    compact = sum(1 for g in groups if g.count) * (PER_STAGE + 2) > MAX_VIEW_BLOCKS // 2
     for g in groups:
         if not g.count:
             continue
@@ -88,15 +91,21 @@ def home_view(
             n=g.count,
             value=totals_text(g.totals, locale),
         )
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(head))))
         shown = g.deals[:PER_STAGE]
+        more = t("…and {n} more: `/pipeline` lists them all.", n=g.count - len(shown))
+        if compact:  # many stages: one block each, so the sections below still fit
+            lines = [f"• {escape(d.name)} · {money_text(d.value, locale, t)}" for d in shown]
+            lines += [more] if g.count > len(shown) else []
+            text = clip("\n".join([head, *lines]))
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+            continue
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(head))))
         for d in shown:
             line = f"• {escape(d.name)} · {money_text(d.value, locale, t)}"
             blocks.append(
                 SectionBlock(text=MarkdownTextObject(text=clip(line)), accessory=_deal_menu(d, t))
             )
         if g.count > len(shown):
-            more = t("…and {n} more: `/pipeline` lists them all.", n=g.count - len(shown))
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     sections = [
         (

@@ -233,8 +233,9 @@ def test_one_currency_single_win(db):
         pm = m.period_metrics(s, T1, PERIOD)
     assert pm.win_rate.rate == 1.0
     assert pm.time_to_close.mean_days == pytest.approx(0) and pm.time_to_close.median_days == 0
-    # Closed the moment it was created: ÷ 0 days has no answer, so no velocity.
-    assert pm.velocity == {"USD": None}
+    # Closed the moment it was created: the mean counts as one day (not ÷ 0, nor ÷ seconds),
+    # so velocity = 1 open × 1 × 1 000 ÷ 1.
+    assert pm.velocity == {"USD": Money(Decimal(1000), "USD")}
 
 
 def test_weighted_pipeline_takes_a_deals_own_probability_over_its_stages(db):
