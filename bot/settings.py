@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,8 +69,9 @@ class Settings(BaseSettings):
     @field_validator("slack_api_url")
     @classmethod
     def _api_url(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL")
+        parts = urlsplit(v)
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in v:
+            raise ValueError("must be an http(s) URL with a host")
         return v if v.endswith("/") else v + "/"
 
     @field_validator("database_url")

@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from bot import ids
 from bot.app import create_app
 from bot.services import Services
@@ -47,6 +49,45 @@ def test_no_tokens_prints_one_line_and_exits_2(tmp_path):
     assert len(lines) == 1, proc.stderr
     assert "SLACK_BOT_TOKEN is missing" in lines[0]
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expect"),
+    [
+        # Slack unreachable (nothing listens on port 1): auth.test fails at start-up.
+        ({"SLACK_API_URL": "http://127.0.0.1:1/api/"}, "cannot reach Slack at SLACK_API_URL"),
+        (
+            {"SLACK_API_URL": "http://"},
+            "SLACK_API_URL is invalid (Value error, must be an http(s) URL with a host)",
+        ),
+        (
+            {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+            "DATABASE_URL: cannot open and migrate the database",
+        ),
+    ],
+    ids=["slack-unreachable", "url-without-host", "database-unreachable"],
+)
+def test_start_up_problems_are_one_line_and_exit_2(tmp_path, env, expect):
+    settings = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/sp.db",
+        **env,
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env={**clean_env(), **settings},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    # Log lines may come first (LOG_LEVEL=INFO); the problem is the one last line.
+    problems = [line for line in proc.stderr.splitlines() if line.startswith("salespath:")]
+    assert len(problems) == 1, proc.stderr
+    assert expect in problems[0] and "Traceback" not in proc.stderr
+    assert "alembic" not in proc.stderr  # migration chatter stays out of the way
 
 
 def test_http_mode_process_serves_signed_requests_and_stops_on_sigterm(tmp_path, fake):

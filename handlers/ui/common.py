@@ -79,8 +79,9 @@ def unknown_subcommand(t: Translator, usage: Usage, text: str) -> dict:
 
 def apology(t: Translator, error_id: str) -> dict:
     text = t(
-        "Sorry, something went wrong on our side and nothing was changed. "
-        "Please try again; if it keeps happening, give your admin this error id: `{error_id}`.",
+        "Sorry, something went wrong on our side. Check whether your change was saved "
+        "(for example with /pipeline) before trying again; if it keeps happening, give "
+        "your admin this error id: `{error_id}`.",
         error_id=error_id,
     )
     return message(text, [SectionBlock(text=MarkdownTextObject(text=":x: " + text))])
