@@ -90,28 +90,20 @@ class Jobs:
         if sub is None or not sub.active:
             return None
         since = prev.slot if prev else slot - FIRST_DIGEST_LOOKBACK
-        failure: list[Exception] = []
-        outcome = deliver(
-            self.db,
-            team_id=team_id,
+        outcome, failure = self._deliver(
             kind=DIGEST,
-            target=channel_id,
+            team_id=team_id,
+            channel_id=channel_id,
             slot=slot,
-            now=self.services.now,
-            send=self._digest_sender(
-                team_id=team_id,
-                channel_id=channel_id,
-                owners=tuple(sub.owners or ()),
-                tz=sub.tz,
-                locale=sub.locale,
-                since=since,
-                until=slot,
-                failure=failure,
-            ),
+            owners=tuple(sub.owners or ()),
+            tz=sub.tz,
+            locale=sub.locale,
+            since=since,
+            until=slot,
             permanent=is_permanent,
         )
         if outcome is Outcome.GAVE_UP:
-            self._tell_subscriber(sub, slot, slack_error(failure[-1] if failure else None))
+            self._tell_subscriber(sub, slot, slack_error(failure))
         return outcome
 
     def digest_now(
@@ -128,11 +120,39 @@ class Jobs:
         with self.db.read() as s:
             prev = store.last_posted(session=s, team_id=team_id, kind=DIGEST, target=channel_id)
         now = self.services.now()
+        return self._deliver(
+            kind=DIGEST_NOW,
+            team_id=team_id,
+            channel_id=channel_id,
+            slot=slot,
+            owners=owners,
+            tz=tz,
+            locale=locale,
+            since=prev.slot if prev else now - FIRST_DIGEST_LOOKBACK,
+            until=now,
+            permanent=lambda exc: True,  # the user is told and may run it again
+        )
+
+    def _deliver(
+        self,
+        *,
+        kind: str,
+        team_id: str,
+        channel_id: str,
+        slot: datetime,
+        owners: tuple[str, ...],
+        tz: str,
+        locale: str,
+        since: datetime,
+        until: datetime,
+        permanent: Callable[[Exception], bool],
+    ) -> tuple[Outcome, Exception | None]:
+        """Claim (channel, slot) and post the digest once; the outcome and the last error."""
         failure: list[Exception] = []
         outcome = deliver(
             self.db,
             team_id=team_id,
-            kind=DIGEST_NOW,
+            kind=kind,
             target=channel_id,
             slot=slot,
             now=self.services.now,
@@ -142,13 +162,13 @@ class Jobs:
                 owners=owners,
                 tz=tz,
                 locale=locale,
-                since=prev.slot if prev else now - FIRST_DIGEST_LOOKBACK,
-                until=now,
+                since=since,
+                until=until,
                 failure=failure,
             ),
-            permanent=lambda exc: True,  # the user is told and may run it again
+            permanent=permanent,
         )
-        return outcome, (failure[0] if failure else None)
+        return outcome, (failure[-1] if failure else None)
 
     def _digest_sender(
         self,

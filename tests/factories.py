@@ -55,6 +55,33 @@ def make_deal(
         return deal.id
 
 
+def add_deal(
+    db: Database,
+    name: str,
+    value: int | None = 10_000_000,
+    *,
+    created: datetime,
+    currency: str = "IDR",
+    owner: str = "U1",
+    team: str = "T1",
+    path: tuple = (),
+    **kw,
+) -> int:
+    """``make_deal`` in the metrics fixtures' words: created at ``created``, then moved
+    along ``path`` of (stage key, when[, lost reason])."""
+    return make_deal(
+        db,
+        team_id=team,
+        name=name,
+        owner_id=owner,
+        value=value,
+        currency=currency,
+        now=created,
+        path=path,
+        **kw,
+    )
+
+
 def add_manager(db: Database, user_id: str, *, team_id: str = "T1") -> None:
     with db.transaction() as s:
         store.add_manager(session=s, team_id=team_id, user_id=user_id, by="UADMIN", now=NOW)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlmodel import select
@@ -14,36 +15,14 @@ from handlers.digest_jobs import Jobs
 from storage import deals as store
 from storage.models import Deal
 from storage.models_digest import DeliveryClaim, DigestSubscription
-from tests.factories import add_manager, make_deal
+from tests import factories
+from tests.factories import add_manager
 from tests.slackkit import all_text
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Jakarta (UTC+7)
 
 
-def add_deal(
-    db,
-    name: str,
-    value: int | None = 10_000_000,
-    *,
-    created: datetime = NOW - timedelta(days=3),
-    currency: str = "IDR",
-    owner: str = "U1",
-    team: str = "T1",
-    path: tuple = (),
-    **kw,
-) -> int:
-    """A deal created at ``created``, moved along ``path`` of (stage key, when[, reason])."""
-    return make_deal(
-        db,
-        team_id=team,
-        name=name,
-        owner_id=owner,
-        value=value,
-        currency=currency,
-        now=created,
-        path=path,
-        **kw,
-    )
+add_deal = partial(factories.add_deal, created=NOW - timedelta(days=3))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from bot import metrics as m
 from bot.money import Money
 from storage.db import Database
-from tests.factories import make_deal
+from tests.factories import add_deal as add
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PERIOD = m.period_bounds("30d", now=NOW)  # [2026-10-24 09:00, 2026-11-23 09:00)
@@ -20,32 +20,6 @@ T1 = m.Scope("T1")
 
 def day(month: int, d: int, year: int = 2026) -> datetime:
     return datetime(year, month, d, 9, 0, tzinfo=UTC)
-
-
-def add(
-    db,
-    name: str,
-    value: int | None,
-    *,
-    created: datetime,
-    currency: str = "IDR",
-    owner: str = "U1",
-    team: str = "T1",
-    path: tuple = (),
-    **kw,
-) -> int:
-    """A deal created at ``created``, moved along ``path`` of (stage key, when[, reason])."""
-    return make_deal(
-        db,
-        team_id=team,
-        name=name,
-        owner_id=owner,
-        value=value,
-        currency=currency,
-        now=created,
-        path=path,
-        **kw,
-    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
