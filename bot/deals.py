@@ -13,7 +13,7 @@ from bot.errors import InvalidInput, PermissionDenied
 from bot.i18n import N_
 from bot.matching import Candidate, match_names
 from bot.reasons import match_reason
-from bot.stages import match_stage
+from bot.stages import is_backward, match_stage, next_stage
 from storage import deals as store
 from storage.models import Deal, Stage
 
@@ -111,7 +111,6 @@ class MovePlan:
 def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str) -> MovePlan:
     check_move_text(rest)
     current = next(s for s in stages if s.id == deal.stage_id)
-    open_ = store.open_stages(stages)
     kw = (keyword or "").lower()
     reason = note = None
     if kw in ("won", "menang"):
@@ -152,8 +151,8 @@ def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str
                 deal=deal.name,
                 status=deal.status,
             )
-        later = [s for s in open_ if s.position > current.position]
-        if not later:
+        target = next_stage(current, stages)
+        if target is None:
             raise InvalidInput(
                 N_(
                     "“{deal}” is in the last open stage ({stage}). Close it with "
@@ -162,17 +161,14 @@ def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str
                 deal=deal.name,
                 stage=current.name,
             )
-        target = later[0]
     if target.id == current.id:
         raise InvalidInput(
             N_("“{deal}” is already in {stage}."), deal=deal.name, stage=current.name
         )
     confirm = None
-    if deal.status != store.OPEN and target.kind == store.OPEN:
-        confirm = "reopen"
-    elif deal.status != store.OPEN:
-        confirm = "reopen"  # won ↔ lost also changes a closed deal: ask
-    elif target.kind == store.OPEN and target.position < current.position:
+    if deal.status != store.OPEN:
+        confirm = "reopen"  # re-opening, or won ↔ lost: either changes a closed deal
+    elif is_backward(current, target, stages):
         confirm = "backward"
     return MovePlan(target=target, lost_reason=reason, lost_note=note, needs_confirm=confirm)
 

@@ -21,7 +21,6 @@ OFF: Literal["off"] = "off"
 WARN: Literal["warn"] = "warn"
 REQUIRE: Literal["require"] = "require"
 MODES: tuple[str, ...] = (OFF, WARN, REQUIRE)
-MODE_LABELS = {OFF: N_("off"), WARN: N_("warning"), REQUIRE: N_("required")}
 
 
 class GatedStage(Protocol):

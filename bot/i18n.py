@@ -76,7 +76,3 @@ class Translator:
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         text = self._t.ngettext(singular, plural, n)
         return text.format(n=n, **params)
-
-
-def translator(locale: str | None = None) -> Translator:
-    return Translator(locale)

@@ -16,13 +16,10 @@ COMMANDS = (CMD_PROSPECT, CMD_ADVANCE, CMD_SPIN, CMD_BATNA, CMD_PIPELINE, CMD_DI
 # Shortcuts (callback ids as in manifest.yml).
 SHORTCUT_LOG_MEETING = "log_meeting"
 SHORTCUT_ADD_TO_DEAL = "add_to_deal"
-GLOBAL_SHORTCUTS = (SHORTCUT_LOG_MEETING,)
-MESSAGE_SHORTCUTS = (SHORTCUT_ADD_TO_DEAL,)
 
 # Modal callback ids.
 VIEW_NEW_DEAL = "deal_modal"
 VIEW_STAGES = "stages_modal"
-VIEW_LOST = "lost_modal"
 
 # Action ids.
 ACTION_EDIT_DEAL = "deal_edit"
@@ -34,7 +31,6 @@ ACTION_CONFIRM_CREATE = "deal_confirm_create"
 ACTION_CANCEL = "cancel"
 ACTION_PICK_DEAL = "deal_pick"
 ACTION_CONFIRM_MOVE = "move_confirm"
-ACTION_PAGE = "page"
 
 # Block ids / action ids for modal inputs.
 BLOCK_NAME = "name"

@@ -63,8 +63,6 @@ _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.I)
 _MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _OFFSET_RE = re.compile(r"^(?:utc|gmt)?\s*[+-]\d{1,2}(?::?\d{2})?$", re.I)
 
-EXAMPLES = "/digest here 08:30 Asia/Jakarta mon-fri"
-
 
 @dataclass(frozen=True)
 class Schedule:
@@ -283,10 +281,6 @@ def valid_timezone(tz: str | None) -> str:
 def trigger_for(at: str, tz: str, weekdays: str = ",".join(DAYS)) -> CronTrigger:
     hour, minute = int(at[:2]), int(at[3:])
     return CronTrigger(day_of_week=weekdays, hour=hour, minute=minute, timezone=ZoneInfo(tz))
-
-
-def schedule_trigger(schedule: Schedule) -> CronTrigger:
-    return trigger_for(schedule.at, schedule.tz, schedule.cron_days)
 
 
 def local_date(when: datetime, tz: str):

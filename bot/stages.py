@@ -197,8 +197,3 @@ def is_backward(from_stage: StageLike, to_stage: StageLike, stages: Sequence[Sta
         return False
     ordered = _ordered(stages)
     return _rank(to_stage, ordered) < _rank(from_stage, ordered)
-
-
-def default_stage(key: str) -> StageSpec | None:
-    """The default stage with this key, if any."""
-    return next((s for s in DEFAULT_STAGES if s.key == key), None)

@@ -30,7 +30,7 @@ from bot.money import format_money
 from bot.usage import USAGE
 from handlers import flows
 from handlers.actions import answer_privately, guard_action
-from handlers.common import actor_of, dumps, request_key, services_of, translator_of
+from handlers.common import actor_of, request_key, services_of, translator_of
 from handlers.modals import (
     activity_view,
     check_owner,
@@ -42,7 +42,7 @@ from handlers.modals import (
     version_view,
 )
 from handlers.ui import checklists as ui
-from handlers.ui.common import echo_line, help_message, message
+from handlers.ui.common import compact_json, echo_line, help_message, message
 from handlers.ui.forms import notice_modal
 from handlers.views import post_privately
 from storage import checklists as cstore
@@ -74,8 +74,8 @@ def _form_values(kind: str, data: dict, locale: str) -> dict[str, Any]:
 
 def _checklist_modal(t: Translator, form: ui.ChecklistForm, meta: dict) -> dict:
     if form.kind == cl.SPIN:
-        return ui.spin_modal(t, form, mode=meta["m"], metadata=dumps(meta))
-    return ui.batna_modal(t, form, metadata=dumps(meta))
+        return ui.spin_modal(t, form, mode=meta["m"], metadata=compact_json(meta))
+    return ui.batna_modal(t, form, metadata=compact_json(meta))
 
 
 def checklist_view(
@@ -148,7 +148,7 @@ def spin_refresh(ack: Ack, body: dict, action: dict, context: BoltContext, clien
         client,
         view_id=view["id"],
         hash=view.get("hash"),
-        view=ui.spin_modal(t, form, mode=meta["m"], metadata=dumps(meta)),
+        view=ui.spin_modal(t, form, mode=meta["m"], metadata=compact_json(meta)),
     )
 
 
@@ -377,7 +377,7 @@ def _command_view(
         typed=text,
         suggestions=not found.choices,
         echo=echo,
-        metadata=dumps({"k": kind, "c": channel}),
+        metadata=compact_json({"k": kind, "c": channel}),
     )
 
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-
 from slack_bolt import BoltContext
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.deals import Actor, is_manager
 from bot.i18n import Translator
 from bot.services import Services
 from bot.sources import source_by_key
 from storage import deals as store
-from storage.models import Deal, Stage, StageMove
+from storage.models import Deal, Stage
 
 
 def services_of(context: BoltContext) -> Services:
@@ -36,20 +33,11 @@ def actor_of(context: BoltContext, session: Session) -> Actor:
     )
 
 
-def stage_since(session: Session, deal: Deal) -> datetime | None:
-    return session.exec(
-        select(StageMove.moved_at)
-        .where(StageMove.team_id == deal.team_id, StageMove.deal_id == deal.id)
-        .order_by(StageMove.moved_at.desc(), StageMove.id.desc())
-    ).first()
-
-
 def summarise(deal: Deal, stages: list[Stage], t: Translator, session: Session | None = None):
     from handlers.ui.deals import DealSummary
 
     stage = next((s for s in stages if s.id == deal.stage_id), None)
     src = source_by_key(deal.source) if deal.source else None
-    contact = None
     return DealSummary(
         id=deal.id,
         name=deal.name,
@@ -58,13 +46,14 @@ def summarise(deal: Deal, stages: list[Stage], t: Translator, session: Session |
         stage=stage.name if stage else "?",
         status=deal.status,
         source_label=t(src.label) if src else None,
-        contact=contact,
         expected_close=deal.expected_close,
         next_step=deal.next_step,
         next_step_due=deal.next_step_due,
         probability=deal.probability,
         created_at=deal.created_at,
-        stage_since=stage_since(session, deal) if session is not None else None,
+        stage_since=store.stage_entered_at(session=session, team_id=deal.team_id, deal_id=deal.id)
+        if session is not None
+        else None,
         last_activity_at=deal.last_activity_at,
         lost_reason=deal.lost_reason,
         lost_note=deal.lost_note,
@@ -74,8 +63,3 @@ def summarise(deal: Deal, stages: list[Stage], t: Translator, session: Session |
 def request_key(body: dict) -> str | None:
     """Identity of a Slack request across retries (same trigger for the same user action)."""
     return body.get("trigger_id") or (body.get("event_id"))
-
-
-def dumps(obj: dict) -> str:
-    """Compact JSON for ``private_metadata`` (3,000 characters at most)."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)

@@ -47,13 +47,17 @@ def fetch_profile(services: Services, client: WebClient, team_id: str, user_id: 
     return profile
 
 
-def seed_stages(services: Services, team_id: str) -> None:
-    """A workspace's first request seeds its default stages in a transaction of its own,
-    so that listeners reading stages in a read-only session see committed rows (with ids
-    that stay the same for the modal that shows them and the submission that saves)."""
+def prepare_workspace(services: Services, team_id: str) -> None:
+    """A workspace's first request creates its row (default currency) and seeds its
+    default stages in a transaction of its own, so that listeners reading in a read-only
+    session see committed rows: the settings' currency, and stage ids that stay the same
+    for the modal that shows them and the submission that saves."""
     from storage import deals as store
 
     with services.db.transaction() as s:
+        store.ensure_workspace(
+            session=s, team_id=team_id, default_currency=services.settings.default_currency
+        )
         store.list_stages(session=s, team_id=team_id)
     services.seeded.add(team_id)
 
@@ -70,7 +74,7 @@ def install(app: App, services: Services) -> None:
         context["services"] = services
         team_id, user_id = context.team_id, context.user_id
         if team_id and team_id not in services.seeded:
-            seed_stages(services, team_id)
+            prepare_workspace(services, team_id)
         if team_id and user_id:
             profile = fetch_profile(services, quick, team_id, user_id)
             context["profile"] = profile

@@ -16,7 +16,7 @@ from bot.digest import DealItem
 from bot.errors import DomainError, InvalidInput, PermissionDenied
 from bot.i18n import N_, Translator
 from bot.slots import local_date, valid_timezone
-from handlers.actions import answer_privately, guard_action
+from handlers.actions import answer_privately, guard_action, open_card
 from handlers.common import actor_of, services_of, translator_of
 from handlers.context import fetch_profile
 from handlers.ui import reminders as ui_reminders
@@ -25,13 +25,6 @@ from storage import deals as deal_store
 from storage import digests as store
 
 # --- buttons: deal cards, nudges --------------------------------------------------------
-
-
-def open_card(*, body, action, context, client, respond) -> None:
-    from handlers import flows
-
-    msg = flows.card(context=context, deal_id=int(action["value"]))
-    answer_privately(respond, body, client, context, msg)
 
 
 def _item(session, deal, now: datetime) -> DealItem:

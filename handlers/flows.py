@@ -30,8 +30,9 @@ from bot.money import Money, format_money
 from bot.playbook import playbook_for, render_playbook
 from bot.quickadd import parse_quick_add
 from bot.reasons import DMU_ROLES, LOST_REASONS
-from handlers.common import actor_of, dumps, services_of, summarise, translator_of
+from handlers.common import actor_of, services_of, summarise, translator_of
 from handlers.ui import deals as ui
+from handlers.ui.common import compact_json, notice
 from storage import deals as store
 from storage.models import Deal, Stage
 
@@ -116,7 +117,9 @@ def quick_add(
     except IntegrityError:
         # The same request committed concurrently: show what it created.
         with services.db.read() as s:
-            prev = store.previous_result(session=s, team_id=team_id, key=key)
+            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
+            if prev is None:
+                raise  # not a retry's copy: a real failure, for the app's error handler
             deal = store.get_deal(session=s, team_id=team_id, deal_id=int(prev))
             return _created(s, deal, t, understood)
 
@@ -161,7 +164,7 @@ def open_deal_modal(
             meta.update(deal_id=deal.id, owner=deal.owner_id)
     client.views_open(
         trigger_id=trigger_id,
-        view=ui.deal_modal(t, form, metadata=dumps(meta), editing=deal_id is not None),
+        view=ui.deal_modal(t, form, metadata=compact_json(meta), editing=deal_id is not None),
     )
 
 
@@ -295,8 +298,7 @@ def submit_deal_modal(
     try:
         with services.db.transaction() as s:
             prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
-            if prev:
-                deal = store.get_deal(session=s, team_id=team_id, deal_id=int(prev))
+            if prev:  # a Slack retry: saved (and confirmed) the first time
                 return None, None, channel
             if meta.get("deal_id"):
                 deal = store.lock_deal(session=s, team_id=team_id, deal_id=int(meta["deal_id"]))
@@ -324,19 +326,7 @@ def submit_deal_modal(
                         contact_role=fields["contact_role"],
                     ),
                 )
-                stages = store.list_stages(session=s, team_id=team_id)
-                msg = ui.message(
-                    t("Saved *{name}*.", name=ui.escape(deal.name)),
-                    [
-                        ui.SectionBlock(
-                            text=ui.MarkdownTextObject(
-                                text=":white_check_mark: "
-                                + t("Saved *{name}*.", name=ui.escape(deal.name))
-                            )
-                        ),
-                        ui.deal_buttons(t, deal.id),
-                    ],
-                )
+                msg = ui.saved_message(t, deal_id=deal.id, name=deal.name)
             else:
                 warning = _duplicate_warning(s, t, team_id, view, fields["name"], key)
                 if warning:
@@ -371,9 +361,7 @@ def submit_deal_modal(
             if not key or store.previous_result(session=s, team_id=team_id, key=key) is None:
                 raise
         return None, None, channel
-    except PermissionDenied as err:
-        return {ids.BLOCK_NAME: err.render(t)}, None, None
-    except DomainError as err:
+    except DomainError as err:  # refusals too (PermissionDenied): under the name
         block = getattr(err, "field", None) or ids.BLOCK_NAME
         return {block: err.render(t)}, None, None
     return None, msg, channel
@@ -508,7 +496,9 @@ def advance_deal(
             return _moved(s, deal, before, after, t)
     except IntegrityError:
         with services.db.read() as s:
-            prev = store.previous_result(session=s, team_id=team_id, key=key)
+            prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
+            if prev is None:
+                raise  # not a retry's copy: a real failure, for the app's error handler
             deal = store.get_deal(session=s, team_id=team_id, deal_id=deal_id)
             before_id, after_id = (int(x) for x in prev.split(">"))
             return _moved(
@@ -648,7 +638,7 @@ def managers(*, context: BoltContext, op: str, rest: str) -> dict:
                 if names
                 else t("No managers named yet; workspace admins and owners are managers.")
             )
-            return ui.message(text, [ui.SectionBlock(text=ui.MarkdownTextObject(text=text))])
+            return notice(text)
         if not actor.is_manager:
             raise PermissionDenied(
                 N_(
@@ -696,7 +686,7 @@ def managers(*, context: BoltContext, op: str, rest: str) -> dict:
                 )
             )
     text = "\n".join(lines)
-    return ui.message(text, [ui.SectionBlock(text=ui.MarkdownTextObject(text=text))])
+    return notice(text)
 
 
 def _workspace_admin(context: BoltContext, user_id: str) -> bool:

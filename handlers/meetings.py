@@ -25,7 +25,7 @@ from bot.i18n import Translator
 from bot.services import Services
 from handlers import checklists
 from handlers import gates as gate_listeners
-from handlers.common import actor_of, dumps, request_key, services_of, translator_of
+from handlers.common import actor_of, request_key, services_of, translator_of
 from handlers.modals import (
     activity_view,
     check_owner,
@@ -37,6 +37,7 @@ from handlers.modals import (
     user_today,
 )
 from handlers.ui import meetings as ui
+from handlers.ui.common import compact_json
 from handlers.views import post_privately
 from storage import checklists as cstore
 from storage import deals as store
@@ -60,7 +61,7 @@ def meeting_view(context: BoltContext, *, deal_id: int | None, channel: str | No
         deal=ui.DealOption(deal.id, deal.name, deal.status) if deal else None,
         current_next_step=deal.next_step if deal else None,
     )
-    return ui.meeting_modal(t, form, metadata=dumps(meta))
+    return ui.meeting_modal(t, form, metadata=compact_json(meta))
 
 
 def log_meeting_shortcut(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
@@ -296,7 +297,7 @@ def add_to_deal_shortcut(ack: Ack, body: dict, context: BoltContext, client: Web
     meta = {"c": channel, "ts": ts, "a": author}
     form = ui.NoteForm(text=msg.get("text") or "", author=author)
     opened = client.views_open(
-        trigger_id=body["trigger_id"], view=ui.note_modal(t, form, metadata=dumps(meta))
+        trigger_id=body["trigger_id"], view=ui.note_modal(t, form, metadata=compact_json(meta))
     )["view"]
     try:  # the permalink is not in the payload: fetch it now the modal is open
         link = client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
@@ -310,7 +311,7 @@ def add_to_deal_shortcut(ack: Ack, body: dict, context: BoltContext, client: Web
         view=ui.note_modal(
             t,
             ui.NoteForm(text=form.text, author=author, link=link),
-            metadata=dumps(meta),
+            metadata=compact_json(meta),
         ),
     )
 

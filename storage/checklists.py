@@ -102,13 +102,6 @@ def save_checklist(
     return row
 
 
-def get_checklist_version(
-    *, session: Session, team_id: str, version_id: int
-) -> ChecklistVersion | None:
-    row = session.get(ChecklistVersion, version_id)
-    return row if row is not None and row.team_id == team_id else None
-
-
 def checklist_kinds(*, session: Session, team_id: str, deal_id: int) -> set[str]:
     """The checklist kinds the deal has at least one version of."""
     return set(

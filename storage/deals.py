@@ -96,6 +96,15 @@ def list_stages(*, session: Session, team_id: str) -> list[Stage]:
     )
 
 
+def stage_entered_at(*, session: Session, team_id: str, deal_id: int) -> datetime | None:
+    """When the deal entered the stage it is in (its last move)."""
+    return session.exec(
+        select(StageMove.moved_at)
+        .where(StageMove.team_id == team_id, StageMove.deal_id == deal_id)
+        .order_by(StageMove.moved_at.desc(), StageMove.id.desc())
+    ).first()
+
+
 def open_stages(stages: Sequence[Stage]) -> list[Stage]:
     return [s for s in stages if s.kind == OPEN]
 

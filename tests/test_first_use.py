@@ -9,19 +9,20 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import select
 
+from bot import ids
 from bot.app import create_app
 from bot.server import HttpServer
 from bot.services import Services
-from storage.models import Stage
+from storage.models import Deal, Stage
 from tests.conftest import SIGNING_SECRET, Running, make_settings
-from tests.slackkit import SlackClient
+from tests.slackkit import SlackClient, all_text
 from tests.test_stages_edit import open_editor, stage_names
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def first_use(request, fake) -> Iterator[tuple[Running, SlackClient]]:
     url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
-    settings = make_settings(fake, url)
+    settings = make_settings(fake, url, default_currency="USD")  # not the built-in IDR
     services = Services.from_settings(settings)
     app = create_app(settings, services=services)
     server = HttpServer(app, services, host="127.0.0.1", port=0).start()
@@ -51,3 +52,13 @@ def test_first_read_seeds_the_stages_once_and_the_editor_saves(first_use, fake):
     assert resp.status == 200 and not resp.text.strip()
     assert "Discovery" in stage_names(slack)
     assert stages_in_db(running) == seeded  # same rows, same ids
+
+
+def test_the_first_request_keeps_the_settings_default_currency(first_use):
+    running, slack = first_use
+    reply = all_text(slack.command(ids.CMD_PROSPECT, "Acme 5000").json)  # the first request
+    assert "$5,000" in reply
+    slack.command(ids.CMD_PROSPECT, "Beta")  # no amount: the workspace's currency
+    with running.services.db.read() as s:
+        deals = s.exec(select(Deal).where(Deal.team_id == "T1")).all()
+    assert {d.name: d.currency for d in deals} == {"Acme": "USD", "Beta": "USD"}

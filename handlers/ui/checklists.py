@@ -6,7 +6,6 @@ Pure functions from data to dicts (slack_sdk models); no database or API calls."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,8 +27,8 @@ from bot import checklists as cl
 from bot import ids
 from bot.i18n import N_, Translator
 from bot.money import format_money
-from handlers.ui.common import clip, escape, message
-from handlers.ui.deals import deal_buttons
+from handlers.ui.common import clip, compact_json, escape, message
+from handlers.ui.deals import deal_buttons, pick_deal_blocks
 from handlers.ui.forms import day, md, modal, option, text_input
 from handlers.ui.meetings import ActivityView, activity_line
 
@@ -430,7 +429,7 @@ def card_blocks(
 def checklist_buttons(
     t: Translator, deal_id: int, latest: Mapping[str, Any] | None = None
 ) -> ActionsBlock:
-    value = json.dumps({"d": deal_id})
+    value = compact_json({"d": deal_id})
     latest = latest or {}
     return ActionsBlock(
         block_id=f"checklists_{deal_id}",
@@ -475,7 +474,7 @@ class HistoryPage:
 
 
 def _page_value(deal_id: int, kind: str | None = None, page: int = 1) -> str:
-    return json.dumps({"d": deal_id, "k": kind, "p": page} if kind else {"d": deal_id})
+    return compact_json({"d": deal_id, "k": kind, "p": page} if kind else {"d": deal_id})
 
 
 def _history_nav(t: Translator, deal_id: int, p: HistoryPage, *, paged: bool) -> list:
@@ -584,21 +583,14 @@ def _pick_blocks(
     typed: str,
     suggestions: bool,
 ) -> list:
-    if suggestions:
-        text = t("No deal matches “{typed}”. Did you mean one of these?", typed=escape(typed))
-    else:
-        text = t("Several deals match “{typed}”. Which one?", typed=escape(typed))
-    buttons = [
-        ButtonElement(
-            text=clip(name, 70),
-            action_id=f"{ids.ACTION_PICK_CHECKLIST_DEAL}_{i}",
-            value=json.dumps({"k": kind, "d": deal_id}),
-        )
-        for i, (deal_id, name) in enumerate(choices[:20])
-    ]
-    blocks: list = [SectionBlock(text=md(text))]
-    for start in range(0, len(buttons), 5):
-        blocks.append(ActionsBlock(block_id=f"pick_{start}", elements=buttons[start : start + 5]))
+    _, blocks = pick_deal_blocks(
+        t,
+        choices=choices,
+        typed=typed,
+        suggestions=suggestions,
+        action_id=ids.ACTION_PICK_CHECKLIST_DEAL,
+        value_of=lambda deal_id: compact_json({"k": kind, "d": deal_id}),
+    )
     return blocks
 
 

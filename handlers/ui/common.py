@@ -27,9 +27,9 @@ def echo_line(t: Translator, command: str, text: str) -> str:
     return t("You wrote: `{typed}`", typed=clip(escape(typed).replace("`", "'"), 2900))
 
 
-def button_value(obj: dict) -> str:
-    """A button's value as compact JSON; non-ASCII kept as is, since Slack's
-    2,000-character limit counts characters (an escaped "é" would cost six)."""
+def compact_json(obj: dict) -> str:
+    """Button values and ``private_metadata`` as compact JSON; non-ASCII kept as is, since
+    Slack's limits (2,000 and 3,000) count characters (an escaped "é" would cost six)."""
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -39,6 +39,11 @@ def message(text: str, blocks: list | None = None, **extra: object) -> dict:
         out["blocks"] = [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks]
     out.update(extra)
     return out
+
+
+def notice(text: str) -> dict:
+    """A message of one mrkdwn section: a short answer."""
+    return message(text, [SectionBlock(text=MarkdownTextObject(text=clip(text)))])
 
 
 def usage_blocks(usage: Usage, t: Translator) -> list:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     DatePickerElement,
-    DividerBlock,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -31,7 +30,7 @@ from bot.i18n import Translator
 from bot.money import Money, format_money
 from bot.reasons import DMU_ROLES
 from bot.sources import SOURCES
-from handlers.ui.common import button_value, clip, escape, message
+from handlers.ui.common import clip, compact_json, escape, message
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -101,6 +100,15 @@ def created_message(d: DealSummary, locale: str, t: Translator, *, understood: s
         deal_buttons(t, d.id),
     ]
     return message(text + " " + " · ".join(facts), blocks)
+
+
+def saved_message(t: Translator, *, deal_id: int, name: str) -> dict:
+    text = t("Saved *{name}*.", name=escape(name))
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=":white_check_mark: " + text)),
+        deal_buttons(t, deal_id),
+    ]
+    return message(text, blocks)
 
 
 def duplicate_message(
@@ -189,7 +197,7 @@ def confirm_move_message(
                 ButtonElement(
                     text=t("Yes, move it"),
                     action_id=ids.ACTION_CONFIRM_MOVE,
-                    value=button_value(payload),
+                    value=compact_json(payload),
                     style="danger",
                 ),
                 ButtonElement(text=t("Cancel"), action_id=ids.ACTION_CANCEL, value="cancel"),
@@ -197,6 +205,34 @@ def confirm_move_message(
         ),
     ]
     return message(text, blocks)
+
+
+def pick_deal_blocks(
+    t: Translator,
+    *,
+    choices: Sequence[tuple[int, str]],
+    typed: str,
+    suggestions: bool,
+    action_id: str,
+    value_of: Callable[[int], str],
+) -> tuple[str, list]:
+    """Several deals matched (or none did and these are the closest): the question and
+    one button each (20 at most, then how many more)."""
+    if suggestions:
+        text = t("No deal matches “{typed}”. Did you mean one of these?", typed=escape(typed))
+    else:
+        text = t("Several deals match “{typed}”. Which one?", typed=escape(typed))
+    buttons = [
+        ButtonElement(text=clip(name, 70), action_id=f"{action_id}_{i}", value=value_of(deal_id))
+        for i, (deal_id, name) in enumerate(choices[:20])
+    ]
+    blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
+    for start in range(0, len(buttons), 5):
+        blocks.append(ActionsBlock(block_id=f"pick_{start}", elements=buttons[start : start + 5]))
+    if len(choices) > 20:
+        more = t("…and {n} more: type more of the name.", n=len(choices) - 20)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    return text, blocks
 
 
 def pick_deal_message(
@@ -207,32 +243,14 @@ def pick_deal_message(
     typed: str,
     suggestions: bool = False,
 ) -> dict:
-    """Several deals matched (or none did and these are the closest): one button each."""
-    if suggestions:
-        text = t("No deal matches “{typed}”. Did you mean one of these?", typed=escape(typed))
-    else:
-        text = t("Several deals match “{typed}”. Which one?", typed=escape(typed))
-    buttons = [
-        ButtonElement(
-            text=clip(name, 70),
-            action_id=f"{ids.ACTION_PICK_DEAL}_{i}",
-            value=button_value({**then, "deal_id": deal_id}),
-        )
-        for i, (deal_id, name) in enumerate(choices[:20])
-    ]
-    blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
-    for start in range(0, len(buttons), 5):
-        blocks.append(ActionsBlock(block_id=f"pick_{start}", elements=buttons[start : start + 5]))
-    if len(choices) > 20:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=t("…and {n} more: type more of the name.", n=len(choices) - 20)
-                    )
-                ]
-            )
-        )
+    text, blocks = pick_deal_blocks(
+        t,
+        choices=choices,
+        typed=typed,
+        suggestions=suggestions,
+        action_id=ids.ACTION_PICK_DEAL,
+        value_of=lambda deal_id: compact_json({**then, "deal_id": deal_id}),
+    )
     return message(text, blocks)
 
 
@@ -599,7 +617,3 @@ def stages_message(
             ContextBlock(elements=[MarkdownTextObject(text=t("Managers can edit the stages."))])
         )
     return message(t("Stages"), blocks)
-
-
-def divider() -> DividerBlock:
-    return DividerBlock()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,7 +26,7 @@ from bot.metrics import PeriodMetrics
 from bot.money import Money, format_money, format_money_short
 from bot.reasons import LOST_REASONS
 from bot.slots import DAYS, WORKDAYS
-from handlers.ui.common import clip, escape, message
+from handlers.ui.common import clip, compact_json, escape, message, notice
 
 MAX_BLOCKS = 50
 
@@ -128,7 +127,7 @@ def status_message(
             "[weekdays]`, e.g. `/digest here 08:30 Asia/Jakarta mon-fri`.",
             channel=channel_id,
         )
-        return message(text, [section(text)])
+        return notice(text)
     text = t(
         "<#{channel}> gets the pipeline digest at {schedule}.",
         channel=channel_id,
@@ -152,7 +151,7 @@ def stopped_message(t: Translator, *, channel_id: str, stopped: bool) -> dict:
         if stopped
         else t("<#{channel}> has no digest to stop.", channel=channel_id)
     )
-    return message(text, [section(text)])
+    return notice(text)
 
 
 def invite_problem(t: Translator, *, bot_user_id: str | None) -> str:
@@ -322,7 +321,7 @@ def _nudge(t: Translator, item: DealItem, why: str) -> ButtonElement:
     return ButtonElement(
         text=t("Nudge owner"),
         action_id=ids.ACTION_NUDGE,
-        value=json.dumps({"deal": item.id, "why": why}),
+        value=compact_json({"deal": item.id, "why": why}),
     )
 
 
@@ -487,4 +486,4 @@ def digest_failed_message(
         channel=channel_id,
         why=why,
     )
-    return message(text, [section(text)])
+    return notice(text)

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot import checklists as cl
 from bot import gates, ids
 from bot.i18n import Translator
-from handlers.ui.common import button_value, clip, escape, message
+from handlers.ui.common import clip, compact_json, escape, message
 from handlers.ui.forms import md, modal, option
 
 
@@ -138,7 +138,7 @@ def gate_message(
             kind=kind,
             deal=escape(deal_name),
         )
-    value = button_value(payload)
+    value = compact_json(payload)
     fill = ButtonElement(
         text=t("Fill {kind} and move", kind=kind),
         action_id=ids.ACTION_OPEN_SPIN if checklist == cl.SPIN else ids.ACTION_OPEN_BATNA,

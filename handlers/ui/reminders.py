@@ -19,7 +19,7 @@ from bot import ids
 from bot.digest import DealItem, Reminder
 from bot.i18n import Translator
 from bot.money import format_money_short
-from handlers.ui.common import clip, escape, message
+from handlers.ui.common import clip, escape, message, notice
 from handlers.ui.digest import (
     MAX_BLOCKS,
     context,
@@ -178,4 +178,4 @@ def snoozed_message(t: Translator, *, deal: str, until: date, reason: str) -> di
         day=day_text(t, until),
         reason=escape(reason),
     )
-    return message(text, [section(text)])
+    return notice(text)
