@@ -114,6 +114,16 @@ def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str
     kw = (keyword or "").lower()
     reason = note = None
     if kw in ("won", "menang"):
+        if rest.strip():  # "won by competitor" means lost: never close on a guess
+            raise InvalidInput(
+                N_(
+                    "“{keyword}” takes nothing after it, so I didn't move “{deal}”. Won: "
+                    "/advance {deal} won. Lost, with a reason: /advance {deal} lost <reason> "
+                    "[note]."
+                ),
+                keyword=keyword,
+                deal=deal.name,
+            )
         target = store.terminal_stage(stages, store.WON)
     elif kw in ("lost", "kalah"):
         target = store.terminal_stage(stages, store.LOST)

@@ -25,7 +25,6 @@ sent it (still escaped for mrkdwn), and whose ``field`` names the part at fault.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -112,8 +111,8 @@ class _Token:
 
     @property
     def word(self) -> str:
-        """The token without trailing list punctuation (``Corp,`` → ``Corp``), unescaped."""
-        return html.unescape(self.raw.rstrip(",;"))
+        """The token without trailing list punctuation (``Corp,`` → ``Corp``)."""
+        return self.raw.rstrip(",;")
 
     @property
     def plain(self) -> bool:
@@ -318,7 +317,7 @@ def _first_name_index(tokens: list[_Token]) -> int:
 
 
 def _name_text(tokens: list[_Token]) -> str:
-    return html.unescape(" ".join(t.raw for t in tokens)).strip(" ,;:-–—|/·")
+    return " ".join(t.raw for t in tokens).strip(" ,;:-–—|/·")
 
 
 def _name(tokens: list[_Token], text: str) -> str:

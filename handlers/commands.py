@@ -16,7 +16,7 @@ from bot import ids
 from bot.errors import DomainError
 from bot.usage import USAGE
 from handlers import digest, flows, meetings
-from handlers.common import services_of, translator_of
+from handlers.common import command_text, services_of, translator_of
 from handlers.ui.common import help_message, problem_message, unknown_subcommand
 
 HELP_WORDS = {"help", "bantuan", "?", "-h", "--help"}
@@ -34,7 +34,7 @@ def answer_usage(ack: Ack, context: BoltContext, command: dict) -> None:
     """``help`` or empty text → usage; anything else unknown → usage and the user's text."""
     t = translator_of(context)
     usage = USAGE[command["command"]]
-    text = command.get("text") or ""
+    text = command_text(command)
     if not text.strip() or is_help(text):
         reply(ack, help_message(usage, t))
     else:
@@ -45,7 +45,7 @@ def guard_command(fn):
     """Domain errors become a clear answer with the user's text echoed back."""
 
     def listener(ack: Ack, body: dict, command: dict, context: BoltContext, client: WebClient):
-        text = (command.get("text") or "").strip()
+        text = command_text(command)
         if is_help(text):
             return reply(ack, help_message(USAGE[command["command"]], translator_of(context)))
         try:

@@ -60,6 +60,17 @@ def summarise(deal: Deal, stages: list[Stage], t: Translator, session: Session |
     )
 
 
+def slack_text(text: str | None) -> str:
+    """Text as the user typed it: Slack sends ``&``, ``<`` and ``>`` in slash commands and
+    messages as ``&amp;``, ``&lt;`` and ``&gt;`` (mentions and links stay ``<…>``)."""
+    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def command_text(command: dict) -> str:
+    """A slash command's text, unescaped and trimmed."""
+    return slack_text(command.get("text")).strip()
+
+
 def request_key(body: dict) -> str | None:
     """Identity of a Slack request across retries (same trigger for the same user action)."""
     return body.get("trigger_id") or (body.get("event_id"))

@@ -24,7 +24,7 @@ from bot.slots import parse_schedule, trigger_for, valid_timezone
 from bot.usage import USAGE
 from handlers import digest_actions
 from handlers.checklists import digest_completion
-from handlers.common import services_of, translator_of
+from handlers.common import command_text, services_of, translator_of
 from handlers.digest_jobs import DIGEST, Jobs, slack_error
 from handlers.stats import pipeline_export, pipeline_stats
 from handlers.ui import digest as ui
@@ -52,7 +52,7 @@ def _problem(t: Translator, problem: str, command: dict, usage: bool = True) -> 
         t,
         problem,
         command=command["command"],
-        text=command.get("text") or "",
+        text=command_text(command),
         usage=USAGE[command["command"]] if usage else None,
     )
 
@@ -86,7 +86,7 @@ def digest_command(ack: Ack, command: dict, context: BoltContext, client: WebCli
     from handlers.commands import answer_usage, is_help
 
     t = translator_of(context)
-    text = (command.get("text") or "").strip()
+    text = command_text(command)
     if not text or is_help(text):
         return answer_usage(ack, context, command)
     word, _, rest = text.partition(" ")

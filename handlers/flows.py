@@ -31,6 +31,7 @@ from bot.playbook import playbook_for, render_playbook
 from bot.quickadd import parse_quick_add
 from bot.reasons import DMU_ROLES, LOST_REASONS
 from handlers.common import actor_of, services_of, summarise, translator_of
+from handlers.modals import user_today
 from handlers.ui import deals as ui
 from handlers.ui.common import compact_json, notice
 from storage import deals as store
@@ -249,6 +250,29 @@ def read_deal_form(values: dict, *, default_currency: str) -> tuple[dict, dict[s
     return out, errors
 
 
+def _past_dates(fields: dict, today, stored: Deal | None = None) -> dict[str, InvalidInput]:
+    """A close date or a due date newly set before today is most likely a slip of the
+    date picker; a date already stored (a deal gone overdue) may stay as it is."""
+    errors = {}
+    for block, key, msgid in (
+        (
+            ids.BLOCK_CLOSE_DATE,
+            "expected_close",
+            N_("That close date ({date}) is already past. Pick today or a later day."),
+        ),
+        (
+            ids.BLOCK_NEXT_STEP_DUE,
+            "next_step_due",
+            N_("That due date ({date}) is already past. Pick today or a later day."),
+        ),
+    ):
+        when = fields.get(key)
+        unchanged = stored is not None and getattr(stored, key) == when
+        if when is not None and when < today and not unchanged:
+            errors[block] = InvalidInput(msgid, date=when.isoformat())
+    return errors
+
+
 def _duplicate_warning(
     s: Session, t: Translator, team_id: str, view: dict, name: str, key: str | None
 ) -> str | None:
@@ -295,6 +319,7 @@ def submit_deal_modal(
     if errors:
         return {b: e.render(t) for b, e in errors.items()}, None, None
     channel = meta.get("channel")
+    today = user_today(context, services.now())
     try:
         with services.db.transaction() as s:
             prev = store.previous_result(session=s, team_id=team_id, key=key) if key else None
@@ -303,6 +328,9 @@ def submit_deal_modal(
             if meta.get("deal_id"):
                 deal = store.lock_deal(session=s, team_id=team_id, deal_id=int(meta["deal_id"]))
                 ensure_can_change(actor_of(context, s), deal)
+                past = _past_dates(fields, today, stored=deal)
+                if past:
+                    return {b: e.render(t) for b, e in past.items()}, None, None
                 store.update_deal(
                     session=s,
                     team_id=team_id,
@@ -328,6 +356,9 @@ def submit_deal_modal(
                 )
                 msg = ui.saved_message(t, deal_id=deal.id, name=deal.name)
             else:
+                past = _past_dates(fields, today)
+                if past:
+                    return {b: e.render(t) for b, e in past.items()}, None, None
                 warning = _duplicate_warning(s, t, team_id, view, fields["name"], key)
                 if warning:
                     return {ids.BLOCK_NAME: warning}, None, None

@@ -25,7 +25,7 @@ from bot.i18n import Translator
 from bot.services import Services
 from handlers import checklists
 from handlers import gates as gate_listeners
-from handlers.common import actor_of, request_key, services_of, translator_of
+from handlers.common import actor_of, request_key, services_of, slack_text, translator_of
 from handlers.modals import (
     activity_view,
     check_owner,
@@ -295,7 +295,7 @@ def add_to_deal_shortcut(ack: Ack, body: dict, context: BoltContext, client: Web
     ts = msg.get("ts") or body.get("message_ts") or ""
     author = msg.get("user") or msg.get("bot_id")
     meta = {"c": channel, "ts": ts, "a": author}
-    form = ui.NoteForm(text=msg.get("text") or "", author=author)
+    form = ui.NoteForm(text=slack_text(msg.get("text")), author=author)
     opened = client.views_open(
         trigger_id=body["trigger_id"], view=ui.note_modal(t, form, metadata=compact_json(meta))
     )["view"]

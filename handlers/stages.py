@@ -180,7 +180,7 @@ def read_edits(
                 id=None,
                 name=new_name,
                 order=number(field_id("order", "new"), 1, top, None, required=False) or top,
-                probability=number(field_id("prob", "new"), 0, 100, 0) or 0,
+                probability=number(field_id("prob", "new"), 0, 100, 0, required=False) or 0,
                 stale_days=None,
             )
         )

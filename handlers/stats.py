@@ -12,7 +12,7 @@ from bot.export import deals_csv, moves_csv
 from bot.i18n import N_, Translator
 from bot.slots import valid_timezone
 from bot.usage import USAGE
-from handlers.common import actor_of, services_of, translator_of
+from handlers.common import actor_of, command_text, services_of, translator_of
 from handlers.ui import stats as ui_stats
 from handlers.ui.common import problem_message
 from storage import digests as store
@@ -30,7 +30,7 @@ def _problem(t: Translator, problem: str, command: dict) -> dict:
         t,
         problem,
         command=command["command"],
-        text=command.get("text") or "",
+        text=command_text(command),
         usage=USAGE[command["command"]],
     )
 

@@ -163,6 +163,10 @@ def clean_name(name: str) -> str:
         raise InvalidInput(N_("A deal needs a name."), field="name")
     if len(name) > 200:
         raise InvalidInput(N_("A deal name can be at most 200 characters."), field="name")
+    if not any(ch.isalnum() for ch in name):  # such names would all match one another
+        raise InvalidInput(
+            N_("A deal name needs a letter or a digit, like “Acme” or “PT 99”."), field="name"
+        )
     return name
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot import ids
 from storage.models import CloseDateChange, Deal, ProcessedRequest, Stage, StageMove
-from tests.factories import add_manager, make_deal
+from tests.factories import NOW, add_manager, make_deal
 from tests.slackkit import all_text
 
 
@@ -104,6 +104,7 @@ def test_slack_retry_never_creates_a_second_deal(slack, running):
 
 
 def test_modal_open_fill_submit_then_visible_in_pipeline(slack, running, fake):
+    running.services.now = lambda: NOW  # the dates below are in the future of NOW
     resp = slack.command(ids.CMD_PROSPECT, "")
     assert resp.status == 200 and not resp.text.strip()
     view = fake.last("views.open").params["view"]
@@ -145,6 +146,7 @@ def test_modal_bad_value_keeps_modal_open_with_field_error(slack, running, fake)
 
 
 def test_edit_prefills_and_close_date_slips_are_counted(slack, running, fake):
+    running.services.now = lambda: NOW
     resp = slack.command(ids.CMD_PROSPECT, "Acme 10jt")
     click(slack, resp.json, "Edit")
     view = fake.last("views.open").params["view"]

@@ -3,6 +3,8 @@ pickers, confirmations and gates when it fits (button values hold 2,000 characte
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot import ids
 from bot.deals import MOVE_TEXT_MAX
 from tests.factories import make_deal
@@ -157,8 +159,9 @@ def test_edit_changes_currency_and_clears_source_and_contact(slack, running, fak
     [deal] = deals(running)
     assert (deal.currency, deal.value_cents) == ("USD", 1_000_000_000)
     assert "Budi" in all_text(slack.command(ids.CMD_PIPELINE, "Acme").json)
+    opened = len(fake.calls_to("views.open"))
     click(slack, slack.command(ids.CMD_PIPELINE, "Acme").json, "Edit")
-    view = fake.last("views.open").params["view"]
+    view = fake.wait_for("views.open", count=opened + 1)[-1].params["view"]
     sub = slack.view_submission(
         view,
         {
@@ -176,3 +179,65 @@ def test_edit_changes_currency_and_clears_source_and_contact(slack, running, fak
     shown = all_text(slack.command(ids.CMD_PIPELINE, "Acme").json)
     assert "Budi" not in shown and "*Source*\nnot set" in shown
     assert resp.status == 200
+
+
+# --- Slack's escaping: &, <, > arrive as &amp;, &lt;, &gt; -----------------------------
+
+
+def test_names_and_notes_with_ampersands_and_brackets_round_trip(slack, running, fake):
+    reply = all_text(slack.command(ids.CMD_PROSPECT, "Tom & Jerry 5jt").json)
+    assert "Tom &amp; Jerry" in reply  # escaped once, for mrkdwn: shows as typed
+    [deal] = deals(running)
+    assert deal.name == "Tom & Jerry"
+    moved = all_text(slack.command(ids.CMD_ADVANCE, "tom & jerry lost price A&B <cheaper>").json)
+    assert "is lost" in moved
+    [deal] = deals(running)
+    assert (deal.status, deal.lost_note) == ("lost", "A&B <cheaper>")
+    card = all_text(slack.command(ids.CMD_PIPELINE, "Tom & Jerry").json)
+    assert "Deal card: Tom & Jerry" in card and "&amp;amp;" not in card
+
+
+def test_words_after_won_are_refused_not_dropped(slack, running):
+    make_deal(running.services.db, name="Acme")
+    shown = all_text(slack.command(ids.CMD_ADVANCE, "Acme won by competitor").json)
+    assert "takes nothing after it" in shown and "/advance Acme won by competitor" in shown
+    [deal] = deals(running)
+    assert deal.status == "open"
+
+
+def test_a_name_without_letters_or_digits_is_refused(slack, running):
+    shown = all_text(slack.command(ids.CMD_PROSPECT, "``` 5jt").json)
+    assert "needs a letter or a digit" in shown and "/prospect ``` 5jt".replace("`", "'") in shown
+    assert deals(running) == []
+
+
+def test_a_close_or_due_date_newly_set_in_the_past_is_a_field_error(slack, running, fake):
+    from tests.factories import NOW
+
+    running.services.now = lambda: NOW  # Monday 23 Nov 2026
+    slack.command(ids.CMD_PROSPECT, "")
+    view = fake.last("views.open").params["view"]
+    typed = {
+        ids.BLOCK_NAME: "Acme",
+        ids.BLOCK_OWNER: "U1",
+        ids.BLOCK_CLOSE_DATE: "2026-11-20",
+        ids.BLOCK_NEXT_STEP: "Call Budi",
+        ids.BLOCK_NEXT_STEP_DUE: "2026-11-01",
+    }
+    errors = slack.view_submission(view, typed).json["errors"]
+    assert "2026-11-20" in errors[ids.BLOCK_CLOSE_DATE] and "past" in errors[ids.BLOCK_CLOSE_DATE]
+    assert "2026-11-01" in errors[ids.BLOCK_NEXT_STEP_DUE]
+    assert deals(running) == []
+    ok = slack.view_submission(
+        view, {**typed, ids.BLOCK_CLOSE_DATE: "2026-11-23", ids.BLOCK_NEXT_STEP_DUE: "2026-11-24"}
+    )
+    assert ok.status == 200 and not ok.text.strip()
+    # A deal whose stored close date has passed can still be edited without moving it.
+    make_deal(running.services.db, name="Old", expected_close=date(2026, 11, 2))
+    opened = len(fake.calls_to("views.open"))
+    click(slack, slack.command(ids.CMD_PIPELINE, "Old").json, "Edit")
+    edit = fake.wait_for("views.open", count=opened + 1)[-1].params["view"]
+    saved = slack.view_submission(
+        edit, {ids.BLOCK_NAME: "Old", ids.BLOCK_OWNER: "U1", ids.BLOCK_CLOSE_DATE: "2026-11-02"}
+    )
+    assert saved.status == 200 and not saved.text.strip(), saved.text

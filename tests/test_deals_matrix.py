@@ -66,8 +66,9 @@ def home_text(fake, user_id: str) -> str:
 
 
 def open_edit_modal(slack, fake, *, as_user: str) -> dict:
+    opened = len(fake.calls_to("views.open"))
     slack.block_action(ids.ACTION_EDIT_DEAL, value="1", user_id=as_user)
-    view = fake.last("views.open").params["view"]
+    view = fake.wait_for("views.open", count=opened + 1)[-1].params["view"]
     assert view["callback_id"] == ids.VIEW_NEW_DEAL
     return view
 

@@ -96,3 +96,10 @@ def test_non_manager_cannot_open_or_submit_the_editor(slack, running, fake):
     [reply] = fake.wait_for("response_url")
     assert "Only a manager" in all_text(reply.params)
     assert not fake.calls_to("views.open")
+
+
+def test_a_new_stage_needs_only_its_name(slack, running, fake):
+    view = open_editor(slack, fake)
+    resp = slack.view_submission(view, {"name_new": "Proposal"}, user_id="UADMIN")
+    assert resp.status == 200 and not resp.text.strip(), resp.text
+    assert "Proposal* — 0%" in stage_names(slack)

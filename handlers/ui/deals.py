@@ -320,6 +320,7 @@ def deal_modal(t: Translator, form: DealForm, *, metadata: str, editing: bool) -
             element=PlainTextInputElement(
                 action_id=ids.INPUT,
                 initial_value=form.value_text or None,
+                max_length=60,
                 placeholder=t("e.g. 50jt"),
             ),
         ),

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import secrets
 import time
 import urllib.error
@@ -113,12 +114,32 @@ def command_fields(
         "user_id": user_id,
         "user_name": user_name,
         "command": command,
-        "text": text,
+        "text": slack_escape(text),
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,
         "trigger_id": trigger_id,
     }
+
+
+_ENTITY = re.compile(r"<[@#!][^<>]*>|<(?:https?|mailto):[^<>]*>")
+
+
+def slack_escape(text: str) -> str:
+    """What Slack does to typed text before sending it: ``&``, ``<``, ``>`` become
+    ``&amp;``, ``&lt;``, ``&gt;``; mentions, channels and links (``<@U1|x>``,
+    ``<#C1|x>``, ``<https://…|…>``), which Slack itself formats, stay as they are."""
+    out, at = [], 0
+    for m in _ENTITY.finditer(text):
+        out.append(_escape_plain(text[at : m.start()]))
+        out.append(m.group(0))
+        at = m.end()
+    out.append(_escape_plain(text[at:]))
+    return "".join(out)
+
+
+def _escape_plain(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _find_element(blocks: Any, action_id: str, value: Any = None) -> tuple[Json, Json] | None:
