@@ -45,8 +45,9 @@ def test_every_command_answers_help(slack, command, text):
 @pytest.mark.parametrize("command", [ids.CMD_SPIN, ids.CMD_BATNA, ids.CMD_ADVANCE, ids.CMD_DIGEST])
 def test_empty_text_shows_usage_where_it_is_not_an_action(slack, command):
     resp = slack.command(command, "")
-    assert resp.status == 200
-    assert command in all_text(resp.json)
+    shown = all_text(resp.json)
+    assert resp.status == 200 and command in shown
+    assert "Examples" in shown and ":warning:" not in shown  # the usage, not an error
 
 
 def test_unknown_subcommand_echoes_the_users_text(slack):
@@ -217,8 +218,13 @@ def test_every_webclient_uses_the_configured_base_url(running, fake):
     assert any(c.method == "auth.test" for c in fake.calls)  # token verified at start-up
 
 
-def test_services_are_per_app(running):
-    assert isinstance(running.app.services, Services)
+def test_services_are_per_app(running, fake, db_url):
+    from bot.app import create_app
+    from tests.conftest import make_settings
+
+    other = create_app(make_settings(fake, db_url))
+    assert isinstance(other.services, Services) and other.services is not running.app.services
+    other.services.db.dispose()
 
 
 def test_a_button_nobody_listens_to_is_acked_and_explained(slack, fake):
