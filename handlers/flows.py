@@ -274,7 +274,7 @@ def _past_dates(fields: dict, today, stored: Deal | None = None) -> dict[str, In
 
 
 def _duplicate_warning(
-    s: Session, t: Translator, team_id: str, view: dict, name: str, key: str | None
+    s: Session, t: Translator, team_id: str, view: dict, dups: list, name: str, key: str | None
 ) -> str | None:
     """The new-deal form's answer to a name an open deal already has: a field error the
     first time; pressing "Add deal" again on the same form creates the second deal.
@@ -282,7 +282,6 @@ def _duplicate_warning(
     The warning is remembered per form (Slack keeps the view id while the modal stays
     open) with the submission that got it, so a Slack retry of that submission gets
     the same warning rather than a deal."""
-    dups = store.find_open_duplicates(session=s, team_id=team_id, name=name)
     if not dups:
         return None
     digest = hashlib.sha1(normalise(name).encode()).hexdigest()[:16]
@@ -359,7 +358,10 @@ def submit_deal_modal(
                 past = _past_dates(fields, today)
                 if past:
                     return {b: e.render(t) for b, e in past.items()}, None, None
-                warning = _duplicate_warning(s, t, team_id, view, fields["name"], key)
+                dups = store.find_open_duplicates(session=s, team_id=team_id, name=fields["name"])
+                if dups and key and store.previous_result(session=s, team_id=team_id, key=key):
+                    return None, None, channel  # a racing copy of this request saved it
+                warning = _duplicate_warning(s, t, team_id, view, dups, fields["name"], key)
                 if warning:
                     return {ids.BLOCK_NAME: warning}, None, None
                 deal = store.create_deal(
