@@ -16,7 +16,7 @@ from bot import ids
 from bot.errors import DomainError
 from bot.usage import USAGE
 from handlers import digest, flows, meetings
-from handlers.common import command_text, services_of, translator_of
+from handlers.common import command_text, reply, services_of, translator_of
 from handlers.ui.common import help_message, problem_message, unknown_subcommand
 
 HELP_WORDS = {"help", "bantuan", "?", "-h", "--help"}
@@ -24,10 +24,6 @@ HELP_WORDS = {"help", "bantuan", "?", "-h", "--help"}
 
 def is_help(text: str) -> bool:
     return text.strip().lower() in HELP_WORDS
-
-
-def reply(ack: Ack, msg: dict) -> None:
-    ack(response_type="ephemeral", **msg)
 
 
 def answer_usage(ack: Ack, context: BoltContext, command: dict) -> None:

@@ -60,6 +60,11 @@ def summarise(deal: Deal, stages: list[Stage], t: Translator, session: Session |
     )
 
 
+def reply(ack, msg: dict) -> None:
+    """Answer a slash command in the ack, visible only to the user."""
+    ack(response_type="ephemeral", **msg)
+
+
 def slack_text(text: str | None) -> str:
     """Text as the user typed it: Slack sends ``&``, ``<`` and ``>`` in slash commands and
     messages as ``&amp;``, ``&lt;`` and ``&gt;`` (mentions and links stay ``<…>``)."""

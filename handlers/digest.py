@@ -24,7 +24,7 @@ from bot.slots import parse_schedule, trigger_for, valid_timezone
 from bot.usage import USAGE
 from handlers import digest_actions
 from handlers.checklists import digest_completion
-from handlers.common import command_text, services_of, translator_of
+from handlers.common import command_text, reply, services_of, translator_of
 from handlers.digest_jobs import DIGEST, Jobs, slack_error
 from handlers.stats import pipeline_export, pipeline_stats
 from handlers.ui import digest as ui
@@ -41,10 +41,6 @@ HERE = {"here", "sini", "subscribe"}
 STATUS = {"status"}
 OFF = {"off", "stop", "berhenti", "unsubscribe"}
 NOW = {"now", "sekarang"}
-
-
-def _reply(ack: Ack, msg: dict) -> None:
-    ack(response_type="ephemeral", **msg)
 
 
 def _problem(t: Translator, problem: str, command: dict, usage: bool = True) -> dict:
@@ -95,14 +91,14 @@ def digest_command(ack: Ack, command: dict, context: BoltContext, client: WebCli
         if word in HERE:
             return subscribe(ack, command, context, client, rest)
         if word in STATUS:
-            return _reply(ack, status(context, command["channel_id"]))
+            return reply(ack, status(context, command["channel_id"]))
         if word in OFF:
-            return _reply(ack, stop(context, command["channel_id"]))
+            return reply(ack, stop(context, command["channel_id"]))
         if word in NOW:
             return post_now(ack, command, context, client)
-        return _reply(ack, unknown_subcommand(t, USAGE[ids.CMD_DIGEST], text))
+        return reply(ack, unknown_subcommand(t, USAGE[ids.CMD_DIGEST], text))
     except DomainError as err:
-        return _reply(ack, _problem(t, err.render(t), command))
+        return reply(ack, _problem(t, err.render(t), command))
 
 
 def subscribe(ack: Ack, command: dict, context: BoltContext, client: WebClient, rest: str):
@@ -112,7 +108,7 @@ def subscribe(ack: Ack, command: dict, context: BoltContext, client: WebClient, 
     channel_id = command["channel_id"]
     problem = _channel_problem(context, client, channel_id)
     if problem:
-        return _reply(ack, _problem(t, problem, command, usage=False))
+        return reply(ack, _problem(t, problem, command, usage=False))
     with services.db.transaction() as s:
         before = store.get_subscription(session=s, team_id=context.team_id, channel_id=channel_id)
         changed = before is not None and before.active
@@ -131,7 +127,7 @@ def subscribe(ack: Ack, command: dict, context: BoltContext, client: WebClient, 
     if services.scheduler is not None:
         services.scheduler.upsert(sub)
     nxt = upcoming_slot(trigger_for(sub.at, sub.tz, sub.weekdays), services.now())
-    _reply(
+    reply(
         ack,
         ui.subscribed_message(
             t,
@@ -181,8 +177,8 @@ def post_now(ack: Ack, command: dict, context: BoltContext, client: WebClient) -
     channel_id = command["channel_id"]
     problem = _channel_problem(context, client, channel_id)
     if problem:
-        return _reply(ack, _problem(t, problem, command, usage=False))
-    _reply(ack, message(t("Posting the digest here…")))
+        return reply(ack, _problem(t, problem, command, usage=False))
+    reply(ack, message(t("Posting the digest here…")))
     with services.db.read() as s:
         sub = store.get_subscription(session=s, team_id=context.team_id, channel_id=channel_id)
     profile = context.get("profile")

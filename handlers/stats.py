@@ -12,17 +12,13 @@ from bot.export import deals_csv, moves_csv
 from bot.i18n import N_, Translator
 from bot.slots import valid_timezone
 from bot.usage import USAGE
-from handlers.common import actor_of, command_text, services_of, translator_of
+from handlers.common import actor_of, command_text, reply, services_of, translator_of
 from handlers.ui import stats as ui_stats
 from handlers.ui.common import problem_message
 from storage import digests as store
 
 TEAM_WORDS = {"team", "tim", "all", "semua"}
 MINE_WORDS = {"mine", "me", "my", "saya", "aku"}
-
-
-def _reply(ack: Ack, msg: dict) -> None:
-    ack(response_type="ephemeral", **msg)
 
 
 def _problem(t: Translator, problem: str, command: dict) -> dict:
@@ -59,7 +55,7 @@ def pipeline_stats(
     try:
         key, team = _stats_args(text)
     except InvalidInput as err:
-        return _reply(ack, _problem(t, err.render(t), command))
+        return reply(ack, _problem(t, err.render(t), command))
     profile = context.get("profile")
     tz = valid_timezone(profile.tz if profile else None)
     period = m.period_bounds(key, now=services.now(), tz=tz)
@@ -69,7 +65,7 @@ def pipeline_stats(
         conversion = m.stage_conversion(s, scope, created_from=period.start)
         lost = m.lost_breakdown(s, scope, period)
         weighted = m.weighted_pipeline(s, scope)
-    _reply(
+    reply(
         ack,
         ui_stats.stats_message(
             t,
@@ -95,7 +91,7 @@ def pipeline_export(
             "deals or `/pipeline export team` for everyone's (managers).",
             word=unknown[0],
         )
-        return _reply(ack, _problem(t, problem, command))
+        return reply(ack, _problem(t, problem, command))
     team = any(w in TEAM_WORDS for w in words)
     if team:
         with services.db.read() as s:
@@ -106,7 +102,7 @@ def pipeline_export(
                         "sends yours."
                     )
                 )
-    _reply(ack, ui_stats.export_started_message(t, team=team))
+    reply(ack, ui_stats.export_started_message(t, team=team))
     owners = () if team else (context.user_id,)
     with services.db.read() as s:
         deals, n_deals = deals_csv(
