@@ -28,9 +28,9 @@ from bot.matching import Candidate, match_names
 from bot.server import HttpServer
 from bot.services import Services
 from bot.settings import Settings
+from slackkit import FakeSlack, SlackClient
 from storage.migrate import upgrade
 from tests.factories import make_deal
-from tests.slackkit import FakeSlack, SlackClient
 
 SECRET = "bench-secret"
 

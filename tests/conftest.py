@@ -17,8 +17,8 @@ from bot.app import create_app
 from bot.server import HttpServer
 from bot.services import Services
 from bot.settings import Settings
+from slackkit import FakeSlack, SlackClient
 from storage.migrate import upgrade
-from tests.slackkit import FakeSlack, SlackClient
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test"
