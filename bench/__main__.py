@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bot import ids
 from bot.app import create_app
-from bot.matching import Candidate, match_names
+from bot.core.matching import Candidate, match_names
 from bot.server import HttpServer
 from bot.services import Services
 from bot.settings import Settings
@@ -216,7 +216,7 @@ def memory(deals: int) -> tuple[float, float]:
     against the peak of building it over 10 deals in the same run."""
     from unittest import mock
 
-    from bot.i18n import Translator
+    from bot.core.i18n import Translator
     from handlers import flows
 
     peaks = []
@@ -252,7 +252,7 @@ def seed_pipeline(db, deals: int, now) -> None:
     from datetime import timedelta
     from decimal import Decimal
 
-    from bot.money import Money
+    from bot.core.money import Money
     from storage import deals as store
 
     with db.transaction() as s:
@@ -323,10 +323,10 @@ def digest(
     from sqlalchemy import func
     from sqlmodel import select
 
-    from bot import chart
-    from bot.digest import gather_digest
-    from bot.i18n import Translator
+    from bot.core.i18n import Translator
+    from bot.usecases.digest import gather_digest
     from handlers.checklists import digest_completion
+    from handlers.ui import chart
     from handlers.ui import digest as ui
     from storage.models import Deal
 

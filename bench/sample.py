@@ -2,7 +2,7 @@
 
 Seeds a made-up Indonesian B2B pipeline into a temporary SQLite database through the storage
 functions the app writes with, then builds the digest exactly as a scheduled run does
-(``bot.digest.gather_digest`` with the checklist completion hook, ``digest_message``, and
+(``bot.usecases.digest.gather_digest`` with the checklist completion hook, ``digest_message``, and
 the funnel chart from ``funnel_rows``/``chart_titles``/``funnel_png``) for Monday
 23 Nov 2026, 09:00 in Jakarta, and writes the chart and the message as text.
 
@@ -24,14 +24,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import chart
-from bot import checklists as cl
-from bot.digest import Digest, gather_digest
-from bot.i18n import Translator
-from bot.money import Money
+from bot.core import checklists as cl
+from bot.core.i18n import Translator
+from bot.core.money import Money
+from bot.core.slots import trigger_for
 from bot.scheduling import last_slot
-from bot.slots import trigger_for
+from bot.usecases.digest import Digest, gather_digest
 from handlers.checklists import digest_completion
+from handlers.ui import chart
 from handlers.ui import digest as ui
 from storage import checklists as cstore
 from storage import deals as store

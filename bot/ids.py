@@ -68,7 +68,7 @@ BLOCK_ATTENDEES = "attendees"
 BLOCK_NOTES = "notes"
 BLOCK_OUTCOME = "outcome"
 BLOCK_STAGE_MOVE = "stage"
-BLOCK_AWARENESS = "awareness"  # checklist answers use bot.checklists field keys as block ids
+BLOCK_AWARENESS = "awareness"  # checklist answers use bot.core.checklists field keys as block ids
 BLOCK_GATE_PREFIX = "gate_"  # + stage id
 
 # --- digest, reminders, stats, export (issue 5: append below) --------------------------

@@ -18,7 +18,7 @@ sweep, and a sync job that follows subscription changes made by other app proces
   second one the job works out the first one's slot, whose claim is already taken.
   Slots are computed stepping in UTC (stepping in local time loops for ever there).
 * Running a job never posts twice: the job only works out *which slot* it is for and hands
-  it to the injected callable, which claims that slot in the database (``bot.delivery``).
+  it to the injected callable, which claims that slot in the database (``bot.usecases.delivery``).
   Several processes may run the same job; one posts.
 * A digest missed by more than the grace window (the app was down) is never silent: the
   job, or the start-up catch-up, logs a warning naming the workspace, channel and slot.
@@ -39,7 +39,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.slots import trigger_for
+from bot.core.slots import trigger_for
 from storage import digests as store
 from storage.db import Database
 
@@ -51,7 +51,7 @@ RECOVER_EVERY = timedelta(minutes=2)
 #: Reps' reminders are due at 09:00 in their own timezone; every zone's offset is a
 #: multiple of 15 minutes, so a sweep at :00, :15, :30 and :45 UTC is on time everywhere.
 REMINDER_SWEEP = {"minute": "0,15,30,45", "second": 5}
-DIGEST = "digest"  # the claim kind of a scheduled digest (``bot.delivery``)
+DIGEST = "digest"  # the claim kind of a scheduled digest (``bot.usecases.delivery``)
 LOOKBACK = timedelta(days=8)  # how far back the latest slot is looked for
 
 

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.errors import DomainError
+from bot.core.errors import DomainError
 from handlers import flows
 from handlers.common import translator_of
 from handlers.ui.common import message

@@ -21,13 +21,12 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import checklists as cl
 from bot import ids
-from bot.deals import ensure_can_change, resolve_deal
-from bot.errors import DomainError, InvalidInput
-from bot.i18n import N_, Translator
-from bot.money import format_money
-from bot.usage import USAGE
+from bot.core import checklists as cl
+from bot.core.deals import ensure_can_change, resolve_deal
+from bot.core.errors import DomainError, InvalidInput
+from bot.core.i18n import N_, Translator
+from bot.core.money import format_money
 from handlers import flows
 from handlers.actions import answer_privately, guard_action
 from handlers.common import actor_of, request_key, services_of, translator_of
@@ -44,6 +43,7 @@ from handlers.modals import (
 from handlers.ui import checklists as ui
 from handlers.ui.common import compact_json, echo_line, help_message, message
 from handlers.ui.forms import notice_modal
+from handlers.ui.usage import USAGE
 from handlers.views import post_privately
 from storage import checklists as cstore
 from storage import deals as store
@@ -444,7 +444,7 @@ def card_extras(*, session: Session, context: BoltContext, deal: Deal) -> list:
 
 
 def digest_completion(session: Session, team_id: str, deal_ids: Sequence[int]) -> dict[int, str]:
-    """Checklist completion per deal, for the digest (``bot.digest.CompletionHook``)."""
+    """Checklist completion per deal, for the digest (``bot.usecases.digest.CompletionHook``)."""
     latest = cstore.latest_completion(session=session, team_id=team_id, deal_ids=deal_ids)
     return {
         deal_id: cl.completion_label(

@@ -13,11 +13,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.errors import DomainError
-from bot.usage import USAGE
+from bot.core.errors import DomainError
 from handlers import digest, flows, meetings
 from handlers.common import command_text, reply, services_of, translator_of
 from handlers.ui.common import help_message, problem_message, unknown_subcommand
+from handlers.ui.usage import USAGE
 
 HELP_WORDS = {"help", "bantuan", "?", "-h", "--help"}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt import BoltContext
 from sqlmodel import Session
 
-from bot.deals import Actor, is_manager
-from bot.i18n import Translator
+from bot.core.deals import Actor, is_manager
+from bot.core.i18n import Translator
+from bot.core.sources import source_by_key
 from bot.services import Services
-from bot.sources import source_by_key
 from storage import deals as store
 from storage.models import Deal, Stage
 

@@ -12,7 +12,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 from bot.services import Profile, Services
 
 log = logging.getLogger(__name__)

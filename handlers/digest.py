@@ -15,13 +15,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.delivery import Outcome
-from bot.digest import CompletionHook
-from bot.errors import DomainError
-from bot.i18n import Translator
+from bot.core.errors import DomainError
+from bot.core.i18n import Translator
+from bot.core.slots import parse_schedule, trigger_for, valid_timezone
 from bot.scheduling import Scheduler, upcoming_slot
-from bot.slots import parse_schedule, trigger_for, valid_timezone
-from bot.usage import USAGE
+from bot.usecases.delivery import Outcome
+from bot.usecases.digest import CompletionHook
 from handlers import digest_actions
 from handlers.checklists import digest_completion
 from handlers.common import command_text, reply, services_of, translator_of
@@ -29,6 +28,7 @@ from handlers.digest_jobs import DIGEST, Jobs, slack_error
 from handlers.stats import pipeline_export, pipeline_stats
 from handlers.ui import digest as ui
 from handlers.ui.common import message, problem_message, unknown_subcommand
+from handlers.ui.usage import USAGE
 from storage import digests as store
 
 log = logging.getLogger("salespath.digest")

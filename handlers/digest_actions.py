@@ -11,11 +11,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.deals import ensure_can_change
-from bot.digest import DealItem
-from bot.errors import DomainError, InvalidInput, PermissionDenied
-from bot.i18n import N_, Translator
-from bot.slots import local_date, valid_timezone
+from bot.core.deals import ensure_can_change
+from bot.core.errors import DomainError, InvalidInput, PermissionDenied
+from bot.core.i18n import N_, Translator
+from bot.core.slots import local_date, valid_timezone
+from bot.usecases.digest import DealItem
 from handlers.actions import answer_privately, guard_action, open_card
 from handlers.common import actor_of, services_of, translator_of
 from handlers.context import fetch_profile

@@ -1,10 +1,10 @@
 """The Slack side of scheduled posts: the digest in a channel (message + funnel chart) and
 each rep's daily reminder DM. The scheduler (``bot.scheduling``) calls these with the slot
-they are for; ``bot.delivery`` makes each post happen once.
+they are for; ``bot.usecases.delivery`` makes each post happen once.
 
 Every Web API call goes through the app's client, whose retry handlers wait out 429
 (Retry-After) and back off on 5xx; an attempt that still fails is retried by the sweep
-(``retries``) with backoff until ``bot.delivery.RETRY_WINDOW`` is over, unless the error is
+(``retries``) with backoff until ``bot.usecases.delivery.RETRY_WINDOW`` is over, unless the error is
 one retrying cannot fix (``PERMANENT``). Whoever subscribed a channel is told when its digest
 is given up. One channel or rep failing never stops the others.
 """
@@ -18,14 +18,14 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import chart
-from bot.delivery import LeaseLost, Outcome, Progress, Recorder, deliver, due_retries
-from bot.digest import CompletionHook, Reminder, gather_digest, gather_reminder
-from bot.i18n import Translator
+from bot.core.i18n import Translator
+from bot.core.slots import trigger_for, valid_timezone
 from bot.scheduling import DIGEST, GRACE, last_slot
 from bot.services import Services
-from bot.slots import trigger_for, valid_timezone
+from bot.usecases.delivery import LeaseLost, Outcome, Progress, Recorder, deliver, due_retries
+from bot.usecases.digest import CompletionHook, Reminder, gather_digest, gather_reminder
 from handlers.context import fetch_profile
+from handlers.ui import chart
 from handlers.ui import digest as ui
 from handlers.ui import reminders as ui_reminders
 from storage import deals as deal_store
@@ -317,7 +317,7 @@ class Jobs:
 
     def retries(self) -> None:
         """The sweep: finish claims whose run crashed or whose attempt failed, once their
-        backoff is over (see ``bot.delivery``). Digests past the retry window are given up
+        backoff is over (see ``bot.usecases.delivery``). Digests past the retry window are given up
         and their subscribers told; a ``/digest now`` whose run died is not resumed (its
         user saw no answer and may run it again): it is marked failed and logged."""
         now = self.services.now()

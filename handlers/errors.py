@@ -10,7 +10,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 from handlers.ui.common import apology
 
 log = logging.getLogger("salespath.errors")

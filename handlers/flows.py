@@ -13,8 +13,9 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import ids, metrics
-from bot.deals import (
+from bot import ids
+from bot.core import metrics
+from bot.core.deals import (
     MOVE_WORDS,
     Actor,
     apply_move,
@@ -23,13 +24,13 @@ from bot.deals import (
     plan_move,
     resolve_deal,
 )
-from bot.errors import DomainError, InvalidInput, PermissionDenied
-from bot.i18n import N_, Translator
-from bot.matching import normalise, split_command
-from bot.money import Money, format_money
-from bot.playbook import playbook_for, render_playbook
-from bot.quickadd import parse_quick_add
-from bot.reasons import DMU_ROLES, LOST_REASONS
+from bot.core.errors import DomainError, InvalidInput, PermissionDenied
+from bot.core.i18n import N_, Translator
+from bot.core.matching import normalise, split_command
+from bot.core.money import Money, format_money
+from bot.core.playbook import playbook_for, render_playbook
+from bot.core.quickadd import parse_quick_add
+from bot.core.reasons import DMU_ROLES, LOST_REASONS
 from handlers.common import actor_of, services_of, summarise, translator_of
 from handlers.modals import user_today
 from handlers.ui import deals as ui
@@ -173,7 +174,7 @@ def _plain_amount(money: Money) -> str:
     """The amount as the Edit form shows it: bare digits when they read back as the same
     amount in the form's currency (so changing the Currency menu changes the deal's
     currency), else with its currency code so that nothing is misread."""
-    from bot.money import parse_amount
+    from bot.core.money import parse_amount
 
     text = f"{money.amount.normalize():f}"
     try:
@@ -201,7 +202,7 @@ def read_deal_form(values: dict, *, default_currency: str) -> tuple[dict, dict[s
     """Parse the modal's state into fields; collect a message per bad field."""
     from datetime import date
 
-    from bot.money import parse_amount
+    from bot.core.money import parse_amount
 
     errors: dict[str, DomainError] = {}
     out: dict = {}
@@ -461,7 +462,7 @@ def advance_deal(
     expect_stage: int | None = None,
     gate_override: bool = False,  # "Move anyway" past a warning gate (never a required one)
 ) -> dict:
-    from bot.gates import blocking_gate
+    from bot.core.gates import blocking_gate
     from handlers.ui.gates import gate_message
     from storage.checklists import checklist_kinds
 
@@ -736,7 +737,7 @@ __all__ = ["Actor"]
 def home(*, context: BoltContext) -> dict:
     from datetime import timedelta
 
-    from bot.digest import stale_cutoffs
+    from bot.usecases.digest import stale_cutoffs
     from handlers.ui.home import home_view
     from storage import digests as digests_store
 

@@ -8,10 +8,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import gates, ids
-from bot.deals import Actor
-from bot.errors import DomainError, InvalidInput, PermissionDenied
-from bot.i18n import N_
+from bot import ids
+from bot.core import gates
+from bot.core.deals import Actor
+from bot.core.errors import DomainError, InvalidInput, PermissionDenied
+from bot.core.i18n import N_
 from handlers.actions import guard_action
 from handlers.common import actor_of, services_of, translator_of
 from handlers.modals import flatten, open_then_fill

@@ -17,11 +17,12 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import checklists as cl
-from bot import gates, ids
-from bot.deals import Actor, apply_move, ensure_can_change, plan_move
-from bot.errors import DomainError, InvalidInput
-from bot.i18n import Translator
+from bot import ids
+from bot.core import checklists as cl
+from bot.core import gates
+from bot.core.deals import Actor, apply_move, ensure_can_change, plan_move
+from bot.core.errors import DomainError, InvalidInput
+from bot.core.i18n import Translator
 from bot.services import Services
 from handlers import checklists
 from handlers import gates as gate_listeners
@@ -108,7 +109,7 @@ def _meeting_move(
 ) -> tuple[str | None, str | None, list[str]]:
     """The optional stage move of a meeting log: (from, to, warnings).
 
-    The move follows /advance's rules (``bot.deals.plan_move``, then the stage gate), and
+    The move follows /advance's rules (``bot.core.deals.plan_move``, then the stage gate), and
     what /advance would ask about is a field error on the stage select until the user ticks
     it under the select and saves again (everything typed stays in the modal):
     - a move back, or re-opening a closed deal: the "Yes, move it back" tick;

@@ -15,9 +15,9 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.deals import Actor, ensure_can_change
-from bot.errors import DomainError, PermissionDenied
-from bot.i18n import N_, Translator
+from bot.core.deals import Actor, ensure_can_change
+from bot.core.errors import DomainError, PermissionDenied
+from bot.core.i18n import N_, Translator
 from handlers.ui import forms
 from handlers.ui.checklists import VersionView
 from handlers.ui.meetings import ActivityView

@@ -6,8 +6,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.errors import DomainError, InvalidInput, PermissionDenied
-from bot.i18n import N_, Translator
+from bot.core.errors import DomainError, InvalidInput, PermissionDenied
+from bot.core.i18n import N_, Translator
 from handlers.common import actor_of, services_of, translator_of
 from handlers.modals import update_view
 from handlers.ui import forms

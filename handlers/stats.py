@@ -6,15 +6,15 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import metrics as m
-from bot.errors import InvalidInput, PermissionDenied
-from bot.export import deals_csv, moves_csv
-from bot.i18n import N_, Translator
-from bot.slots import valid_timezone
-from bot.usage import USAGE
+from bot.core import metrics as m
+from bot.core.errors import InvalidInput, PermissionDenied
+from bot.core.i18n import N_, Translator
+from bot.core.slots import valid_timezone
 from handlers.common import actor_of, command_text, reply, services_of, translator_of
 from handlers.ui import stats as ui_stats
 from handlers.ui.common import problem_message
+from handlers.ui.export import deals_csv, moves_csv
+from handlers.ui.usage import USAGE
 from storage import digests as store
 
 TEAM_WORDS = {"team", "tim", "all", "semua"}

@@ -14,10 +14,10 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.checklists import Attendee
-from bot.errors import InvalidInput
-from bot.i18n import N_
-from bot.matching import Candidate, fold, match_names
+from bot.core.checklists import Attendee
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_
+from bot.core.matching import Candidate, fold, match_names
 from storage.models import Contact, Deal, Stage
 from storage.models_checklist import Activity, ChecklistVersion
 

@@ -15,11 +15,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.errors import InvalidInput, NotFound
-from bot.i18n import N_
-from bot.matching import normalise
-from bot.money import Money
-from bot.stages import DEFAULT_STAGES
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.i18n import N_
+from bot.core.matching import normalise
+from bot.core.money import Money
+from bot.core.stages import DEFAULT_STAGES
 from storage.models import (
     CloseDateChange,
     Contact,

@@ -16,7 +16,7 @@ from storage.models import ts_field
 
 
 class ChecklistVersion(SQLModel, table=True):
-    """One submission of a deal's SPIN checklist or BATNA sheet (``bot.checklists``)."""
+    """One submission of a deal's SPIN checklist or BATNA sheet (``bot.core.checklists``)."""
 
     __tablename__ = "checklist_version"
     __table_args__ = (
@@ -30,7 +30,7 @@ class ChecklistVersion(SQLModel, table=True):
     kind: str = Field(max_length=16)  # spin | batna
     version: int
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    filled: int = 0  # parts filled (bot.checklists.completion), for digests and cards
+    filled: int = 0  # parts filled (bot.core.checklists.completion), for digests and cards
     parts: int = 0
     created_by: str = Field(max_length=32)
     created_at: datetime = ts_field()

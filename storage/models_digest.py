@@ -3,7 +3,8 @@
 A *claim* is how a digest (per channel) or a reminder (per user) is delivered exactly once:
 the row for ``(team_id, kind, target, slot)`` is inserted before anything is posted — the
 unique constraint lets one process win — and moves ``claimed → posted`` when done (or
-``failed`` / ``expired``, see ``bot/delivery.py``). ``message_ts`` and ``file_id`` record what
+``failed`` / ``expired``, see ``bot/usecases/delivery.py``). ``message_ts`` and ``file_id``
+record what
 was already posted, so a run that resumes a crashed one never posts a part twice; after a
 failed attempt ``retry_at`` says when the next may start (exponential backoff).
 """

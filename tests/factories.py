@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from bot.money import Money
+from bot.core.money import Money
 from storage import deals as store
 from storage.db import Database
 

@@ -23,10 +23,10 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot import checklists as cl
 from bot import ids
-from bot.i18n import N_, Translator
-from bot.money import format_money
+from bot.core import checklists as cl
+from bot.core.i18n import N_, Translator
+from bot.core.money import format_money
 from handlers.ui.common import clip, compact_json, escape, message
 from handlers.ui.deals import deal_buttons, pick_deal_blocks
 from handlers.ui.forms import day, md, modal, option, text_input

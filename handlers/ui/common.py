@@ -6,8 +6,8 @@ import json
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
-from bot.i18n import Translator
-from bot.usage import Usage
+from bot.core.i18n import Translator
+from handlers.ui.usage import Usage
 
 TEXT_LIMIT = 3000  # characters in one section text
 

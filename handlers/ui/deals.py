@@ -26,10 +26,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.i18n import Translator
-from bot.money import Money, format_money
-from bot.reasons import DMU_ROLES
-from bot.sources import SOURCES
+from bot.core.i18n import Translator
+from bot.core.money import Money, format_money
+from bot.core.reasons import DMU_ROLES
+from bot.core.sources import SOURCES
 from handlers.ui.common import clip, compact_json, escape, message
 
 MAX_MESSAGE_BLOCKS = 50

@@ -19,13 +19,13 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.chart import FunnelRow
-from bot.digest import EMPTY, DealItem, Digest, Listing
-from bot.i18n import Translator
-from bot.metrics import PeriodMetrics
-from bot.money import Money, format_money, format_money_short
-from bot.reasons import LOST_REASONS
-from bot.slots import DAYS, WORKDAYS
+from bot.core.i18n import Translator
+from bot.core.metrics import PeriodMetrics
+from bot.core.money import Money, format_money, format_money_short
+from bot.core.reasons import LOST_REASONS
+from bot.core.slots import DAYS, WORKDAYS
+from bot.usecases.digest import EMPTY, DealItem, Digest, Listing
+from handlers.ui.chart import FunnelRow
 from handlers.ui.common import clip, compact_json, escape, message, notice
 
 MAX_BLOCKS = 50

@@ -15,9 +15,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import checklists as cl
 from bot import ids
-from bot.i18n import Translator
+from bot.core import checklists as cl
+from bot.core.i18n import Translator
 from handlers.ui.common import clip
 
 

@@ -15,9 +15,10 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot import checklists as cl
-from bot import gates, ids
-from bot.i18n import Translator
+from bot import ids
+from bot.core import checklists as cl
+from bot.core import gates
+from bot.core.i18n import Translator
 from handlers.ui.common import clip, compact_json, escape, message
 from handlers.ui.forms import md, modal, option
 

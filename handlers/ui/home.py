@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 from handlers.ui.common import clip, escape
 from handlers.ui.deals import DealSummary, StageGroup, money_text, totals_text
 

@@ -21,10 +21,10 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot import checklists as cl
 from bot import ids
-from bot.i18n import N_, Translator
-from bot.reasons import DMU_ROLES, role_by_key
+from bot.core import checklists as cl
+from bot.core.i18n import N_, Translator
+from bot.core.reasons import DMU_ROLES, role_by_key
 from handlers.ui.common import clip, escape, message
 from handlers.ui.deals import deal_buttons
 from handlers.ui.forms import md, modal, option, text_input

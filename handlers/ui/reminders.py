@@ -16,9 +16,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.digest import DealItem, Reminder
-from bot.i18n import Translator
-from bot.money import format_money_short
+from bot.core.i18n import Translator
+from bot.core.money import format_money_short
+from bot.usecases.digest import DealItem, Reminder
 from handlers.ui.common import clip, escape, message, notice
 from handlers.ui.digest import (
     MAX_BLOCKS,

@@ -34,7 +34,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 
 #: Page buttons inside the stage editor (value: the page number to show, from 0).
 ACTION_STAGES_PREV = "stages_page_prev"

@@ -7,9 +7,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.i18n import Translator
-from bot.metrics import ConversionStep, LostRow, PeriodMetrics, lost_by_reason
-from bot.money import Money
+from bot.core.i18n import Translator
+from bot.core.metrics import ConversionStep, LostRow, PeriodMetrics, lost_by_reason
+from bot.core.money import Money
 from handlers.ui.common import clip, message
 from handlers.ui.digest import (
     context,

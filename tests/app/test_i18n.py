@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import catalog
-from bot.i18n import Translator, normalise_locale
+from bot.core.i18n import Translator, normalise_locale
 
 
 def test_slack_locales_map_to_our_languages():

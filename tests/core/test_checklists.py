@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot import checklists as cl
-from bot import gates
-from bot.errors import InvalidInput
-from bot.i18n import Translator
+from bot.core import checklists as cl
+from bot.core import gates
+from bot.core.errors import InvalidInput
+from bot.core.i18n import Translator
 
 t = Translator("en")
 
@@ -227,7 +227,7 @@ def test_gate_choices_round_trip():
 
 
 def test_default_stages_gate_presentation_and_negotiation():
-    from bot.stages import DEFAULT_STAGES
+    from bot.core.stages import DEFAULT_STAGES
 
     gated = {s.key: (s.gate_checklist, s.gate_mode) for s in DEFAULT_STAGES if s.gate_checklist}
     assert gated == {"presentation": ("spin", "warn"), "negotiation": ("batna", "warn")}

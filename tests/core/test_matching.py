@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import Candidate, fold, match_names, normalise, split_command
+from bot.core.matching import Candidate, fold, match_names, normalise, split_command
 
 DEALS = [
     Candidate(1, "Acme Corp"),

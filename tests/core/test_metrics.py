@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot import metrics as m
-from bot.money import Money
+from bot.core import metrics as m
+from bot.core.money import Money
 from storage.db import Database
 from tests.factories import add_deal as add
 

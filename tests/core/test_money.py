@@ -1,4 +1,4 @@
-"""bot.money by value: every shorthand, every refusal, formatting in English and Indonesian."""
+"""bot.core.money by value: every shorthand, every refusal, formatting in English and Indonesian."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot import money
-from bot.errors import InvalidInput
-from bot.money import (
+from bot.core import money
+from bot.core.errors import InvalidInput
+from bot.core.money import (
     SUPPORTED_CURRENCIES,
     Money,
     format_money,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import Translator
-from bot.playbook import PLAYBOOKS, Playbook, playbook_for, render_playbook
-from bot.stages import DEFAULT_STAGES
+from bot.core.i18n import Translator
+from bot.core.playbook import PLAYBOOKS, Playbook, playbook_for, render_playbook
+from bot.core.stages import DEFAULT_STAGES
 
 KEYS = [s.key for s in DEFAULT_STAGES]
 

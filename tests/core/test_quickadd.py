@@ -1,4 +1,4 @@
-"""bot.sources and bot.quickadd by value: source matching, quick-add orders and refusals."""
+"""bot.core.sources and bot.core.quickadd by value: source matching, quick-add orders, refusals."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from bot import quickadd
-from bot.errors import InvalidInput
-from bot.i18n import Translator
-from bot.money import Money
-from bot.quickadd import QuickAdd, parse_quick_add
-from bot.sources import (
+from bot.core import quickadd
+from bot.core.errors import InvalidInput
+from bot.core.i18n import Translator
+from bot.core.money import Money
+from bot.core.quickadd import QuickAdd, parse_quick_add
+from bot.core.sources import (
     GROUP_LABELS,
     NON_REFERRAL,
     OTHER,

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.errors import InvalidInput
-from bot.reasons import DMU_ROLES, LOST_REASONS, match_reason, match_role
-from bot.stages import DEFAULT_STAGES, is_backward, match_stage, next_stage
+from bot.core.errors import InvalidInput
+from bot.core.reasons import DMU_ROLES, LOST_REASONS, match_reason, match_role
+from bot.core.stages import DEFAULT_STAGES, is_backward, match_stage, next_stage
 
 STAGES = list(DEFAULT_STAGES)
 BY_KEY = {s.key: s for s in DEFAULT_STAGES}

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from bot.money import Money
+from bot.core.money import Money
 from storage import deals as store
 from storage.db import Database
 from storage.models import Deal, StageMove

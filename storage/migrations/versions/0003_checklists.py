@@ -65,7 +65,7 @@ def upgrade() -> None:
             "ix_checklist_version_team_at", ["team_id", "created_at"], unique=False
         )
 
-    # Workspaces seeded before gates existed get the default gates (bot.stages): Presentation
+    # Workspaces seeded before gates existed get the default gates (bot.core.stages): Presentation
     # wants SPIN, Negotiation wants BATNA, as warnings. Nobody could have set a gate yet.
     stage = sa.table(
         "stage",

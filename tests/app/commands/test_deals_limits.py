@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import ids
-from bot.deals import MOVE_TEXT_MAX
+from bot.core.deals import MOVE_TEXT_MAX
 from slackkit import all_text
 from slackkit.fake_slack import block_problems
 from tests.app.commands.test_deals import buttons, click, deals
@@ -106,7 +106,7 @@ def test_a_card_that_grows_past_50_blocks_keeps_its_buttons():
 
     from slack_sdk.models.blocks import SectionBlock
 
-    from bot.i18n import Translator
+    from bot.core.i18n import Translator
     from handlers.ui import deals as ui
 
     now = datetime(2026, 11, 23, tzinfo=UTC)

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 from handlers.ui.stages import (
     ACTION_STAGES_NEXT,
     ACTION_STAGES_PREV,

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from slack_sdk import WebClient
 
-from bot import chart
-from bot.delivery import LEASE, Outcome, deliver
+from bot.usecases.delivery import LEASE, Outcome, deliver
+from handlers.ui import chart
 from handlers.ui import digest as ui
 from storage import digests as store
 from storage.db import Database

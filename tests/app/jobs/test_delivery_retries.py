@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.delivery import LEASE, RETRY_WINDOW, Outcome, backoff
 from bot.scheduling import RECOVER_EVERY
+from bot.usecases.delivery import LEASE, RETRY_WINDOW, Outcome, backoff
 from handlers.digest_jobs import Jobs
 from slackkit import all_text
 from storage import digests as store

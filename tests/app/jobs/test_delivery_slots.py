@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.core.slots import trigger_for
 from bot.scheduling import GRACE, Scheduler, catch_up_slot, last_slot, slots
-from bot.slots import trigger_for
 from storage import digests as store
 from tests.app.jobs.test_digest import NOW, add_deal, claims, posted
 from tests.app.jobs.test_scheduling import SLOT, subscribe, uploads

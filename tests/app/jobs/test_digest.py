@@ -427,10 +427,10 @@ def test_deal_name_button_opens_its_card(slack, pipeline, fake):
 def test_funnel_chart_is_a_readable_png(pipeline, tmp_path):
     from PIL import Image
 
-    from bot.chart import funnel_png
-    from bot.digest import gather_digest
-    from bot.i18n import Translator
+    from bot.core.i18n import Translator
+    from bot.usecases.digest import gather_digest
     from handlers.ui import digest as ui
+    from handlers.ui.chart import funnel_png
 
     t = Translator("en")
     with pipeline.services.db.read() as s:
@@ -450,7 +450,7 @@ def test_funnel_chart_is_a_readable_png(pipeline, tmp_path):
 
 
 def test_digest_shows_time_to_close_velocity_and_filled_checklists(slack, pipeline, fake):
-    from bot import checklists as cl
+    from bot.core import checklists as cl
     from storage import checklists as cstore
 
     db = pipeline.services.db

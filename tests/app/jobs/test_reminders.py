@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.delivery import Outcome
+from bot.usecases.delivery import Outcome
 from handlers.digest_jobs import Jobs
 from slackkit import all_text
 from storage import deals as store

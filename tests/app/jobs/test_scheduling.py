@@ -16,10 +16,10 @@ from sqlmodel import SQLModel, select
 
 from bot import ids
 from bot.app import create_app
-from bot.delivery import LEASE, Outcome
+from bot.core.slots import trigger_for
 from bot.scheduling import GRACE, catch_up_slot, last_slot, upcoming_slot
 from bot.services import Services
-from bot.slots import trigger_for
+from bot.usecases.delivery import LEASE, Outcome
 from handlers.digest_jobs import Jobs
 from slackkit import all_text
 from storage import digests as store

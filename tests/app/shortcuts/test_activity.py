@@ -79,8 +79,8 @@ def test_home_tab_with_many_stages_keeps_every_section_within_100_blocks():
     """Unit test on top: workspaces over the stage cap (made before it) still see it all."""
     from decimal import Decimal
 
-    from bot.i18n import Translator
-    from bot.money import Money
+    from bot.core.i18n import Translator
+    from bot.core.money import Money
     from handlers.ui.deals import DealSummary, StageGroup
     from handlers.ui.home import home_view
     from slackkit.fake_slack import block_problems

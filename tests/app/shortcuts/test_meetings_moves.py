@@ -1,4 +1,4 @@
-"""The stage move of a meeting log follows /advance's rules (``bot.deals.plan_move`` and the
+"""The stage move of a meeting log follows /advance's rules (``bot.core.deals.plan_move`` and the
 stage gates): a move back, re-opening a closed deal and a warning gate wait for a tick under the
 stage select; a required gate waits for the checklist. Each held move is a field error on the
 stage select, the modal stays open, nothing is stored and nothing is posted until it passes."""

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, select
 
 from bot import ids
-from bot.errors import DomainError
+from bot.core.errors import DomainError
 from handlers.checklists import digest_completion
 from slackkit import all_text, block_problems, view_problems
 from storage import checklists as cstore
@@ -310,7 +310,7 @@ def test_latest_completion_for_digests(running):
         assert cstore.latest_completion(session=s, team_id="T2", deal_ids=[a]) == {}
     assert list(got) == [a]
     assert (got[a]["spin"].version, got[a]["spin"].filled, got[a]["spin"].parts) == (2, 3, 5)
-    with db.read() as s:  # the digest's hook (bot.digest.CompletionHook)
+    with db.read() as s:  # the digest's hook (bot.usecases.digest.CompletionHook)
         assert digest_completion(s, "T1", [a, b]) == {
             a: "SPIN 3/5 · BATNA —",
             b: "SPIN — · BATNA —",

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot import checklists as cl
 from bot import ids
+from bot.core import checklists as cl
 from handlers.checklists import HistoryQuery, history_page, history_query, split_history
 from handlers.ui.checklists import ACTION_HISTORY_PAGE
 from slackkit import all_text, block_problems

@@ -1,8 +1,9 @@
 """What a digest says — and a rep's daily reminder — as plain data, gathered in one place.
 
-``gather_digest`` reads the numbers (``bot.metrics``, SQL aggregates) and the short lists
+``gather_digest`` reads the numbers (``bot.core.metrics``, SQL aggregates) and the short lists
 (top items plus a count, ``storage.digests``) for one scope at one moment; the Slack side
-renders it (``handlers/ui/digest.py``) and draws the funnel (``bot/chart.py``). No Slack here.
+renders it (``handlers/ui/digest.py``) and draws the funnel
+(``handlers/ui/chart.py``). No Slack here.
 
 "Changes since the previous digest" are the stage moves and close-date slips in
 ``(since, until]``: for a scheduled digest ``since`` is the previous posted digest's slot
@@ -18,9 +19,9 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import metrics
-from bot.money import Money
-from bot.slots import local_date
+from bot.core import metrics
+from bot.core.money import Money
+from bot.core.slots import local_date
 from storage import deals as store
 from storage import digests as digest_store
 from storage.models import Deal, Stage

@@ -34,9 +34,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from bot.errors import InvalidInput
-from bot.i18n import N_
-from bot.money import Money, currency_places
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_
+from bot.core.money import Money, currency_places
 from storage import deals as store
 from storage.models import Deal, Stage, StageMove
 
@@ -370,7 +370,7 @@ def stage_conversion(
 @dataclass(frozen=True)
 class LostRow:
     stage: str  # the stage the deal was lost from
-    reason: str | None  # a ``bot.reasons`` key
+    reason: str | None  # a ``bot.core.reasons`` key
     count: int
 
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.errors import InvalidInput
-from bot.i18n import N_
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = DAYS[:5]

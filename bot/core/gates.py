@@ -2,7 +2,7 @@
 
 A stage's gate is a checklist kind (``spin`` or ``batna``) and a mode: ``off``, ``warn``
 (the move waits for the rep to fill the checklist or to move anyway) or ``require`` (the
-move waits until the checklist is filled). Defaults (``bot.stages``): Presentation wants
+move waits until the checklist is filled). Defaults (``bot.core.stages``): Presentation wants
 SPIN and Negotiation wants BATNA, as warnings. Lost is never gated: a deal can always be
 lost. Plain Python, no Slack.
 """
@@ -13,9 +13,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.checklists import KINDS
-from bot.errors import InvalidInput
-from bot.i18n import N_
+from bot.core.checklists import KINDS
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_
 
 OFF: Literal["off"] = "off"
 WARN: Literal["warn"] = "warn"
@@ -36,7 +36,7 @@ class GatedStage(Protocol):
 
 @dataclass(frozen=True)
 class Gate:
-    checklist: str  # a bot.checklists kind
+    checklist: str  # a bot.core.checklists kind
     mode: str  # warn | require
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import ids
-from bot.i18n import N_
+from bot.core.i18n import N_
 
 
 @dataclass(frozen=True)

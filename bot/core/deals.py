@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.errors import InvalidInput, PermissionDenied
-from bot.i18n import N_
-from bot.matching import Candidate, match_names
-from bot.reasons import match_reason
-from bot.stages import is_backward, match_stage, next_stage
+from bot.core.errors import InvalidInput, PermissionDenied
+from bot.core.i18n import N_
+from bot.core.matching import Candidate, match_names
+from bot.core.reasons import match_reason
+from bot.core.stages import is_backward, match_stage, next_stage
 from storage import deals as store
 from storage.models import Deal, Stage
 

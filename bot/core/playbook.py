@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.i18n import N_
+from bot.core.i18n import N_
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.errors import InvalidInput
-from bot.i18n import N_
-from bot.matching import lookup_term
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_
+from bot.core.matching import lookup_term
 
 
 @dataclass(frozen=True)

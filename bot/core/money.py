@@ -50,8 +50,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, get_currency_symbol, list_currencies
 
-from bot.errors import InvalidInput
-from bot.i18n import N_
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_
 
 SUPPORTED_CURRENCIES: tuple[str, ...] = ("IDR", "USD", "EUR", "SGD", "MYR", "GBP", "JPY", "AUD")
 

@@ -33,10 +33,10 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any, Literal
 
-from bot.errors import InvalidInput
-from bot.i18n import N_
-from bot.money import Money, format_money, parse_amount
-from bot.reasons import DMU_ROLES, match_role
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_
+from bot.core.money import Money, format_money, parse_amount
+from bot.core.reasons import DMU_ROLES, match_role
 
 SPIN: Literal["spin"] = "spin"
 BATNA: Literal["batna"] = "batna"
@@ -365,7 +365,7 @@ NOTES_MAX = 3000
 @dataclass(frozen=True)
 class Attendee:
     name: str
-    role: str | None  # a bot.reasons.DMU_ROLES key
+    role: str | None  # a bot.core.reasons.DMU_ROLES key
 
 
 def parse_attendees(text: str) -> list[Attendee]:

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
-from bot.errors import InvalidInput
-from bot.i18n import N_
-from bot.matching import lookup_term
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_
+from bot.core.matching import lookup_term
 
 OPEN: Literal["open"] = "open"
 WON: Literal["won"] = "won"
@@ -46,7 +46,7 @@ class StageSpec:
     probability: int  # default win probability, percent
     kind: StageKind
     aliases: tuple[str, ...] = ()  # other words, English and Indonesian, users may type
-    gate_checklist: str | None = None  # checklist a deal needs before entering (bot.gates)
+    gate_checklist: str | None = None  # checklist a deal needs before entering (bot.core.gates)
     gate_mode: str = "off"  # off | warn | require
 
 

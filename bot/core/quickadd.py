@@ -9,10 +9,10 @@ How the text is read, token by token (spaces separate tokens):
   this way when the command escapes its text; a bare ``@maria`` is refused, asking the user to
   pick the person from Slack's autocomplete. Other Slack entities keep their words in the name
   (links by their label, channels as ``#name``); ``@here`` and user groups are refused.
-* An amount (see ``bot.money``) is one token or spreads over its neighbours: a currency before
+* An amount (see ``bot.core.money``) is one token or spreads over its neighbours: a currency before
   it (``Rp 50.000.000``), a multiplier and/or a currency after it (``50 jt``, ``1,5 juta``,
   ``5000 USD``).
-* Source words (``bot.sources``), the longest alias first (``cold outreach``, ``centre of
+* Source words (``bot.core.sources``), the longest alias first (``cold outreach``, ``centre of
   influence``). A generic ``referral`` next to a kind of referral (``referral friend``) is that
   kind.
 * Everything else is the name, which must be one contiguous run of words (``Acme 50jt Corp`` is
@@ -28,16 +28,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.errors import InvalidInput
-from bot.i18n import N_, Translator
-from bot.money import (
+from bot.core.errors import InvalidInput
+from bot.core.i18n import N_, Translator
+from bot.core.money import (
     Money,
     is_currency_word,
     is_multiplier_word,
     looks_like_amount,
     parse_amount,
 )
-from bot.sources import GENERIC_REFERRAL, MAX_ALIAS_WORDS, REFERRAL, Source, match_source
+from bot.core.sources import GENERIC_REFERRAL, MAX_ALIAS_WORDS, REFERRAL, Source, match_source
 
 USAGE_EXAMPLE = "Acme Corp 50jt referral @maria"
 

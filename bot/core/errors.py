@@ -12,7 +12,7 @@ class DomainError(Exception):
         self.message = message
         self.params = params
 
-    def render(self, t) -> str:  # t: bot.i18n.Translator
+    def render(self, t) -> str:  # t: bot.core.i18n.Translator
         return t(self.message, **self.params)
 
 
