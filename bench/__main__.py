@@ -29,6 +29,7 @@ from bot.server import HttpServer
 from bot.services import Services
 from bot.settings import Settings
 from slackkit import FakeSlack, SlackClient
+from storage import stages as stage_store
 from storage.migrate import upgrade
 from tests.factories import make_deal
 
@@ -256,7 +257,7 @@ def seed_pipeline(db, deals: int, now) -> None:
     from storage import deals as store
 
     with db.transaction() as s:
-        stages = store.list_stages(session=s, team_id="T1")
+        stages = stage_store.list_stages(session=s, team_id="T1")
         open_stages = [st for st in stages if st.kind == "open"]
         won = next(st for st in stages if st.kind == "won")
         lost = next(st for st in stages if st.kind == "lost")
@@ -324,8 +325,8 @@ def digest(
     from sqlmodel import select
 
     from bot.core.i18n import Translator
+    from bot.usecases.checklists import completion as digest_completion
     from bot.usecases.digest import gather_digest
-    from handlers.checklists import digest_completion
     from handlers.ui import chart
     from handlers.ui import digest as ui
     from storage.models import Deal

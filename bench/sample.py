@@ -27,15 +27,16 @@ from sqlmodel import Session
 from bot.core import checklists as cl
 from bot.core.i18n import Translator
 from bot.core.money import Money
-from bot.core.slots import trigger_for
-from bot.scheduling import last_slot
+from bot.core.slots import last_slot, trigger_for
+from bot.usecases.checklists import completion as digest_completion
 from bot.usecases.digest import Digest, gather_digest
-from handlers.checklists import digest_completion
 from handlers.ui import chart
 from handlers.ui import digest as ui
 from storage import checklists as cstore
 from storage import deals as store
 from storage import digests as digest_store
+from storage import stages as stage_store
+from storage import workspaces as workspace_store
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -458,7 +459,7 @@ def apply(s: Session, ids: dict[str, int], when: datetime, what: str, args: tupl
     deal = store.lock_deal(session=s, team_id=TEAM, deal_id=ids[name])
     if what == "move":
         _, key, *lost = args
-        stages = {st.key: st for st in store.list_stages(session=s, team_id=TEAM)}
+        stages = {st.key: st for st in stage_store.list_stages(session=s, team_id=TEAM)}
         store.move_deal(
             session=s,
             team_id=TEAM,
@@ -502,7 +503,7 @@ def apply(s: Session, ids: dict[str, int], when: datetime, what: str, args: tupl
 def seed_pipeline(db: Database) -> None:
     """The history, one transaction per change, as the app writes it."""
     with db.transaction() as s:
-        store.ensure_workspace(session=s, team_id=TEAM, default_currency="IDR")
+        workspace_store.ensure_workspace(session=s, team_id=TEAM, default_currency="IDR")
     ids: dict[str, int] = {}
     for when, what, args in events():
         with db.transaction() as s:
@@ -514,7 +515,7 @@ def seed_pipeline(db: Database) -> None:
 
 def build(db: Database) -> tuple[Digest, dict, bytes]:
     """The digest of the scheduled slot: since the previous slot (Friday's, posted), as
-    ``handlers.digest_jobs.Jobs.digest`` works it out; the message and the chart."""
+    ``handlers.jobs.Jobs.digest`` works it out; the message and the chart."""
     since = last_slot(trigger_for("09:00", TZ, WEEKDAYS), SLOT - timedelta(microseconds=1))
     assert since is not None
     t = Translator(LOCALE)

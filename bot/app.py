@@ -12,8 +12,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.settings import Settings
+from handlers import register_listeners
+from handlers.jobs import Jobs
+from handlers.kit import errors, middleware
 
 
 class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
@@ -51,8 +55,9 @@ QUICK_TIMEOUT = 1  # seconds; slack_sdk's timeout is a whole number of seconds
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> App:
-    from handlers import context, errors, register_listeners
-
+    """The Bolt app with every listener, the middleware and the one error handler; the
+    scheduler and its jobs are built (``services.scheduler``) but not started: the entry
+    point starts them (``bot.server``)."""
     services = services or Services.from_settings(settings)
     app = App(
         client=make_client(settings),
@@ -61,7 +66,19 @@ def create_app(settings: Settings, *, services: Services | None = None) -> App:
         raise_error_for_unhandled_request=False,
     )
     app.services = services  # type: ignore[attr-defined] - for the runner (health, shutdown)
-    context.install(app, services)
+    middleware.install(app, services, make_client(settings, quick=True))
     errors.install(app)
     register_listeners(app)
+    build_scheduler(services, Jobs(services, app.client))
     return app
+
+
+def build_scheduler(services: Services, jobs: Jobs) -> None:
+    services.jobs = jobs
+    services.scheduler = Scheduler(
+        db=services.db,
+        now=lambda: services.now(),  # read at each call: tests swap the clock
+        on_digest=jobs.digest,
+        on_reminders=jobs.reminders,
+        on_retries=jobs.retries,
+    )

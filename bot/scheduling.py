@@ -31,28 +31,27 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.core.slots import trigger_for
+from bot.core.slots import GRACE, catch_up_slot, last_slot, slots, trigger_for, upcoming_slot  # noqa: F401
+from storage import claims as claim_store
 from storage import digests as store
 from storage.db import Database
 
 log = logging.getLogger("salespath.scheduler")
 
-GRACE = timedelta(hours=3)
 SYNC_EVERY = timedelta(seconds=60)
 RECOVER_EVERY = timedelta(minutes=2)
 #: Reps' reminders are due at 09:00 in their own timezone; every zone's offset is a
 #: multiple of 15 minutes, so a sweep at :00, :15, :30 and :45 UTC is on time everywhere.
 REMINDER_SWEEP = {"minute": "0,15,30,45", "second": 5}
 DIGEST = "digest"  # the claim kind of a scheduled digest (``bot.usecases.delivery``)
-LOOKBACK = timedelta(days=8)  # how far back the latest slot is looked for
 
 
 @dataclass(frozen=True)
@@ -75,45 +74,6 @@ class DigestJob:
 
 def job_id(team_id: str, channel_id: str) -> str:
     return f"digest:{team_id}:{channel_id}"
-
-
-# --- slots ------------------------------------------------------------------------------
-
-
-def repeated_local_time(fire: datetime, tz: tzinfo) -> bool:
-    """``fire`` is the second occurrence of its local time in ``tz`` (the hour that happens
-    twice when daylight saving ends)."""
-    local = fire.astimezone(tz)
-    return local.fold == 1 and local.replace(fold=0).utcoffset() != local.utcoffset()
-
-
-def slots(trigger: CronTrigger, start: datetime, end: datetime) -> Iterator[datetime]:
-    """The trigger's slots in ``[start, end]``, UTC: its fire times, less the second
-    occurrence of a repeated local time. Steps in UTC (local-time arithmetic at a repeated
-    time gives the same instant back, for ever)."""
-    fire = trigger.get_next_fire_time(None, start.astimezone(UTC))
-    while fire is not None and fire <= end:
-        at = fire.astimezone(UTC)
-        if not repeated_local_time(at, trigger.timezone):
-            yield at
-        fire = trigger.get_next_fire_time(None, at + timedelta(microseconds=1))
-
-
-def last_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
-    """The latest slot at or before ``now`` (within ``LOOKBACK``)."""
-    found = list(slots(trigger, now - LOOKBACK, now))
-    return found[-1] if found else None
-
-
-def upcoming_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
-    """The first slot at or after ``now``."""
-    return next(slots(trigger, now, now + LOOKBACK), None)
-
-
-def catch_up_slot(trigger: CronTrigger, now: datetime, grace: timedelta) -> datetime | None:
-    """The slot missed while the app was down, if it is at most ``grace`` late."""
-    missed = last_slot(trigger, now)
-    return missed if missed is not None and now - missed <= grace else None
 
 
 def _job_of(sub) -> DigestJob:
@@ -274,7 +234,7 @@ class Scheduler:
         if job.since is not None and slot < job.since:
             return True
         with self._db.read() as s:
-            claimed = store.get_claim(
+            claimed = claim_store.get_claim(
                 session=s, team_id=job.team_id, kind=DIGEST, target=job.channel_id, slot=slot
             )
         return claimed is not None

@@ -129,7 +129,7 @@ def run(app: App, services: Services) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
 
-    scheduler = services.scheduler  # digests and reminders (handlers.digest builds it)
+    scheduler = services.scheduler  # digests and reminders (built by bot.app.create_app)
     if scheduler is not None:
         scheduler.start()
 

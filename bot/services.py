@@ -1,4 +1,5 @@
-"""What listeners need at hand, built once by the app factory and passed through context."""
+"""What listeners need at hand (database, clock, caches, scheduler), built once by the
+composition root and injected into listeners by ``handlers.kit.middleware``."""
 
 from __future__ import annotations
 
@@ -11,23 +12,6 @@ from typing import Any
 
 from bot.settings import Settings
 from storage.db import Database
-
-
-@dataclass(frozen=True)
-class Profile:
-    """The bits of a Slack user the app needs (from ``users.info``)."""
-
-    user_id: str
-    team_id: str
-    name: str
-    tz: str = "UTC"
-    locale: str = "en-US"
-    is_admin: bool = False
-    is_owner: bool = False
-
-    @property
-    def is_workspace_admin(self) -> bool:
-        return self.is_admin or self.is_owner
 
 
 class TTLCache:
@@ -68,7 +52,8 @@ class Services:
     profiles: TTLCache = field(default_factory=lambda: TTLCache(ttl=600))
     seeded: set[str] = field(default_factory=set)  # workspaces whose stages exist
     now: Callable[[], datetime] = utcnow
-    scheduler: Any = None  # bot.scheduling.Scheduler: digests and reminders (handlers.digest)
+    scheduler: Any = None  # bot.scheduling.Scheduler: digests and reminders (built by create_app)
+    jobs: Any = None  # handlers.jobs.Jobs: what the scheduled jobs post (built by create_app)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

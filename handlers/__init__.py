@@ -1,10 +1,12 @@
-"""Slack listeners, one module per kind; ``register_listeners`` wires them all."""
+"""Slack listeners by kind (``commands``, ``actions``, ``views``, ``shortcuts``, ``events``,
+``options``), the kit they share (``kit``), and the Block Kit builders (``ui``).
 
-from __future__ import annotations
+A listener module never imports another listener module; ``register_listeners`` wires them
+all, flat, the fallback for unknown actions last."""
 
 from slack_bolt import App
 
-from handlers import actions, commands, digest, events, meetings, shortcuts, stages, views
+from handlers import actions, commands, events, options, shortcuts, views
 
 
 def register_listeners(app: App) -> None:
@@ -13,7 +15,5 @@ def register_listeners(app: App) -> None:
     views.register(app)
     shortcuts.register(app)
     events.register(app)
-    stages.register(app)
-    meetings.register(app)  # checklists, meeting logs, notes, gates
-    digest.register(app)  # digest scheduler, nudges, snooze, reminder buttons
+    options.register(app)
     actions.register_fallback(app)  # last: acks actions nothing above took

@@ -1,17 +1,25 @@
-"""Engine and session-per-unit-of-work.
+"""Engine, session-per-unit-of-work, and ``run_once``.
 
 ``Database.transaction()`` is the only way the app writes: one change, one
-transaction, committed when the block ends and rolled back if it raises.
+transaction, committed when the block ends and rolled back if it raises. A change a
+Slack request asks for goes through ``run_once``, so that a retry or a replay of the same
+request is answered with the first result and never applied twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
+
+from storage import requests
+
+R = TypeVar("R")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -74,3 +82,41 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def run_once(
+    db: Database,
+    *,
+    team_id: str,
+    key: str | None,
+    work: Callable[[Session], tuple[R, str | None]],
+    replay: Callable[[Session, str], R],
+) -> R:
+    """Run ``work`` in one transaction, once per request ``key``.
+
+    ``work(session)`` returns ``(result, record)``: ``record`` (a short string, e.g. the new
+    row's id) is saved with the key in the same transaction, or nothing is saved when it is
+    ``None`` (an answer that changed nothing, such as a question back). A request whose key
+    was recorded before — a Slack retry, a replay, a double click — gets ``replay(session,
+    record)`` instead, without running ``work``. When two copies race, the second fails to
+    commit on the key's primary key, its whole change rolls back, and it replays the first
+    one's record; an ``IntegrityError`` with no record behind it is a real one and raised."""
+    try:
+        with db.transaction() as session:
+            done = (
+                requests.previous_result(session=session, team_id=team_id, key=key) if key else None
+            )
+            if done is not None:
+                return replay(session, done)
+            result, record = work(session)
+            if key and record is not None:
+                requests.record_request(session=session, team_id=team_id, key=key, result=record)
+            return result
+    except IntegrityError:
+        if not key:
+            raise
+        with db.read() as session:
+            done = requests.previous_result(session=session, team_id=team_id, key=key)
+            if done is None:
+                raise
+            return replay(session, done)

@@ -1,4 +1,4 @@
-"""Reading and writing deals, stages, history, contacts and managers.
+"""Reading and writing deals, their history and contacts.
 
 Keyword-only functions named ``verb_noun(*, session, team_id, ...)``. They never
 commit: the caller's ``Database.transaction()`` makes each change one transaction.
@@ -7,137 +7,28 @@ Every query is filtered by ``team_id``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.i18n import N_
 from bot.core.matching import normalise
 from bot.core.money import Money
-from bot.core.stages import DEFAULT_STAGES
+from bot.core.stages import LOST, OPEN, open_stages
 from storage.models import (
     CloseDateChange,
     Contact,
     Deal,
-    Manager,
-    ProcessedRequest,
     Stage,
     StageMove,
-    Workspace,
 )
-
-OPEN, WON, LOST = "open", "won", "lost"
-
-
-# --- workspace and idempotency ----------------------------------------------------------
-
-
-def ensure_workspace(*, session: Session, team_id: str, default_currency: str = "IDR") -> Workspace:
-    ws = session.get(Workspace, team_id)
-    if ws is None:
-        try:
-            with session.begin_nested():
-                session.add(Workspace(team_id=team_id, default_currency=default_currency))
-        except IntegrityError:  # created meanwhile by a concurrent request
-            pass
-        ws = session.get(Workspace, team_id)
-    return ws
-
-
-def previous_result(*, session: Session, team_id: str, key: str) -> str | None:
-    """The recorded result of a request already processed (a Slack retry), else None."""
-    row = session.get(ProcessedRequest, (team_id, key))
-    return row.result if row is not None else None
-
-
-def record_request(*, session: Session, team_id: str, key: str, result: str) -> None:
-    """Record the request in the change's own transaction; a concurrent duplicate then
-    fails to commit (primary key) and its whole change rolls back."""
-    session.add(ProcessedRequest(team_id=team_id, key=key, result=result))
-    session.flush()
-
+from storage.stages import get_stage, list_stages
+from storage.workspaces import default_currency
 
 # --- stages -----------------------------------------------------------------------------
-
-
-def list_stages(*, session: Session, team_id: str) -> list[Stage]:
-    """The workspace's stages in order, seeding the default sales path on first use."""
-    stages = session.exec(
-        select(Stage).where(Stage.team_id == team_id).order_by(Stage.position, Stage.id)
-    ).all()
-    if stages:
-        return list(stages)
-    try:
-        with session.begin_nested():  # a savepoint: a concurrent seeding wins, we read it
-            for spec in DEFAULT_STAGES:
-                session.add(
-                    Stage(
-                        team_id=team_id,
-                        key=spec.key,
-                        name=spec.name,
-                        position=spec.position,
-                        probability=spec.probability,
-                        kind=spec.kind,
-                        gate_checklist=getattr(spec, "gate_checklist", None),
-                        gate_mode=getattr(spec, "gate_mode", "off"),
-                    )
-                )
-    except IntegrityError:
-        pass
-    return list(
-        session.exec(
-            select(Stage).where(Stage.team_id == team_id).order_by(Stage.position, Stage.id)
-        ).all()
-    )
-
-
-def stage_entered_at(*, session: Session, team_id: str, deal_id: int) -> datetime | None:
-    """When the deal entered the stage it is in (its last move)."""
-    return session.exec(
-        select(StageMove.moved_at)
-        .where(StageMove.team_id == team_id, StageMove.deal_id == deal_id)
-        .order_by(StageMove.moved_at.desc(), StageMove.id.desc())
-    ).first()
-
-
-def open_stages(stages: Sequence[Stage]) -> list[Stage]:
-    return [s for s in stages if s.kind == OPEN]
-
-
-def terminal_stage(stages: Sequence[Stage], kind: str) -> Stage:
-    for s in stages:
-        if s.kind == kind:
-            return s
-    raise NotFound(N_("This workspace has no “{kind}” stage."), kind=kind)
-
-
-def get_stage(*, session: Session, team_id: str, stage_id: int) -> Stage:
-    stage = session.get(Stage, stage_id)
-    if stage is None or stage.team_id != team_id:
-        raise NotFound(N_("That stage no longer exists."))
-    return stage
-
-
-def stage_in_use(*, session: Session, team_id: str, stage_id: int) -> bool:
-    deals = session.exec(
-        select(func.count())
-        .select_from(Deal)
-        .where(Deal.team_id == team_id, Deal.stage_id == stage_id)
-    ).one()
-    moves = session.exec(
-        select(func.count())
-        .select_from(StageMove)
-        .where(
-            StageMove.team_id == team_id,
-            (StageMove.to_stage_id == stage_id) | (StageMove.from_stage_id == stage_id),
-        )
-    ).one()
-    return bool(deals or moves)
 
 
 # --- deals ------------------------------------------------------------------------------
@@ -244,11 +135,6 @@ def create_deal(
         )
     session.flush()
     return deal
-
-
-def default_currency(session: Session, team_id: str) -> str:
-    ws = session.get(Workspace, team_id)
-    return ws.default_currency if ws else "IDR"
 
 
 def to_cents(money: Money | None) -> int | None:
@@ -484,87 +370,3 @@ def open_deals(
 
 
 # --- managers ---------------------------------------------------------------------------
-
-
-def list_managers(*, session: Session, team_id: str) -> list[str]:
-    return list(session.exec(select(Manager.user_id).where(Manager.team_id == team_id)).all())
-
-
-def add_manager(*, session: Session, team_id: str, user_id: str, by: str, now: datetime) -> bool:
-    if user_id in list_managers(session=session, team_id=team_id):
-        return False
-    session.add(Manager(team_id=team_id, user_id=user_id, added_by=by, created_at=now))
-    session.flush()
-    return True
-
-
-def remove_manager(*, session: Session, team_id: str, user_id: str) -> bool:
-    row = session.exec(
-        select(Manager).where(Manager.team_id == team_id, Manager.user_id == user_id)
-    ).first()
-    if row is None:
-        return False
-    session.delete(row)
-    session.flush()
-    return True
-
-
-@dataclass(frozen=True)
-class StageEdit:
-    id: int | None  # None: a new stage
-    name: str
-    order: int
-    probability: int
-    stale_days: int | None
-    remove: bool = False
-
-
-def save_stages(*, session: Session, team_id: str, edits: Sequence[StageEdit]) -> None:
-    """Apply the stage editor: renames, order, probabilities, additions, unused removals.
-
-    Open stages are renumbered 1..n by (order, old position); Won and Lost stay last.
-    """
-    import re
-
-    stages = {s.id: s for s in list_stages(session=session, team_id=team_id)}
-    for e in edits:
-        if e.id is not None and e.remove:
-            if stage_in_use(session=session, team_id=team_id, stage_id=e.id):
-                raise InvalidInput(
-                    N_("“{name}” has deals or history, so it can't be removed."),
-                    field=f"remove_{e.id}",
-                    name=stages[e.id].name,
-                )
-            session.delete(stages.pop(e.id))
-    session.flush()
-    keep = []
-    for e in edits:
-        if e.id is None:
-            key = re.sub(r"[^a-z0-9]+", "_", e.name.casefold()).strip("_")[:40] or "stage"
-            taken = {s.key for s in stages.values()}
-            base, n = key, 2
-            while key in taken:
-                key, n = f"{base}_{n}", n + 1
-            st = Stage(
-                team_id=team_id,
-                key=key,
-                name=e.name,
-                position=e.order,
-                probability=e.probability,
-                kind=OPEN,
-            )
-            session.add(st)
-            keep.append((e.order, 999, st))
-        elif not e.remove:
-            st = stages[e.id]
-            st.name = e.name
-            if st.kind == OPEN:
-                st.probability = e.probability
-                st.stale_days = e.stale_days
-                keep.append((e.order, st.position, st))
-    ordered = [st for _, _, st in sorted(keep, key=lambda x: (x[0], x[1]))]
-    closed = sorted((s for s in stages.values() if s.kind != OPEN), key=lambda s: s.position)
-    for pos, st in enumerate(ordered + closed, start=1):
-        st.position = pos
-        session.add(st)
-    session.flush()

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from bot.core.money import Money
 from storage import deals as store
+from storage import managers as manager_store
+from storage import stages as stage_store
 from storage.db import Database
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -40,7 +42,7 @@ def make_deal(
                 **kw,
             ),
         )
-        stages = {st.key: st for st in store.list_stages(session=s, team_id=team_id)}
+        stages = {st.key: st for st in stage_store.list_stages(session=s, team_id=team_id)}
         steps = ((stage_key, now),) if stage_key else ()
         for key, at, *reason in steps + tuple(path):
             store.move_deal(
@@ -84,4 +86,4 @@ def add_deal(
 
 def add_manager(db: Database, user_id: str, *, team_id: str = "T1") -> None:
     with db.transaction() as s:
-        store.add_manager(session=s, team_id=team_id, user_id=user_id, by="UADMIN", now=NOW)
+        manager_store.add_manager(session=s, team_id=team_id, user_id=user_id, by="UADMIN", now=NOW)

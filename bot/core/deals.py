@@ -1,31 +1,57 @@
-"""Deal use cases: who may change what, resolving a deal from what a user typed, and
-working out a move along the sales path. Plain Python over ``storage``; no Slack here.
+"""Who may change what, and working out a move along the sales path. Plain Python: the
+callers (``bot.usecases``) read and write the rows; nothing here touches a database or Slack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-
-from sqlmodel import Session
+from dataclasses import dataclass
+from typing import Protocol
 
 from bot.core.errors import InvalidInput, PermissionDenied
 from bot.core.i18n import N_
-from bot.core.matching import Candidate, match_names
 from bot.core.reasons import match_reason
-from bot.core.stages import is_backward, match_stage, next_stage
-from storage import deals as store
-from storage.models import Deal, Stage
+from bot.core.stages import (
+    LOST,
+    OPEN,
+    WON,
+    S,
+    is_backward,
+    match_stage,
+    next_stage,
+    terminal_stage,
+)
+
+
+class DealLike(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def owner_id(self) -> str: ...
+
+    @property
+    def stage_id(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
 
 
 @dataclass(frozen=True)
 class Actor:
+    """Who is acting: computed once per request (``handlers.kit.middleware``)."""
+
     team_id: str
     user_id: str
     is_manager: bool = False
 
 
-def ensure_can_change(actor: Actor, deal: Deal) -> None:
+def require_manager(actor: Actor, why: str) -> None:
+    """The one manager check: ``why`` (an ``N_`` msgid) says what only a manager may do."""
+    if not actor.is_manager:
+        raise PermissionDenied(why)
+
+
+def ensure_can_change(actor: Actor, deal: DealLike) -> None:
     """Only the owner or a manager changes a deal; the refusal says who can."""
     if actor.user_id == deal.owner_id or actor.is_manager:
         return
@@ -34,46 +60,6 @@ def ensure_can_change(actor: Actor, deal: Deal) -> None:
         owner=deal.owner_id,
         deal=deal.name,
     )
-
-
-def is_manager(*, session: Session, team_id: str, user_id: str, workspace_admin: bool) -> bool:
-    return workspace_admin or user_id in store.list_managers(session=session, team_id=team_id)
-
-
-# --- finding a deal from text -----------------------------------------------------------
-
-
-@dataclass
-class Resolved:
-    deal: Deal | None = None
-    choices: list[Candidate] = field(default_factory=list)  # several matched: pick one
-    suggestions: list[Candidate] = field(default_factory=list)  # none matched: closest
-    exact: bool = False  # the whole text is the deal's name
-
-
-def resolve_deal(
-    *, session: Session, team_id: str, text: str, status: str | None = None
-) -> Resolved:
-    text = text.strip().strip('"“”')
-    if not text:
-        raise InvalidInput(N_("Which deal? Write its name, e.g. “Acme”."), text=text)
-    names = store.deal_names(session=session, team_id=team_id, status=status)
-    if not names and status is not None:
-        names = store.deal_names(session=session, team_id=team_id)
-    candidates = [Candidate(id=i, name=n) for i, n in names]
-    result = match_names(text, candidates)
-    if result.exact is not None:
-        return Resolved(
-            deal=store.get_deal(session=session, team_id=team_id, deal_id=result.exact.id),
-            exact=True,
-        )
-    if len(result.matches) == 1:
-        return Resolved(
-            deal=store.get_deal(session=session, team_id=team_id, deal_id=result.matches[0].id)
-        )
-    if result.matches:
-        return Resolved(choices=list(result.matches))
-    return Resolved(suggestions=list(result.suggestions))
 
 
 # --- moves ------------------------------------------------------------------------------
@@ -102,13 +88,13 @@ def check_move_text(rest: str) -> None:
 class MovePlan:
     """Where a deal goes, and whether the user must confirm first."""
 
-    target: Stage
+    target: object  # the stage row
     lost_reason: str | None = None
     lost_note: str | None = None
     needs_confirm: str | None = None  # "backward" | "reopen" | None
 
 
-def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str) -> MovePlan:
+def plan_move(*, stages: list[S], deal: DealLike, keyword: str | None, rest: str) -> MovePlan:
     check_move_text(rest)
     current = next(s for s in stages if s.id == deal.stage_id)
     kw = (keyword or "").lower()
@@ -124,9 +110,9 @@ def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str
                 keyword=keyword,
                 deal=deal.name,
             )
-        target = store.terminal_stage(stages, store.WON)
+        target = terminal_stage(stages, WON)
     elif kw in ("lost", "kalah"):
-        target = store.terminal_stage(stages, store.LOST)
+        target = terminal_stage(stages, LOST)
         if not rest.strip():
             raise InvalidInput(
                 N_("Say why it was lost: /advance {deal} lost <reason> [note]."), deal=deal.name
@@ -146,13 +132,13 @@ def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str
         if not rest.strip():
             raise InvalidInput(N_("Which stage? /advance {deal} to <stage>."), deal=deal.name)
         target = match_stage(rest.strip(), stages)
-        if target.kind == store.LOST:
+        if target.kind == LOST:
             raise InvalidInput(
                 N_("To close a deal as lost, give a reason: /advance {deal} lost <reason>."),
                 deal=deal.name,
             )
     else:
-        if deal.status != store.OPEN:
+        if deal.status != OPEN:
             raise InvalidInput(
                 N_(
                     "“{deal}” is already closed ({status}). To re-open it, move it to a stage: "
@@ -176,26 +162,8 @@ def plan_move(*, stages: list[Stage], deal: Deal, keyword: str | None, rest: str
             N_("“{deal}” is already in {stage}."), deal=deal.name, stage=current.name
         )
     confirm = None
-    if deal.status != store.OPEN:
+    if deal.status != OPEN:
         confirm = "reopen"  # re-opening, or won ↔ lost: either changes a closed deal
     elif is_backward(current, target, stages):
         confirm = "backward"
     return MovePlan(target=target, lost_reason=reason, lost_note=note, needs_confirm=confirm)
-
-
-def apply_move(
-    *, session: Session, actor: Actor, deal: Deal, plan: MovePlan, now: datetime
-) -> tuple[Stage, Stage]:
-    ensure_can_change(actor, deal)
-    before = store.get_stage(session=session, team_id=actor.team_id, stage_id=deal.stage_id)
-    store.move_deal(
-        session=session,
-        team_id=actor.team_id,
-        deal=deal,
-        to_stage=plan.target,
-        by=actor.user_id,
-        now=now,
-        lost_reason=plan.lost_reason,
-        lost_note=plan.lost_note,
-    )
-    return before, plan.target

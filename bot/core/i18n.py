@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import gettext
 import io
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -72,6 +74,10 @@ class Translator:
     def __call__(self, message: str, /, **params: object) -> str:
         text = self._t.gettext(message)
         return text.format(**params) if params else text
+
+    def day(self, day: date) -> str:
+        """A day as the reader writes it (``Mon 30 Nov``)."""
+        return format_date(day, "EEE d MMM", locale=self.locale)
 
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         text = self._t.ngettext(singular, plural, n)

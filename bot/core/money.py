@@ -153,6 +153,19 @@ class Money:
         if not re.fullmatch(r"[A-Z]{3}", self.currency):
             raise ValueError(f"Money.currency must be an ISO 4217 code, not {self.currency!r}")
 
+    @classmethod
+    def from_cents(cls, cents: int | Decimal, currency: str) -> Money:
+        """Hundredths of a unit (as stored, or a sum of them) → ``Money``, rounded half up to
+        the places the currency uses. The one way stored amounts become money."""
+        quantum = Decimal(1).scaleb(-currency_places(currency))
+        amount = (Decimal(cents) / 100).quantize(quantum, rounding=ROUND_HALF_UP)
+        return cls(amount, currency)
+
+    @property
+    def cents(self) -> int:
+        """Hundredths of a unit, as stored."""
+        return int((self.amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
 
 def currency_places(currency: str) -> int:
     """Decimal places the currency uses in practice (0 for IDR and JPY, else 2)."""

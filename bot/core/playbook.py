@@ -3,7 +3,6 @@ in our own words. Every title and point is a msgid, translated when rendered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.i18n import N_
@@ -118,14 +117,3 @@ PLAYBOOKS: dict[str, Playbook] = {
 def playbook_for(stage_key: str) -> Playbook | None:
     """The playbook of a default stage key; ``None`` for a workspace's own stages."""
     return PLAYBOOKS.get(stage_key)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def render_playbook(pb: Playbook, t: Callable[[str], str]) -> str:
-    """Slack mrkdwn: the title in bold, then one "•" bullet per point, translated by ``t``."""
-    lines = [f"*{_escape(t(pb.title))}*"]
-    lines += [f"• {_escape(t(point))}" for point in pb.points]
-    return "\n".join(lines)

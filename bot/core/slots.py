@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -286,3 +287,43 @@ def trigger_for(at: str, tz: str, weekdays: str = ",".join(DAYS)) -> CronTrigger
 def local_date(when: datetime, tz: str):
     """The calendar date at ``when`` in ``tz``."""
     return when.astimezone(ZoneInfo(tz)).date()
+
+
+GRACE = timedelta(hours=3)  # a slot missed by at most this much is still run once
+LOOKBACK = timedelta(days=8)  # how far back the latest slot is looked for
+
+
+def repeated_local_time(fire: datetime, tz: tzinfo) -> bool:
+    """``fire`` is the second occurrence of its local time in ``tz`` (the hour that happens
+    twice when daylight saving ends)."""
+    local = fire.astimezone(tz)
+    return local.fold == 1 and local.replace(fold=0).utcoffset() != local.utcoffset()
+
+
+def slots(trigger: CronTrigger, start: datetime, end: datetime) -> Iterator[datetime]:
+    """The trigger's slots in ``[start, end]``, UTC: its fire times, less the second
+    occurrence of a repeated local time. Steps in UTC (local-time arithmetic at a repeated
+    time gives the same instant back, for ever)."""
+    fire = trigger.get_next_fire_time(None, start.astimezone(UTC))
+    while fire is not None and fire <= end:
+        at = fire.astimezone(UTC)
+        if not repeated_local_time(at, trigger.timezone):
+            yield at
+        fire = trigger.get_next_fire_time(None, at + timedelta(microseconds=1))
+
+
+def last_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The latest slot at or before ``now`` (within ``LOOKBACK``)."""
+    found = list(slots(trigger, now - LOOKBACK, now))
+    return found[-1] if found else None
+
+
+def upcoming_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The first slot at or after ``now``."""
+    return next(slots(trigger, now, now + LOOKBACK), None)
+
+
+def catch_up_slot(trigger: CronTrigger, now: datetime, grace: timedelta) -> datetime | None:
+    """The slot missed while the app was down, if it is at most ``grace`` late."""
+    missed = last_slot(trigger, now)
+    return missed if missed is not None and now - missed <= grace else None

@@ -12,16 +12,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeVar
+from enum import StrEnum
+from typing import Protocol, TypeVar
 
-from bot.core.errors import InvalidInput
+from bot.core.errors import InvalidInput, NotFound
 from bot.core.i18n import N_
 from bot.core.matching import lookup_term
 
-OPEN: Literal["open"] = "open"
-WON: Literal["won"] = "won"
-LOST: Literal["lost"] = "lost"
-StageKind = Literal["open", "won", "lost"]
+
+class Status(StrEnum):
+    """A deal's status, and the kind of stage that gives it: the one set of these values
+    (a ``StrEnum``, so stored strings compare equal to its members)."""
+
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+OPEN, WON, LOST = Status.OPEN, Status.WON, Status.LOST
+StageKind = Status
+MAX_OPEN_STAGES = 15  # a workspace's open stages at most (the editor fits them in one view)
+MIN_ORDER_MAX = 99
+
+
+def order_max(stage_count: int) -> int:
+    """The highest order a stage may be given: 99, or more when there are more stages."""
+    return max(MIN_ORDER_MAX, stage_count + 1)
 
 
 class StageLike(Protocol):
@@ -197,3 +213,15 @@ def is_backward(from_stage: StageLike, to_stage: StageLike, stages: Sequence[Sta
         return False
     ordered = _ordered(stages)
     return _rank(to_stage, ordered) < _rank(from_stage, ordered)
+
+
+def open_stages(stages: Sequence[S]) -> list[S]:
+    return [s for s in stages if s.kind == OPEN]
+
+
+def terminal_stage(stages: Sequence[S], kind: str) -> S:
+    """The Won or the Lost stage."""
+    for s in stages:
+        if s.kind == kind:
+            return s
+    raise NotFound(N_("This workspace has no “{kind}” stage."), kind=kind)

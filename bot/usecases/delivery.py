@@ -40,7 +40,7 @@ from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
-from storage import digests as store
+from storage import claims as claim_store
 from storage.db import Database
 from storage.models_digest import DeliveryClaim
 
@@ -107,7 +107,7 @@ class Recorder:
 
     def _set(self, **values: object) -> None:
         with self._db.transaction() as s:
-            held = store.update_claim(
+            held = claim_store.update_claim(
                 session=s,
                 team_id=self._p.team_id,
                 claim_id=self._p.claim_id,
@@ -142,7 +142,7 @@ def claim(
 ) -> Progress | Outcome:
     try:
         with db.transaction() as s:
-            row = store.insert_claim(
+            row = claim_store.insert_claim(
                 session=s,
                 team_id=team_id,
                 kind=kind,
@@ -155,19 +155,19 @@ def claim(
     except IntegrityError:
         pass  # claimed before: see by whom and how far it got
     with db.transaction() as s:
-        row = store.get_claim(session=s, team_id=team_id, kind=kind, target=target, slot=slot)
+        row = claim_store.get_claim(session=s, team_id=team_id, kind=kind, target=target, slot=slot)
         if row is None:
             return Outcome.BUSY
-        if row.state == store.POSTED:
+        if row.state == claim_store.POSTED:
             return Outcome.ALREADY_POSTED
-        if row.state != store.CLAIMED:
+        if row.state != claim_store.CLAIMED:
             return Outcome.FAILED
         if row.claimed_at > now - lease:
             return Outcome.BUSY
         if row.retry_at is not None and row.retry_at > now:
             return Outcome.WAITING
         held = Progress(team_id, row.id, row.attempt + 1, row.message_ts, row.file_id)
-        taken = store.take_over_claim(
+        taken = claim_store.take_over_claim(
             session=s, team_id=team_id, claim_id=row.id, attempt=row.attempt, by=instance, now=now
         )
         return held if taken else Outcome.BUSY
@@ -213,12 +213,12 @@ def deliver(
             window=window,
         )
     with db.transaction() as s:
-        done = store.update_claim(
+        done = claim_store.update_claim(
             session=s,
             team_id=team_id,
             claim_id=got.claim_id,
             attempt=got.attempt,
-            state=store.POSTED,
+            state=claim_store.POSTED,
             posted_at=now(),
             last_error=None,
             retry_at=None,
@@ -248,12 +248,12 @@ def _failed(
         else next_attempt(slot=slot, attempt=got.attempt, started=started, window=window)
     )
     with db.transaction() as s:
-        held = store.update_claim(
+        held = claim_store.update_claim(
             session=s,
             team_id=got.team_id,
             claim_id=got.claim_id,
             attempt=got.attempt,
-            state=store.CLAIMED if retry_at else store.FAILED,
+            state=claim_store.CLAIMED if retry_at else claim_store.FAILED,
             claimed_at=now() - lease - _SECOND,  # lease released: retry_at says when
             retry_at=retry_at,
             last_error=f"{type(exc).__name__}: {exc}"[:500],
@@ -312,7 +312,7 @@ def due_retries(
     now``) are closed ``failed``. Each closing is a compare-and-set, logged as an error by the
     one process that wins it, and returned."""
     with db.read() as s:
-        rows = store.list_unfinished_claims_all_teams(
+        rows = claim_store.list_unfinished_claims_all_teams(
             session=s, kinds=kinds + abandon, claimed_before=now - lease
         )
     sweep = Sweep()
@@ -320,10 +320,10 @@ def due_retries(
         retry = Retry(row.team_id, row.kind, row.target, row.slot, row.last_error)
         if row.kind in abandon:
             why = "its run stopped before finishing and it is not resumed"
-            state = store.FAILED
+            state = claim_store.FAILED
         elif now - row.slot > window:
             why = f"not posted within the retry window of {window}"
-            state = store.EXPIRED
+            state = claim_store.EXPIRED
         else:
             if row.retry_at is None or row.retry_at <= now:
                 sweep.due.append(retry)
@@ -348,7 +348,7 @@ def _close(db: Database, row: DeliveryClaim, *, state: str, now: datetime, insta
     """Close an unfinished claim: take it over (so a stalled run that wakes up finds its
     claim gone and stops), then set its final state. ``False``: another process did."""
     with db.transaction() as s:
-        if not store.take_over_claim(
+        if not claim_store.take_over_claim(
             session=s,
             team_id=row.team_id,
             claim_id=row.id,
@@ -357,7 +357,7 @@ def _close(db: Database, row: DeliveryClaim, *, state: str, now: datetime, insta
             now=now,
         ):
             return False
-        store.update_claim(
+        claim_store.update_claim(
             session=s,
             team_id=row.team_id,
             claim_id=row.id,

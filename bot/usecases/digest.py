@@ -22,16 +22,19 @@ from sqlmodel import Session
 from bot.core import metrics
 from bot.core.money import Money
 from bot.core.slots import local_date
-from storage import deals as store
+from bot.usecases import checklists
+from bot.usecases.views import deal_money
 from storage import digests as digest_store
+from storage import metrics as metric_store
+from storage import stages as stage_store
 from storage.models import Deal, Stage
 
 DEFAULT_STALE_DAYS = 14
 TOP = 5  # items shown per list; the rest are counted
 METRICS_PERIOD = "30d"
 
-#: Optional hook: ``(session, team_id, deal_ids) -> {deal_id: "SPIN 4/4 · BATNA 2/6"}``.
-#: Checklist completion comes from the checklists module when it is wired in.
+#: ``(session, team_id, deal_ids) -> {deal_id: "SPIN 4/4 · BATNA 2/6"}``: checklist
+#: completion next to the deals that need attention (``bot.usecases.checklists.completion``).
 CompletionHook = Callable[[Session, str, Sequence[int]], dict[int, str]]
 
 
@@ -127,7 +130,7 @@ def _item(deal: Deal, names: dict[int, str], now: datetime, **kw) -> DealItem:
         name=deal.name,
         owner_id=deal.owner_id,
         stage=names.get(deal.stage_id, "?"),
-        value=store.deal_money(deal),
+        value=deal_money(deal),
         next_step=deal.next_step,
         due=deal.next_step_due,
         snoozed_until=deal.snoozed_until,
@@ -161,23 +164,8 @@ def _due_listing(session, team_id, owners, names, now, today, limit, include_tod
     return Listing([_item(d, names, now) for d in rows], total)
 
 
-def gather_digest(
-    session: Session,
-    *,
-    team_id: str,
-    owners: Sequence[str] = (),
-    now: datetime,
-    since: datetime,
-    until: datetime,
-    tz: str,
-    top: int = TOP,
-    completion: CompletionHook | None = None,
-) -> Digest:
-    owners = tuple(owners)
-    scope = metrics.Scope(team_id, owners)
-    stages = store.list_stages(session=session, team_id=team_id)
-    names = {s.id: s.name for s in stages}
-    today = local_date(now, tz)
+def _changes(session, team_id, owners, names, now, since, until, top) -> dict[str, Listing]:
+    """New, moved, won and lost deals in ``(since, until]``."""
     changes: dict[str, Listing] = {}
     for kind in digest_store.MOVE_KINDS:
         rows, total = digest_store.list_moves(
@@ -203,6 +191,11 @@ def gather_digest(
             ],
             total,
         )
+    return changes
+
+
+def _slipped(session, team_id, owners, names, now, since, today, until, tz, top) -> Listing:
+    """Close dates moved later, then those that passed with nobody moving them."""
     slips, slip_total = digest_store.list_slipped(
         session=session, team_id=team_id, owners=owners, since=since, until=until, limit=top
     )
@@ -216,7 +209,36 @@ def gather_digest(
     )
     moved_ids = {d.id for d, _, _ in slips}
     passed_total -= sum(1 for d in passed if d.id in moved_ids)  # listed once, as moved
-    passed = [d for d in passed if d.id not in moved_ids]
+    items = [
+        *(_item(d, names, now, close_was=old, close_now=new) for d, old, new in slips),
+        *(
+            _item(d, names, now, close_was=d.expected_close)
+            for d in passed
+            if d.id not in moved_ids
+        ),
+    ]
+    return Listing(items[:top], slip_total + passed_total)
+
+
+def gather_digest(
+    session: Session,
+    *,
+    team_id: str,
+    owners: Sequence[str] = (),
+    now: datetime,
+    since: datetime,
+    until: datetime,
+    tz: str,
+    top: int = TOP,
+    completion: CompletionHook | None = None,
+) -> Digest:
+    owners = tuple(owners)
+    scope = metrics.Scope(team_id, owners)
+    stages = stage_store.list_stages(session=session, team_id=team_id)
+    names = {s.id: s.name for s in stages}
+    today = local_date(now, tz)
+    changes = _changes(session, team_id, owners, names, now, since, until, top)
+    slipped = _slipped(session, team_id, owners, names, now, since, today, until, tz, top)
     snoozed, snoozed_total = digest_store.list_snoozed(
         session=session, team_id=team_id, owners=owners, today=today, limit=top
     )
@@ -228,26 +250,22 @@ def gather_digest(
         until=until,
         today=today,
         tz=tz,
-        stages=metrics.open_by_stage(session, scope),
-        totals=metrics.open_totals(session, scope),
-        weighted=metrics.weighted_pipeline(session, scope),
-        period=metrics.period_metrics(
+        stages=metric_store.open_by_stage(session, scope),
+        totals=metric_store.open_totals(session, scope),
+        weighted=metric_store.weighted_pipeline(session, scope),
+        period=metric_store.period_metrics(
             session, scope, metrics.period_bounds(METRICS_PERIOD, now=now, tz=tz)
         ),
-        conversion=metrics.stage_conversion(session, scope, created_from=now - timedelta(days=90)),
-        changes=changes,
-        slipped=Listing(  # moved later, then passed with nobody moving them
-            [
-                *(_item(d, names, now, close_was=old, close_now=new) for d, old, new in slips),
-                *(_item(d, names, now, close_was=d.expected_close) for d in passed),
-            ][:top],
-            slip_total + passed_total,
+        conversion=metric_store.stage_conversion(
+            session, scope, created_from=now - timedelta(days=90)
         ),
+        changes=changes,
+        slipped=slipped,
         stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
         overdue=_due_listing(session, team_id, owners, names, now, today, top, False),
         snoozed=Listing([_item(d, names, now) for d in snoozed], snoozed_total),
     )
-    return with_completion(session, digest, completion) if completion else digest
+    return with_completion(session, digest, completion or checklists.completion)
 
 
 def with_completion(session: Session, digest: Digest, hook: CompletionHook) -> Digest:
@@ -266,7 +284,7 @@ def with_completion(session: Session, digest: Digest, hook: CompletionHook) -> D
 def gather_reminder(
     session: Session, *, team_id: str, owner_id: str, now: datetime, tz: str, top: int = 10
 ) -> Reminder:
-    stages = store.list_stages(session=session, team_id=team_id)
+    stages = stage_store.list_stages(session=session, team_id=team_id)
     names = {s.id: s.name for s in stages}
     today = local_date(now, tz)
     owners = (owner_id,)

@@ -27,22 +27,23 @@ from bot import ids
 from bot.core import checklists as cl
 from bot.core.i18n import N_, Translator
 from bot.core.money import format_money
-from handlers.ui.common import clip, compact_json, escape, message
+from bot.usecases.checklists import (
+    Basis,
+    ChecklistDraft,
+    History,
+    NewerVersion,
+    SavedVersion,
+    Submitted,
+)
+from bot.usecases.deals import Choices, MoveRequest
+from bot.usecases.views import ActivityView, HistoryPage, VersionView
+from handlers.ui.common import clip, compact_json, escape, message, read_meta
 from handlers.ui.deals import deal_buttons, pick_deal_blocks
 from handlers.ui.forms import day, md, modal, option, text_input
-from handlers.ui.meetings import ActivityView, activity_line
+from handlers.ui.meetings import activity_line
 
 TITLE = {cl.SPIN: N_("SPIN checklist"), cl.BATNA: N_("BATNA sheet")}
 MAX_MESSAGE_BLOCKS = 50
-
-
-@dataclass(frozen=True)
-class Basis:
-    """The version a modal was pre-filled from (``version`` 0: none yet)."""
-
-    version: int = 0
-    by: str | None = None
-    at: datetime | None = None
 
 
 @dataclass
@@ -337,17 +338,6 @@ def checklist_text(t: Translator, kind: str, data: Mapping[str, Any], locale: st
     return spin_text(t, data) if kind == cl.SPIN else batna_text(t, data, locale)
 
 
-@dataclass(frozen=True)
-class VersionView:
-    kind: str
-    version: int
-    data: dict
-    filled: int
-    parts: int
-    by: str
-    at: datetime
-
-
 def _version_head(t: Translator, v: VersionView) -> str:
     return t(
         "*{kind} v{version}* · {filled}/{parts} parts · <@{by}>, {day}",
@@ -451,26 +441,6 @@ def checklist_buttons(
 #: The buttons that page through a deal's checklist history (``_<kind>_older``,
 #: ``_<kind>_newer``, ``_<kind>_all``); the value carries the deal, the kind and the page.
 ACTION_HISTORY_PAGE = "checklist_history"
-
-
-@dataclass(frozen=True)
-class HistoryPage:
-    """One checklist's versions on one page of a deal's history."""
-
-    kind: str
-    versions: Sequence[VersionView]  # this page, newest first
-    total: int  # versions of this checklist in all
-    page: int = 1
-    size: int = 5
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def older(self) -> int:
-        """Versions older than the last one on this page."""
-        return max(0, self.total - (self.page - 1) * self.size - len(self.versions))
 
 
 def _page_value(deal_id: int, kind: str | None = None, page: int = 1) -> str:
@@ -619,3 +589,166 @@ def problem_modal(t: Translator, *, kind: str, problem: str, echo: str | None = 
     if echo:
         blocks.append(ContextBlock(elements=[md(echo)]))
     return modal(t, callback_id=ids.VIEW_NOTICE, title=t(TITLE[kind]), blocks=blocks)
+
+
+# --- the checklist modal's metadata and answers -----------------------------------------
+
+
+def form_values(kind: str, data: dict, locale: str) -> dict[str, Any]:
+    """Stored answers → what the modal's inputs start with."""
+    if kind == cl.SPIN:
+        return {cl.AWARENESS: data.get("awareness"), **(data.get("fields") or {})}
+    values: dict[str, Any] = {}
+    for choice in cl.VALUE_FIELDS:
+        money = cl.money_of(data.get(choice.key))
+        values[choice.key] = format_money(money, locale) if money else None
+    for key in cl.BATNA_TEXTS:
+        values[key] = data.get(key)
+    for key in cl.CHOICES_BY_FIELD:
+        values[key] = data.get(key) or []
+    return values
+
+
+def modal_for(t: Translator, form: ChecklistForm, meta: dict) -> dict:
+    if form.kind == cl.SPIN:
+        return spin_modal(t, form, mode=meta["m"], metadata=compact_json(meta))
+    return batna_modal(t, form, metadata=compact_json(meta))
+
+
+def then_of(then: MoveRequest | None) -> dict | None:
+    return None if then is None else {"kw": then.keyword, "r": then.rest, "f": then.from_stage}
+
+
+def move_of(meta: dict) -> MoveRequest | None:
+    then = meta.get("then")
+    if not isinstance(then, dict):
+        return None
+    return MoveRequest(then.get("kw"), then.get("r") or "", then.get("f"))
+
+
+def checklist_view(
+    t: Translator,
+    draft: ChecklistDraft,
+    *,
+    channel: str | None,
+    then: MoveRequest | None = None,
+    response_url: str | None = None,
+) -> dict:
+    """The SPIN or BATNA modal for a deal, pre-filled with its latest version."""
+    meta = {
+        "d": draft.deal_id,
+        "n": draft.deal_name[:100],  # for display when the modal is redrawn
+        "k": draft.kind,
+        "o": draft.owner_id,
+        "v": draft.basis.version,
+        "b": draft.basis.by,
+        "a": draft.basis.at.isoformat() if draft.basis.at else None,
+        "m": draft.data.get("mode") or cl.MODE_SPIN,
+        "c": channel,
+        "cur": draft.currency,
+        "then": then_of(then),
+        "r": response_url,
+    }
+    form = ChecklistForm(
+        kind=draft.kind,
+        deal_id=draft.deal_id,
+        deal_name=draft.deal_name,
+        values=form_values(draft.kind, draft.data, t.locale),
+        basis=draft.basis,
+        currency=draft.currency,
+    )
+    return modal_for(t, form, meta)
+
+
+def form_from_meta(meta: dict, values: dict, *, notice: str | None = None) -> ChecklistForm:
+    at = datetime.fromisoformat(meta["a"]) if meta.get("a") else None
+    return ChecklistForm(
+        kind=meta["k"],
+        deal_id=meta["d"],
+        deal_name=meta.get("n") or "",
+        values=values,
+        basis=Basis(meta.get("v") or 0, meta.get("b"), at),
+        currency=meta.get("cur") or "IDR",
+        notice=notice,
+    )
+
+
+def refreshed(t: Translator, view: dict, form: dict, *, mode: str | None) -> dict:
+    """The SPIN modal redrawn (awareness picked, or the questions' variant switched),
+    keeping every answer."""
+    meta = read_meta(view)
+    if mode in cl.QUESTIONS_BY_MODE:
+        meta["m"] = mode
+    return spin_modal(t, form_from_meta(meta, form), mode=meta["m"], metadata=compact_json(meta))
+
+
+def submitted(view: dict, form: dict) -> Submitted:
+    """The submitted checklist modal (its metadata says which deal, kind and version)."""
+    meta = read_meta(view)
+    if meta.get("k") not in cl.KINDS or not meta.get("d"):
+        raise ValueError("checklist modal without its metadata")
+    return Submitted(
+        kind=meta["k"],
+        deal_id=int(meta["d"]),
+        values=form,
+        owner_seen=meta.get("o"),
+        version_seen=meta.get("v") or 0,
+        mode=meta.get("m"),
+    )
+
+
+def newer_version_view(t: Translator, view: dict, form: dict, result: NewerVersion) -> dict:
+    """Someone saved meanwhile: show it, keep this user's answers, save on the next try."""
+    meta, latest = read_meta(view), result.latest
+    notice = t(
+        "<@{by}> saved version {v} while you were writing ({day}). Your answers are still "
+        "here: Save again to make them version {n}, or Cancel to keep theirs "
+        "(`/pipeline {deal} history` shows both).",
+        by=latest.by if latest else "?",
+        v=latest.version if latest else 0,
+        day=latest.at.date().isoformat() if latest else "",
+        n=(latest.version if latest else 0) + 1,
+        deal=meta.get("n") or "",
+    )
+    meta.update(
+        v=latest.version if latest else 0,
+        b=latest.by if latest else None,
+        a=latest.at.isoformat() if latest else None,
+        cur=result.currency,
+    )
+    return modal_for(t, form_from_meta(meta, form, notice=notice), meta)
+
+
+def saved_reply(t: Translator, result: SavedVersion) -> dict:
+    return checklist_saved_message(
+        t, deal_id=result.deal_id, deal_name=result.deal_name, v=result.version, locale=t.locale
+    )
+
+
+def opened_view(
+    t: Translator, found: ChecklistDraft | Choices, *, kind: str, channel: str | None, echo: str
+) -> dict:
+    """What ``/spin <deal>`` shows once the deal is looked up: its checklist, or a picker."""
+    if isinstance(found, ChecklistDraft):
+        return checklist_view(t, found, channel=channel)
+    return pick_deal_modal(
+        t,
+        kind=kind,
+        choices=[(c.id, c.name) for c in found.choices],
+        typed=found.typed,
+        suggestions=found.suggestions,
+        echo=echo,
+        metadata=compact_json({"k": kind, "c": channel}),
+    )
+
+
+def history_reply(t: Translator, h: History) -> dict:
+    return history_message(
+        t,
+        deal_id=h.deal_id,
+        deal_name=h.deal_name,
+        sections=h.sections,
+        activities=h.activities,
+        locale=t.locale,
+        paged=h.paged,
+    )

@@ -33,6 +33,15 @@ def compact_json(obj: dict) -> str:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
+def read_meta(view: dict) -> dict:
+    """A modal's ``private_metadata`` (compact JSON) read back; ``{}`` when it isn't."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
 def message(text: str, blocks: list | None = None, **extra: object) -> dict:
     out: dict = {"text": clip(text, 3000)}
     if blocks is not None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
@@ -28,12 +28,41 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.core.i18n import Translator
 from bot.core.money import Money, format_money
-from bot.core.reasons import DMU_ROLES
-from bot.core.sources import SOURCES
-from handlers.ui.common import clip, compact_json, escape, message
+from bot.core.quickadd import QuickAdd
+from bot.core.reasons import DMU_ROLES, LOST_REASONS
+from bot.core.sources import SOURCES, source_by_key
+from bot.usecases.deals import (
+    Choices,
+    Created,
+    DealDraft,
+    DealFields,
+    Duplicates,
+    Gated,
+    MoveRequest,
+    MoveResult,
+    NeedsConfirm,
+    SameNameWarning,
+    Saved,
+)
+from bot.usecases.people import Managers
+from bot.usecases.pipeline import Card, Pipeline, StageList
+from bot.usecases.views import DealView, StageGroup
+from handlers.ui.common import clip, compact_json, escape, message, notice
+from handlers.ui.gates import gate_message
+from handlers.ui.playbook import playbook_text
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
+
+
+def source_text(t: Translator, key: str | None) -> str:
+    source = source_by_key(key) if key else None
+    return t(source.label) if source else t("not set")
+
+
+def reason_text(t: Translator, key: str | None) -> str:
+    reason = next((r for r in LOST_REASONS if r.key == key), None)
+    return t(reason.label) if reason else (key or "—")
 
 
 def money_text(money: Money | None, locale: str, t: Translator) -> str:
@@ -55,30 +84,7 @@ def deal_buttons(t: Translator, deal_id: int, *, edit: bool = True) -> ActionsBl
     return ActionsBlock(block_id=f"deal_{deal_id}", elements=elements)
 
 
-@dataclass(frozen=True)
-class DealSummary:
-    """What the UI shows of a deal (built by handlers from storage rows)."""
-
-    id: int
-    name: str
-    value: Money | None
-    owner_id: str
-    stage: str
-    status: str = "open"
-    source_label: str | None = None
-    contact: str | None = None
-    expected_close: date | None = None
-    next_step: str | None = None
-    next_step_due: date | None = None
-    probability: int | None = None
-    created_at: datetime | None = None
-    stage_since: datetime | None = None
-    last_activity_at: datetime | None = None
-    lost_reason: str | None = None
-    lost_note: str | None = None
-
-
-def deal_line(d: DealSummary, locale: str, t: Translator) -> str:
+def deal_line(d: DealView, locale: str, t: Translator) -> str:
     parts = [f"*{escape(d.name)}*", money_text(d.value, locale, t), f"<@{d.owner_id}>"]
     if d.next_step:
         due = f" ({d.next_step_due.isoformat()})" if d.next_step_due else ""
@@ -86,11 +92,11 @@ def deal_line(d: DealSummary, locale: str, t: Translator) -> str:
     return " · ".join(parts)
 
 
-def created_message(d: DealSummary, locale: str, t: Translator, *, understood: str) -> dict:
+def created_message(d: DealView, locale: str, t: Translator, *, understood: str) -> dict:
     text = t("Added *{name}* at {stage}.", name=escape(d.name), stage=d.stage)
     facts = [
         t("Value: {value}", value=money_text(d.value, locale, t)),
-        t("Source: {source}", source=d.source_label or t("not set")),
+        t("Source: {source}", source=source_text(t, d.source)),
         t("Owner: <@{owner}>", owner=d.owner_id),
     ]
     blocks = [
@@ -112,7 +118,7 @@ def saved_message(t: Translator, *, deal_id: int, name: str) -> dict:
 
 
 def duplicate_message(
-    t: Translator, existing: Sequence[DealSummary], *, command_text: str, locale: str
+    t: Translator, existing: Sequence[DealView], *, command_text: str, locale: str
 ) -> dict:
     lines = "\n".join("• " + deal_line(d, locale, t) + f" — {d.stage}" for d in existing[:5])
     text = t("There is already an open deal with that name:")
@@ -138,7 +144,7 @@ def duplicate_message(
 def moved_message(
     t: Translator,
     *,
-    deal: DealSummary,
+    deal: DealView,
     before: str,
     after: str,
     playbook: str | None,
@@ -173,7 +179,7 @@ def moved_message(
 
 
 def confirm_move_message(
-    t: Translator, *, deal: DealSummary, target: str, kind: str, payload: dict
+    t: Translator, *, deal: DealView, target: str, kind: str, value: str
 ) -> dict:
     if kind == "reopen":
         text = t(
@@ -197,7 +203,7 @@ def confirm_move_message(
                 ButtonElement(
                     text=t("Yes, move it"),
                     action_id=ids.ACTION_CONFIRM_MOVE,
-                    value=compact_json(payload),
+                    value=value,
                     style="danger",
                 ),
                 ButtonElement(text=t("Cancel"), action_id=ids.ACTION_CANCEL, value="cancel"),
@@ -235,44 +241,7 @@ def pick_deal_blocks(
     return text, blocks
 
 
-def pick_deal_message(
-    t: Translator,
-    *,
-    choices: Sequence[tuple[int, str]],
-    then: dict,
-    typed: str,
-    suggestions: bool = False,
-) -> dict:
-    text, blocks = pick_deal_blocks(
-        t,
-        choices=choices,
-        typed=typed,
-        suggestions=suggestions,
-        action_id=ids.ACTION_PICK_DEAL,
-        value_of=lambda deal_id: compact_json({**then, "deal_id": deal_id}),
-    )
-    return message(text, blocks)
-
-
 # --- the deal modal ---------------------------------------------------------------------
-
-
-@dataclass
-class DealForm:
-    """Pre-fill for the deal modal (Edit) — all optional."""
-
-    name: str = ""
-    value_text: str = ""
-    currency: str = ""
-    source: str | None = None
-    owner_id: str | None = None
-    contact_name: str = ""
-    contact_role: str | None = None
-    expected_close: date | None = None
-    next_step: str = ""
-    next_step_due: date | None = None
-    probability: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 CURRENCIES = ("IDR", "USD", "EUR", "SGD", "MYR", "GBP", "AUD", "JPY")
@@ -283,7 +252,7 @@ def _option(text: str, value: str) -> Option:
     return Option(text=PlainTextObject(text=clip(text, 75)), value=value)
 
 
-def deal_modal(t: Translator, form: DealForm, *, metadata: str, editing: bool) -> dict:
+def deal_modal(t: Translator, form: DealFields, *, metadata: str, editing: bool) -> dict:
     source_groups = {}
     for s in SOURCES:
         source_groups.setdefault(s.group, []).append(_option(t(s.label), s.key))
@@ -319,7 +288,7 @@ def deal_modal(t: Translator, form: DealForm, *, metadata: str, editing: bool) -
             hint=t("Shorthand works: 50jt, 50rb, 1.5m, Rp 50.000.000, $5,000."),
             element=PlainTextInputElement(
                 action_id=ids.INPUT,
-                initial_value=form.value_text or None,
+                initial_value=form.value or None,
                 max_length=60,
                 placeholder=t("e.g. 50jt"),
             ),
@@ -413,7 +382,7 @@ def deal_modal(t: Translator, form: DealForm, *, metadata: str, editing: bool) -
                     is_decimal_allowed=False,
                     min_value="0",
                     max_value="100",
-                    initial_value=str(form.probability) if form.probability is not None else None,
+                    initial_value=form.probability or None,
                 ),
             )
         )
@@ -434,14 +403,6 @@ def deal_modal(t: Translator, form: DealForm, *, metadata: str, editing: bool) -
 
 def totals_text(totals: dict[str, Money], locale: str) -> str:
     return " + ".join(format_money(m, locale) for _, m in sorted(totals.items())) or "—"
-
-
-@dataclass(frozen=True)
-class StageGroup:
-    name: str
-    count: int
-    totals: dict[str, Money]
-    deals: list[DealSummary]
 
 
 def pipeline_message(
@@ -518,7 +479,7 @@ def ago(t: Translator, then: datetime | None, now: datetime) -> str:
 def deal_card(
     t: Translator,
     *,
-    d: DealSummary,
+    d: DealView,
     history: Sequence[tuple[datetime, str | None, str, str]],
     contacts: Sequence[tuple[str, str | None]],
     slips: int,
@@ -536,7 +497,7 @@ def deal_card(
         t("*Win probability*\n{p}%", p=prob) + ("" if d.probability is None else " " + t("(set)")),
         t("*Age*\n{age}", age=ago(t, d.created_at, now)),
         t("*In stage for*\n{age}", age=ago(t, d.stage_since, now)),
-        t("*Source*\n{source}", source=d.source_label or t("not set")),
+        t("*Source*\n{source}", source=source_text(t, d.source)),
         t(
             "*Expected close*\n{date}",
             date=d.expected_close.isoformat() if d.expected_close else t("not set"),
@@ -552,7 +513,7 @@ def deal_card(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=clip(
-                        t("*Lost because* {reason}", reason=d.lost_reason)
+                        t("*Lost because* {reason}", reason=reason_text(t, d.lost_reason))
                         + (f" — {escape(d.lost_note)}" if d.lost_note else "")
                     )
                 )
@@ -618,3 +579,217 @@ def stages_message(
             ContextBlock(elements=[MarkdownTextObject(text=t("Managers can edit the stages."))])
         )
     return message(t("Stages"), blocks)
+
+
+# --- what the deal use cases return, as messages ----------------------------------------
+
+
+def understood_text(t: Translator, q: QuickAdd) -> str:
+    """Each part in the order typed: the user's own words → what we made of them."""
+    typed = dict(q.understood)
+    bits = [t("name “{name}”", name=escape(q.name))]
+    if q.value is not None:
+        bits.append(
+            t(
+                "value {typed} → {value}",
+                typed=escape(typed.get("value", "")),
+                value=format_money(q.value, t.locale),
+            )
+        )
+    if q.source is not None:
+        bits.append(
+            t(
+                "source {typed} → {source}",
+                typed=escape(typed.get("source", "")),
+                source=t(q.source.label),
+            )
+        )
+    if q.owner_id:
+        bits.append(t("owner <@{owner}>", owner=q.owner_id))
+    else:
+        bits.append(t("owner you (add @someone to give it to a teammate)"))
+    return t("I understood: {bits}.", bits="; ".join(bits))
+
+
+def added_reply(t: Translator, result: Created | Duplicates) -> dict:
+    if isinstance(result, Duplicates):
+        return duplicate_message(t, result.deals, command_text=result.text, locale=t.locale)
+    understood = understood_text(t, result.parsed) if result.parsed else t("Added from the form.")
+    return created_message(result.deal, t.locale, t, understood=understood)
+
+
+def same_name_text(t: Translator, w: SameNameWarning) -> str:
+    return t(
+        "An open deal is already called “{name}” (<@{owner}>, {stage}{more}). "
+        "Press “Add deal” again to add a second one, or change the name.",
+        name=w.name,
+        owner=w.owner_id,
+        stage=w.stage,
+        more=t(", and {count} more", count=w.more) if w.more else "",
+    )
+
+
+def saved_reply(t: Translator, result: Created | Saved) -> dict:
+    if isinstance(result, Saved):
+        return saved_message(t, deal_id=result.deal_id, name=result.name)
+    return added_reply(t, result)
+
+
+# --- the deal form: its metadata and answers --------------------------------------------
+
+
+def deal_form(t: Translator, draft: DealDraft, *, channel: str | None) -> dict:
+    meta: dict = {"channel": channel}
+    if draft.deal_id is not None:
+        meta.update(deal_id=draft.deal_id, owner=draft.owner_id)
+    return deal_modal(
+        t, draft.fields, metadata=compact_json(meta), editing=draft.deal_id is not None
+    )
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def read_deal_form(form: dict) -> DealFields:
+    """The submitted deal modal's answers (``form``: ``{block_id: value}``)."""
+    source = form.get(ids.BLOCK_SOURCE)
+    return DealFields(
+        name=form.get(ids.BLOCK_NAME) or "",
+        value=form.get(ids.BLOCK_VALUE) or "",
+        currency=form.get(ids.BLOCK_CURRENCY) or "",
+        source=None if source == SOURCE_NONE else source,
+        clear_source=source == SOURCE_NONE,
+        owner_id=form.get(ids.BLOCK_OWNER),
+        contact_name=form.get(ids.BLOCK_CONTACT_NAME) or "",
+        contact_role=form.get(ids.BLOCK_CONTACT_ROLE),
+        expected_close=_day(form.get(ids.BLOCK_CLOSE_DATE)),
+        next_step=form.get(ids.BLOCK_NEXT_STEP) or "",
+        next_step_due=_day(form.get(ids.BLOCK_NEXT_STEP_DUE)),
+        probability=form.get(ids.BLOCK_PROBABILITY) or "",
+    )
+
+
+# --- moves ------------------------------------------------------------------------------
+
+
+def encode_move(deal_id: int, then: MoveRequest | None) -> str:
+    """A deal and the move to make with it, in a button's value (the one move format)."""
+    if then is None:
+        return compact_json({"d": deal_id})
+    return compact_json({"d": deal_id, "kw": then.keyword, "r": then.rest, "f": then.from_stage})
+
+
+def decode_move(value: str | dict) -> tuple[int, MoveRequest | None]:
+    """``encode_move`` read back: ``(deal_id, move)``; ``move`` is ``None`` for "open the card"."""
+    p = json.loads(value) if isinstance(value, str) else value
+    if "kw" not in p and "r" not in p:
+        return int(p["d"]), None
+    return int(p["d"]), MoveRequest(p.get("kw"), p.get("r") or "", p.get("f"))
+
+
+def choices_message(t: Translator, c: Choices) -> dict:
+    text, blocks = pick_deal_blocks(
+        t,
+        choices=[(x.id, x.name) for x in c.choices],
+        typed=c.typed,
+        suggestions=c.suggestions,
+        action_id=ids.ACTION_PICK_DEAL,
+        value_of=lambda deal_id: encode_move(deal_id, c.then),
+    )
+    return message(text, blocks)
+
+
+def move_reply(t: Translator, result: MoveResult | Choices) -> dict:
+    if isinstance(result, Choices):
+        return choices_message(t, result)
+    if isinstance(result, NeedsConfirm):
+        return confirm_move_message(
+            t,
+            deal=result.deal,
+            target=result.target,
+            kind=result.kind,
+            value=encode_move(result.deal.id, result.then),
+        )
+    if isinstance(result, Gated):
+        return gate_message(
+            t,
+            deal_name=result.deal_name,
+            stage=result.stage,
+            checklist=result.gate.checklist,
+            required=result.gate.required,
+            value=encode_move(result.deal_id, result.then),
+        )
+    return moved_message(
+        t,
+        deal=result.deal,
+        before=result.before,
+        after=result.after,
+        playbook=playbook_text(t, result.after_key),
+        locale=t.locale,
+    )
+
+
+# --- pipeline, cards, stages, managers --------------------------------------------------
+
+
+def pipeline_reply(t: Translator, p: Pipeline) -> dict:
+    return pipeline_message(
+        t,
+        title=t("Team pipeline") if p.team else t("My pipeline"),
+        groups=p.groups,
+        grand=p.grand,
+        weighted=p.weighted,
+        locale=t.locale,
+    )
+
+
+def card_reply(t: Translator, card: Card, *, now: datetime, extra_blocks: Sequence = ()) -> dict:
+    roles = {r.key: t(r.label) for r in DMU_ROLES}
+    return deal_card(
+        t,
+        d=card.deal,
+        history=[(m.at, m.before, m.after, m.by) for m in card.history],
+        contacts=[(name, roles.get(role or "", role)) for name, role in card.contacts],
+        slips=card.slips,
+        stage_probability=card.stage_probability,
+        locale=t.locale,
+        now=now,
+        extra_blocks=extra_blocks,
+    )
+
+
+def stages_reply(t: Translator, s: StageList) -> dict:
+    return stages_message(t, stages=s.stages, can_edit=s.can_edit)
+
+
+def managers_reply(t: Translator, r: Managers, *, admins: Sequence[str] = ()) -> dict:
+    """``/pipeline managers``: who is named, or what changed; ``admins``: people asked to be
+    removed who stay managers as Slack admins or owners."""
+    if r.op == "list":
+        if not r.named:
+            return notice(t("No managers named yet; workspace admins and owners are managers."))
+        names = ", ".join(f"<@{u}>" for u in r.named)
+        return notice(t("Managers named here: {list}.", list=names))
+    lines = []
+    if r.changed:
+        names = ", ".join(f"<@{u}>" for u in r.changed)
+        lines.append(
+            t("Now managers: {list}.", list=names)
+            if r.op == "add"
+            else t("No longer managers: {list}.", list=names)
+        )
+    for u in r.unchanged:
+        lines.append(
+            t("<@{user}> was already named a manager.", user=u)
+            if r.op == "add"
+            else t("<@{user}> was not named a manager; nothing to remove.", user=u)
+        )
+    if admins:
+        lines.append(
+            t(
+                "{list} stay managers all the same: Slack workspace admins and owners always are.",
+                list=", ".join(f"<@{u}>" for u in admins),
+            )
+        )
+    return notice("\n".join(lines))

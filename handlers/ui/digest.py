@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, get_day_names
 from babel.numbers import format_decimal
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -19,12 +20,15 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
+from bot.core.errors import InvalidInput, WithUsage
 from bot.core.i18n import Translator
 from bot.core.metrics import PeriodMetrics
 from bot.core.money import Money, format_money, format_money_short
 from bot.core.reasons import LOST_REASONS
-from bot.core.slots import DAYS, WORKDAYS
+from bot.core.slots import DAYS, WORKDAYS, Schedule, parse_schedule
+from bot.usecases.delivery import Outcome
 from bot.usecases.digest import EMPTY, DealItem, Digest, Listing
+from bot.usecases.subscriptions import Status, Subscribed
 from handlers.ui.chart import FunnelRow
 from handlers.ui.common import clip, compact_json, escape, message, notice
 
@@ -487,3 +491,62 @@ def digest_failed_message(
         why=why,
     )
     return notice(text)
+
+
+# --- what the subscription use cases return -----------------------------------------------
+
+
+def schedule_args(text: str, *, default_tz: str) -> Schedule:
+    """``/digest here``'s words as a schedule; a problem is answered with the usage."""
+    try:
+        return parse_schedule(text, default_tz=default_tz)
+    except InvalidInput as err:
+        raise WithUsage(err) from None
+
+
+def subscribed_reply(t: Translator, r: Subscribed, *, channel_id: str) -> dict:
+    return subscribed_message(
+        t,
+        channel_id=channel_id,
+        at=r.sub.at,
+        tz=r.sub.tz,
+        weekdays=r.sub.weekdays,
+        owners=r.sub.owners,
+        next_at=r.next_at,
+        changed=r.changed,
+    )
+
+
+def status_reply(t: Translator, r: Status, *, channel_id: str) -> dict:
+    if r.sub is None:
+        return status_message(t, channel_id=channel_id, at=None, tz=None)
+    return status_message(
+        t,
+        channel_id=channel_id,
+        at=r.sub.at,
+        tz=r.sub.tz,
+        weekdays=r.sub.weekdays,
+        owners=r.sub.owners,
+        next_at=r.next_at,
+        last_at=r.last_at,
+    )
+
+
+def slack_error(exc: Exception | None) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error"))
+    return type(exc).__name__ if exc else ""
+
+
+def digest_now_problem(
+    t: Translator, outcome: Outcome, error: Exception | None, *, bot_user_id: str | None
+) -> str:
+    """Why ``/digest now`` posted nothing."""
+    if outcome in (Outcome.ALREADY_POSTED, Outcome.BUSY):
+        return t("A digest was posted here a moment ago. Try again in a minute.")
+    if slack_error(error) in ("not_in_channel", "channel_not_found"):
+        return invite_problem(t, bot_user_id=bot_user_id)
+    return t(
+        "I couldn't post the digest: Slack answered “{error}”. Please try again.",
+        error=slack_error(error),
+    )

@@ -3,8 +3,8 @@ Pure functions (slack_sdk models)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -19,16 +19,9 @@ from bot import ids
 from bot.core import checklists as cl
 from bot.core import gates
 from bot.core.i18n import Translator
-from handlers.ui.common import clip, compact_json, escape, message
+from bot.usecases.stages import GateRow, Gates
+from handlers.ui.common import clip, escape, message
 from handlers.ui.forms import md, modal, option
-
-
-@dataclass(frozen=True)
-class GateRow:
-    stage_id: int
-    name: str
-    checklist: str | None
-    mode: str
 
 
 def gate_label(t: Translator, checklist: str | None, mode: str) -> str:
@@ -43,7 +36,7 @@ def gate_label(t: Translator, checklist: str | None, mode: str) -> str:
 def gates_message(
     t: Translator, rows: Sequence[GateRow], *, can_edit: bool, saved: bool = False
 ) -> dict:
-    lines = [f"• *{escape(r.name)}* — {gate_label(t, r.checklist, r.mode)}" for r in rows]
+    lines = [f"• *{escape(r.stage)}* — {gate_label(t, r.checklist, r.mode)}" for r in rows]
     text = t("*Stage gates*: the checklist a deal needs before it enters a stage.")
     if saved:
         text = ":white_check_mark: " + t("Saved the stage gates.") + "\n" + text
@@ -95,7 +88,7 @@ def gates_modal(t: Translator, rows: Sequence[GateRow]) -> dict:
         blocks.append(
             InputBlock(
                 block_id=f"{ids.BLOCK_GATE_PREFIX}{r.stage_id}",
-                label=clip(r.name, 2000),
+                label=clip(r.stage, 2000),
                 element=StaticSelectElement(
                     action_id=ids.INPUT,
                     options=options,
@@ -119,7 +112,7 @@ def gate_message(
     stage: str,
     checklist: str,
     required: bool,
-    payload: dict,
+    value: str,
 ) -> dict:
     """A move held at a gate: fill the checklist (then the move completes), or move anyway."""
     kind = t(cl.KIND_LABELS[checklist])
@@ -139,7 +132,6 @@ def gate_message(
             kind=kind,
             deal=escape(deal_name),
         )
-    value = compact_json(payload)
     fill = ButtonElement(
         text=t("Fill {kind} and move", kind=kind),
         action_id=ids.ACTION_OPEN_SPIN if checklist == cl.SPIN else ids.ACTION_OPEN_BATNA,
@@ -158,3 +150,15 @@ def gate_message(
         ContextBlock(elements=[md(t("Managers set the gates with /pipeline gates."))]),
     ]
     return message(text, blocks)
+
+
+GATE_BLOCK = re.compile(rf"^{ids.BLOCK_GATE_PREFIX}(\d+)$")
+
+
+def gates_reply(t: Translator, g: Gates) -> dict:
+    return gates_message(t, g.rows, can_edit=g.can_edit)
+
+
+def read_gates_form(form: dict) -> dict[int, str | None]:
+    """``{stage_id: the menu's value}`` from the gates editor."""
+    return {int(m.group(1)): v for b, v in form.items() if (m := GATE_BLOCK.match(b))}

@@ -19,14 +19,16 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.core.i18n import Translator
+from bot.usecases.pipeline import Home
+from bot.usecases.views import DealView, StageGroup
 from handlers.ui.common import clip, escape
-from handlers.ui.deals import DealSummary, StageGroup, money_text, totals_text
+from handlers.ui.deals import money_text, totals_text
 
 MAX_VIEW_BLOCKS = 100
 PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, advance)
 
 
-def _deal_row(d: DealSummary, t: Translator, locale: str, note: str) -> list:
+def _deal_row(d: DealView, t: Translator, locale: str, note: str) -> list:
     text = f"*{escape(d.name)}* · {d.stage} · {money_text(d.value, locale, t)}\n{note}"
     return [
         SectionBlock(
@@ -49,7 +51,7 @@ def _deal_row(d: DealSummary, t: Translator, locale: str, note: str) -> list:
     ]
 
 
-def _deal_menu(d: DealSummary, t: Translator) -> OverflowMenuElement:
+def _deal_menu(d: DealView, t: Translator) -> OverflowMenuElement:
     return OverflowMenuElement(
         action_id=ids.ACTION_HOME_DEAL,
         options=[
@@ -63,8 +65,8 @@ def home_view(
     t: Translator,
     *,
     groups: Sequence[StageGroup],
-    due: Sequence[DealSummary],
-    stale: Sequence[tuple[DealSummary, int]],
+    due: Sequence[DealView],
+    stale: Sequence[tuple[DealView, int]],
     locale: str,
 ) -> dict:
     blocks: list = [HeaderBlock(text=t("My pipeline"))]
@@ -145,3 +147,7 @@ def home_view(
                 )
             )
     return View(type="home", blocks=blocks[:MAX_VIEW_BLOCKS]).to_dict()
+
+
+def home_reply(t: Translator, h: Home) -> dict:
+    return home_view(t, groups=h.groups, due=h.due, stale=h.stale, locale=t.locale)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -23,24 +24,20 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.core import checklists as cl
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import Translator
 from bot.core.reasons import DMU_ROLES, role_by_key
-from handlers.ui.common import clip, escape, message
+from bot.usecases.meetings import (
+    CONFIRM_BACK,
+    CONFIRM_GATE,
+    CONFIRM_LABELS,
+    KEEP_LABEL,
+    Logged,
+    MeetingDraft,
+)
+from bot.usecases.views import ActivityView, DealOption
+from handlers.ui.common import clip, compact_json, escape, message
 from handlers.ui.deals import deal_buttons
 from handlers.ui.forms import md, modal, option, text_input
-
-
-@dataclass(frozen=True)
-class ActivityView:
-    kind: str  # meeting | note
-    on: date
-    notes: str
-    by: str
-    outcome: str | None = None
-    attendees: Sequence[tuple[str, str | None]] = ()
-    next_step: str | None = None
-    moved: str | None = None  # "Probing → Presentation"
-    link: str | None = None
 
 
 def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
@@ -63,13 +60,6 @@ def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
         parts.append(f"<{a.link}|{t('message')}>")
     parts.append(f"<@{a.by}>")
     return "• " + " · ".join(parts)
-
-
-@dataclass(frozen=True)
-class DealOption:
-    id: int
-    name: str
-    status: str = "open"
 
 
 def deal_option(t: Translator, d: DealOption) -> Option:
@@ -100,22 +90,11 @@ def deal_picker(t: Translator, deal: DealOption | None, *, label: str) -> InputB
 #: (a move back, re-opening a closed deal, a warning gate's missing checklist). Read back
 #: only by ``handlers.meetings``; the field errors quote these labels.
 BLOCK_MOVE_CONFIRM = "stage_confirm"
-CONFIRM_BACK = "back"  # a move to an earlier stage, or re-opening a closed deal
-CONFIRM_GATE = "gate"  # past a warning gate whose checklist is missing
+TICKS = (CONFIRM_BACK, CONFIRM_GATE)  # the stage move's confirmation ticks, in order
 STAGE_KEEP = "keep"  # the stage select's first option: no move (read back as no stage)
-KEEP_LABEL = N_("Don't move it")
-CONFIRM_LABELS = {
-    CONFIRM_BACK: N_("Yes, move it back or re-open it"),
-    CONFIRM_GATE: N_("I know, move it without the checklist"),
-}
 
 
-@dataclass(frozen=True)
-class MeetingForm:
-    today: date
-    stages: Sequence[tuple[int, str]]  # stages a log may move the deal to
-    deal: DealOption | None = None
-    current_next_step: str | None = None
+MeetingForm = MeetingDraft  # what the form opens with
 
 
 def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
@@ -195,7 +174,7 @@ def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
                 ),
                 element=CheckboxesElement(
                     action_id=ids.INPUT,
-                    options=[option(t(label), key) for key, label in CONFIRM_LABELS.items()],
+                    options=[option(t(CONFIRM_LABELS[key]), key) for key in TICKS],
                 ),
             )
         )
@@ -288,3 +267,57 @@ def note_saved_message(t: Translator, *, deal_id: int, deal_name: str, a: Activi
         deal_buttons(t, deal_id),
     ]
     return message(head, blocks)
+
+
+# --- what the meeting use cases return, as messages and forms ---------------------------
+
+
+def meeting_form(t: Translator, draft: MeetingDraft, *, channel: str | None) -> dict:
+    meta: dict = {"c": channel}
+    if draft.deal is not None:
+        meta.update(d=draft.deal.id, o=draft.owner_id)
+    return meeting_modal(t, draft, metadata=compact_json(meta))
+
+
+def logged_reply(t: Translator, result: Logged) -> dict:
+    return meeting_saved_message(
+        t,
+        deal_id=result.deal_id,
+        deal_name=result.deal_name,
+        a=result.activity,
+        extra=[":warning: " + w.render(t) for w in result.warnings],
+    )
+
+
+def noted_reply(t: Translator, result: Logged) -> dict:
+    return note_saved_message(
+        t, deal_id=result.deal_id, deal_name=result.deal_name, a=result.activity
+    )
+
+
+def fallback_link(channel: str, ts: str) -> str:
+    return f"https://slack.com/archives/{channel}/p{ts.replace('.', '')}"
+
+
+def note_form(
+    t: Translator, *, text: str, author: str | None, channel: str, ts: str, link: str | None
+) -> dict:
+    meta = {"c": channel, "ts": ts, "a": author}
+    if link:
+        meta["l"] = link
+    form = NoteForm(text=text, author=author, link=link)
+    return note_modal(t, form, metadata=compact_json(meta))
+
+
+def note_link(meta: dict) -> str | None:
+    if meta.get("l"):
+        return meta["l"]
+    return fallback_link(meta["c"], meta["ts"]) if meta.get("c") and meta.get("ts") else None
+
+
+def message_day(ts: str | None, tz: str) -> date | None:
+    """The day a Slack message was posted, in the user's timezone."""
+    try:
+        return datetime.fromtimestamp(float(ts or ""), tz=UTC).astimezone(ZoneInfo(tz)).date()
+    except (TypeError, ValueError, OverflowError):
+        return None

@@ -19,6 +19,7 @@ from bot import ids
 from bot.core.i18n import Translator
 from bot.core.money import format_money_short
 from bot.usecases.digest import DealItem, Reminder
+from bot.usecases.followups import SnoozeDraft
 from handlers.ui.common import clip, escape, message, notice
 from handlers.ui.digest import (
     MAX_BLOCKS,
@@ -179,3 +180,7 @@ def snoozed_message(t: Translator, *, deal: str, until: date, reason: str) -> di
         reason=escape(reason),
     )
     return notice(text)
+
+
+def snooze_form(t: Translator, draft: SnoozeDraft) -> dict:
+    return snooze_modal(t, deal_id=draft.deal_id, deal_name=draft.deal_name, initial=draft.initial)

@@ -16,8 +16,8 @@ a save changes only the stages on the page shown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -35,6 +35,8 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.core.i18n import Translator
+from bot.core.stages import MAX_OPEN_STAGES, order_max
+from bot.usecases.stages import StageRow
 
 #: Page buttons inside the stage editor (value: the page number to show, from 0).
 ACTION_STAGES_PREV = "stages_page_prev"
@@ -42,30 +44,12 @@ ACTION_STAGES_NEXT = "stages_page_next"
 BLOCK_STAGES_PAGES = "stages_pages"
 
 MAX_VIEW_BLOCKS = 100
-MAX_OPEN_STAGES = 15
 BLOCKS_PER_OPEN_STAGE = 6  # header, name, order, probability, stale days, remove
 ADD_BLOCKS = 4  # header, name, order, probability
-MIN_ORDER_MAX = 99
-
-
-@dataclass(frozen=True)
-class StageRow:
-    id: int
-    name: str
-    position: int
-    probability: int
-    kind: str
-    stale_days: int | None
-    in_use: bool
 
 
 def field_id(kind: str, stage_id: int | str) -> str:
     return f"{kind}_{stage_id}"
-
-
-def order_max(stage_count: int) -> int:
-    """The highest order a stage may be given: 99, or more when there are more stages."""
-    return max(MIN_ORDER_MAX, stage_count + 1)
 
 
 def page_size(closed_count: int) -> int:
@@ -256,3 +240,24 @@ def stages_modal(t: Translator, rows: Sequence[StageRow], *, page: int = 0) -> d
         private_metadata=str(page),
         blocks=blocks,
     ).to_dict()
+
+
+ROW_FIELD = re.compile(r"^(name|order|prob|stale|remove)_(\d+|new)$")
+
+
+def page_of(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+def read_stage_form(form: dict, shown_blocks: list[str]) -> tuple[dict, set[str]]:
+    """The editor's answers as ``{"name:12": …}`` and the fields in the submitted view."""
+
+    def field(block: str) -> str | None:
+        m = ROW_FIELD.match(block)
+        return f"{m.group(1)}:{m.group(2)}" if m else None
+
+    values = {f: v for b, v in form.items() if (f := field(b))}
+    return values, {f for b in shown_blocks if (f := field(b))}

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import (
     HeaderBlock,
     SectionBlock,
 )
 
-from bot.core.i18n import Translator
+from bot.core import metrics as m
+from bot.core.errors import InvalidInput, WithUsage
+from bot.core.i18n import N_, Translator
 from bot.core.metrics import ConversionStep, LostRow, PeriodMetrics, lost_by_reason
 from bot.core.money import Money
+from bot.core.phrases import MINE_WORDS, TEAM_WORDS
+from bot.usecases.stats import Export, Stats
 from handlers.ui.common import clip, message
 from handlers.ui.digest import (
     context,
@@ -112,3 +118,67 @@ def export_comment(t: Translator, *, deals: int, moves: int, team: bool) -> str:
         deals=deals,
         moves=moves,
     )
+
+
+def stats_args(text: str) -> tuple[str, bool]:
+    """``stats [7d|30d|90d|quarter] [team|mine]`` in any order: (period, team)."""
+    period, team = "30d", False
+    for token in text.split()[1:]:
+        low = token.lower()
+        if low in TEAM_WORDS:
+            team = True
+        elif low in MINE_WORDS:
+            team = False
+        else:
+            try:
+                period = m.parse_period(token)
+            except InvalidInput as err:
+                raise WithUsage(err) from None
+    return period, team
+
+
+def export_args(text: str) -> bool:
+    """``export [team|mine]``: whether the whole team's deals are asked for."""
+    words = [w.lower() for w in text.split()[1:]]
+    unknown = [w for w in words if w not in TEAM_WORDS | MINE_WORDS]
+    if unknown:
+        raise WithUsage(
+            InvalidInput(
+                N_(
+                    "I don't know “{word}” for /pipeline export. Write `/pipeline export` for "
+                    "your deals or `/pipeline export team` for everyone's (managers)."
+                ),
+                word=unknown[0],
+            )
+        )
+    return any(w in TEAM_WORDS for w in words)
+
+
+def stats_reply(t: Translator, s: Stats) -> dict:
+    return stats_message(
+        t,
+        pm=s.period,
+        team=s.team,
+        conversion=s.conversion,
+        lost=s.lost,
+        weighted=s.weighted,
+        locale=t.locale,
+    )
+
+
+def export_upload(t: Translator, done: Export, *, day: date, team: bool) -> dict:
+    """``files_upload_v2``'s arguments: the two CSV files and their comment."""
+    iso = day.isoformat()
+    return {
+        "initial_comment": export_comment(
+            t, deals=done.deal_count, moves=done.move_count, team=team
+        ),
+        "file_uploads": [
+            {"file": done.deals, "filename": f"deals-{iso}.csv", "title": t("Deals")},
+            {
+                "file": done.moves,
+                "filename": f"stage-history-{iso}.csv",
+                "title": t("Stage history"),
+            },
+        ],
+    }

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core import metrics as m
 from bot.core.money import Money
+from storage import metrics as metric_store
 from storage.db import Database
 from tests.factories import add_deal as add
 
@@ -77,8 +78,8 @@ def fixture(db: Database) -> Database:
 
 def test_win_rate_counts_current_status_of_deals_closed_in_the_period(fixture):
     with fixture.read() as s:
-        rate = m.win_rate(s, T1, PERIOD)
-        by_currency = m.win_rate_by_currency(s, T1, PERIOD)
+        rate = metric_store.win_rate(s, T1, PERIOD)
+        by_currency = metric_store.win_rate_by_currency(s, T1, PERIOD)
     assert (rate.won, rate.lost) == (4, 2)  # A B D H won; C E lost; G re-opened; F too early
     assert rate.rate == pytest.approx(4 / 6)
     assert (by_currency["IDR"].won, by_currency["IDR"].lost) == (3, 1)
@@ -87,14 +88,14 @@ def test_win_rate_counts_current_status_of_deals_closed_in_the_period(fixture):
 
 def test_average_deal_size_is_per_currency(fixture):
     with fixture.read() as s:
-        sizes = m.average_deal_size(s, T1, PERIOD)
+        sizes = metric_store.average_deal_size(s, T1, PERIOD)
     # IDR: (100 + 50 + 10) jt / 3 = 53 333 333.33… → whole rupiah; USD: 5 000.
     assert sizes == {"IDR": Money(Decimal(53_333_333), "IDR"), "USD": Money(Decimal(5000), "USD")}
 
 
 def test_time_to_close_mean_and_median(fixture):
     with fixture.read() as s:
-        ttc = m.time_to_close(s, T1, PERIOD)
+        ttc = metric_store.time_to_close(s, T1, PERIOD)
     assert ttc.count == 4
     assert ttc.mean_days == pytest.approx((31 + 10 + 3 + 5) / 4)  # 12.25
     assert ttc.median_days == pytest.approx((5 + 10) / 2)  # 3 5 | 10 31
@@ -102,9 +103,9 @@ def test_time_to_close_mean_and_median(fixture):
 
 def test_open_totals_weighted_pipeline_and_velocity(fixture):
     with fixture.read() as s:
-        totals = m.open_totals(s, T1)
-        weighted = m.weighted_pipeline(s, T1)
-        pm = m.period_metrics(s, T1, PERIOD)
+        totals = metric_store.open_totals(s, T1)
+        weighted = metric_store.weighted_pipeline(s, T1)
+        pm = metric_store.period_metrics(s, T1, PERIOD)
     assert totals["IDR"].count == 3 and totals["IDR"].value == Money(Decimal(240_000_000), "IDR")
     assert totals["USD"].count == 1 and totals["USD"].value == Money(Decimal(10_000), "USD")
     # G 40jt × 30% + I 200jt × 70% (K has no value); J $10 000 × 10%.
@@ -121,7 +122,7 @@ def test_open_totals_weighted_pipeline_and_velocity(fixture):
 
 def test_open_by_stage(fixture):
     with fixture.read() as s:
-        rows = {r.name: r for r in m.open_by_stage(s, T1)}
+        rows = {r.name: r for r in metric_store.open_by_stage(s, T1)}
     assert [r for r in rows] == [
         "Prospecting",
         "Approaching",
@@ -140,7 +141,7 @@ def test_open_by_stage(fixture):
 
 def test_stage_conversion_from_history(fixture):
     with fixture.read() as s:
-        steps = m.stage_conversion(s, T1)
+        steps = metric_store.stage_conversion(s, T1)
     got = [(x.from_stage, x.to_stage, x.reached_from, x.reached_to) for x in steps]
     # Reach per deal: won (A B D F H) beyond every stage; K closing; C I negotiation;
     # E G probing; J prospecting. T2's deal is not counted.
@@ -154,14 +155,14 @@ def test_stage_conversion_from_history(fixture):
     ]
     assert steps[-1].rate == pytest.approx(5 / 6)
     with fixture.read() as s:
-        cohort = m.stage_conversion(s, T1, created_from=day(11, 1))
+        cohort = metric_store.stage_conversion(s, T1, created_from=day(11, 1))
     assert cohort[0].reached_from == 7  # B D E H I J K were created from 1 Nov
     assert cohort[-1].reached_to == 3  # B D H
 
 
 def test_lost_breakdown_by_stage_and_reason(fixture):
     with fixture.read() as s:
-        rows = m.lost_breakdown(s, T1, PERIOD)
+        rows = metric_store.lost_breakdown(s, T1, PERIOD)
     assert sorted((r.stage, r.reason, r.count) for r in rows) == [
         ("Negotiation", "price", 1),
         ("Probing", "competitor", 1),
@@ -173,8 +174,8 @@ def test_scope_by_owner(db):
     add(db, "Mine", 10_000_000, created=day(11, 1), path=(("won", day(11, 3)),), owner="U1")
     add(db, "Theirs", 30_000_000, created=day(11, 1), path=(("won", day(11, 5)),), owner="U2")
     with db.read() as s:
-        mine = m.average_deal_size(s, m.Scope("T1", ("U1",)), PERIOD)
-        both = m.average_deal_size(s, m.Scope("T1", ("U1", "U2")), PERIOD)
+        mine = metric_store.average_deal_size(s, m.Scope("T1", ("U1",)), PERIOD)
+        both = metric_store.average_deal_size(s, m.Scope("T1", ("U1", "U2")), PERIOD)
     assert mine == {"IDR": Money(Decimal(10_000_000), "IDR")}
     assert both == {"IDR": Money(Decimal(20_000_000), "IDR")}
 
@@ -182,8 +183,8 @@ def test_scope_by_owner(db):
 def test_no_closed_deals(db):
     add(db, "Open only", 10_000_000, created=day(11, 1))
     with db.read() as s:
-        pm = m.period_metrics(s, T1, PERIOD)
-        steps = m.stage_conversion(s, T1)
+        pm = metric_store.period_metrics(s, T1, PERIOD)
+        steps = metric_store.stage_conversion(s, T1)
     assert pm.win_rate.rate is None and pm.win_rate.closed == 0
     assert pm.average_deal_size == {}
     assert pm.time_to_close == m.TimeToClose(0, None, None)
@@ -194,9 +195,9 @@ def test_no_closed_deals(db):
 
 def test_empty_workspace(db):
     with db.read() as s:
-        pm = m.period_metrics(s, m.Scope("T9"), PERIOD)
-        assert m.weighted_pipeline(s, m.Scope("T9")) == {}
-        assert m.lost_breakdown(s, m.Scope("T9"), PERIOD) == []
+        pm = metric_store.period_metrics(s, m.Scope("T9"), PERIOD)
+        assert metric_store.weighted_pipeline(s, m.Scope("T9")) == {}
+        assert metric_store.lost_breakdown(s, m.Scope("T9"), PERIOD) == []
     assert pm.open_totals == {} and pm.velocity == {}
 
 
@@ -204,7 +205,7 @@ def test_one_currency_single_win(db):
     add(db, "Quick", 1_000, currency="USD", created=day(11, 20), path=(("won", day(11, 20)),))
     add(db, "Pipe", 4_000, currency="USD", created=day(11, 20))
     with db.read() as s:
-        pm = m.period_metrics(s, T1, PERIOD)
+        pm = metric_store.period_metrics(s, T1, PERIOD)
     assert pm.win_rate.rate == 1.0
     assert pm.time_to_close.mean_days == pytest.approx(0) and pm.time_to_close.median_days == 0
     # Closed the moment it was created: the mean counts as one day (not ÷ 0, nor ÷ seconds),
@@ -219,7 +220,7 @@ def test_weighted_pipeline_takes_a_deals_own_probability_over_its_stages(db):
     add(db, "Rep's call", 100_000_000, created=day(11, 1), probability=90)
     add(db, "Overridden to zero", 100_000_000, created=day(11, 1), probability=0)
     with db.read() as s:
-        assert m.weighted_pipeline(s, T1) == {"IDR": Money(Decimal(100_000_000), "IDR")}
+        assert metric_store.weighted_pipeline(s, T1) == {"IDR": Money(Decimal(100_000_000), "IDR")}
 
 
 def test_velocity_multiplies_the_figures_shown_beside_it(db):
@@ -228,7 +229,7 @@ def test_velocity_multiplies_the_figures_shown_beside_it(db):
     add(db, "Quick", 1_000, currency="USD", created=day(11, 1), path=(("won", day(11, 2)),))
     add(db, "Open", 7_000_000, created=day(11, 3))
     with db.read() as s:
-        pm = m.period_metrics(s, T1, PERIOD)
+        pm = metric_store.period_metrics(s, T1, PERIOD)
     assert pm.win_rate.rate == pytest.approx(2 / 3) and pm.time_to_close.mean_days == 5.5
     # IDR: 1 open × 2/3 × Rp100jt ÷ 5.5 days = Rp12.121.212; USD: no open deal → $0.
     assert pm.velocity == {

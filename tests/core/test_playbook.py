@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.i18n import Translator
-from bot.core.playbook import PLAYBOOKS, Playbook, playbook_for, render_playbook
+from bot.core.playbook import PLAYBOOKS, Playbook, playbook_for
 from bot.core.stages import DEFAULT_STAGES
+from handlers.ui.playbook import render_playbook
 
 KEYS = [s.key for s in DEFAULT_STAGES]
 

@@ -14,7 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.core.money import Money
+from bot.core.stages import terminal_stage
 from storage import deals as store
+from storage import requests as requests_store
+from storage import stages as stage_store
 from storage.db import Database
 from storage.models import Deal, StageMove
 from tests.factories import NOW, make_deal
@@ -93,7 +96,9 @@ def test_concurrent_duplicate_request_commits_once(db):
                     new=store.NewDeal(name="Race", owner_id="U1"),
                 )
                 time.sleep(0.2)  # both are inside their transaction now (PostgreSQL)
-                store.record_request(session=s, team_id="T1", key="trigger-1", result=str(deal.id))
+                requests_store.record_request(
+                    session=s, team_id="T1", key="trigger-1", result=str(deal.id)
+                )
             results.append("ok")
         except IntegrityError:
             results.append("duplicate")
@@ -119,8 +124,8 @@ def test_reads_never_cross_workspaces(db):
         t2_deal = store.deal_names(session=s, team_id="T2")[0][0]
         with pytest.raises(store.NotFound):
             store.get_deal(session=s, team_id="T1", deal_id=t2_deal)
-        stages_t1 = store.list_stages(session=s, team_id="T1")
-        stages_t2 = store.list_stages(session=s, team_id="T2")
+        stages_t1 = stage_store.list_stages(session=s, team_id="T1")
+        stages_t2 = stage_store.list_stages(session=s, team_id="T2")
         assert not {x.id for x in stages_t1} & {x.id for x in stages_t2}
 
 
@@ -140,8 +145,8 @@ def test_move_history_is_appended_never_rewritten(db):
     later = datetime(2026, 11, 24, tzinfo=UTC)
     with db.transaction() as s:
         deal = store.lock_deal(session=s, team_id="T1", deal_id=deal_id)
-        stages = store.list_stages(session=s, team_id="T1")
-        won = store.terminal_stage(stages, "won")
+        stages = stage_store.list_stages(session=s, team_id="T1")
+        won = terminal_stage(stages, "won")
         store.move_deal(session=s, team_id="T1", deal=deal, to_stage=won, by="U1", now=later)
     with db.read() as s:
         history = store.deal_history(session=s, team_id="T1", deal_id=deal_id)

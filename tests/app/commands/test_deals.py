@@ -234,7 +234,7 @@ def test_unknown_name_gets_closest_names(slack, running):
     assert "No deal matches “Akme Group”" in shown and "Did you mean" in shown
     offered = buttons(resp.json)
     assert "Acme Corp" in offered  # the closest name, as a button to pick
-    assert json.loads(offered["Acme Corp"]["value"])["deal_id"] == 1
+    assert json.loads(offered["Acme Corp"]["value"])["d"] == 1
     with running.services.db.read() as s:
         assert len(s.exec(select(StageMove)).all()) == 2  # nothing moved
 

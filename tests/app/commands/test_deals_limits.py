@@ -112,7 +112,7 @@ def test_a_card_that_grows_past_50_blocks_keeps_its_buttons():
     now = datetime(2026, 11, 23, tzinfo=UTC)
     card = ui.deal_card(
         Translator("en"),
-        d=ui.DealSummary(
+        d=ui.DealView(
             id=7,
             name="Acme",
             value=None,

@@ -418,7 +418,7 @@ def test_edit_submission_naming_a_t1_deal_from_t2_changes_nothing(slack, running
 
 
 def test_confirm_button_with_a_t1_deal_from_t2_moves_nothing(slack, running, fake, t2):
-    payload = json.dumps({"deal_id": 1, "kw": "to", "rest": "prospecting", "from": None})
+    payload = json.dumps({"d": 1, "kw": "to", "r": "prospecting", "f": None})
     slack.block_action(ids.ACTION_CONFIRM_MOVE, value=payload, user_id="U9", team_id=t2)
     [reply] = fake.wait_for("response_url")
     assert "no longer exists" in all_text(reply.params)
@@ -474,7 +474,7 @@ def test_pipeline_card_by_a_t1_name_from_t2_finds_nothing(slack, running, fake, 
     resp = slack.command(ids.CMD_PIPELINE, "Zanzibar Trading", user_id="U9", team_id=t2)
     offered = buttons(resp.json)
     assert set(offered) == {"Zanzibar Shipping"}
-    assert json.loads(offered["Zanzibar Shipping"]["value"])["deal_id"] != 1
+    assert json.loads(offered["Zanzibar Shipping"]["value"])["d"] != 1
     prefix = all_text(slack.command(ids.CMD_PIPELINE, "zanzi", user_id="U9", team_id=t2).json)
     assert "Zanzibar Shipping" in prefix and "Rp77.777.000" not in prefix
 

@@ -13,6 +13,7 @@ from sqlmodel import select
 from bot import ids
 from slackkit import all_text, block_problems
 from storage import deals as store
+from storage import stages as stage_store
 from storage.migrate import upgrade
 from storage.models import Stage, StageMove
 from storage.models_checklist import ChecklistVersion
@@ -22,18 +23,18 @@ from tests.factories import add_manager, make_deal
 
 def stages(running) -> dict[str, Stage]:
     with running.services.db.read() as s:
-        return {st.key: st for st in store.list_stages(session=s, team_id="T1")}
+        return {st.key: st for st in stage_store.list_stages(session=s, team_id="T1")}
 
 
 def stage_of(running, deal_id=1) -> str:
     with running.services.db.read() as s:
         deal = store.get_deal(session=s, team_id="T1", deal_id=deal_id)
-        return store.get_stage(session=s, team_id="T1", stage_id=deal.stage_id).key
+        return stage_store.get_stage(session=s, team_id="T1", stage_id=deal.stage_id).key
 
 
 def set_gate(running, key: str, checklist: str | None, mode: str) -> None:
     with running.services.db.transaction() as s:
-        st = next(x for x in store.list_stages(session=s, team_id="T1") if x.key == key)
+        st = next(x for x in stage_store.list_stages(session=s, team_id="T1") if x.key == key)
         st.gate_checklist, st.gate_mode = checklist, mode
         s.add(st)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import ids
 from slackkit import all_text
+from storage import stages as stage_store
 from tests.factories import make_deal
 
 
@@ -16,10 +17,9 @@ def open_editor(slack, fake, user_id="UADMIN"):
 
 
 def stage_ids(running):
-    from storage import deals as store
 
     with running.services.db.read() as s:
-        return {st.key: st.id for st in store.list_stages(session=s, team_id="T1")}
+        return {st.key: st.id for st in stage_store.list_stages(session=s, team_id="T1")}
 
 
 def stage_names(slack):

@@ -20,7 +20,7 @@ from handlers.ui.stages import (
     stages_modal,
 )
 from slackkit import all_text, view_problems
-from storage import deals as store
+from storage import stages as stage_store
 from tests.app.commands.test_stages_edit import open_editor
 from tests.factories import make_deal
 
@@ -58,18 +58,20 @@ def add_stages(running, count: int, *, team_id: str = "T1") -> None:
     """Open stages written straight through storage (as a workspace made before the cap)."""
     with running.services.db.transaction() as s:
         edits = [
-            store.StageEdit(st.id, st.name, st.position, st.probability, st.stale_days)
-            for st in store.list_stages(session=s, team_id=team_id)
+            stage_store.StageEdit(st.id, st.name, st.position, st.probability, st.stale_days)
+            for st in stage_store.list_stages(session=s, team_id=team_id)
         ]
-        edits += [store.StageEdit(None, f"Extra {i}", 90, 50, None) for i in range(1, count + 1)]
-        store.save_stages(session=s, team_id=team_id, edits=edits)
+        edits += [
+            stage_store.StageEdit(None, f"Extra {i}", 90, 50, None) for i in range(1, count + 1)
+        ]
+        stage_store.save_stages(session=s, team_id=team_id, edits=edits)
 
 
 def open_stages(running, team_id: str = "T1") -> list[tuple[int, str]]:
     with running.services.db.read() as s:
         return [
             (st.id, st.name)
-            for st in store.list_stages(session=s, team_id=team_id)
+            for st in stage_store.list_stages(session=s, team_id=team_id)
             if st.kind == "open"
         ]
 
@@ -243,9 +245,9 @@ def test_an_editor_cut_at_100_blocks_before_the_fix_still_saves(slack, running, 
     resp = submit(slack, legacy, {f"name_{cut_id}": "Renamed", f"order_{cut_id}": "1"})
     assert not resp.text.strip(), resp.text
     with running.services.db.read() as s:
-        st = store.get_stage(session=s, team_id="T1", stage_id=cut_id)
+        st = stage_store.get_stage(session=s, team_id="T1", stage_id=cut_id)
         assert (st.name, st.probability, st.position) == ("Renamed", 50, 2)  # after the 1st
-        names = [x.name for x in store.list_stages(session=s, team_id="T1")]
+        names = [x.name for x in stage_store.list_stages(session=s, team_id="T1")]
     assert names[-2:] == ["Won", "Lost"] and len(names) == 20
 
     # An empty name on it is refused on a block of that view, never on a missing one.
@@ -273,9 +275,9 @@ def stage_rows(running) -> list[StageRow]:
                 st.probability,
                 st.kind,
                 st.stale_days,
-                store.stage_in_use(session=s, team_id="T1", stage_id=st.id),
+                stage_store.stage_in_use(session=s, team_id="T1", stage_id=st.id),
             )
-            for st in store.list_stages(session=s, team_id="T1")
+            for st in stage_store.list_stages(session=s, team_id="T1")
         ]
 
 

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.usecases.delivery import LEASE, Outcome, deliver
 from handlers.ui import chart
 from handlers.ui import digest as ui
-from storage import digests as store
+from storage import claims as claim_store
 from storage.db import Database
 from tests.app.jobs.test_digest import NOW, claims, posted
 from tests.app.jobs.test_scheduling import SLOT, two_processes, uploads  # noqa: F401 - a fixture
@@ -93,7 +93,9 @@ def test_a_run_that_lost_its_claim_before_marking_it_posted_does_not_say_posted(
         assert second == [Outcome.POSTED]  # it found the message recorded: posted nothing
         assert len(posted(fake)) == 1
         with dbs[0].read() as s:
-            row = store.get_claim(session=s, team_id="T1", kind="digest", target="C1", slot=SLOT)
+            row = claim_store.get_claim(
+                session=s, team_id="T1", kind="digest", target="C1", slot=SLOT
+            )
         assert (row.state, row.attempt, row.posted_at) == ("posted", 2, LATER)
     finally:
         for db in dbs:

@@ -11,9 +11,9 @@ import pytest
 
 from bot.scheduling import RECOVER_EVERY
 from bot.usecases.delivery import LEASE, RETRY_WINDOW, Outcome, backoff
-from handlers.digest_jobs import Jobs
+from handlers.jobs import Jobs
 from slackkit import all_text
-from storage import digests as store
+from storage import claims as claim_store
 from tests.app.jobs.test_digest import NOW, add_deal, claims, dms, posted
 from tests.app.jobs.test_scheduling import SLOT, subscribe, uploads
 
@@ -115,7 +115,7 @@ def test_a_crashed_run_past_the_retry_window_expires_and_the_subscriber_is_told(
     jobs, fake, running, caplog
 ):
     with running.services.db.transaction() as s:  # claimed, then every process went down
-        store.insert_claim(
+        claim_store.insert_claim(
             session=s, team_id="T1", kind="digest", target="C1", slot=SLOT, by="dead", now=NOW
         )
     running.services.now = lambda: NOW + RETRY_WINDOW + 5 * MINUTE
@@ -131,7 +131,7 @@ def test_a_crashed_run_past_the_retry_window_expires_and_the_subscriber_is_told(
 
 def test_a_crashed_digest_now_is_marked_failed_by_the_sweep(jobs, fake, running, caplog):
     with running.services.db.transaction() as s:  # /digest now claimed, then its run died
-        store.insert_claim(
+        claim_store.insert_claim(
             session=s, team_id="T1", kind="digest_now", target="C1", slot=NOW, by="dead", now=NOW
         )
     running.services.now = lambda: NOW + 2 * MINUTE  # its lease still runs: left alone

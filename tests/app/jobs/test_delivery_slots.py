@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.slots import trigger_for
-from bot.scheduling import GRACE, Scheduler, catch_up_slot, last_slot, slots
-from storage import digests as store
+from bot.core.slots import GRACE, catch_up_slot, last_slot, slots, trigger_for
+from bot.scheduling import Scheduler
+from storage import claims as claim_store
 from tests.app.jobs.test_digest import NOW, add_deal, claims, posted
 from tests.app.jobs.test_scheduling import SLOT, subscribe, uploads
 
@@ -124,7 +124,7 @@ def test_a_posted_slot_or_one_before_the_subscription_is_not_reported(running, c
     db = running.services.db
     subscribe(db, now=NOW - timedelta(days=2))
     with db.transaction() as s:  # today's digest went out
-        claim = store.insert_claim(
+        claim = claim_store.insert_claim(
             session=s, team_id="T1", kind="digest", target="C1", slot=SLOT, by="x", now=SLOT
         )
         claim.state = "posted"

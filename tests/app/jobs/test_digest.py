@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from handlers.digest_jobs import Jobs
+from handlers.jobs import Jobs
 from slackkit import all_text
 from storage import deals as store
 from storage.models import Deal

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot import ids
 from bot.usecases.delivery import Outcome
-from handlers.digest_jobs import Jobs
+from handlers.jobs import Jobs
 from slackkit import all_text
 from storage import deals as store
 from tests.app.jobs.test_digest import NOW, add_deal, buttons, claims, dms, posted

@@ -16,12 +16,12 @@ from sqlmodel import SQLModel, select
 
 from bot import ids
 from bot.app import create_app
-from bot.core.slots import trigger_for
-from bot.scheduling import GRACE, catch_up_slot, last_slot, upcoming_slot
+from bot.core.slots import GRACE, catch_up_slot, last_slot, trigger_for, upcoming_slot
 from bot.services import Services
 from bot.usecases.delivery import LEASE, Outcome
-from handlers.digest_jobs import Jobs
+from handlers.jobs import Jobs
 from slackkit import all_text
+from storage import claims as claim_store
 from storage import digests as store
 from storage.db import Database
 from storage.models_digest import DeliveryClaim
@@ -276,7 +276,7 @@ def test_chart_upload_failing_retries_only_the_chart(jobs, fake, running):
 
 def test_a_crash_after_claiming_is_finished_on_the_next_run(jobs, fake, running):
     with running.services.db.transaction() as s:  # a process claimed the slot, then died
-        store.insert_claim(
+        claim_store.insert_claim(
             session=s, team_id="T1", kind="digest", target="C1", slot=SLOT, by="dead", now=NOW
         )
     assert jobs.digest("T1", "C1", SLOT) == Outcome.BUSY  # its lease still runs
@@ -291,7 +291,7 @@ def test_a_crash_after_claiming_is_finished_on_the_next_run(jobs, fake, running)
 
 def test_a_crash_after_posting_the_message_posts_only_the_chart(jobs, fake, running):
     with running.services.db.transaction() as s:
-        claim = store.insert_claim(
+        claim = claim_store.insert_claim(
             session=s, team_id="T1", kind="digest", target="C1", slot=SLOT, by="dead", now=NOW
         )
         claim.message_ts = "1795400000.000100"
@@ -303,7 +303,7 @@ def test_a_crash_after_posting_the_message_posts_only_the_chart(jobs, fake, runn
 
 def test_unfinished_claims_past_the_retry_window_expire(jobs, fake, running, caplog):
     with running.services.db.transaction() as s:
-        store.insert_claim(
+        claim_store.insert_claim(
             session=s, team_id="T1", kind="digest", target="C1", slot=SLOT, by="dead", now=NOW
         )
     running.services.now = lambda: NOW + timedelta(hours=7)

@@ -81,12 +81,12 @@ def test_home_tab_with_many_stages_keeps_every_section_within_100_blocks():
 
     from bot.core.i18n import Translator
     from bot.core.money import Money
-    from handlers.ui.deals import DealSummary, StageGroup
+    from handlers.ui.deals import DealView, StageGroup
     from handlers.ui.home import home_view
     from slackkit.fake_slack import block_problems
 
-    def deal(i: int) -> DealSummary:
-        return DealSummary(i, f"Deal {i}", Money(Decimal(1000), "IDR"), "U1", "S")
+    def deal(i: int) -> DealView:
+        return DealView(i, f"Deal {i}", Money(Decimal(1000), "IDR"), "U1", "S")
 
     groups = [
         StageGroup(

@@ -12,6 +12,7 @@ from bot import ids
 from handlers.ui import meetings as ui
 from slackkit import all_text
 from storage import deals as store
+from storage import stages as stage_store
 from storage.models import Contact, Deal, StageMove
 from storage.models_checklist import Activity, ChecklistVersion
 from tests.app.views.test_checklists import blocks, filled_modal, initial, valid
@@ -35,7 +36,7 @@ def today_in_jakarta() -> date:  # the fake's users live in Asia/Jakarta
 def stage_id(running, key: str) -> str:
     with running.services.db.read() as s:
         return str(
-            next(st.id for st in store.list_stages(session=s, team_id="T1") if st.key == key)
+            next(st.id for st in stage_store.list_stages(session=s, team_id="T1") if st.key == key)
         )
 
 
@@ -159,7 +160,7 @@ def test_meeting_without_a_deal_is_a_field_error(slack, running, fake):
 def test_moving_into_a_required_gate_from_the_log_waits_for_the_checklist(slack, running, fake):
     make_deal(running.services.db, name="Acme", stage_key="probing")
     with running.services.db.transaction() as s:
-        for st in store.list_stages(session=s, team_id="T1"):
+        for st in stage_store.list_stages(session=s, team_id="T1"):
             if st.key == "presentation":
                 st.gate_mode = "require"
                 s.add(st)

@@ -11,6 +11,7 @@ from bot import ids
 from handlers.ui import meetings as ui
 from slackkit import all_text
 from storage import deals as store
+from storage import stages as stage_store
 from storage.models import Stage, StageMove
 from storage.models_checklist import Activity, ChecklistVersion
 from tests.app.commands.test_gates import set_gate, stage_of
@@ -221,7 +222,7 @@ def test_another_workspaces_stage_cannot_be_the_target(slack, running, fake):
     view = log_modal(slack, fake)
     with running.services.db.read() as s:
         theirs = next(
-            st.id for st in store.list_stages(session=s, team_id="T2") if st.key == "closing"
+            st.id for st in stage_store.list_stages(session=s, team_id="T2") if st.key == "closing"
         )
     payload = slack.view_submission_payload(
         view, {ids.BLOCK_NOTES: "Forged", ids.BLOCK_STAGE_MOVE: "Closing"}

@@ -12,6 +12,7 @@ from bot import ids
 from slackkit import all_text
 from storage import checklists as cstore
 from storage import deals as store
+from storage import requests as requests_store
 from storage.models import Contact, Deal, StageMove
 from storage.models_checklist import Activity, ChecklistVersion
 from tests.app.commands.test_gates import stage_of
@@ -208,7 +209,7 @@ def test_a_conflict_from_a_copy_of_the_same_request_just_closes(slack, running, 
         seen.append(key)
         return None if len(seen) == 1 else "7"  # recorded by the other copy meanwhile
 
-    monkeypatch.setattr(store, "previous_result", previous_result)
+    monkeypatch.setattr(requests_store, "previous_result", previous_result)
     monkeypatch.setattr(cstore, "add_activity", conflict)
     fake.clear()
     sub = slack.view_submission(view, {ids.BLOCK_NOTES: "Once"})

@@ -14,10 +14,11 @@ from sqlmodel import delete, select
 
 from bot import ids
 from bot.core.errors import DomainError
-from handlers.checklists import digest_completion
+from bot.usecases.checklists import completion as digest_completion
 from slackkit import all_text, block_problems, view_problems
 from storage import checklists as cstore
 from storage import deals as store
+from storage import stages as stage_store
 from storage.db import Database
 from storage.models import Contact, Deal, StageMove
 from storage.models_checklist import ChecklistVersion
@@ -505,11 +506,13 @@ def test_storage_stays_in_its_workspace(db):
         assert [d.id for d in found] == [mine]
         assert cstore.latest_completion(session=s, team_id="T1", deal_ids=[theirs]) == {}
         assert cstore.list_checklist_versions(session=s, team_id="T1", deal_id=theirs) == []
-        other_stage = store.list_stages(session=s, team_id="T2")[0].id
+        other_stage = stage_store.list_stages(session=s, team_id="T2")[0].id
     with pytest.raises(DomainError), db.transaction() as s:
         cstore.set_stage_gates(session=s, team_id="T1", gates={other_stage: ("spin", "require")})
     with db.read() as s:
-        assert store.get_stage(session=s, team_id="T2", stage_id=other_stage).gate_mode == "off"
+        assert (
+            stage_store.get_stage(session=s, team_id="T2", stage_id=other_stage).gate_mode == "off"
+        )
 
 
 def test_long_history_respects_block_kit_limits(slack, running):

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import Block
 
 from bot import ids
 from bot.core import checklists as cl
-from handlers.checklists import HistoryQuery, history_page, history_query, split_history
+from bot.core.phrases import HistoryQuery, history_query
 from handlers.ui.checklists import ACTION_HISTORY_PAGE
 from slackkit import all_text, block_problems
 from storage import checklists as cstore
@@ -226,8 +226,6 @@ def test_history_of_another_workspaces_deal_is_refused(slack, running, fake):
 )
 def test_history_words_are_read(text, query):
     assert history_query(text) == query
-    assert split_history(text) == ((query.name, True) if query else (text, False))
-    assert history_page(text) == ({"kind": query.kind, "page": query.page} if query else {})
 
 
 def test_history_of_one_checklist_by_text(slack, running):

@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlmodel import delete
 
-import handlers.checklists as handler
+import bot.usecases.checklists as handler
 from bot import ids
 from slackkit import all_text
 from storage.models import Contact, Deal, StageMove

@@ -1,0 +1,102 @@
+"""Keeping deals moving: a manager nudges a deal's owner; an owner (or a manager) snoozes a
+deal that waits for a known reason, so it is not stale until the date it resumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.core.deals import Actor, ensure_can_change, require_manager
+from bot.core.errors import DomainError, InvalidInput, field_errors
+from bot.core.i18n import N_
+from bot.core.stages import OPEN
+from bot.usecases.digest import DealItem
+from bot.usecases.views import deal_money
+from storage import deals as store
+from storage import digests as digest_store
+from storage import stages as stage_store
+from storage.db import Database
+
+NUDGE = N_(
+    "Only a manager can nudge a deal's owner. Managers are workspace admins "
+    "and owners, and people named with /pipeline managers add."
+)
+SNOOZE_DAYS = 7
+MAX_SNOOZE = timedelta(days=366)
+
+
+def nudge_item(db: Database, actor: Actor, *, deal_id: int, now: datetime) -> DealItem:
+    """The deal a manager asks its owner about (the DM itself is the listener's)."""
+    require_manager(actor, NUDGE)
+    with db.read() as s:
+        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+        if deal.status != OPEN:
+            raise InvalidInput(N_("“{deal}” is closed now: no nudge needed."), deal=deal.name)
+        stage = stage_store.get_stage(session=s, team_id=actor.team_id, stage_id=deal.stage_id)
+    return DealItem(
+        id=deal.id,
+        name=deal.name,
+        owner_id=deal.owner_id,
+        stage=stage.name,
+        value=deal_money(deal),
+        quiet_days=(now - deal.last_activity_at).days,
+        next_step=deal.next_step,
+        due=deal.next_step_due,
+    )
+
+
+@dataclass(frozen=True)
+class SnoozeDraft:
+    deal_id: int
+    deal_name: str
+    initial: date
+
+
+def snooze_draft(db: Database, actor: Actor, *, deal_id: int, today: date) -> SnoozeDraft:
+    with db.read() as s:
+        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+    ensure_can_change(actor, deal)
+    return SnoozeDraft(deal.id, deal.name, today + timedelta(days=SNOOZE_DAYS))
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    deal: str
+    until: date
+    reason: str
+
+
+def _check(reason: str, until: date | None, today: date) -> None:
+    errors: dict[str, DomainError] = {}
+    if not reason:
+        errors["reason"] = InvalidInput(N_("Write why the deal waits, e.g. “Budget in January”."))
+    if until is None:
+        errors["until"] = InvalidInput(N_("Pick the date to resume on."))
+    elif until <= today:
+        errors["until"] = InvalidInput(
+            N_("{day} is not in the future. Pick a date after today."), day=until
+        )
+    elif until > today + MAX_SNOOZE:
+        errors["until"] = InvalidInput(N_("Snooze for a year at most."))
+    field_errors(errors)
+
+
+def snooze(
+    db: Database,
+    actor: Actor,
+    *,
+    deal_id: int,
+    reason: str,
+    until: date | None,
+    today: date,
+    now: datetime,
+) -> Snoozed:
+    """``today`` is the user's local date: the date picker's days are theirs."""
+    _check(reason, until, today)
+    with db.transaction() as s:
+        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+        ensure_can_change(actor, deal)
+        digest_store.snooze_deal(
+            session=s, team_id=actor.team_id, deal=deal, until=until, reason=reason, now=now
+        )
+    return Snoozed(deal.name, until, reason)

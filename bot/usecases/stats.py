@@ -1,0 +1,75 @@
+"""``/pipeline stats`` (a period's metrics, stage conversion, where deals drop and why) and
+``/pipeline export`` (the rows of two CSV files)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core import metrics
+from bot.core.deals import Actor, require_manager
+from bot.core.i18n import N_
+from storage import digests as store
+from storage import metrics as metric_store
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Stats:
+    team: bool
+    period: metrics.PeriodMetrics
+    conversion: list[metrics.ConversionStep]
+    lost: list[metrics.LostRow]
+    weighted: dict
+
+
+def stats(db: Database, actor: Actor, *, period: str, team: bool, now: datetime, tz: str) -> Stats:
+    bounds = metrics.period_bounds(period, now=now, tz=tz)
+    scope = metrics.Scope(actor.team_id, () if team else (actor.user_id,))
+    with db.read() as s:
+        return Stats(
+            team=team,
+            period=metric_store.period_metrics(s, scope, bounds),
+            conversion=metric_store.stage_conversion(s, scope, created_from=bounds.start),
+            lost=metric_store.lost_breakdown(s, scope, bounds),
+            weighted=metric_store.weighted_pipeline(s, scope),
+        )
+
+
+EXPORT_TEAM = N_(
+    "Only a manager can export the whole team's deals. `/pipeline export` sends yours."
+)
+
+
+def check_export(actor: Actor, *, team: bool) -> None:
+    if team:
+        require_manager(actor, EXPORT_TEAM)
+
+
+@dataclass(frozen=True)
+class Export:
+    deals: bytes
+    deal_count: int
+    moves: bytes
+    move_count: int
+
+
+Encoder = Callable[[Iterable], tuple[bytes, int]]
+
+
+def export(
+    db: Database, actor: Actor, *, team: bool, deals_csv: Encoder, moves_csv: Encoder
+) -> Export:
+    """Every deal and every stage move of the user's deals (or, for managers, the team's),
+    streamed from the database into the given encoders (``handlers/ui/export``)."""
+    check_export(actor, team=team)
+    owners = () if team else (actor.user_id,)
+    with db.read() as s:
+        deals, n_deals = deals_csv(
+            store.iter_deals_for_export(session=s, team_id=actor.team_id, owners=owners)
+        )
+        moves, n_moves = moves_csv(
+            store.iter_moves_for_export(session=s, team_id=actor.team_id, owners=owners)
+        )
+    return Export(deals, n_deals, moves, n_moves)

@@ -1,0 +1,16 @@
+"""Buttons and menus, one module per area; ``register_fallback`` goes last."""
+
+from slack_bolt import App
+
+from handlers.actions import checklists, deals, digest, fallback, stages
+
+
+def register(app: App) -> None:
+    deals.register(app)
+    checklists.register(app)
+    digest.register(app)
+    stages.register(app)
+
+
+def register_fallback(app: App) -> None:
+    fallback.register(app)

@@ -1,0 +1,180 @@
+"""Buttons on deal replies and cards, the Home tab's deal menu, pickers and confirmations."""
+
+import re
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.core.deals import Actor
+from bot.usecases import deals, meetings, pipeline
+from handlers.kit.replies import answer, open_then_fill
+from handlers.ui import cards
+from handlers.ui import deals as ui
+from handlers.ui import meetings as ui_meetings
+
+
+def edit_deal(ack: Ack, body: dict, action: dict, client: WebClient, actor: Actor, t, services):
+    ack()
+    draft = deals.draft(services.db, actor, deal_id=int(action["value"]))
+    channel = (body.get("channel") or {}).get("id")
+    client.views_open(trigger_id=body["trigger_id"], view=ui.deal_form(t, draft, channel=channel))
+
+
+def advance_deal(
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    actor: Actor,
+    t,
+    services,
+    respond,
+    request_key,
+):
+    ack()
+    result = deals.move(
+        services.db,
+        actor,
+        deal_id=int(action["value"]),
+        request=deals.MoveRequest(),
+        key=request_key,
+        now=services.now(),
+    )
+    answer(respond, client, body, actor.user_id, ui.move_reply(t, result))
+
+
+def open_card(
+    ack: Ack, body: dict, action: dict, client: WebClient, actor: Actor, t, services, respond
+):
+    ack()
+    card = pipeline.card(services.db, actor, deal_id=int(action["value"]))
+    answer(respond, client, body, actor.user_id, cards.card_message(t, card, now=services.now()))
+
+
+def home_deal_menu(
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    actor: Actor,
+    t,
+    services,
+    respond,
+    request_key,
+):
+    """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>"."""
+    what, _, deal_id = action["selected_option"]["value"].partition(":")
+    chosen = {"value": deal_id}
+    if what == "advance":
+        return advance_deal(ack, body, chosen, client, actor, t, services, respond, request_key)
+    open_card(ack, body, chosen, client, actor, t, services, respond)
+
+
+def pick_deal(
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    actor: Actor,
+    t,
+    services,
+    respond,
+    request_key,
+):
+    """A deal picked among several (or suggested): its card, or the move the user asked for."""
+    ack()
+    deal_id, then = ui.decode_move(action["value"])
+    if then is None:
+        msg = cards.card_message(
+            t, pipeline.card(services.db, actor, deal_id=deal_id), now=services.now()
+        )
+    else:
+        result = deals.move(
+            services.db, actor, deal_id=deal_id, request=then, key=request_key, now=services.now()
+        )
+        msg = ui.move_reply(t, result)
+    answer(respond, client, body, actor.user_id, msg, replace=True)
+
+
+def confirm_move(
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    actor: Actor,
+    t,
+    services,
+    respond,
+    request_key,
+):
+    """ "Yes, move it": a move back, or re-opening a closed deal, as confirmed."""
+    ack()
+    deal_id, then = ui.decode_move(action["value"])
+    result = deals.move(
+        services.db,
+        actor,
+        deal_id=deal_id,
+        request=then,
+        key=request_key,
+        now=services.now(),
+        confirmed=True,
+    )
+    answer(respond, client, body, actor.user_id, ui.move_reply(t, result), replace=True)
+
+
+def confirm_create(
+    ack: Ack,
+    body: dict,
+    action: dict,
+    client: WebClient,
+    actor: Actor,
+    t,
+    services,
+    respond,
+    request_key,
+):
+    """ "Create anyway": a second open deal of the same name."""
+    ack()
+    result = deals.quick_add(
+        services.db,
+        actor,
+        text=action["value"],
+        key=request_key,
+        now=services.now(),
+        allow_duplicate=True,
+    )
+    answer(respond, client, body, actor.user_id, ui.added_reply(t, result), replace=True)
+
+
+def cancel(ack: Ack, body: dict, respond) -> None:
+    ack()
+    if body.get("response_url"):
+        respond(delete_original=True)
+
+
+def log_meeting(
+    ack: Ack, body: dict, action: dict, client: WebClient, actor: Actor, t, services, today
+):
+    """The "Log meeting" button on every deal reply."""
+    ack()
+    channel = (body.get("channel") or {}).get("id")
+    deal_id = int(action["value"])
+
+    def build() -> dict:
+        draft = meetings.draft(services.db, actor, deal_id=deal_id, today=today)
+        return ui_meetings.meeting_form(t, draft, channel=channel)
+
+    open_then_fill(client, t, body["trigger_id"], build)
+
+
+def register(app: App) -> None:
+    app.action(ids.ACTION_EDIT_DEAL)(edit_deal)
+    app.action(ids.ACTION_ADVANCE_DEAL)(advance_deal)
+    app.action(ids.ACTION_OPEN_CARD)(open_card)
+    app.action(ids.ACTION_HOME_DEAL)(home_deal_menu)
+    app.action(re.compile(rf"^{ids.ACTION_PICK_DEAL}_\d+$"))(pick_deal)
+    app.action(ids.ACTION_CONFIRM_MOVE)(confirm_move)
+    app.action(ids.ACTION_CONFIRM_CREATE)(confirm_create)
+    app.action(ids.ACTION_CANCEL)(cancel)
+    app.action(ids.ACTION_LOG_MEETING)(log_meeting)

@@ -1,0 +1,93 @@
+"""``/pipeline``: my open deals by stage; ``team``; ``stages``; ``gates``; ``stats``;
+``export``; ``managers add|remove|list``; ``<deal>`` (a card) and ``<deal> history``."""
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.core import phrases
+from bot.core.deals import Actor
+from bot.core.i18n import Translator
+from bot.usecases import checklists, deals, people, pipeline, stages, stats
+from handlers.kit.profiles import known_admin
+from handlers.kit.replies import reply
+from handlers.ui import cards, gates
+from handlers.ui import checklists as ui_checklists
+from handlers.ui import deals as ui
+from handlers.ui import stats as ui_stats
+from handlers.ui.export import deals_csv, moves_csv
+
+
+def pipeline_command(
+    ack: Ack,
+    text: str,
+    actor: Actor,
+    t: Translator,
+    tz: str,
+    services,
+    client: WebClient,
+) -> None:
+    word, db = phrases.first_word(text), services.db
+    if not text or word in phrases.PIPELINE_TEAM_WORDS:
+        return reply(ack, ui.pipeline_reply(t, pipeline.pipeline(db, actor, team=bool(text))))
+    if word in phrases.STAGES_WORDS:
+        return reply(ack, ui.stages_reply(t, pipeline.stage_list(db, actor)))
+    if text.strip().lower() in phrases.GATE_WORDS:
+        return reply(ack, gates.gates_reply(t, stages.gate_list(db, actor)))
+    if word in phrases.STATS_WORDS:
+        period, team = ui_stats.stats_args(text)
+        result = stats.stats(db, actor, period=period, team=team, now=services.now(), tz=tz)
+        return reply(ack, ui_stats.stats_reply(t, result))
+    if word in phrases.EXPORT_WORDS:
+        return export(ack, text, actor, t, services, client)
+    if word in phrases.MANAGER_WORDS:
+        return managers(ack, text, actor, t, services)
+    reply(ack, card_or_history(text, actor, t, services))
+
+
+def export(ack: Ack, text: str, actor: Actor, t: Translator, services, client: WebClient) -> None:
+    """Two CSV files in the user's DM: their deals (or the team's, for managers)."""
+    team = ui_stats.export_args(text)
+    stats.check_export(actor, team=team)
+    reply(ack, ui_stats.export_started_message(t, team=team))
+    done = stats.export(services.db, actor, team=team, deals_csv=deals_csv, moves_csv=moves_csv)
+    dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
+    upload = ui_stats.export_upload(t, done, day=services.now().date(), team=team)
+    client.files_upload_v2(channel=dm, **upload)
+
+
+def managers(ack: Ack, text: str, actor: Actor, t: Translator, services) -> None:
+    op, users = phrases.managers_args(text)
+    result = people.managers(services.db, actor, op=op, users=users, now=services.now())
+    admins = [
+        u for u in result.changed + result.unchanged if known_admin(services, actor.team_id, u)
+    ]
+    reply(ack, ui.managers_reply(t, result, admins=admins if op == "remove" else []))
+
+
+def card_or_history(text: str, actor: Actor, t: Translator, services) -> dict:
+    """A deal's card; ``<deal> history [spin|batna] [page]`` its history — unless a deal is
+    called that whole text ("Acme History" is its own card)."""
+    db, query = services.db, phrases.history_query(text)
+    with db.read() as s:
+        found = deals.resolve_deal(session=s, team_id=actor.team_id, text=text) if query else None
+        if found is None or not found.exact:
+            found = deals.resolve_deal(
+                session=s, team_id=actor.team_id, text=query.name if query else text
+            )
+        else:
+            query = None
+    if found.deal is None:
+        return ui.choices_message(t, deals.choices_of(found, query.name if query else text, None))
+    if query is not None:
+        history = checklists.history(
+            db, actor, deal_id=found.deal.id, kind=query.kind, page=query.page
+        )
+        return ui_checklists.history_reply(t, history)
+    return cards.card_message(
+        t, pipeline.card(db, actor, deal_id=found.deal.id), now=services.now()
+    )
+
+
+def register(app: App) -> None:
+    app.command(ids.CMD_PIPELINE)(pipeline_command)

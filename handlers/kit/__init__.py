@@ -1,0 +1,2 @@
+"""What every listener shares: the middleware that computes per-request facts once
+(``middleware``), the one error path (``errors``), and the ways to answer (``replies``)."""

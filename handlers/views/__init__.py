@@ -1,0 +1,16 @@
+"""Modal submissions, one module per modal. A bad field keeps the modal open with the error
+under it (``handlers.kit.errors``), so nothing typed is lost."""
+
+from slack_bolt import App
+
+from handlers.views import checklist, deal, gates, meeting, note, snooze, stages
+
+
+def register(app: App) -> None:
+    deal.register(app)
+    checklist.register(app)
+    meeting.register(app)
+    note.register(app)
+    snooze.register(app)
+    stages.register(app)
+    gates.register(app)

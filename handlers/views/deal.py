@@ -1,0 +1,45 @@
+"""The new-deal / Edit form submitted."""
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.core.deals import Actor
+from bot.core.i18n import Translator
+from bot.usecases import deals
+from handlers.kit.replies import post_privately
+from handlers.ui import deals as ui
+from handlers.ui.common import read_meta
+
+
+def deal_submitted(
+    ack: Ack,
+    view: dict,
+    form: dict,
+    client: WebClient,
+    actor: Actor,
+    t: Translator,
+    services,
+    today,
+    request_key,
+) -> None:
+    meta = read_meta(view)
+    result = deals.save(
+        services.db,
+        actor,
+        fields=ui.read_deal_form(form),
+        deal_id=meta.get("deal_id"),
+        form_id=view.get("id") or "",
+        key=request_key,
+        now=services.now(),
+        today=today,
+    )
+    if isinstance(result, deals.SameNameWarning):
+        return ack(response_action="errors", errors={ids.BLOCK_NAME: ui.same_name_text(t, result)})
+    ack()
+    if not isinstance(result, deals.Retried):  # a retry: its first copy answered
+        post_privately(client, actor.user_id, meta.get("channel"), ui.saved_reply(t, result))
+
+
+def register(app: App) -> None:
+    app.view(ids.VIEW_NEW_DEAL)(deal_submitted)

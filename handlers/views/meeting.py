@@ -1,0 +1,44 @@
+"""A meeting log submitted: the activity, contacts, the next step and an optional stage
+move, in one transaction (a Slack retry stores nothing twice)."""
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.core.deals import Actor
+from bot.core.i18n import Translator
+from bot.usecases import meetings
+from handlers.kit.replies import post_privately
+from handlers.ui import meetings as ui
+from handlers.ui.common import read_meta
+
+
+def meeting_submitted(
+    ack: Ack,
+    view: dict,
+    form: dict,
+    client: WebClient,
+    actor: Actor,
+    t: Translator,
+    services,
+    today,
+    request_key,
+) -> None:
+    meta = read_meta(view)
+    log = meetings.read_log(form, today=today)
+    result = meetings.log_meeting(
+        services.db,
+        actor,
+        log=log,
+        owner_seen=meta.get("o") if meta.get("d") == log.deal_id else None,
+        ticks=form.get(ui.BLOCK_MOVE_CONFIRM) or [],
+        key=request_key,
+        now=services.now(),
+    )
+    ack()
+    if result is not None:  # None: a Slack retry, stored (and answered) the first time
+        post_privately(client, actor.user_id, meta.get("c"), ui.logged_reply(t, result))
+
+
+def register(app: App) -> None:
+    app.view(ids.VIEW_MEETING)(meeting_submitted)

@@ -1,0 +1,43 @@
+"""A Slack message kept on a deal as a note ("Add to deal")."""
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.core.deals import Actor
+from bot.core.i18n import Translator
+from bot.usecases import meetings
+from handlers.kit.replies import post_privately
+from handlers.ui import meetings as ui
+from handlers.ui.common import read_meta
+
+
+def note_submitted(
+    ack: Ack,
+    view: dict,
+    form: dict,
+    client: WebClient,
+    actor: Actor,
+    t: Translator,
+    services,
+    tz,
+    today,
+    request_key,
+) -> None:
+    meta = read_meta(view)
+    deal_id, notes = meetings.read_note(form)
+    note = meetings.Note(
+        deal_id=deal_id,
+        notes=notes,
+        occurred_on=ui.message_day(meta.get("ts"), tz) or today,
+        link=ui.note_link(meta),
+        author=meta.get("a"),
+    )
+    result = meetings.add_note(services.db, actor, note=note, key=request_key, now=services.now())
+    ack()
+    if result is not None:  # None: a Slack retry, stored (and answered) the first time
+        post_privately(client, actor.user_id, meta.get("c"), ui.noted_reply(t, result))
+
+
+def register(app: App) -> None:
+    app.view(ids.VIEW_NOTE)(note_submitted)
