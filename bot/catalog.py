@@ -19,7 +19,7 @@ from bot.core.i18n import DOMAIN, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"t": None, "N_": None, "_": None, "plural": (1, 2)}
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "id")
 
 
 def extract() -> Catalog:
