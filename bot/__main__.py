@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import logging
 import sys
+from http.client import InvalidURL
+
+from slack_bolt.error import BoltError
+
+from bot.app import create_app
+from bot.server import run
+from bot.services import Services
+from bot.settings import HINTS, SettingsError, load_settings
+from storage.migrate import upgrade
 
 
 def main() -> int:
-    from bot.settings import SettingsError, load_settings
-
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -19,16 +26,6 @@ def main() -> int:
     )
     quiet = max(logging.WARNING, logging.getLevelName(settings.log_level))
     logging.getLogger("alembic").setLevel(quiet)  # its INFO lines are start-up noise
-    from http.client import InvalidURL
-
-    from slack_bolt.error import BoltError
-
-    from bot.app import create_app
-    from bot.server import run
-    from bot.services import Services
-    from bot.settings import HINTS
-    from storage.migrate import upgrade
-
     try:
         upgrade(settings.database_url)
     except Exception as exc:

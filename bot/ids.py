@@ -46,6 +46,9 @@ BLOCK_NEXT_STEP_DUE = "next_step_due"
 BLOCK_PROBABILITY = "probability"
 INPUT = "input"  # action_id of the single element inside an input block
 ACTION_EDIT_STAGES = "stages_edit"
+ACTION_STAGES_PREV = "stages_page_prev"  # the stage editor's page buttons
+ACTION_STAGES_NEXT = "stages_page_next"
+BLOCK_STAGES_PAGES = "stages_pages"
 
 # --- checklists, meeting logs, notes (issue 4: append below) ---------------------------
 VIEW_SPIN = "spin_modal"
@@ -70,6 +73,10 @@ BLOCK_OUTCOME = "outcome"
 BLOCK_STAGE_MOVE = "stage"
 BLOCK_AWARENESS = "awareness"  # checklist answers use bot.core.checklists field keys as block ids
 BLOCK_GATE_PREFIX = "gate_"  # + stage id
+BLOCK_MOVE_CONFIRM = "stage_confirm"  # the meeting log's ticks that let its stage move through
+#: The buttons that page through a deal's checklist history (``_<kind>_older``,
+#: ``_<kind>_newer``, ``_<kind>_all``); the value carries the deal, the kind and the page.
+ACTION_HISTORY_PAGE = "checklist_history"
 
 # --- digest, reminders, stats, export (issue 5: append below) --------------------------
 ACTION_NUDGE = "digest_nudge"  # value: {"deal": id, "why": "stale" | "overdue"}

@@ -134,6 +134,7 @@ def run(app: App, services: Services) -> None:
         scheduler.start()
 
     if settings.socket_mode:
+        # imported here: only Socket Mode needs its websocket client loaded
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         handler = SocketModeHandler(

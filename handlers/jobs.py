@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.i18n import Translator
 from bot.core.slots import GRACE, last_slot, trigger_for, valid_timezone
+from bot.core.stages import OPEN
 from bot.usecases.delivery import LeaseLost, Outcome, Progress, Recorder, deliver, due_retries
 from bot.usecases.digest import CompletionHook, Reminder, gather_digest, gather_reminder
 from bot.usecases.subscriptions import DIGEST
@@ -258,7 +259,7 @@ class Jobs:
     def _remind_team(self, team_id: str, now: datetime) -> None:
         with self.db.read() as s:
             stages = stage_store.list_stages(session=s, team_id=team_id)
-            quickest = min((st.stale_days or 14 for st in stages if st.kind == "open"), default=14)
+            quickest = min((st.stale_days or 14 for st in stages if st.kind == OPEN), default=14)
             owners = store.list_owners_to_remind(
                 session=s,
                 team_id=team_id,

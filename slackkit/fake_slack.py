@@ -27,6 +27,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_timezone_name
+
 from .forms import STATEFUL_TYPES
 
 __all__ = ["Call", "FakeSlack", "Team", "User", "all_text", "block_problems"]
@@ -119,10 +121,8 @@ class User:
 
 def _tz_label(tz: str, now: datetime) -> str:
     try:
-        from babel.dates import get_timezone_name
-
         return get_timezone_name(now, locale="en_US")
-    except Exception:  # Babel missing or the zone unknown to it: the abbreviation will do
+    except (LookupError, ValueError):  # the zone unknown to Babel: the abbreviation will do
         return now.tzname() or tz
 
 

@@ -18,6 +18,7 @@ from bot.core.checklists import Attendee
 from bot.core.errors import InvalidInput
 from bot.core.i18n import N_
 from bot.core.matching import Candidate, fold, match_names
+from bot.core.stages import OPEN
 from storage.models import Contact, Deal, Stage
 from storage.models_checklist import Activity, ChecklistVersion
 
@@ -274,11 +275,11 @@ def search_deals(
     deals = [DealChoice(*r) for r in rows]
 
     def rank(d: DealChoice) -> tuple[int, int, str]:
-        return (d.status != "open", d.owner_id != user_id, fold(d.name))
+        return (d.status != OPEN, d.owner_id != user_id, fold(d.name))
 
     q = fold(query)
     if not q:
-        mine = [d for d in deals if d.owner_id == user_id and d.status == "open"]
+        mine = [d for d in deals if d.owner_id == user_id and d.status == OPEN]
         return sorted(mine or deals, key=rank)[:limit]
     words = q.split()
     hits = [d for d in deals if all(w in fold(d.name) for w in words)]

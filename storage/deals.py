@@ -81,7 +81,7 @@ def create_deal(
         team_id=team_id,
         name=name,
         name_key=normalise(name),
-        value_cents=to_cents(new.value),
+        value_cents=new.value.cents if new.value else None,
         currency=new.value.currency if new.value else default_currency(session, team_id),
         source=new.source,
         owner_id=new.owner_id,
@@ -137,18 +137,6 @@ def create_deal(
     return deal
 
 
-def to_cents(money: Money | None) -> int | None:
-    return None if money is None else int((money.amount * 100).to_integral_value())
-
-
-def deal_money(deal: Deal) -> Money | None:
-    from decimal import Decimal
-
-    if deal.value_cents is None:
-        return None
-    return Money(Decimal(deal.value_cents) / 100, deal.currency)
-
-
 def get_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
     deal = session.get(Deal, deal_id)
     if deal is None or deal.team_id != team_id:
@@ -200,7 +188,7 @@ def update_deal(
         deal.name = clean_name(changes.name)
         deal.name_key = normalise(deal.name)
     if changes.value is not None:
-        deal.value_cents = to_cents(changes.value)
+        deal.value_cents = changes.value.cents
         deal.currency = changes.value.currency
     elif changes.clear_value:
         deal.value_cents = None

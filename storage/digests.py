@@ -15,6 +15,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.core.stages import LOST, OPEN, WON
 from storage.models import CloseDateChange, Deal, Stage, StageMove
 from storage.models_digest import DigestSubscription
 
@@ -109,15 +110,15 @@ def _deals_of(q, team_id: str, owners: tuple[str, ...]):
     return q.where(col(Deal.owner_id).in_(owners)) if owners else q
 
 
-MOVE_KINDS = ("new", "moved", "won", "lost")
+MOVE_KINDS = ("new", "moved", WON, LOST)
 
 
 def _move_kind(kind: str):
     if kind == "new":
         return StageMove.from_stage_id.is_(None)
-    if kind in ("won", "lost"):
+    if kind in (WON, LOST):
         return StageMove.to_status == kind
-    return StageMove.from_stage_id.is_not(None) & (StageMove.to_status == "open")
+    return StageMove.from_stage_id.is_not(None) & (StageMove.to_status == OPEN)
 
 
 def list_moves(
@@ -177,7 +178,7 @@ def list_slipped(
         CloseDateChange.changed_at <= until,
         CloseDateChange.old_date.is_not(None),
         CloseDateChange.new_date > CloseDateChange.old_date,
-        Deal.status == "open",
+        Deal.status == OPEN,
     )
     per_deal = (
         _deals_of(
@@ -221,7 +222,7 @@ def list_close_passed(
 
 
 def _open(team_id: str, owners: tuple[str, ...]):
-    return _deals_of(select(Deal), team_id, owners).where(Deal.status == "open")
+    return _deals_of(select(Deal), team_id, owners).where(Deal.status == OPEN)
 
 
 def _count(session: Session, q) -> int:
@@ -298,7 +299,7 @@ def snooze_deal(
 
 def list_teams_with_open_deals_all_teams(*, session: Session) -> list[str]:
     """Workspaces that have open deals: where the reminder sweep looks."""
-    return list(session.exec(select(Deal.team_id).where(Deal.status == "open").distinct()).all())
+    return list(session.exec(select(Deal.team_id).where(Deal.status == OPEN).distinct()).all())
 
 
 def list_owners_to_remind(
@@ -310,7 +311,7 @@ def list_owners_to_remind(
         select(Deal.owner_id)
         .where(
             Deal.team_id == team_id,
-            Deal.status == "open",
+            Deal.status == OPEN,
             or_(
                 Deal.next_step_due <= due_by,
                 Deal.last_activity_at <= quiet_since,

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.core.stages import OPEN
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -87,7 +89,7 @@ class Stage(SQLModel, table=True):
     name: str = Field(max_length=80)
     position: int
     probability: int = 0
-    kind: str = Field(default="open", max_length=8)  # open | won | lost
+    kind: str = Field(default=OPEN, max_length=8)  # bot.core.stages.Status
     stale_days: int | None = None
     gate_checklist: str | None = Field(default=None, max_length=16)  # spin | batna
     gate_mode: str = Field(default="off", max_length=8)  # off | warn | require
@@ -109,7 +111,7 @@ class Deal(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=40)
     owner_id: str = Field(max_length=32)
     stage_id: int = Field(foreign_key="stage.id", index=True)
-    status: str = Field(default="open", max_length=8)  # open | won | lost
+    status: str = Field(default=OPEN, max_length=8)  # bot.core.stages.Status
     lost_reason: str | None = Field(default=None, max_length=40)
     lost_note: str | None = Field(default=None, max_length=2000)
     probability: int | None = None  # per-deal override of the stage's
@@ -144,7 +146,7 @@ class StageMove(SQLModel, table=True):
     from_name: str | None = Field(default=None, max_length=80)
     to_name: str = Field(max_length=80)
     from_status: str | None = Field(default=None, max_length=8)
-    to_status: str = Field(default="open", max_length=8)
+    to_status: str = Field(default=OPEN, max_length=8)
     moved_by: str = Field(max_length=32)
     moved_at: datetime = ts_field()
 

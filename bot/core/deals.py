@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.errors import InvalidInput, PermissionDenied
+from bot.core.errors import InvalidInput, Msg, PermissionDenied
 from bot.core.i18n import N_
 from bot.core.reasons import match_reason
 from bot.core.stages import (
     LOST,
     OPEN,
+    STATUS_LABELS,
     WON,
     S,
     is_backward,
@@ -145,7 +146,7 @@ def plan_move(*, stages: list[S], deal: DealLike, keyword: str | None, rest: str
                     "/advance {deal} to <stage>."
                 ),
                 deal=deal.name,
-                status=deal.status,
+                status=Msg(STATUS_LABELS.get(deal.status, deal.status)),
             )
         target = next_stage(current, stages)
         if target is None:

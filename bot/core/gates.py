@@ -16,6 +16,7 @@ from typing import Literal, Protocol
 from bot.core.checklists import KINDS
 from bot.core.errors import InvalidInput
 from bot.core.i18n import N_
+from bot.core.stages import LOST
 
 OFF: Literal["off"] = "off"
 WARN: Literal["warn"] = "warn"
@@ -46,7 +47,7 @@ class Gate:
 
 def gate_of(stage: GatedStage) -> Gate | None:
     """The stage's gate, or ``None`` when it has none (or it is off, or the stage is Lost)."""
-    if stage.kind == "lost" or stage.gate_checklist not in KINDS or stage.gate_mode not in MODES:
+    if stage.kind == LOST or stage.gate_checklist not in KINDS or stage.gate_mode not in MODES:
         return None
     if stage.gate_mode == OFF:
         return None

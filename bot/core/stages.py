@@ -30,6 +30,7 @@ class Status(StrEnum):
 
 
 OPEN, WON, LOST = Status.OPEN, Status.WON, Status.LOST
+STATUS_LABELS = {OPEN: N_("open"), WON: N_("won"), LOST: N_("lost")}  # as the reader sees it
 StageKind = Status
 MAX_OPEN_STAGES = 15  # a workspace's open stages at most (the editor fits them in one view)
 MIN_ORDER_MAX = 99

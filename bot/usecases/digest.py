@@ -22,6 +22,7 @@ from sqlmodel import Session
 from bot.core import metrics
 from bot.core.money import Money
 from bot.core.slots import local_date
+from bot.core.stages import LOST
 from bot.usecases import checklists
 from bot.usecases.views import deal_money
 from storage import digests as digest_store
@@ -185,7 +186,7 @@ def _changes(session, team_id, owners, names, now, since, until, top) -> dict[st
                     now,
                     moved_from=m.from_name,
                     moved_to=m.to_name,
-                    lost_reason=d.lost_reason if kind == "lost" else None,
+                    lost_reason=d.lost_reason if kind == LOST else None,
                 )
                 for m, d in rows
             ],

@@ -15,7 +15,7 @@ from bot.core.deals import Actor, ensure_can_change, plan_move
 from bot.core.errors import DomainError, InvalidInput, Msg, Reasons, field_errors
 from bot.core.gates import blocking_gate
 from bot.core.i18n import N_
-from bot.core.stages import LOST
+from bot.core.stages import LOST, STATUS_LABELS
 from bot.usecases.checklists import check_owner
 from bot.usecases.deals import apply_move
 from bot.usecases.views import ActivityView, DealOption, activity_view
@@ -33,7 +33,6 @@ CONFIRM_LABELS = {
     CONFIRM_BACK: N_("Yes, move it back or re-open it"),
     CONFIRM_GATE: N_("I know, move it without the checklist"),
 }
-STATUS_WORDS = {"won": N_("won"), "lost": N_("lost")}
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def _held(plan, current, deal: Deal, ticks: Collection[str], gate) -> list[Domai
                         "below and save again."
                     ),
                     deal=deal.name,
-                    status=Msg(STATUS_WORDS.get(deal.status, deal.status)),
+                    status=Msg(STATUS_LABELS.get(deal.status, deal.status)),
                     stage=plan.target.name,
                     tick=tick,
                 )

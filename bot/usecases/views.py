@@ -142,7 +142,7 @@ def activity_view(a: Activity) -> ActivityView:
 class DealOption:
     id: int
     name: str
-    status: str = "open"
+    status: str = OPEN
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,12 @@ from bot.usecases.checklists import (
 )
 from bot.usecases.deals import Choices, MoveRequest
 from bot.usecases.views import ActivityView, HistoryPage, VersionView
-from handlers.ui.common import clip, compact_json, escape, message, read_meta
+from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, read_meta
 from handlers.ui.deals import deal_buttons, pick_deal_blocks
 from handlers.ui.forms import day, md, modal, option, text_input
 from handlers.ui.meetings import activity_line
 
 TITLE = {cl.SPIN: N_("SPIN checklist"), cl.BATNA: N_("BATNA sheet")}
-MAX_MESSAGE_BLOCKS = 50
 
 
 @dataclass
@@ -438,9 +437,7 @@ def checklist_buttons(
     )
 
 
-#: The buttons that page through a deal's checklist history (``_<kind>_older``,
-#: ``_<kind>_newer``, ``_<kind>_all``); the value carries the deal, the kind and the page.
-ACTION_HISTORY_PAGE = "checklist_history"
+ACTION_HISTORY_PAGE = ids.ACTION_HISTORY_PAGE
 
 
 def _page_value(deal_id: int, kind: str | None = None, page: int = 1) -> str:

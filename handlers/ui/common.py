@@ -10,6 +10,8 @@ from bot.core.i18n import Translator
 from handlers.ui.usage import Usage
 
 TEXT_LIMIT = 3000  # characters in one section text
+MAX_MESSAGE_BLOCKS = 50  # Slack's limits: blocks in a message, and in a modal or Home tab
+MAX_VIEW_BLOCKS = 100
 
 
 def escape(text: str) -> str:

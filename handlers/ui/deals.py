@@ -31,6 +31,7 @@ from bot.core.money import Money, format_money
 from bot.core.quickadd import QuickAdd
 from bot.core.reasons import DMU_ROLES, LOST_REASONS
 from bot.core.sources import SOURCES, source_by_key
+from bot.core.stages import LOST, OPEN, STATUS_LABELS, WON
 from bot.usecases.deals import (
     Choices,
     Created,
@@ -47,12 +48,13 @@ from bot.usecases.deals import (
 from bot.usecases.people import Managers
 from bot.usecases.pipeline import Card, Pipeline, StageList
 from bot.usecases.views import DealView, StageGroup
-from handlers.ui.common import clip, compact_json, escape, message, notice
+from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, notice
 from handlers.ui.gates import gate_message
 from handlers.ui.playbook import playbook_text
 
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
+
+def status_text(t: Translator, status: str) -> str:
+    return t(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def source_text(t: Translator, key: str | None) -> str:
@@ -150,14 +152,14 @@ def moved_message(
     playbook: str | None,
     locale: str,
 ) -> dict:
-    if deal.status == "won":
+    if deal.status == WON:
         head = t(
             ":trophy: *{name}* is won! ({before} → {after})",
             name=escape(deal.name),
             before=before,
             after=after,
         )
-    elif deal.status == "lost":
+    elif deal.status == LOST:
         head = t(
             ":small_red_triangle_down: *{name}* is lost ({before} → {after}).",
             name=escape(deal.name),
@@ -489,7 +491,7 @@ def deal_card(
     extra_blocks: Sequence = (),
 ) -> dict:
     prob = d.probability if d.probability is not None else stage_probability
-    status = {"open": t("open"), "won": t("won"), "lost": t("lost")}.get(d.status, d.status)
+    status = status_text(t, d.status)
     fields = [
         t("*Stage*\n{stage} ({status})", stage=d.stage, status=status),
         t("*Value*\n{value}", value=money_text(d.value, locale, t)),
@@ -508,7 +510,7 @@ def deal_card(
         HeaderBlock(text=clip(d.name, 150)),
         SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields[:10]]),
     ]
-    if d.status == "lost" and d.lost_reason:
+    if d.status == LOST and d.lost_reason:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
@@ -557,7 +559,7 @@ def stages_message(
     t: Translator, *, stages: Sequence[tuple[str, int, str]], can_edit: bool
 ) -> dict:
     lines = [
-        f"{i + 1}. *{escape(name)}* — {prob}%" + (f" ({kind})" if kind != "open" else "")
+        f"{i + 1}. *{escape(name)}* — {prob}%" + (f" ({kind})" if kind != OPEN else "")
         for i, (name, prob, kind) in enumerate(stages)
     ]
     blocks: list = [

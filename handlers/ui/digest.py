@@ -30,9 +30,9 @@ from bot.usecases.delivery import Outcome
 from bot.usecases.digest import EMPTY, DealItem, Digest, Listing
 from bot.usecases.subscriptions import Status, Subscribed
 from handlers.ui.chart import FunnelRow
-from handlers.ui.common import clip, compact_json, escape, message, notice
+from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, notice
 
-MAX_BLOCKS = 50
+MAX_BLOCKS = MAX_MESSAGE_BLOCKS
 
 
 def md(text: str) -> MarkdownTextObject:
@@ -277,7 +277,7 @@ def _changes_section(t: Translator, d: Digest, locale: str) -> list:
         "lost": t("Lost"),
     }
     lines: list[str] = []
-    for kind in ("new", "moved", "won", "lost"):
+    for kind in CHANGE_ICONS:
         listing = d.changes.get(kind)
         if not listing or not listing.total:
             continue
@@ -289,7 +289,7 @@ def _changes_section(t: Translator, d: Digest, locale: str) -> list:
     if not lines:
         return [section(head + "\n" + t("No new deals, moves, wins or losses."))]
     blocks: list = [section(head + "\n" + "\n".join(lines))]
-    items = [i for k in ("new", "moved", "won", "lost") for i in d.changes.get(k, EMPTY).items]
+    items = [i for k in CHANGE_ICONS for i in d.changes.get(k, EMPTY).items]
     cards = _card_buttons(t, items, "digest_cards_changes")
     return blocks + ([cards] if cards else [])
 

@@ -21,10 +21,9 @@ from bot import ids
 from bot.core.i18n import Translator
 from bot.usecases.pipeline import Home
 from bot.usecases.views import DealView, StageGroup
-from handlers.ui.common import clip, escape
+from handlers.ui.common import MAX_VIEW_BLOCKS, clip, escape
 from handlers.ui.deals import money_text, totals_text
 
-MAX_VIEW_BLOCKS = 100
 PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, advance)
 
 

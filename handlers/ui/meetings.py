@@ -26,6 +26,7 @@ from bot import ids
 from bot.core import checklists as cl
 from bot.core.i18n import Translator
 from bot.core.reasons import DMU_ROLES, role_by_key
+from bot.core.stages import OPEN
 from bot.usecases.meetings import (
     CONFIRM_BACK,
     CONFIRM_GATE,
@@ -36,7 +37,7 @@ from bot.usecases.meetings import (
 )
 from bot.usecases.views import ActivityView, DealOption
 from handlers.ui.common import clip, compact_json, escape, message
-from handlers.ui.deals import deal_buttons
+from handlers.ui.deals import deal_buttons, status_text
 from handlers.ui.forms import md, modal, option, text_input
 
 
@@ -63,7 +64,7 @@ def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
 
 
 def deal_option(t: Translator, d: DealOption) -> Option:
-    status = {"won": t("won"), "lost": t("lost")}.get(d.status)
+    status = status_text(t, d.status) if d.status != OPEN else None
     label = f"{d.name} ({status})" if status else d.name
     return option(label, str(d.id))
 
@@ -89,7 +90,7 @@ def deal_picker(t: Translator, deal: DealOption | None, *, label: str) -> InputB
 #: The ticks under the stage select that let a second submit make a move the first one held
 #: (a move back, re-opening a closed deal, a warning gate's missing checklist). Read back
 #: only by ``handlers.meetings``; the field errors quote these labels.
-BLOCK_MOVE_CONFIRM = "stage_confirm"
+BLOCK_MOVE_CONFIRM = ids.BLOCK_MOVE_CONFIRM
 TICKS = (CONFIRM_BACK, CONFIRM_GATE)  # the stage move's confirmation ticks, in order
 STAGE_KEEP = "keep"  # the stage select's first option: no move (read back as no stage)
 

@@ -35,15 +35,14 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.core.stages import MAX_OPEN_STAGES, order_max
+from bot.core.stages import MAX_OPEN_STAGES, OPEN, WON, order_max
 from bot.usecases.stages import StageRow
+from handlers.ui.common import MAX_VIEW_BLOCKS
 
 #: Page buttons inside the stage editor (value: the page number to show, from 0).
-ACTION_STAGES_PREV = "stages_page_prev"
-ACTION_STAGES_NEXT = "stages_page_next"
-BLOCK_STAGES_PAGES = "stages_pages"
+ACTION_STAGES_PREV, ACTION_STAGES_NEXT = ids.ACTION_STAGES_PREV, ids.ACTION_STAGES_NEXT
+BLOCK_STAGES_PAGES = ids.BLOCK_STAGES_PAGES
 
-MAX_VIEW_BLOCKS = 100
 BLOCKS_PER_OPEN_STAGE = 6  # header, name, order, probability, stale days, remove
 ADD_BLOCKS = 4  # header, name, order, probability
 
@@ -59,7 +58,7 @@ def page_size(closed_count: int) -> int:
 
 
 def page_count(rows: Sequence[StageRow]) -> int:
-    open_rows = sum(1 for r in rows if r.kind == "open")
+    open_rows = sum(1 for r in rows if r.kind == OPEN)
     size = page_size(len(rows) - open_rows)
     return max(1, -(-open_rows // size))
 
@@ -182,8 +181,8 @@ def _page_buttons(t: Translator, page: int, pages: int, size: int, open_count: i
 def stages_modal(t: Translator, rows: Sequence[StageRow], *, page: int = 0) -> dict:
     """The editor for ``rows`` (all the workspace's stages, in order), showing one page of
     open stages; never more than ``MAX_VIEW_BLOCKS`` blocks."""
-    open_rows = [r for r in rows if r.kind == "open"]
-    closed_rows = [r for r in rows if r.kind != "open"]
+    open_rows = [r for r in rows if r.kind == OPEN]
+    closed_rows = [r for r in rows if r.kind != OPEN]
     size = page_size(len(closed_rows))
     pages = page_count(rows)
     page = min(max(page, 0), pages - 1)
@@ -198,7 +197,7 @@ def stages_modal(t: Translator, rows: Sequence[StageRow], *, page: int = 0) -> d
     if closed_rows:
         blocks.append(HeaderBlock(text=t("Won and lost")))
         for row in closed_rows:
-            label = t("Name of the won stage") if row.kind == "won" else t("Name of the lost stage")
+            label = t("Name of the won stage") if row.kind == WON else t("Name of the lost stage")
             blocks.append(
                 InputBlock(
                     block_id=field_id("name", row.id),

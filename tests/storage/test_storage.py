@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from bot.core.money import Money
 from bot.core.stages import terminal_stage
+from bot.usecases.views import deal_money
 from storage import deals as store
 from storage import requests as requests_store
 from storage import stages as stage_store
@@ -59,7 +60,7 @@ def test_money_is_exact(db):
             changes=store.DealChanges(value=Money(Decimal("1234567.89"), "USD")),
         )
     with db.read() as s:
-        assert store.deal_money(store.get_deal(session=s, team_id="T1", deal_id=deal_id)) == (
+        assert deal_money(store.get_deal(session=s, team_id="T1", deal_id=deal_id)) == (
             Money(Decimal("1234567.89"), "USD")
         )
 
