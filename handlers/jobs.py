@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
@@ -21,27 +21,22 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.i18n import Translator
 from bot.core.slots import GRACE, last_slot, trigger_for, valid_timezone
-from bot.core.stages import OPEN
+from bot.usecases import digest, subscriptions
 from bot.usecases.delivery import LeaseLost, Outcome, Progress, Recorder, deliver, due_retries
-from bot.usecases.digest import CompletionHook, Reminder, gather_digest, gather_reminder
-from bot.usecases.subscriptions import DIGEST
+from bot.usecases.digest import DIGEST, CompletionHook, Reminder
 from handlers.kit.profiles import fetch_profile
 from handlers.ui import chart
 from handlers.ui import digest as ui
 from handlers.ui import reminders as ui_reminders
 from handlers.ui.digest import slack_error
-from storage import claims as claim_store
-from storage import digests as store
 
 if TYPE_CHECKING:
     from bot.services import Services
-from storage import stages as stage_store
 
 log = logging.getLogger("salespath.jobs")
 
 DIGEST_NOW, REMINDER = "digest_now", "reminder"  # claim kinds, with DIGEST
 REMINDER_AT = "09:00"
-FIRST_DIGEST_LOOKBACK = timedelta(days=1)
 #: Slack errors that retrying will not fix.
 PERMANENT = {
     "not_in_channel",
@@ -82,14 +77,11 @@ class Jobs:
 
     def digest(self, team_id: str, channel_id: str, slot: datetime) -> Outcome | None:
         """The scheduled digest of ``channel_id`` for ``slot`` (also used to retry one)."""
-        with self.db.read() as s:
-            sub = store.get_subscription(session=s, team_id=team_id, channel_id=channel_id)
-            prev = claim_store.last_posted(
-                session=s, team_id=team_id, kind=DIGEST, target=channel_id, before=slot
-            )
-        if sub is None or not sub.active:
+        sub = subscriptions.of_channel(self.db, team_id=team_id, channel_id=channel_id)
+        if sub is None:
             return None
-        since = prev.slot if prev else slot - FIRST_DIGEST_LOOKBACK
+        prev = digest.last_digest_slot(self.db, team_id=team_id, channel_id=channel_id, before=slot)
+        since = prev or slot - digest.FIRST_DIGEST_LOOKBACK
         outcome, failure = self._deliver(
             kind=DIGEST,
             team_id=team_id,
@@ -117,10 +109,7 @@ class Jobs:
         slot: datetime,
     ) -> tuple[Outcome, Exception | None]:
         """``/digest now``: the same digest, claimed per minute so a double submit posts once."""
-        with self.db.read() as s:
-            prev = claim_store.last_posted(
-                session=s, team_id=team_id, kind=DIGEST, target=channel_id
-            )
+        prev = digest.last_digest_slot(self.db, team_id=team_id, channel_id=channel_id)
         now = self.services.now()
         return self._deliver(
             kind=DIGEST_NOW,
@@ -130,7 +119,7 @@ class Jobs:
             owners=owners,
             tz=tz,
             locale=locale,
-            since=prev.slot if prev else now - FIRST_DIGEST_LOOKBACK,
+            since=prev or now - digest.FIRST_DIGEST_LOOKBACK,
             until=now,
             permanent=lambda exc: True,  # the user is told and may run it again
         )
@@ -187,17 +176,16 @@ class Jobs:
         def send(progress: Progress, record: Recorder) -> None:
             t = Translator(locale)
             try:
-                with self.db.read() as s:
-                    content = gather_digest(
-                        s,
-                        team_id=team_id,
-                        owners=owners,
-                        now=self.services.now(),
-                        since=since,
-                        until=until,
-                        tz=tz,
-                        completion=self.completion,
-                    )
+                content = digest.build_digest(
+                    self.db,
+                    team_id=team_id,
+                    owners=owners,
+                    now=self.services.now(),
+                    since=since,
+                    until=until,
+                    tz=tz,
+                    completion=self.completion,
+                )
                 if progress.message_ts is None:
                     msg = ui.digest_message(t, content, locale=t.locale)
                     record.hold()  # still ours? (raises LeaseLost when another run took it)
@@ -248,30 +236,15 @@ class Jobs:
         """The sweep: each rep with something due or stale gets one DM a day at 09:00 in
         their own timezone (within the grace window)."""
         now = self.services.now()
-        with self.db.read() as s:
-            teams = store.list_teams_with_open_deals_all_teams(session=s)
-        for team_id in teams:
+        for team_id in digest.teams_to_remind(self.db):
             try:
                 self._remind_team(team_id, now)
             except Exception:  # one workspace failing never stops the others
                 log.exception("reminders for %s failed", team_id)
 
     def _remind_team(self, team_id: str, now: datetime) -> None:
-        with self.db.read() as s:
-            stages = stage_store.list_stages(session=s, team_id=team_id)
-            quickest = min((st.stale_days or 14 for st in stages if st.kind == OPEN), default=14)
-            owners = store.list_owners_to_remind(
-                session=s,
-                team_id=team_id,
-                due_by=now.date() + timedelta(days=1),  # "today" somewhere on Earth
-                quiet_since=now - timedelta(days=quickest),
-            )
-            done = claim_store.posted_targets_since(
-                session=s, team_id=team_id, kind=REMINDER, since=now - timedelta(hours=20)
-            )
+        owners = digest.owners_to_remind(self.db, team_id=team_id, now=now, kind=REMINDER)
         for owner_id in owners:
-            if owner_id in done:
-                continue
             try:
                 self.remind(team_id, owner_id, now=now)
             except Exception:  # one rep failing never stops the others
@@ -288,8 +261,7 @@ class Jobs:
             slot = last_slot(trigger_for(REMINDER_AT, tz), now)
             if slot is None or now - slot > GRACE:
                 return None
-        with self.db.read() as s:
-            content = gather_reminder(s, team_id=team_id, owner_id=owner_id, now=now, tz=tz)
+        content = digest.build_reminder(self.db, team_id=team_id, owner_id=owner_id, now=now, tz=tz)
         if content.empty and not retry:
             return None  # nothing to remind of: no claim, no DM (a retry still closes its claim)
         return deliver(
@@ -326,9 +298,8 @@ class Jobs:
         sweep = due_retries(self.db, kinds=(DIGEST, REMINDER), abandon=(DIGEST_NOW,), now=now)
         for r in sweep.closed:
             if r.kind == DIGEST:
-                with self.db.read() as s:
-                    sub = store.get_subscription(session=s, team_id=r.team_id, channel_id=r.target)
-                if sub is not None and sub.active:
+                sub = subscriptions.of_channel(self.db, team_id=r.team_id, channel_id=r.target)
+                if sub is not None:
                     self._tell_subscriber(sub, r.slot, "")
         for r in sweep.due:
             try:

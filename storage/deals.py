@@ -112,29 +112,51 @@ def create_deal(
         )
     )
     if new.expected_close:
-        session.add(
-            CloseDateChange(
-                team_id=team_id,
-                deal_id=deal.id,
-                old_date=None,
-                new_date=new.expected_close,
-                changed_by=created_by,
-                changed_at=now,
-            )
-        )
+        _record_close_date(session, deal, None, new.expected_close, by=created_by, now=now)
     if new.contact_name:
+        _set_primary_contact(session, deal, new.contact_name.strip(), new.contact_role, now)
+    session.flush()
+    return deal
+
+
+def _record_close_date(session: Session, deal: Deal, old, new, *, by: str, now: datetime) -> None:
+    session.add(
+        CloseDateChange(
+            team_id=deal.team_id,
+            deal_id=deal.id,
+            old_date=old,
+            new_date=new,
+            changed_by=by,
+            changed_at=now,
+        )
+    )
+
+
+def _set_primary_contact(
+    session: Session, deal: Deal, name: str, role: str | None, now: datetime
+) -> None:
+    """The deal's primary contact becomes ``name`` (added, renamed, or removed when empty)."""
+    primary = session.exec(
+        select(Contact).where(
+            Contact.team_id == deal.team_id, Contact.deal_id == deal.id, Contact.is_primary == True
+        )
+    ).first()
+    if primary is None and name:
         session.add(
             Contact(
-                team_id=team_id,
+                team_id=deal.team_id,
                 deal_id=deal.id,
-                name=new.contact_name.strip(),
-                role=new.contact_role,
+                name=name,
+                role=role,
                 is_primary=True,
                 created_at=now,
             )
         )
-    session.flush()
-    return deal
+    elif primary is not None and not name:
+        session.delete(primary)  # the form's contact name was cleared
+    elif primary is not None:
+        primary.name, primary.role = name, role
+        session.add(primary)
 
 
 def get_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
@@ -202,16 +224,7 @@ def update_deal(
     if (
         changes.clear_close or changes.expected_close is not None
     ) and new_close != deal.expected_close:
-        session.add(
-            CloseDateChange(
-                team_id=team_id,
-                deal_id=deal.id,
-                old_date=deal.expected_close,
-                new_date=new_close,
-                changed_by=by,
-                changed_at=now,
-            )
-        )
+        _record_close_date(session, deal, deal.expected_close, new_close, by=by, now=now)
         deal.expected_close = new_close
     if changes.next_step is not None:
         deal.next_step = changes.next_step or None
@@ -221,28 +234,7 @@ def update_deal(
     elif changes.clear_probability:
         deal.probability = None
     if changes.contact_name is not None:
-        primary = session.exec(
-            select(Contact).where(
-                Contact.team_id == team_id, Contact.deal_id == deal.id, Contact.is_primary == True
-            )
-        ).first()
-        if primary is None and changes.contact_name:
-            session.add(
-                Contact(
-                    team_id=team_id,
-                    deal_id=deal.id,
-                    name=changes.contact_name,
-                    role=changes.contact_role,
-                    is_primary=True,
-                    created_at=now,
-                )
-            )
-        elif primary is not None and not changes.contact_name:
-            session.delete(primary)  # the form's contact name was cleared
-        elif primary is not None:
-            primary.name = changes.contact_name
-            primary.role = changes.contact_role
-            session.add(primary)
+        _set_primary_contact(session, deal, changes.contact_name, changes.contact_role, now)
     deal.updated_at = now  # an edit is not activity: staleness counts meetings, notes, moves
     session.add(deal)
     session.flush()

@@ -221,7 +221,10 @@ def _merge_sources(first: Source, second: Source) -> Source | None:
 
 
 def parse_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd:
-    """Read ``/prospect`` quick-add text (see the module docstring). Raises ``InvalidInput``."""
+    """Read ``/prospect`` quick-add text (see the module docstring). Raises ``InvalidInput``.
+
+    A parser: one pass over the tokens, each rule in the order the module docstring gives,
+    so it reads top to bottom and is longer than most functions on purpose."""
     tokens = _tokenize(text)
     value: Money | None = None
     value_words = ""

@@ -210,7 +210,10 @@ def parse_days(token: str) -> tuple[str, ...] | None:
 def parse_schedule(text: str, *, default_tz: str) -> Schedule:
     """What follows ``/digest here``: ``[HH:MM] [timezone] [weekdays] [for @a @b]`` in any
     order. Defaults: 09:00, ``default_tz`` (the user's Slack timezone), Monday to Friday,
-    the whole team."""
+    the whole team.
+
+    A parser: one pass over the words, each kind of word in turn, so it reads top to bottom
+    and is longer than most functions on purpose."""
     at = tz = None
     days: list[str] = []
     owners: list[str] = []

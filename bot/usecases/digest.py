@@ -22,15 +22,18 @@ from sqlmodel import Session
 from bot.core import metrics
 from bot.core.money import Money
 from bot.core.slots import local_date
-from bot.core.stages import LOST
+from bot.core.stages import LOST, OPEN
 from bot.usecases import checklists
 from bot.usecases.views import deal_money
+from storage import claims as claim_store
 from storage import digests as digest_store
 from storage import metrics as metric_store
 from storage import stages as stage_store
+from storage.db import Database
 from storage.models import Deal, Stage
 
 DEFAULT_STALE_DAYS = 14
+DIGEST = "digest"  # the claim kind of a scheduled digest
 TOP = 5  # items shown per list; the rest are counted
 METRICS_PERIOD = "30d"
 
@@ -121,7 +124,7 @@ def stale_cutoffs(stages: Sequence[Stage], now: datetime) -> dict[int, datetime]
     return {
         s.id: now - timedelta(days=s.stale_days or DEFAULT_STALE_DAYS)
         for s in stages
-        if s.kind == metrics.OPEN
+        if s.kind == OPEN
     }
 
 
@@ -296,3 +299,53 @@ def gather_reminder(
         due=_due_listing(session, team_id, owners, names, now, today, top, True),
         stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
     )
+
+
+# --- what the scheduled jobs read -------------------------------------------------------
+
+FIRST_DIGEST_LOOKBACK = timedelta(days=1)  # "since" of a channel's first digest
+
+
+def last_digest_slot(db: Database, *, team_id: str, channel_id: str, before=None):
+    """The slot of the channel's latest posted digest (before ``before``), or ``None``."""
+    with db.read() as s:
+        prev = claim_store.last_posted(
+            session=s, team_id=team_id, kind=DIGEST, target=channel_id, before=before
+        )
+    return prev.slot if prev else None
+
+
+def build_digest(db: Database, **kw) -> Digest:
+    with db.read() as s:
+        return gather_digest(s, **kw)
+
+
+def build_reminder(db: Database, **kw) -> Reminder:
+    with db.read() as s:
+        return gather_reminder(s, **kw)
+
+
+def teams_to_remind(db: Database) -> list[str]:
+    with db.read() as s:
+        return digest_store.list_teams_with_open_deals_all_teams(session=s)
+
+
+def owners_to_remind(db: Database, *, team_id: str, now: datetime, kind: str) -> list[str]:
+    """Reps of a workspace with a next step due or a deal gone quiet, not yet reminded in
+    the last 20 hours (claims of ``kind``)."""
+    with db.read() as s:
+        stages = stage_store.list_stages(session=s, team_id=team_id)
+        quickest = min(
+            (st.stale_days or DEFAULT_STALE_DAYS for st in stages if st.kind == OPEN),
+            default=DEFAULT_STALE_DAYS,
+        )
+        owners = digest_store.list_owners_to_remind(
+            session=s,
+            team_id=team_id,
+            due_by=now.date() + timedelta(days=1),  # "today" somewhere on Earth
+            quiet_since=now - timedelta(days=quickest),
+        )
+        done = claim_store.posted_targets_since(
+            session=s, team_id=team_id, kind=kind, since=now - timedelta(hours=20)
+        )
+    return [o for o in owners if o not in done]

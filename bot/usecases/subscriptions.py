@@ -10,12 +10,11 @@ from datetime import datetime
 
 from bot.core.deals import Actor
 from bot.core.slots import Schedule, trigger_for, upcoming_slot
+from bot.usecases.digest import DIGEST
 from storage import claims as claim_store
 from storage import digests as store
 from storage.db import Database
 from storage.models_digest import DigestSubscription
-
-DIGEST = "digest"  # the claim kind of a scheduled digest
 
 
 @dataclass(frozen=True)
@@ -83,4 +82,11 @@ def stop(db: Database, actor: Actor, *, channel_id: str, now: datetime) -> bool:
 def active(db: Database, actor: Actor, *, channel_id: str) -> DigestSubscription | None:
     with db.read() as s:
         sub = store.get_subscription(session=s, team_id=actor.team_id, channel_id=channel_id)
+    return sub if sub is not None and sub.active else None
+
+
+def of_channel(db: Database, *, team_id: str, channel_id: str) -> DigestSubscription | None:
+    """The channel's active subscription (for the scheduled jobs, which act for no user)."""
+    with db.read() as s:
+        sub = store.get_subscription(session=s, team_id=team_id, channel_id=channel_id)
     return sub if sub is not None and sub.active else None
