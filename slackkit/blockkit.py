@@ -337,13 +337,18 @@ def image(block: Json, block_id: str, canvas: Canvas) -> str:
 
 
 def input_block(block: Json, block_id: str, canvas: Canvas) -> str:
-    label = render_text(block.get("label"), canvas)
+    """Label, element, hint and the error slot; a ``<label>`` wraps a single control (so
+    the label names it), a ``<fieldset>`` a group of checkboxes or radio buttons."""
+    element = block.get("element") or {}
+    group = element.get("type") in {"checkboxes", "radio_buttons"}
+    outer, title = ("fieldset", "legend") if group else ("label", "span")
     optional = ' <span class="optional">(optional)</span>' if block.get("optional") else ""
     hint = render_text(block.get("hint"), canvas)
     error = html.escape(canvas.errors.get(block_id, ""))
     return (
-        f'<label class="bk-label">{label}{optional}</label>'
-        f"{element_html(block.get('element'), block_id, canvas)}"
+        f'<{outer} class="bk-field-wrap"><{title} class="bk-label">'
+        f"{render_text(block.get('label'), canvas)}{optional}</{title}>"
+        f"{element_html(element, block_id, canvas)}</{outer}>"
         + (f'<div class="bk-hint">{hint}</div>' if hint else "")
         + f'<div class="bk-error" role="alert"{"" if error else " hidden"}>{error}</div>'
     )

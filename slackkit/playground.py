@@ -69,12 +69,14 @@ class Playground(FakeSlack):
         users: Sequence[User] = DEMO_USERS,
         channels: Mapping[str, str] = DEMO_CHANNELS,
         team_id: str = "T1",
+        team_name: str = "Salespath Demo",
         token: str = "xoxb-playground",
         on_run_jobs: Callable[[], object] | None = None,
         manifest_path: str | Path | None = None,
         port: int = 0,
     ) -> None:
         super().__init__(token=token, team_id=team_id)
+        self.teams[team_id].name = team_name
         self.people = [self._add_person(u, team_id) for u in users]
         self.channel_names.clear()
         for channel_id, name in channels.items():

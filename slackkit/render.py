@@ -25,6 +25,11 @@ __all__ = ["Look", "avatar", "render_home", "render_messages", "render_modal"]
 
 Json = dict[str, Any]
 GROUP_SECONDS = 5 * 60  # Slack folds a sender's messages within five minutes under one header
+EYE = (
+    '<svg class="icon eye" viewBox="0 0 20 20" aria-hidden="true"><path d="M1.5 10S5 4 10 4s8.5 '
+    '6 8.5 6-3.5 6-8.5 6S1.5 10 1.5 10z" fill="none" stroke="currentColor" stroke-width="1.6"/>'
+    '<circle cx="10" cy="10" r="2.5" fill="currentColor"/></svg>'
+)
 PALETTE = ("#e8912d", "#2bac76", "#1264a3", "#e01e5a", "#4a154b", "#36c5f0", "#9e6a03")
 
 
@@ -109,12 +114,7 @@ def render_message(posted: Posted, look: Look, *, compact: bool) -> str:
         if compact
         else avatar(_sender(message, look), color)
     )
-    note = (
-        '<div class="ephemeral-note"><span aria-hidden="true">&#128065;</span> '
-        "Only visible to you</div>"
-        if ephemeral
-        else ""
-    )
+    note = f'<div class="ephemeral-note">{EYE} Only visible to you</div>' if ephemeral else ""
     classes = "msg" + (" compact" if compact else "") + (" ephemeral" if ephemeral else "")
     more = (
         ""

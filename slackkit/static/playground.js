@@ -607,6 +607,10 @@ async function start() {
     else if (event.target.id === "composer-input") drawAutocomplete();
     else clearError(event.target);
   });
+  document.addEventListener("focusin", (event) => {
+    const external = event.target.closest(".bk-external");
+    if (external && event.target.matches("input")) suggest(external);
+  });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { closeMenus(); $("#autocomplete").hidden = true; }
   });
