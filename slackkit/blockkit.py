@@ -34,12 +34,11 @@ _radio_names = itertools.count(1)
 
 @dataclass(frozen=True)
 class Canvas:
-    """What drawing needs beyond the blocks: names, pickers' choices, files, field errors."""
+    """What drawing needs beyond the blocks: names, pickers' choices, where files are."""
 
     names: Names = field(default_factory=Names)
     people: Mapping[str, str] = field(default_factory=dict)  # users_select's choices
     file_url: Callable[[str], str] = lambda file_id: f"/files/{file_id}"
-    errors: Mapping[str, str] = field(default_factory=dict)
 
 
 def _attr(value: Any) -> str:
@@ -337,20 +336,19 @@ def image(block: Json, block_id: str, canvas: Canvas) -> str:
 
 
 def input_block(block: Json, block_id: str, canvas: Canvas) -> str:
-    """Label, element, hint and the error slot; a ``<label>`` wraps a single control (so
-    the label names it), a ``<fieldset>`` a group of checkboxes or radio buttons."""
+    """Label, element, hint and the slot where the page shows a field error; a ``<label>``
+    wraps a single control (so the label names it), a ``<fieldset>`` a group of choices."""
     element = block.get("element") or {}
     group = element.get("type") in {"checkboxes", "radio_buttons"}
     outer, title = ("fieldset", "legend") if group else ("label", "span")
     optional = ' <span class="optional">(optional)</span>' if block.get("optional") else ""
     hint = render_text(block.get("hint"), canvas)
-    error = html.escape(canvas.errors.get(block_id, ""))
     return (
         f'<{outer} class="bk-field-wrap"><{title} class="bk-label">'
         f"{render_text(block.get('label'), canvas)}{optional}</{title}>"
         f"{element_html(element, block_id, canvas)}</{outer}>"
         + (f'<div class="bk-hint">{hint}</div>' if hint else "")
-        + f'<div class="bk-error" role="alert"{"" if error else " hidden"}>{error}</div>'
+        + '<div class="bk-error" role="alert" hidden></div>'
     )
 
 

@@ -204,20 +204,21 @@ class Playground(FakeSlack):
 
     def state(self, user_id: str, pane: str, since: int = -1) -> Json:
         """What ``user_id`` sees, once ``revision`` has moved past ``since`` (long poll)."""
-        revision = self.wait_for_change(since, POLL_SECONDS)
-        look = self.look(user_id)
-        dm = "D" + user_id
-        counts = {c: len(self.conversations.visible(c, user_id)) for c in self.channel_names}
-        counts[dm] = len(self.conversations.visible(dm, user_id))
-        modals = self.open_views(user_id=user_id)
-        top = modals[-1] if modals else None
-        return {
-            "revision": revision,
-            "counts": counts,
-            "pane": self._pane(pane or next(iter(self.channel_names), dm), look),
-            "modal": top
-            and {"view_id": top["id"], "hash": top["hash"], "html": render_modal(top, look)},
-        }
+        self.wait_for_change(since, POLL_SECONDS)
+        with self._cond:  # one consistent snapshot while Web API calls keep coming
+            look = self.look(user_id)
+            dm = "D" + user_id
+            counts = {c: len(self.conversations.visible(c, user_id)) for c in self.channel_names}
+            counts[dm] = len(self.conversations.visible(dm, user_id))
+            modals = self.open_views(user_id=user_id)
+            top = modals[-1] if modals else None
+            return {
+                "revision": self.revision,
+                "counts": counts,
+                "pane": self._pane(pane or next(iter(self.channel_names), dm), look),
+                "modal": top
+                and {"view_id": top["id"], "hash": top["hash"], "html": render_modal(top, look)},
+            }
 
     def _pane(self, pane: str, look: Look) -> Json:
         if pane == "home":

@@ -9,7 +9,9 @@
 //     confirm dialogs, menus, external_select type-ahead, slash-command autocomplete.
 "use strict";
 
-const S = { config: null, user: "", pane: "", revision: -1, seen: {}, poll: null, modal: null };
+const S = {
+  config: null, user: "", pane: "", revision: -1, seen: {}, poll: null, modal: null, homeHTML: "",
+};
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const STATELESS = new Set(["button", "overflow", "image"]);
@@ -63,8 +65,8 @@ function apply(state) {
   S.revision = state.revision;
   drawSidebar(state.counts);
   if (state.pane.messages) drawMessages(state.pane.messages);
-  if (state.pane.html !== undefined && $("#home").dataset.html !== state.pane.html) {
-    $("#home").dataset.html = state.pane.html;
+  if (state.pane.html !== undefined && S.homeHTML !== state.pane.html) {
+    S.homeHTML = state.pane.html;
     $("#home").innerHTML = state.pane.html;
   }
   drawModal(state.modal);
@@ -161,7 +163,7 @@ function show(pane) {
   $("#composer").hidden = home;
   $("#messages").replaceChildren();
   $("#home").innerHTML = "";
-  $("#home").dataset.html = "";
+  S.homeHTML = "";
   drawHeader(pane);
   refresh();
   if (home) post("open-home", { tab: "home" });
