@@ -11,6 +11,7 @@
 
 const S = {
   config: null, user: "", pane: "", revision: -1, seen: {}, poll: null, modal: null, homeHTML: "",
+  entered: {},  // view_id -> what the user entered there
 };
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -93,29 +94,34 @@ function fromHTML(html, key) {
 
 function drawSidebar(counts) {
   for (const item of $$(".sidebar-item")) {
-    const id = item.dataset.pane === "app" ? dmOf(S.user) : item.dataset.pane;
-    const shown = S.pane === id || (item.dataset.pane === "app" && appPane());
-    if (shown) S.seen[id] = counts[id];
+    const app = item.dataset.pane === "app";
+    const id = app ? dmOf(S.user) : item.dataset.pane;
+    if (S.pane === id) S.seen[id] = counts[id];
     const fresh = (counts[id] || 0) - (S.seen[id] || 0);
     item.classList.toggle("unread", fresh > 0);
-    const badge = $(".badge", item);
-    if (badge) { badge.hidden = !(fresh > 0 && item.dataset.pane === "app"); badge.textContent = fresh; }
+    if (!app) continue;
+    $(".badge", item).hidden = !(fresh > 0);
+    $(".badge", item).textContent = fresh;
+    const tab = $(`.tab[data-tab="${id}"]`);
+    if (tab) tab.classList.toggle("unread", fresh > 0);
   }
 }
 
 function drawModal(modal) {
+  // Like Slack, a view keeps what the user entered while another is pushed over it, and
+  // through views.update (fields whose block_id and action_id stay the same).
   const layer = $("#modal-layer");
+  if (S.modal) S.entered[S.modal.view_id] = readState($(".modal", layer));
   if (!modal) { layer.hidden = true; layer.replaceChildren(); S.modal = null; return; }
   if (S.modal && S.modal.view_id === modal.view_id && S.modal.hash === modal.hash) return;
-  const sameView = S.modal && S.modal.view_id === modal.view_id;
-  const kept = sameView ? readState($(".modal", layer)) : null;
+  const fresh = !S.entered[modal.view_id];
   layer.innerHTML = modal.html;
   layer.hidden = false;
   S.modal = modal;
-  if (kept) writeState($(".modal", layer), kept);
   initExternals(layer);
+  if (!fresh) writeState($(".modal", layer), S.entered[modal.view_id]);
   const first = $(".bk-input .bk-text, .bk-input .bk-select", layer);
-  if (first && !sameView) first.focus();
+  if (first && fresh) first.focus();
 }
 
 // --- panes, users, sidebar -----------------------------------------------------------------

@@ -158,3 +158,26 @@ def test_run_scheduled_jobs_button(page: Page, stage: Stage) -> None:
     page.locator("#run-jobs").click()
     expect(page.locator("#toast")).to_have_text("Scheduled jobs ran.")
     assert stage.jobs_run == [1]
+
+
+def test_home_tab_menu_answers_in_the_apps_messages_tab(page: Page) -> None:
+    quick_add(page)
+    page.locator(".sidebar-item", has_text="Salespath").click()
+    page.locator(".home-view .bk-overflow-button").first.click()
+    page.locator(".menu.floating .menu-item", has_text="Open card").click()
+    expect(page.locator(".sidebar-item.unread", has_text="Salespath")).to_be_visible()
+    page.locator(".tab", has_text="Messages").click()
+    expect(page.locator(".msg", has_text="Acme Corp").last).to_be_visible()
+    drawn_cleanly(page)
+
+
+def test_pushed_view_goes_back_to_the_form_as_it_was(page: Page) -> None:
+    page.locator("#shortcuts").click()
+    page.locator(".menu-item", has_text="Log meeting").click()
+    modal = page.locator(".modal")
+    modal.get_by_label("Notes").fill("Met the CFO")
+    modal.get_by_role("button", name="Fill SPIN").click()
+    expect(modal).to_contain_text("Pick the deal first")
+    modal.locator(".modal-back").click()
+    expect(modal.locator("h2")).to_have_text("Log meeting")
+    expect(modal.get_by_label("Notes")).to_have_value("Met the CFO")
