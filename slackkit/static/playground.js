@@ -144,13 +144,13 @@ function buildChrome() {
   $("#team-name").textContent = config.team;
   $("#sidebar-team").textContent = config.team;
   $("#channel-list").innerHTML = config.channels.map((c) =>
-    `<a class="sidebar-item" data-pane="${c.id}" href="#"><span class="hash">#</span>${c.name}</a>`
+    `<a class="sidebar-item" data-pane="${c.id}" href="#"><span class="hash">#</span>${escapeHTML(c.name)}</a>`
   ).join("");
   $("#app-list").innerHTML = `<a class="sidebar-item" data-pane="app" href="#">` +
-    `${avatarHTML(config.app.name, config.app.color)}${config.app.name}` +
+    `${avatarHTML(config.app.name, config.app.color)}${escapeHTML(config.app.name)}` +
     `<span class="badge" hidden></span></a>`;
   $("#user-switcher").innerHTML = config.people.map((p) =>
-    `<option value="${p.id}">${p.name}${p.title ? ` — ${p.title}` : ""}</option>`).join("");
+    `<option value="${p.id}">${escapeHTML(p.name + (p.title ? ` — ${p.title}` : ""))}</option>`).join("");
   $("#run-jobs").hidden = !config.jobs;
   $("#shortcuts").hidden = !config.global_shortcuts.length;
 }
@@ -177,7 +177,9 @@ function show(pane) {
 
 function drawHeader(pane) {
   const { config } = S;
-  const channel = config.channels.find((c) => c.id === pane);
+  const found = config.channels.find((c) => c.id === pane);
+  const channel = found && { name: escapeHTML(found.name) };
+  const app = escapeHTML(config.app.name);
   const header = $("#pane-header");
   const intro = $("#channel-intro");
   const input = $("#composer-input");
@@ -190,10 +192,10 @@ function drawHeader(pane) {
   }
   const tab = (name, target) =>
     `<button type="button" class="tab${pane === target ? " active" : ""}" data-tab="${target}">${name}</button>`;
-  header.innerHTML = `${avatarHTML(config.app.name, config.app.color)}<h1>${config.app.name}</h1>` +
+  header.innerHTML = `${avatarHTML(config.app.name, config.app.color)}<h1>${app}</h1>` +
     `<div class="tabs">${tab("Home", "home")}${tab("Messages", dmOf(S.user))}</div>`;
-  intro.innerHTML = pane === "home" ? "" : `<h2>${config.app.name}</h2>` +
-    `This is the very beginning of your direct message history with <b>${config.app.name}</b>.`;
+  intro.innerHTML = pane === "home" ? "" : `<h2>${app}</h2>` +
+    `This is the very beginning of your direct message history with <b>${app}</b>.`;
   input.placeholder = `Message ${config.app.name}`;
 }
 
@@ -350,8 +352,8 @@ function closeMenus() {
 function messageMenu(button) {
   const msg = button.closest(".msg");
   const items = S.config.message_shortcuts.map((s) => ({
-    label: s.name,
-    right: S.config.app.name,
+    label: escapeHTML(s.name),
+    right: escapeHTML(S.config.app.name),
     run: () => post("message-shortcut",
       { callback_id: s.callback_id, channel: msg.dataset.channel, ts: msg.dataset.ts }),
   }));
@@ -360,8 +362,8 @@ function messageMenu(button) {
 
 function shortcutsMenu(button) {
   const items = S.config.global_shortcuts.map((s) => ({
-    label: s.name,
-    right: S.config.app.name,
+    label: escapeHTML(s.name),
+    right: escapeHTML(S.config.app.name),
     run: () => post("shortcut", { callback_id: s.callback_id }),
   }));
   openMenu(button, "Shortcuts", items);
