@@ -214,6 +214,7 @@ class Playground(FakeSlack):
             top = modals[-1] if modals else None
             return {
                 "revision": self.revision,
+                "user": user_id,
                 "counts": counts,
                 "pane": self._pane(pane or next(iter(self.channel_names), dm), look),
                 "modal": top

@@ -16,8 +16,7 @@ const S = {
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const STATELESS = new Set(["button", "overflow", "image"]);
-const MULTI = new Set(["multi_static_select", "multi_users_select", "multi_conversations_select",
-  "multi_channels_select", "checkboxes"]);
+const BY_OPTIONS = new Set(["multi_static_select", "checkboxes"]);  // the server finds the options
 
 // --- talking to the playground -------------------------------------------------------------
 
@@ -62,7 +61,7 @@ function refresh() {
 // --- drawing the state ---------------------------------------------------------------------
 
 function apply(state) {
-  if (state.pane.id !== S.pane) return;  // an answer for the pane we just left
+  if (state.user !== S.user || state.pane.id !== S.pane) return;  // for a pane just left
   S.revision = state.revision;
   drawSidebar(state.counts);
   if (state.pane.messages) drawMessages(state.pane.messages);
@@ -289,7 +288,7 @@ function chosen(el) {
     multi_external_select: { action: { selected_options: value } },
   }[type];
   if (picked) return picked;
-  if (MULTI.has(type)) return { selected_values: value };
+  if (BY_OPTIONS.has(type)) return { selected_values: value };
   return { selected_option: value };
 }
 
