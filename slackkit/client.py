@@ -273,9 +273,14 @@ class SlackClient:
         message.setdefault("ts", f"{time.time():.6f}")
         return message
 
-    def _response_url(self, team_id: str | None, channel_id: str, user_id: str) -> str:
+    def _response_url(
+        self, team_id: str | None, channel_id: str, user_id: str, message_ts: str | None = None
+    ) -> str:
         return self.fake.new_response_url(
-            team_id=team_id or self.team_id, channel_id=channel_id, user_id=user_id
+            team_id=team_id or self.team_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            message_ts=message_ts,
         )
 
     # --- slash commands -------------------------------------------------------------------
@@ -302,6 +307,8 @@ class SlackClient:
         )
         resp = self._post(urlencode(fields), FORM, retry_num=retry_num, retry_reason=retry_reason)
         resp.trigger_id, resp.response_url = fields["trigger_id"], fields["response_url"]
+        if resp.status == 200:
+            self.fake.after_command(channel_id, user_id, f"{command} {text}".strip(), resp.json)
         return resp
 
     # --- modals ---------------------------------------------------------------------------
@@ -442,7 +449,7 @@ class SlackClient:
             if not ephemeral:
                 payload["message"] = shown
             payload["state"] = state_for(shown, state_answers, validate=False)
-            payload["response_url"] = self._response_url(team_id, channel_id, user_id)
+            payload["response_url"] = self._response_url(team_id, channel_id, user_id, shown["ts"])
         payload["actions"] = [act]
         return payload
 

@@ -4,6 +4,11 @@ It answers ``POST /api/<method>`` like Slack (form or JSON bodies, Bearer or ``t
 real response shapes and error codes), records every call, issues trigger ids that expire
 after 3 seconds and response_urls that accept 5 posts, keeps modal stacks and Home tabs,
 takes file uploads, and can be told to fail (429 + Retry-After, 5xx, or an error code).
+
+Besides the call log, it keeps what each channel shows (``conversations``: edits, deletions,
+ephemerals and shared files applied), whose each open modal is, and serves uploaded files at
+``url_private``: the browser playground (``slackkit.playground``) is this same fake with a
+page on top, so tests and the playground exercise one Slack.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import email.parser
 import email.policy
 import itertools
 import json
+import mimetypes
 import secrets
 import string
 import threading
@@ -29,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_timezone_name
 
+from .conversations import Conversations
 from .forms import STATEFUL_TYPES
 
 __all__ = ["Call", "FakeSlack", "Team", "User", "all_text", "block_problems"]
@@ -82,6 +89,7 @@ class User:
     is_bot: bool = False
     name: str = ""
     real_name: str = ""
+    title: str = ""
 
     def to_api(self, *, include_locale: bool = False) -> Json:
         """The ``user`` object of ``users.info``."""
@@ -93,6 +101,7 @@ class User:
             "display_name": self.name,
             "display_name_normalized": self.name,
             "email": f"{self.name}@example.com",
+            "title": self.title,
             "team": self.team_id,
         }
         user = {
@@ -141,6 +150,7 @@ class _ResponseUrl:
     user_id: str | None
     issued: float
     uses: int = 0
+    message_ts: str | None = None  # the message an action came from (replace/delete_original)
 
 
 @dataclass
@@ -156,6 +166,7 @@ class _Upload:
     file_id: str
     filename: str
     length: int
+    alt_text: str = ""
     data: bytes | None = None
     complete: Json | None = None
 
@@ -203,9 +214,12 @@ class FakeSlack:
         self._failures: dict[str, _Failure] = {}
         self._errors: dict[str, str] = {}
         self._messages: list[Json] = []
+        self.conversations = Conversations()
+        self.revision = 0  # bumped on every change: the playground's page waits on it
         self._views: dict[str, Json] = {}
         self._view_sources: dict[str, Json] = {}
         self._open_views: list[str] = []
+        self._view_owners: dict[str, str | None] = {}
         self._home: dict[str, Json] = {}
         self._uploads: dict[str, _Upload] = {}
         self._last_ts = 0.0
@@ -220,10 +234,10 @@ class FakeSlack:
 
     # --- lifecycle -----------------------------------------------------------------------
 
-    def start(self) -> FakeSlack:
-        """Bind a free port on 127.0.0.1 and serve in a background thread."""
+    def start(self, port: int = 0) -> FakeSlack:
+        """Bind ``port`` (0: a free one) on 127.0.0.1 and serve in a background thread."""
         if self._server is None:
-            self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+            self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
             self._server.daemon_threads = True
             self._thread = threading.Thread(
                 target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -332,12 +346,15 @@ class FakeSlack:
         team_id: str | None = None,
         channel_id: str | None = None,
         user_id: str | None = None,
+        message_ts: str | None = None,
     ) -> str:
-        """A response_url on this fake: 5 posts within 30 minutes, like Slack."""
+        """A response_url on this fake: 5 posts within 30 minutes, like Slack. With
+        ``message_ts`` (an action on that message), replace_original and delete_original
+        change that message in ``conversations``."""
         key = f"{next(self._ids)}{secrets.token_hex(8)}"
         with self._cond:
             self._response_urls[key] = _ResponseUrl(
-                team_id or self.team_id, channel_id, user_id, time.monotonic()
+                team_id or self.team_id, channel_id, user_id, time.monotonic(), 0, message_ts
             )
         return f"{self.root_url}/response/{key}"
 
@@ -402,6 +419,8 @@ class FakeSlack:
         with self._cond:
             self.calls.clear()
             self._messages.clear()
+            self.conversations.clear()
+            self.changed()
 
     def responses(self) -> list[Json]:
         """Bodies posted to response_urls, in order."""
@@ -419,10 +438,22 @@ class FakeSlack:
             view = self._home.get(user_id)
             return copy.deepcopy(view) if view else None
 
-    def open_views(self) -> list[Json]:
-        """Modals currently open, oldest first."""
+    def open_views(self, user_id: str | None = None) -> list[Json]:
+        """Modals currently open (only ``user_id``'s when given), oldest first."""
         with self._cond:
-            return [copy.deepcopy(self._views[v]) for v in self._open_views]
+            return [
+                copy.deepcopy(self._views[v])
+                for v in self._open_views
+                if user_id is None or self._view_owners.get(v) == user_id
+            ]
+
+    def uploaded_file(self, file_id: str) -> tuple[str, bytes] | None:
+        """``(filename, bytes)`` of a completed upload, or ``None``."""
+        with self._cond:
+            upload = self._uploads.get(file_id)
+            if upload is None or upload.data is None:
+                return None
+            return upload.filename, upload.data
 
     def uploaded_files(self) -> list[tuple[str, str, bytes | None, Json | None]]:
         """``(file_id, filename, bytes, completeUploadExternal params)`` per upload URL."""
@@ -457,16 +488,56 @@ class FakeSlack:
                 self._replace_view(view_id, ack["view"])
             elif action == "push" and isinstance(ack.get("view"), dict):
                 team = self.team(stored.get("team_id"))
-                self._add_view(ack["view"], team, stored["root_view_id"], view_id)
+                owner = self._view_owners.get(view_id)
+                self._add_view(ack["view"], team, stored["root_view_id"], view_id, owner)
             elif action == "clear":
                 self._close(stored["root_view_id"], whole_stack=True)
             else:
                 self._close(view_id)
+            self.changed()
 
-    def close_view(self, view_id: str) -> None:
-        """The user closed a modal (``view_closed``)."""
+    def close_view(self, view_id: str, *, whole_stack: bool = False) -> None:
+        """The user closed a modal (``view_closed``); ``whole_stack`` closes the views under it."""
         with self._cond:
-            self._close(view_id)
+            self._close(view_id, whole_stack=whole_stack)
+            self.changed()
+
+    def after_command(self, channel_id: str, user_id: str, command: str, ack: Any) -> None:
+        """Show the app's answer to a slash command like Slack: an ephemeral reply for the
+        user, or (``response_type: in_channel``) the command and the reply for everyone."""
+        if not isinstance(ack, dict) or not (ack.get("text") or ack.get("blocks")):
+            return
+        with self._cond:
+            visible_to = None if ack.get("response_type") == "in_channel" else user_id
+            if visible_to is None:
+                self.add_message(channel_id, user_id, command)
+            team = self.team(self.users[user_id].team_id if user_id in self.users else None)
+            message = self._bot_message(ack, team, self._new_ts())
+            self.conversations.add(channel_id, message, visible_to=visible_to)
+            self.changed()
+
+    def add_message(
+        self, channel_id: str, user_id: str, text: str, *, visible_to: str | None = None
+    ) -> Json:
+        """A message from a person (typed in the playground, or a note from Slackbot) lands
+        in the channel; ``visible_to`` makes it ephemeral. ``text`` is as Slack stores it."""
+        with self._cond:
+            message = {"type": "message", "user": user_id, "text": text, "ts": self._new_ts()}
+            self.conversations.add(channel_id, message, visible_to=visible_to)
+            self.changed()
+            return message
+
+    def changed(self) -> None:
+        """Something visible changed: bump ``revision`` and wake whoever waits on it."""
+        with self._cond:
+            self.revision += 1
+            self._cond.notify_all()
+
+    def wait_for_change(self, since: int, timeout: float) -> int:
+        """Block until ``revision`` passes ``since`` (or ``timeout``); return it."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.revision > since, timeout=timeout)
+            return self.revision
 
     # --- request handling -----------------------------------------------------------------
 
@@ -476,7 +547,7 @@ class FakeSlack:
     def _record(self, call: Call) -> None:
         with self._cond:
             self.calls.append(call)
-            self._cond.notify_all()
+            self.changed()
 
     def _take_failure(self, method: str) -> _Failure | None:
         with self._cond:
@@ -725,6 +796,7 @@ class FakeSlack:
         ts = self._new_ts()
         message = self._bot_message(p, team, ts)
         self._remember("chat.postMessage", channel, p, ts=ts, thread_ts=p.get("thread_ts"))
+        self.conversations.add(channel, message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _post_ephemeral(self, p: Json, team: Team) -> Json:
@@ -738,6 +810,8 @@ class FakeSlack:
             return problem
         ts = self._new_ts()
         self._remember("chat.postEphemeral", channel, p, ephemeral=True, user=p["user"], ts=ts)
+        shown = self._bot_message(p, team, ts)
+        self.conversations.add(channel, shown, visible_to=str(p["user"]))
         return {"ok": True, "message_ts": ts}
 
     def _chat_update(self, p: Json, team: Team) -> Json:
@@ -750,6 +824,7 @@ class FakeSlack:
         if problem:
             return problem
         message = self._bot_message(p, team, str(p["ts"]))
+        self.conversations.replace(channel, str(p["ts"]), message)
         return {
             "ok": True,
             "channel": channel,
@@ -761,6 +836,7 @@ class FakeSlack:
     def _chat_delete(self, p: Json, team: Team) -> Json:
         if not p.get("ts"):
             return {"ok": False, "error": "message_not_found"}
+        self.conversations.delete(str(p.get("channel") or ""), str(p["ts"]))
         return {"ok": True, "channel": p.get("channel"), "ts": p["ts"]}
 
     def _permalink(self, p: Json, team: Team) -> Json:
@@ -836,11 +912,14 @@ class FakeSlack:
         stored.update({k: v for k, v in shaped.items() if k not in {"id", "hash", "state"}})
         return stored
 
-    def _add_view(self, view: Json, team: Team, root: str | None, previous: str | None) -> Json:
+    def _add_view(
+        self, view: Json, team: Team, root: str | None, previous: str | None, owner: str | None
+    ) -> Json:
         view_id = f"V{next(self._ids):08d}"
         stored = self._materialize(view, team, view_id, root, previous)
         self._views[view_id] = stored
         self._view_sources[view_id] = copy.deepcopy(view)
+        self._view_owners[view_id] = owner
         self._open_views.append(view_id)
         return stored
 
@@ -872,7 +951,8 @@ class FakeSlack:
         if problem:
             return problem
         trigger.used = True
-        return {"ok": True, "view": copy.deepcopy(self._add_view(p["view"], team, None, None))}
+        view = self._add_view(p["view"], team, None, None, trigger.user_id)
+        return {"ok": True, "view": copy.deepcopy(view)}
 
     def _views_push(self, p: Json, team: Team) -> Json:
         trigger, error = self._check_trigger(p.get("trigger_id"))
@@ -886,12 +966,14 @@ class FakeSlack:
         if below is None and self._open_views:
             below = self._open_views[-1]
         if below is None:
-            return {"ok": True, "view": copy.deepcopy(self._add_view(p["view"], team, None, None))}
+            view = self._add_view(p["view"], team, None, None, trigger.user_id)
+            return {"ok": True, "view": copy.deepcopy(view)}
         root = self._views[below]["root_view_id"]
         depth = sum(1 for v in self._open_views if self._views[v]["root_view_id"] == root)
         if depth >= self.max_view_stack:
             return {"ok": False, "error": "push_limit_reached"}
-        return {"ok": True, "view": copy.deepcopy(self._add_view(p["view"], team, root, below))}
+        view = self._add_view(p["view"], team, root, below, trigger.user_id)
+        return {"ok": True, "view": copy.deepcopy(view)}
 
     def _views_update(self, p: Json, team: Team) -> Json:
         view_id = p.get("view_id")
@@ -941,7 +1023,8 @@ class FakeSlack:
         if not filename or length <= 0:
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._ids):08d}"
-        self._uploads[file_id] = _Upload(file_id, str(filename), length)
+        alt_text = str(p.get("alt_txt") or p.get("alt_text") or "")
+        self._uploads[file_id] = _Upload(file_id, str(filename), length, alt_text)
         return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
 
     def _complete_upload(self, p: Json, team: Team) -> Json:
@@ -966,13 +1049,24 @@ class FakeSlack:
                     "name": upload.filename,
                     "title": entry.get("title") or upload.filename,
                     "size": len(upload.data),
+                    "mimetype": mimetypes.guess_type(upload.filename)[0] or "",
+                    "alt_txt": upload.alt_text,
                     "user": team.bot_user_id,
                     "permalink": f"https://{team.domain}.slack.com/files/{upload.file_id}",
                     "url_private": f"{self.root_url}/files/{upload.file_id}",
                     "channels": [channel] if channel else [],
                 }
             )
+        if channel:
+            self._share_files(str(channel), p, team, done)
         return {"ok": True, "files": done}
+
+    def _share_files(self, channel: str, p: Json, team: Team, files: list[Json]) -> None:
+        """Files completed into a channel show there as a message from the app."""
+        target, _ = self._target_channel(channel)
+        comment = {"text": p.get("initial_comment") or ""}
+        message = {**self._bot_message(comment, team, self._new_ts()), "files": files}
+        self.conversations.add(target or channel, message)
 
     def handle_upload(self, file_id: str, data: bytes, headers: dict[str, str]) -> Reply:
         """Bytes posted to an upload_url."""
@@ -990,6 +1084,19 @@ class FakeSlack:
         with self._cond:
             upload.data = _file_part(data, headers.get("content-type", ""))
         return 200, {"Content-Type": "text/plain"}, f"OK - {len(upload.data)}".encode()
+
+    def serve_file(self, file_id: str) -> Reply:
+        """An uploaded file's bytes at its ``url_private`` (so an image shows in a browser)."""
+        found = self.uploaded_file(file_id)
+        if found is None:
+            return 404, {"Content-Type": "text/plain"}, b"file_not_found"
+        filename, data = found
+        kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return 200, {"Content-Type": kind, "Cache-Control": "max-age=3600"}, data
+
+    def route_other(self, verb: str, path: str, query: str, body: bytes) -> Reply:
+        """Requests outside Slack's own paths: none here (the playground serves its page)."""
+        return 404, {"Content-Type": "text/plain"}, b"not found"
 
     # --- response_url ---------------------------------------------------------------------
 
@@ -1018,8 +1125,28 @@ class FakeSlack:
                 self._remember(
                     "response_url", target.channel_id, body, ephemeral=ephemeral, **extra
                 )
+                self._show_response(target, body)
             self._record(call)
         return status, {"Content-Type": "text/html"}, text.encode()
+
+    def _show_response(self, target: _ResponseUrl, body: Json) -> None:
+        """Apply a response_url post to ``conversations`` like Slack: after an action on a
+        message it replaces that message unless ``replace_original`` is false (Slack's
+        default), ``delete_original`` removes it; otherwise it is a new message, ephemeral
+        unless ``response_type`` is in_channel."""
+        channel, source = target.channel_id, target.message_ts
+        if channel is None:
+            return
+        if _truthy(body.get("delete_original")):
+            self.conversations.delete(channel, source)
+            return
+        team = self.team(target.team_id)
+        replace = source is not None and body.get("replace_original") not in (False, "false")
+        if replace and self.conversations.replace(channel, source, body):
+            return
+        visible_to = None if body.get("response_type") == "in_channel" else target.user_id
+        message = self._bot_message(body, team, self._new_ts())
+        self.conversations.add(channel, message, visible_to=visible_to)
 
     def _response_url_status(self, target: _ResponseUrl | None, body: Json) -> tuple[int, str]:
         if target is None or time.monotonic() - target.issued > self.response_url_ttl:
@@ -1096,12 +1223,14 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def _reply(self, reply: Reply) -> None:
             status, headers, body = reply
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            # A client may hang up first (a browser tab closed on a long poll): nothing to do.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
         def _route(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -1128,8 +1257,10 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self._reply(fake.handle_response_url(rest, payload, headers))
             elif kind == "upload" and rest and self.command == "POST":
                 self._reply(fake.handle_upload(rest, body, headers))
+            elif kind == "files" and rest and self.command == "GET":
+                self._reply(fake.serve_file(rest))
             else:
-                self._reply((404, {"Content-Type": "text/plain"}, b"not found"))
+                self._reply(fake.route_other(self.command, url.path, url.query, body))
 
         do_GET = _route  # noqa: N815
         do_POST = _route  # noqa: N815
