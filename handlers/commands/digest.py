@@ -6,7 +6,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.core.deals import Actor
 from bot.core.i18n import Translator
 from bot.usecases import subscriptions
 from bot.usecases.delivery import Outcome
@@ -21,9 +20,7 @@ OFF = {"off", "stop", "berhenti", "unsubscribe"}
 NOW = {"now", "sekarang"}
 
 
-def digest_command(
-    ack: Ack, command: dict, text: str, actor: Actor, t: Translator, services, context, client
-) -> None:
+def digest_command(ack: Ack, command, text, actor, t, services, context, client) -> None:
     word = text.partition(" ")[0]
     word, channel_id, db = word.lower(), command["channel_id"], services.db
     if word in HERE:
@@ -58,7 +55,7 @@ def channel_problem(t: Translator, client: WebClient, channel_id: str, bot_user_
     return None
 
 
-def subscribe(ack: Ack, command: dict, text: str, actor, t, services, context, client) -> None:
+def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> None:
     profile, channel_id = context.get("profile"), command["channel_id"]
     schedule = ui.schedule_args(text.partition(" ")[2], default_tz=context["tz"])
     problem = channel_problem(t, client, channel_id, context.bot_user_id)
@@ -77,9 +74,7 @@ def subscribe(ack: Ack, command: dict, text: str, actor, t, services, context, c
     reply(ack, ui.subscribed_reply(t, result, channel_id=channel_id))
 
 
-def post_now(
-    ack: Ack, command: dict, text: str, actor: Actor, t, services, context, client
-) -> None:
+def post_now(ack: Ack, command, text, actor, t, services, context, client) -> None:
     channel_id = command["channel_id"]
     problem = channel_problem(t, client, channel_id, context.bot_user_id)
     if problem:

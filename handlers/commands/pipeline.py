@@ -2,7 +2,6 @@
 ``export``; ``managers add|remove|list``; ``<deal>`` (a card) and ``<deal> history``."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
 from bot.core import phrases
@@ -18,15 +17,7 @@ from handlers.ui import stats as ui_stats
 from handlers.ui.export import deals_csv, moves_csv
 
 
-def pipeline_command(
-    ack: Ack,
-    text: str,
-    actor: Actor,
-    t: Translator,
-    tz: str,
-    services,
-    client: WebClient,
-) -> None:
+def pipeline_command(ack: Ack, text, actor, t, tz, services, client) -> None:
     word, db = phrases.first_word(text), services.db
     if not text or word in phrases.PIPELINE_TEAM_WORDS:
         return reply(ack, ui.pipeline_reply(t, pipeline.pipeline(db, actor, team=bool(text))))
@@ -45,7 +36,7 @@ def pipeline_command(
     reply(ack, card_or_history(text, actor, t, services))
 
 
-def export(ack: Ack, text: str, actor: Actor, t: Translator, services, client: WebClient) -> None:
+def export(ack: Ack, text, actor, t, services, client) -> None:
     """Two CSV files in the user's DM: their deals (or the team's, for managers)."""
     team = ui_stats.export_args(text)
     stats.check_export(actor, team=team)
@@ -56,7 +47,7 @@ def export(ack: Ack, text: str, actor: Actor, t: Translator, services, client: W
     client.files_upload_v2(channel=dm, **upload)
 
 
-def managers(ack: Ack, text: str, actor: Actor, t: Translator, services) -> None:
+def managers(ack: Ack, text, actor, t, services) -> None:
     op, users = phrases.managers_args(text)
     result = people.managers(services.db, actor, op=op, users=users, now=services.now())
     admins = [

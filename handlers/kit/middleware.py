@@ -12,7 +12,8 @@ out again. What this puts in context:
 - ``text``: what the user typed — a slash command's text or a message shortcut's message —
   with Slack's ``&amp;``, ``&lt;``, ``&gt;`` undone once, here;
 - ``form``: a submitted modal's (or a modal action's) values as ``{block_id: value}``;
-- ``request_key``: the request's identity across Slack's retries (``run_once``'s key).
+- ``request_key``: the request's identity across Slack's retries (``run_once``'s key);
+- ``answer``: reply where the user acted (``handlers.kit.replies.Answer``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.core.i18n import Translator
 from bot.core.slots import local_date, valid_timezone
 from bot.usecases import people
 from handlers.kit.profiles import fetch_profile
+from handlers.kit.replies import Answer
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -82,6 +84,7 @@ def install(app: App, services: Services, quick: WebClient) -> None:
     @app.middleware
     def request_facts(context: BoltContext, body: dict, next) -> None:
         context["services"] = services
+        context["answer"] = Answer(context, body)
         context["request_key"] = request_key(body)
         context["text"] = typed_text(body)
         view = body.get("view") or {}
