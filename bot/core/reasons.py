@@ -101,40 +101,36 @@ def _choices(items: Sequence[LostReason] | Sequence[DmuRole]) -> str:
     return ", ".join(_spelt(i.key) for i in items)
 
 
+def _one(text: str, items: Sequence[Item], several: str, unknown: str, *, what: str) -> Item:
+    """The one item ``text`` names, or ``InvalidInput`` listing the candidates (``several``)
+    or every item (``unknown``): msgids with ``{text}`` and ``{<what>}``."""
+    hits = _match(text, items)
+    if len(hits) == 1:
+        return hits[0]
+    listed = _choices(hits or items)
+    raise InvalidInput(several if hits else unknown, text=text, **{what: listed})
+
+
 def match_reason(text: str) -> LostReason:
     """The lost reason ``text`` names (key, label, alias — English or Indonesian — or a
     unique prefix; case and accents ignored). Raises ``InvalidInput`` listing the reasons."""
-    hits = _match(text, LOST_REASONS)
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise InvalidInput(
-            N_("“{text}” could be several reasons: {reasons}. Write more of it."),
-            text=text,
-            reasons=_choices(hits),
-        )
-    raise InvalidInput(
+    return _one(
+        text,
+        LOST_REASONS,
+        N_("“{text}” could be several reasons: {reasons}. Write more of it."),
         N_("“{text}” is not a lost reason. Use one of: {reasons}."),
-        text=text,
-        reasons=_choices(LOST_REASONS),
+        what="reasons",
     )
 
 
 def match_role(text: str) -> DmuRole:
     """The decision-maker-unit role ``text`` names, like :func:`match_reason`."""
-    hits = _match(text, DMU_ROLES)
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise InvalidInput(
-            N_("“{text}” could be several roles: {roles}. Write more of it."),
-            text=text,
-            roles=_choices(hits),
-        )
-    raise InvalidInput(
+    return _one(
+        text,
+        DMU_ROLES,
+        N_("“{text}” could be several roles: {roles}. Write more of it."),
         N_("“{text}” is not a role in the decision. Use one of: {roles}."),
-        text=text,
-        roles=_choices(DMU_ROLES),
+        what="roles",
     )
 
 

@@ -110,6 +110,14 @@ class Duplicates:
     deals: list[DealView]
 
 
+def _add(s: Session, actor: Actor, now: datetime, *, owner_id: str | None, **fields) -> Deal:
+    """A new deal of ``actor``'s (or ``owner_id``'s), in the first open stage."""
+    new = store.NewDeal(owner_id=owner_id or actor.user_id, **fields)
+    return store.create_deal(
+        session=s, team_id=actor.team_id, created_by=actor.user_id, now=now, new=new
+    )
+
+
 def default_currency(db: Database, team_id: str) -> str:
     with db.read() as s:
         return workspace_store.default_currency(s, team_id)
@@ -137,17 +145,14 @@ def quick_add(
             if dups:
                 stages = stage_store.list_stages(session=s, team_id=actor.team_id)
                 return Duplicates(text, [deal_view(d, stages) for d in dups]), None
-        deal = store.create_deal(
-            session=s,
-            team_id=actor.team_id,
-            created_by=actor.user_id,
-            now=now,
-            new=store.NewDeal(
-                name=parsed.name,
-                owner_id=parsed.owner_id or actor.user_id,
-                value=parsed.value,
-                source=parsed.source.key if parsed.source else None,
-            ),
+        deal = _add(
+            s,
+            actor,
+            now,
+            name=parsed.name,
+            owner_id=parsed.owner_id,
+            value=parsed.value,
+            source=parsed.source.key if parsed.source else None,
         )
         return created(s, deal), str(deal.id)
 
@@ -405,22 +410,19 @@ def _create(
     warning = _same_name_warning(s, actor.team_id, dups, v.name, form_id=form_id, key=key)
     if warning is not None:
         return warning, None
-    deal = store.create_deal(
-        session=s,
-        team_id=actor.team_id,
-        created_by=actor.user_id,
-        now=now,
-        new=store.NewDeal(
-            name=v.name,
-            owner_id=v.owner_id or actor.user_id,
-            value=v.value,
-            source=v.source,
-            contact_name=v.contact_name,
-            contact_role=v.contact_role,
-            expected_close=v.expected_close,
-            next_step=v.next_step,
-            next_step_due=v.next_step_due,
-        ),
+    deal = _add(
+        s,
+        actor,
+        now,
+        name=v.name,
+        owner_id=v.owner_id,
+        value=v.value,
+        source=v.source,
+        contact_name=v.contact_name,
+        contact_role=v.contact_role,
+        expected_close=v.expected_close,
+        next_step=v.next_step,
+        next_step_due=v.next_step_due,
     )
     stages = stage_store.list_stages(session=s, team_id=actor.team_id)
     return Created(deal_view(deal, stages, s)), str(deal.id)

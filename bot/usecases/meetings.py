@@ -161,6 +161,13 @@ def _move(
     return before.name, after.name, warnings
 
 
+def _activity(s: Session, actor: Actor, deal: Deal, now: datetime, **fields):
+    new = checklist_store.NewActivity(**fields)
+    return checklist_store.add_activity(
+        session=s, team_id=actor.team_id, deal=deal, by=actor.user_id, now=now, new=new
+    )
+
+
 def log_meeting(
     db: Database,
     actor: Actor,
@@ -190,23 +197,20 @@ def log_meeting(
         checklist_store.add_attendee_contacts(
             session=s, team_id=actor.team_id, deal_id=deal.id, attendees=log.attendees, now=now
         )
-        row = checklist_store.add_activity(
-            session=s,
-            team_id=actor.team_id,
-            deal=deal,
-            by=actor.user_id,
-            now=now,
-            new=checklist_store.NewActivity(
-                kind=checklist_store.MEETING,
-                occurred_on=log.occurred_on,
-                notes=log.notes,
-                outcome=log.outcome,
-                attendees=log.attendees,
-                next_step=log.next_step,
-                next_step_due=log.next_step_due,
-                stage_from=moved_from,
-                stage_to=moved_to,
-            ),
+        row = _activity(
+            s,
+            actor,
+            deal,
+            now,
+            kind=checklist_store.MEETING,
+            occurred_on=log.occurred_on,
+            notes=log.notes,
+            outcome=log.outcome,
+            attendees=log.attendees,
+            next_step=log.next_step,
+            next_step_due=log.next_step_due,
+            stage_from=moved_from,
+            stage_to=moved_to,
         )
         return Logged(deal.id, deal.name, activity_view(row), warnings), str(row.id)
 
@@ -230,19 +234,16 @@ def add_note(
     def work(s: Session) -> tuple[Logged, str]:
         deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=note.deal_id)
         ensure_can_change(actor, deal)
-        row = checklist_store.add_activity(
-            session=s,
-            team_id=actor.team_id,
-            deal=deal,
-            by=actor.user_id,
-            now=now,
-            new=checklist_store.NewActivity(
-                kind=checklist_store.NOTE,
-                occurred_on=note.occurred_on,
-                notes=note.notes,
-                message_link=note.link,
-                message_author=note.author,
-            ),
+        row = _activity(
+            s,
+            actor,
+            deal,
+            now,
+            kind=checklist_store.NOTE,
+            occurred_on=note.occurred_on,
+            notes=note.notes,
+            message_link=note.link,
+            message_author=note.author,
         )
         return Logged(deal.id, deal.name, activity_view(row)), str(row.id)
 

@@ -504,16 +504,13 @@ def schedule_args(text: str, *, default_tz: str) -> Schedule:
         raise WithUsage(err) from None
 
 
+def _schedule(sub) -> dict:
+    return {"at": sub.at, "tz": sub.tz, "weekdays": sub.weekdays, "owners": sub.owners}
+
+
 def subscribed_reply(t: Translator, r: Subscribed, *, channel_id: str) -> dict:
     return subscribed_message(
-        t,
-        channel_id=channel_id,
-        at=r.sub.at,
-        tz=r.sub.tz,
-        weekdays=r.sub.weekdays,
-        owners=r.sub.owners,
-        next_at=r.next_at,
-        changed=r.changed,
+        t, channel_id=channel_id, next_at=r.next_at, changed=r.changed, **_schedule(r.sub)
     )
 
 
@@ -521,14 +518,7 @@ def status_reply(t: Translator, r: Status, *, channel_id: str) -> dict:
     if r.sub is None:
         return status_message(t, channel_id=channel_id, at=None, tz=None)
     return status_message(
-        t,
-        channel_id=channel_id,
-        at=r.sub.at,
-        tz=r.sub.tz,
-        weekdays=r.sub.weekdays,
-        owners=r.sub.owners,
-        next_at=r.next_at,
-        last_at=r.last_at,
+        t, channel_id=channel_id, next_at=r.next_at, last_at=r.last_at, **_schedule(r.sub)
     )
 
 

@@ -19,17 +19,8 @@ from bot.usecases.views import deal_money
 from storage import deals as store
 from storage import requests as requests_store
 from storage import stages as stage_store
-from storage.db import Database
 from storage.models import Deal, StageMove
-from tests.factories import NOW, make_deal
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request) -> Database:
-    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
-    database = Database(url)
-    yield database
-    database.dispose()
+from tests.factories import NOW, edit_deal, make_deal
 
 
 def test_every_table_has_team_id(db):
@@ -49,16 +40,7 @@ def test_timestamps_come_back_timezone_aware(db):
 
 def test_money_is_exact(db):
     deal_id = make_deal(db, value=None)
-    with db.transaction() as s:
-        deal = store.get_deal(session=s, team_id="T1", deal_id=deal_id)
-        store.update_deal(
-            session=s,
-            team_id="T1",
-            deal=deal,
-            by="U1",
-            now=NOW,
-            changes=store.DealChanges(value=Money(Decimal("1234567.89"), "USD")),
-        )
+    edit_deal(db, deal_id, value=Money(Decimal("1234567.89"), "USD"))
     with db.read() as s:
         assert deal_money(store.get_deal(session=s, team_id="T1", deal_id=deal_id)) == (
             Money(Decimal("1234567.89"), "USD")
