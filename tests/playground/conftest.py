@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bot.app import create_app
 from bot.server import HttpServer
@@ -106,7 +107,8 @@ def page(browser: object, stage: Stage, request: pytest.FixtureRequest) -> Itera
     """A fresh browser tab on the playground (as the first demo user, in #sales)."""
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab.set_default_timeout(20_000)  # this machine is shared: generous, never a sleep
+    expect.set_options(timeout=20_000)
     tab.goto(stage.playground.url)
     tab.locator(".pane-header h1").wait_for()
     yield tab
