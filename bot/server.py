@@ -19,6 +19,7 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
+from bot import guard
 from bot.services import Services
 
 log = logging.getLogger("salespath")
@@ -28,7 +29,9 @@ HEALTH_PATH = "/healthz"
 
 
 def wsgi_app(app: App, services: Services) -> Callable:
-    slack = SlackRequestHandler(app)
+    slack = guard.protect(
+        SlackRequestHandler(app), services.settings.slack_signing_secret.get_secret_value()
+    )
 
     def route(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

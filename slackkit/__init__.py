@@ -2,7 +2,16 @@
 browser playground (``slackkit.playground``) is the same fake with a Slack-like page on top."""
 
 from .client import VERIFICATION_TOKEN, Response, SlackClient, command_fields, sign
-from .fake_slack import Call, FakeSlack, Team, User, all_text, block_problems, view_problems
+from .fake_slack import (
+    Call,
+    FakeSlack,
+    Team,
+    User,
+    all_text,
+    block_problems,
+    blocks_too_long,
+    view_problems,
+)
 from .forms import FormError, state_for
 from .socket_stub import SocketModeStub
 
@@ -18,6 +27,7 @@ __all__ = [
     "User",
     "all_text",
     "block_problems",
+    "blocks_too_long",
     "command_fields",
     "sign",
     "state_for",

@@ -91,8 +91,11 @@ def command_fields(
     user_id: str = "U1",
     team_id: str = "T1",
     channel_id: str = "C1",
+    as_sent: bool = False,
 ) -> dict[str, str]:
-    """A slash command's fields, as Slack posts them (and as Socket Mode's payload)."""
+    """A slash command's fields, as Slack posts them (and as Socket Mode's payload).
+    ``as_sent``: ``text`` is already as Slack sends it (``&lt;@U1&gt;`` is what typing the
+    characters ``<@U1>`` gives), so it is not escaped again."""
     if fake is not None:
         domain = fake.team(team_id).domain
         user = fake.users.get(user_id)
@@ -114,7 +117,7 @@ def command_fields(
         "user_id": user_id,
         "user_name": user_name,
         "command": command,
-        "text": slack_escape(text),
+        "text": text if as_sent else slack_escape(text),
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,
@@ -295,8 +298,11 @@ class SlackClient:
         channel_id: str = "C1",
         retry_num: int | None = None,
         retry_reason: str | None = None,
+        as_sent: bool = False,
     ) -> Response:
-        """Run ``/command text`` as ``user_id`` in ``channel_id``."""
+        """Run ``/command text`` as ``user_id`` in ``channel_id``. ``text`` is what the user
+        typed, escaped the way Slack does (mentions written ``<@U1>`` stay mentions);
+        ``as_sent=True`` sends it exactly as given (``&lt;@U1&gt;``: characters typed)."""
         fields = command_fields(
             command,
             text,
@@ -304,6 +310,7 @@ class SlackClient:
             user_id=user_id,
             team_id=team_id or self.team_id,
             channel_id=channel_id,
+            as_sent=as_sent,
         )
         resp = self._post(urlencode(fields), FORM, retry_num=retry_num, retry_reason=retry_reason)
         resp.trigger_id, resp.response_url = fields["trigger_id"], fields["response_url"]

@@ -38,13 +38,17 @@ from babel.dates import get_timezone_name
 from .conversations import Conversations
 from .forms import STATEFUL_TYPES
 
-__all__ = ["Call", "FakeSlack", "Team", "User", "all_text", "block_problems"]
+__all__ = ["Call", "FakeSlack", "Team", "User", "all_text", "block_problems", "blocks_too_long"]
 
 APP_ID = "A1"
 JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata", "unfurls"})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open", "apps.event.authorizations.list"})
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "response_url")
 INTERACTIVE_TYPES = STATEFUL_TYPES | {"button", "overflow", "workflow_button"}
+#: Slack refuses a message whose blocks hold more text than this (``msg_blocks_too_long``);
+#: it is not documented as a number, about 12,000 characters in practice: counted here as the
+#: characters of every text in the blocks.
+MESSAGE_BLOCKS_TEXT_LIMIT = 12_000
 STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 Json = dict[str, Any]
@@ -90,6 +94,7 @@ class User:
     name: str = ""
     real_name: str = ""
     title: str = ""
+    deleted: bool = False  # a deactivated member: users.info still answers, with deleted true
 
     def to_api(self, *, include_locale: bool = False) -> Json:
         """The ``user`` object of ``users.info``."""
@@ -108,7 +113,7 @@ class User:
             "id": self.id,
             "team_id": self.team_id,
             "name": self.name,
-            "deleted": False,
+            "deleted": self.deleted,
             "real_name": self.real_name,
             "tz": self.tz,
             "tz_label": _tz_label(self.tz, now),
@@ -159,6 +164,12 @@ class _Failure:
     retry_after: int
     times: int
     error: str | None
+
+
+@dataclass
+class _Delay:
+    seconds: float
+    times: int | None
 
 
 @dataclass
@@ -213,6 +224,9 @@ class FakeSlack:
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._failures: dict[str, _Failure] = {}
         self._errors: dict[str, str] = {}
+        self._delays: dict[str, _Delay] = {}
+        self.shared_channels: set[str] = set()  # Slack Connect: shared with another organisation
+        self.rejected_acks: list[Json] = []  # command acks Slack would refuse (see after_command)
         self._messages: list[Json] = []
         self.conversations = Conversations()
         self.revision = 0  # bumped on every change: the playground's page waits on it
@@ -384,6 +398,33 @@ class FakeSlack:
     def clear_error(self, method: str) -> None:
         self.set_error(method, None)
 
+    def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:
+        """The next ``times`` calls to ``method`` (every call when ``None``) wait ``seconds``
+        before Slack answers them (a slow Slack); ``seconds=0`` stops it. ``"response_url"``
+        slows posts to response_urls."""
+        with self._cond:
+            if seconds <= 0:
+                self._delays.pop(method, None)
+            else:
+                self._delays[method] = _Delay(seconds, times)
+
+    def _take_delay(self, method: str) -> float:
+        with self._cond:
+            delay = self._delays.get(method)
+            if delay is None:
+                return 0.0
+            if delay.times is not None:
+                delay.times -= 1
+                if delay.times <= 0:
+                    del self._delays[method]
+            return delay.seconds
+
+    def share_channel(self, channel_id: str) -> None:
+        """Make ``channel_id`` a Slack Connect channel (``is_ext_shared``: shared with
+        another organisation)."""
+        with self._cond:
+            self.shared_channels.add(channel_id)
+
     # --- inspection -----------------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[Call]:
@@ -507,6 +548,13 @@ class FakeSlack:
         user, or (``response_type: in_channel``) the command and the reply for everyone."""
         if not isinstance(ack, dict) or not (ack.get("text") or ack.get("blocks")):
             return
+        blocks = ack.get("blocks")
+        refused = blocks is not None and (block_problems(blocks) or blocks_too_long(blocks))
+        if self.validate_blocks and refused:
+            with self._cond:  # Slack shows the user an error instead of the answer
+                self.rejected_acks.append(ack)
+                self.changed()
+            return
         with self._cond:
             visible_to = None if ack.get("response_type") == "in_channel" else user_id
             if visible_to is None:
@@ -591,6 +639,9 @@ class FakeSlack:
         with self._cond:
             team_id = self._team_for(token, params)
         call = Call(method, params, headers, team_id, time.time())
+        pause = self._take_delay(method)
+        if pause:
+            time.sleep(pause)  # outside the lock: other calls go on meanwhile
         failure = self._take_failure(method)
         if failure is not None:
             call.failed = True
@@ -707,6 +758,8 @@ class FakeSlack:
             "is_private": channel_id.startswith("G"),
             "is_archived": False,
             "is_member": channel_id in self.bot_channels,
+            "is_ext_shared": channel_id in self.shared_channels,
+            "is_shared": channel_id in self.shared_channels,
         }
 
     def _conversations_info(self, p: Json, team: Team) -> Json:
@@ -751,6 +804,8 @@ class FakeSlack:
             if problems:
                 meta = {"messages": problems}
                 return {"ok": False, "error": "invalid_blocks", "response_metadata": meta}
+            if blocks_too_long(p["blocks"]):
+                return {"ok": False, "error": "msg_blocks_too_long"}
         return None
 
     def _new_ts(self) -> str:
@@ -1106,6 +1161,9 @@ class FakeSlack:
             target = self._response_urls.get(key)
         team_id = target.team_id if target else ""
         call = Call("response_url", body, headers, team_id, time.time())
+        pause = self._take_delay("response_url")
+        if pause:
+            time.sleep(pause)
         failure = self._take_failure("response_url")
         if failure is not None:
             call.failed = True
@@ -1160,6 +1218,8 @@ class FakeSlack:
         blocks = body.get("blocks")
         if self.validate_blocks and blocks is not None and block_problems(blocks, limit=50):
             return 400, "invalid_blocks"
+        if self.validate_blocks and blocks is not None and blocks_too_long(blocks):
+            return 400, "msg_blocks_too_long"
         return 200, "ok"
 
 
@@ -1357,6 +1417,11 @@ def block_problems(blocks: Any, *, limit: int = 50, where: str = "/blocks") -> l
     return problems
 
 
+def blocks_too_long(blocks: Any) -> bool:
+    """More text in a message's blocks than Slack takes (``msg_blocks_too_long``)."""
+    return sum(len(text) for text in _texts(blocks)) > MESSAGE_BLOCKS_TEXT_LIMIT
+
+
 def view_problems(view: Json, *, kind: str = "modal") -> list[str]:
     """What Slack refuses in a modal or Home tab (``views.*`` answer invalid_arguments)."""
     problems: list[str] = []
@@ -1394,20 +1459,19 @@ def all_text(payload: Any) -> str:
         payload = payload.params
     elif hasattr(payload, "json") and not isinstance(payload, dict | list):
         payload = payload.json
-    found: list[str] = []
+    return "\n".join(_texts(payload))
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in {"text", "pretext", "title", "fallback", "alt_text"} and isinstance(
-                    value, str
-                ):
-                    found.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
 
-    walk(payload)
-    return "\n".join(found)
+def _texts(node: Any) -> Iterable[str]:
+    """Every human-readable text in ``node`` (a message, view or blocks), in order."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in {"text", "pretext", "title", "fallback", "alt_text"} and isinstance(
+                value, str
+            ):
+                yield value
+            else:
+                yield from _texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
