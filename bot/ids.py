@@ -85,3 +85,7 @@ ACTION_SNOOZE = "deal_snooze"  # value: deal id; opens VIEW_SNOOZE
 VIEW_SNOOZE = "snooze_modal"
 BLOCK_SNOOZE_REASON = "snooze_reason"
 BLOCK_SNOOZE_UNTIL = "snooze_until"
+
+# --- faults, replays, hostile input (issue 13: append below) ----------------------------
+ACTION_RETRY_REQUEST = "request_retry"  # value: sealed {kind, request, key}: run it again
+ACTION_CONFIRM_SHARED_DIGEST = "digest_confirm_shared"  # a manager confirms a shared channel

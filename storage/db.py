@@ -9,14 +9,15 @@ request is answered with the first result and never applied twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
 
+from bot.core.errors import OutcomeUnknown
 from storage import requests
 
 R = TypeVar("R")
@@ -59,12 +60,22 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        """One change: committed when the block ends, rolled back if it raises. When the
+        connection is lost during the commit itself, whether the change landed is unknown:
+        ``OutcomeUnknown`` says so (any other failure to commit means it did not land)."""
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
-                session.commit()
             except BaseException:
                 session.rollback()
+                raise
+            try:
+                session.commit()
+            except DBAPIError as exc:
+                with suppress(DBAPIError):  # the connection may be gone already
+                    session.rollback()
+                if exc.connection_invalidated:
+                    raise OutcomeUnknown(str(exc.orig or exc)) from exc
                 raise
 
     @contextmanager

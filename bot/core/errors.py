@@ -86,3 +86,9 @@ class WithUsage(DomainError):
 
     def render(self, t) -> str:
         return self.inner.render(t)
+
+
+class OutcomeUnknown(Exception):
+    """The database stopped answering while a change was being committed: it may have
+    landed or not. Raised by ``storage.db``; the error path says so and offers a Retry,
+    safe because every change runs once per request key."""

@@ -13,11 +13,18 @@ out again. What this puts in context:
   with Slack's ``&amp;``, ``&lt;``, ``&gt;`` undone once, here;
 - ``form``: a submitted modal's (or a modal action's) values as ``{block_id: value}``;
 - ``request_key``: the request's identity across Slack's retries (``run_once``'s key);
-- ``answer``: reply where the user acted (``handlers.kit.replies.Answer``).
+- ``answer``: reply where the user acted (``handlers.kit.replies.Answer``);
+- ``mentions``: the people a command's text really mentions (Slack's ``<@U…>`` entities, not
+  the same characters typed), who are members of this workspace.
+
+Every request runs under the deadline runner (``handlers.kit.deadline``), installed here:
+Slack gets its answer in time even when this middleware waits on the database or on Slack.
+A profile already known is used at once and, when old, refreshed in the background.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
@@ -26,8 +33,10 @@ from slack_sdk import WebClient
 from bot.core.i18n import Translator
 from bot.core.slots import local_date, valid_timezone
 from bot.usecases import people
-from handlers.kit.profiles import fetch_profile
+from handlers.kit import deadline, retry
+from handlers.kit.profiles import fetch_profile, known_members
 from handlers.kit.replies import Answer
+from handlers.ui import seal
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -42,12 +51,21 @@ def slack_text(text: str | None) -> str:
 def read_form(values: dict) -> dict[str, Any]:
     """``view.state.values`` → ``{block_id: value}``: the one reader of a modal's state (one
     element per block). Menus give their option's value, multi-selects and checkboxes a
-    list of values, user pickers the user id, date pickers the ISO date."""
+    list of values, user pickers the user id, date pickers the ISO date. NUL characters,
+    which no database text column takes, are dropped."""
     out: dict[str, Any] = {}
     for block_id, elements in (values or {}).items():
         for el in elements.values():
-            out[block_id] = _element_value(el)
+            out[block_id] = _without_nul(_element_value(el))
     return out
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def _element_value(el: dict) -> Any:
@@ -65,27 +83,45 @@ def _element_value(el: dict) -> Any:
 
 
 def request_key(body: dict) -> str | None:
-    """Identity of a Slack request across retries (the same trigger for the same action)."""
+    """Identity of a Slack request across retries (the same trigger for the same action); a
+    modal shown again to be submitted under its first key (``handlers.kit.retry``) says so
+    in its metadata."""
+    if body.get("type") == "view_submission":
+        again = retry.key_of_view(body.get("view") or {})
+        if again:
+            return again
     return body.get("trigger_id") or body.get("event_id")
 
 
 def typed_text(body: dict) -> str:
     if "command" in body:
-        return slack_text(body.get("text")).strip()
+        return slack_text(body.get("text")).strip().replace("\x00", "")
     if body.get("type") == "message_action":
-        return slack_text((body.get("message") or {}).get("text"))
+        return slack_text((body.get("message") or {}).get("text")).replace("\x00", "")
     return ""
+
+
+MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^<>]*)?>")
+
+
+def mentioned(body: dict) -> list[str]:
+    """User ids of the real mentions in a command's text, in order (typed characters reach
+    the app as ``&lt;@U…&gt;`` and are not mentions)."""
+    return list(dict.fromkeys(MENTION.findall(body.get("text") or ""))) if "command" in body else []
 
 
 def install(app: App, services: Services, quick: WebClient) -> None:
     """``quick``: the client for calls made before a listener answers Slack (``users.info``);
     it never waits out a rate limit, which would spend the 3-second trigger window."""
+    deadline.install(app, request_key)
+    seal.use_secret(services.settings.slack_signing_secret.get_secret_value())
+    install_mentions(app, services, quick)
 
     @app.middleware
     def request_facts(context: BoltContext, body: dict, next) -> None:
         context["services"] = services
         context["answer"] = Answer(context, body)
-        context["request_key"] = request_key(body)
+        context["request_key"] = context.get(retry.RETRY_KEY) or request_key(body)
         context["text"] = typed_text(body)
         view = body.get("view") or {}
         context["form"] = read_form((view.get("state") or {}).get("values") or {})
@@ -110,4 +146,14 @@ def install(app: App, services: Services, quick: WebClient) -> None:
             if profile is not None
             else None
         )
+        next()
+
+
+def install_mentions(app: App, services: Services, quick: WebClient) -> None:
+    @app.middleware
+    def mentions(context: BoltContext, body: dict, next) -> None:
+        ids = mentioned(body)
+        team_id = context.team_id
+        found = known_members(services, quick, team_id, ids) if ids and team_id else set()
+        context["mentions"] = frozenset(found)
         next()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
@@ -12,7 +13,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.errors import DomainError
 from bot.core.i18n import Translator
+from handlers.kit.deadline import late_ack
 from handlers.ui import forms
+from handlers.ui.common import problem_text
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,20 @@ class Answer:
             self.context.respond(response_type="ephemeral", replace_original=replace, **msg)
         else:
             self.context.client.chat_postMessage(channel=self.context.user_id, **msg)
+
+    def privately(self, msg: dict, *, channel: str | None = None) -> None:
+        """A submitted modal's result: an ephemeral note where the modal was opened from
+        (or the DM). When the save ran past Slack's deadline, the modal (showing "Saving…")
+        becomes the result instead, unless the user closed it."""
+        late = late_ack(self.context)
+        if late is not None:
+            title = (self.body.get("view") or {}).get("title") or {}
+            view = forms.result_modal(
+                late.translator, title=title.get("text") or "Salespath", msg=msg
+            )
+            if late.update_modal(view):
+                return
+        post_privately(self.context.client, self.context.user_id, channel, msg)
 
 
 def post_privately(client: WebClient, user_id: str, channel: str | None, msg: dict) -> None:
@@ -75,7 +92,8 @@ def open_then_fill(
 ) -> None:
     """Open (or push) a loading view while the trigger_id is fresh (it lives 3 seconds),
     then fill it in. A problem the user can fix is shown in the modal instead (``problem``
-    draws it; by default a notice)."""
+    draws it; by default a notice). Should Slack refuse the filled view (a 5xx that
+    outlasted the retries), the modal says so rather than stay on "Loading…"."""
     opener = client.views_push if push else client.views_open
     opened = opener(trigger_id=trigger_id, view=forms.loading_modal(t))["view"]
     try:
@@ -84,6 +102,36 @@ def open_then_fill(
         view = (
             problem(err)
             if problem
-            else forms.notice_modal(t, title=t("Salespath"), text=":warning: " + err.render(t))
+            else forms.notice_modal(
+                t, title=t("Salespath"), text=":warning: " + problem_text(t, err)
+            )
         )
-    update_view(client, view_id=opened["id"], hash=opened["hash"], view=view)
+    except Exception:
+        _say_in(client, t, opened, forms.failed_modal(t))
+        raise
+    try:
+        update_view(client, view_id=opened["id"], hash=opened["hash"], view=view)
+    except SlackApiError:
+        _say_in(client, t, opened, forms.failed_modal(t))
+        raise
+
+
+def _say_in(client: WebClient, t: Translator, opened: dict, view: dict) -> None:
+    """Replace a loading view with ``view``; if even that fails, the error path says the
+    rest (logged)."""
+    try:
+        client.views_update(view_id=opened["id"], view=view)
+    except SlackApiError as exc:
+        log.warning("the loading view could not be replaced either: %s", exc)
+
+
+def response_url_allowed(url: str, api_url: str) -> bool:
+    """Only Slack's own response_urls are ever called: ``https://hooks.slack.com/…`` (and
+    GovSlack's), or the host of the configured Slack API (a local Slack in tests)."""
+    parts, api = urlsplit(url or ""), urlsplit(api_url or "")
+    if parts.scheme == "https" and parts.hostname in SLACK_HOOK_HOSTS:
+        return True
+    return bool(parts.netloc) and (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
+
+
+SLACK_HOOK_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})

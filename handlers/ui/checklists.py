@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.core import checklists as cl
+from bot.core.errors import InvalidInput
 from bot.core.i18n import N_, Translator
 from bot.core.money import format_money
 from bot.usecases.checklists import (
@@ -37,7 +38,16 @@ from bot.usecases.checklists import (
 )
 from bot.usecases.deals import Choices, MoveRequest
 from bot.usecases.views import ActivityView, HistoryPage, VersionView
-from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, read_meta
+from handlers.ui.common import (
+    MAX_MESSAGE_BLOCKS,
+    STALE_FORM,
+    clip,
+    compact_json,
+    escape,
+    message,
+    read_meta,
+    write_meta,
+)
 from handlers.ui.deals import deal_buttons, pick_deal_blocks
 from handlers.ui.forms import day, md, modal, option, text_input
 from handlers.ui.meetings import activity_line
@@ -608,8 +618,8 @@ def form_values(kind: str, data: dict, locale: str) -> dict[str, Any]:
 
 def modal_for(t: Translator, form: ChecklistForm, meta: dict) -> dict:
     if form.kind == cl.SPIN:
-        return spin_modal(t, form, mode=meta["m"], metadata=compact_json(meta))
-    return batna_modal(t, form, metadata=compact_json(meta))
+        return spin_modal(t, form, mode=meta["m"], metadata=write_meta(meta))
+    return batna_modal(t, form, metadata=write_meta(meta))
 
 
 def then_of(then: MoveRequest | None) -> dict | None:
@@ -676,14 +686,14 @@ def refreshed(t: Translator, view: dict, form: dict, *, mode: str | None) -> dic
     meta = read_meta(view)
     if mode in cl.QUESTIONS_BY_MODE:
         meta["m"] = mode
-    return spin_modal(t, form_from_meta(meta, form), mode=meta["m"], metadata=compact_json(meta))
+    return spin_modal(t, form_from_meta(meta, form), mode=meta["m"], metadata=write_meta(meta))
 
 
 def submitted(view: dict, form: dict) -> Submitted:
     """The submitted checklist modal (its metadata says which deal, kind and version)."""
     meta = read_meta(view)
     if meta.get("k") not in cl.KINDS or not meta.get("d"):
-        raise ValueError("checklist modal without its metadata")
+        raise InvalidInput(STALE_FORM)
     return Submitted(
         kind=meta["k"],
         deal_id=int(meta["d"]),
@@ -735,7 +745,7 @@ def opened_view(
         typed=found.typed,
         suggestions=found.suggestions,
         echo=echo,
-        metadata=compact_json({"k": kind, "c": channel}),
+        metadata=write_meta({"k": kind, "c": channel}),
     )
 
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import json
 
-from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
-from bot.core.i18n import Translator
+from bot import ids
+from bot.core.errors import DomainError, InvalidInput
+from bot.core.i18n import N_, Translator
+from handlers.ui.seal import seal, unseal
 from handlers.ui.usage import Usage
 
 TEXT_LIMIT = 3000  # characters in one section text
@@ -17,6 +27,34 @@ MAX_VIEW_BLOCKS = 100
 def escape(text: str) -> str:
     """Escape user text for mrkdwn (Slack's three control characters)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _Shown(str):
+    """Text already made safe for mrkdwn (not escaped a second time)."""
+
+
+class _MrkdwnTranslator:
+    """A translator whose parameters — the user's words inside a message — are escaped for
+    mrkdwn, so that a deal called ``<!here>`` is shown, never sent as a mention."""
+
+    def __init__(self, t: Translator) -> None:
+        self._t = t
+        self.locale = t.locale
+
+    def __call__(self, message: str, /, **params: object) -> str:
+        safe = {
+            k: v if isinstance(v, _Shown) or not isinstance(v, str) else escape(v)
+            for k, v in params.items()
+        }
+        return _Shown(self._t(message, **safe))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._t, name)
+
+
+def problem_text(t: Translator, err: DomainError) -> str:
+    """A domain error's words for mrkdwn (its parameters escaped)."""
+    return str(err.render(_MrkdwnTranslator(t)))
 
 
 def clip(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -35,13 +73,32 @@ def compact_json(obj: dict) -> str:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
+STALE_FORM = N_(
+    "This form can't be read any more: it was opened by an older version of Salespath, or "
+    "changed on its way. Close it and open it again; sorry for the retyping."
+)
+
+
+def write_meta(meta: dict) -> str:
+    """A modal's ``private_metadata``: compact JSON, sealed (``handlers.ui.seal``) so that
+    what comes back is what the app wrote."""
+    return seal(compact_json(meta))
+
+
 def read_meta(view: dict) -> dict:
-    """A modal's ``private_metadata`` (compact JSON) read back; ``{}`` when it isn't."""
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    """A modal's ``private_metadata`` read back: ``{}`` when there is none; a value the app
+    did not write (or an older, unsealed one) is refused with ``InvalidInput``."""
+    raw = view.get("private_metadata") or ""
+    if not raw:
         return {}
-    return meta if isinstance(meta, dict) else {}
+    text = unseal(raw) if isinstance(raw, str) else None
+    try:
+        meta = json.loads(text) if text is not None else None
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict):
+        raise InvalidInput(STALE_FORM)
+    return meta
 
 
 def message(text: str, blocks: list | None = None, **extra: object) -> dict:
@@ -72,11 +129,19 @@ def help_message(usage: Usage, t: Translator) -> dict:
 
 
 def problem_message(
-    t: Translator, problem: str, *, command: str, text: str, usage: Usage | None = None
+    t: Translator,
+    problem: str,
+    *,
+    command: str,
+    text: str,
+    usage: Usage | None = None,
+    extra: list | None = None,
 ) -> dict:
-    """What was wrong, the user's own text, and (optionally) how to write it."""
+    """What was wrong, the user's own text, and (optionally) how to write it; ``extra``
+    blocks (a Retry button) go right under the problem."""
     blocks: list = [
         SectionBlock(text=MarkdownTextObject(text=clip(":warning: " + problem))),
+        *(extra or []),
         ContextBlock(elements=[MarkdownTextObject(text=echo_line(t, command, text))]),
     ]
     if usage is not None:
@@ -91,6 +156,54 @@ def unknown_subcommand(t: Translator, usage: Usage, text: str) -> dict:
         command=usage.command,
     )
     return problem_message(t, problem, command=usage.command, text=text, usage=usage)
+
+
+def working_message(t: Translator, *, command: str, text: str) -> dict:
+    """The stand-in answer to a command that takes longer than Slack waits: the real answer
+    follows below it (``handlers.kit.deadline``)."""
+    line = ":hourglass_flowing_sand: " + t("Working on it — the answer will appear here.")
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=line)),
+        ContextBlock(elements=[MarkdownTextObject(text=echo_line(t, command, text))]),
+    ]
+    return message(line, blocks)
+
+
+def db_problem(t: Translator, kind: str, *, modal: bool = False) -> str:
+    """What is known when the database fails: ``down`` (before any commit: nothing was
+    saved) or ``unknown`` (the connection was lost while saving)."""
+    if kind == "unknown" and modal:
+        return t(
+            "The database stopped answering while saving this, so I can't tell whether it "
+            "was saved. Submit again: it won't be saved twice. Everything you typed is "
+            "still here."
+        )
+    if kind == "unknown":
+        return t(
+            "The database stopped answering while saving this, so I can't tell whether it "
+            "was saved. Press Retry: it is safe, it won't be saved twice."
+        )
+    if modal:
+        return t(
+            "The database is not answering, so nothing was saved. Everything you typed is "
+            "still here: submit again in a minute."
+        )
+    return t("The database is not answering, so nothing was saved. Try again in a minute.")
+
+
+def retry_blocks(t: Translator, value: str) -> list:
+    """A Retry button that runs the request again under its first key (``handlers.kit.retry``)."""
+    button = ButtonElement(
+        text=t("Retry"), action_id=ids.ACTION_RETRY_REQUEST, value=value, style="primary"
+    )
+    return [ActionsBlock(elements=[button])]
+
+
+def trigger_expired_text(t: Translator) -> str:
+    return t(
+        "Slack allows three seconds to open a form, and this took longer. "
+        "Click again (or run the command again) to open it."
+    )
 
 
 def apology(t: Translator, error_id: str) -> dict:

@@ -48,7 +48,15 @@ from bot.usecases.deals import (
 from bot.usecases.people import Managers
 from bot.usecases.pipeline import Card, Pipeline, StageList
 from bot.usecases.views import DealView, StageGroup
-from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, notice
+from handlers.ui.common import (
+    MAX_MESSAGE_BLOCKS,
+    clip,
+    compact_json,
+    escape,
+    message,
+    notice,
+    write_meta,
+)
 from handlers.ui.gates import gate_message
 from handlers.ui.playbook import playbook_text
 
@@ -644,9 +652,7 @@ def deal_form(t: Translator, draft: DealDraft, *, channel: str | None) -> dict:
     meta: dict = {"channel": channel}
     if draft.deal_id is not None:
         meta.update(deal_id=draft.deal_id, owner=draft.owner_id)
-    return deal_modal(
-        t, draft.fields, metadata=compact_json(meta), editing=draft.deal_id is not None
-    )
+    return deal_modal(t, draft.fields, metadata=write_meta(meta), editing=draft.deal_id is not None)
 
 
 def _day(value: str | None) -> date | None:

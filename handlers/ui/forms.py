@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.core import checklists as cl
 from bot.core.i18n import Translator
-from handlers.ui.common import clip
+from handlers.ui.common import MAX_VIEW_BLOCKS, clip
 
 
 def option(text: str, value: str, description: str | None = None) -> Option:
@@ -66,6 +66,33 @@ def notice_modal(t: Translator, *, title: str, text: str) -> dict:
 
 def loading_modal(t: Translator) -> dict:
     return notice_modal(t, title=t("Salespath"), text=":hourglass_flowing_sand: " + t("Loading…"))
+
+
+def saving_modal(t: Translator, *, title: str) -> dict:
+    """A submitted form whose save takes longer than Slack waits: replaced by the result,
+    or by the form again, when the save is done (``handlers.kit.deadline``)."""
+    text = ":hourglass_flowing_sand: " + t(
+        "Saving… this is taking longer than usual. Keep this open: the result will appear here."
+    )
+    return notice_modal(t, title=title, text=text)
+
+
+def failed_modal(t: Translator) -> dict:
+    text = ":warning: " + t(
+        "Slack didn't take this form just now. Close this and try again in a moment."
+    )
+    return notice_modal(t, title=t("Salespath"), text=text)
+
+
+def done_modal(t: Translator, *, title: str) -> dict:
+    return notice_modal(t, title=title, text=":white_check_mark: " + t("Saved."))
+
+
+def result_modal(t: Translator, *, title: str, msg: dict) -> dict:
+    """A message (``common.message``) shown in a modal: a late save's result."""
+    blocks = msg.get("blocks") or [SectionBlock(text=md(msg.get("text") or "")).to_dict()]
+    view = modal(t, callback_id=ids.VIEW_NOTICE, title=title, blocks=[])
+    return {**view, "blocks": blocks[:MAX_VIEW_BLOCKS]}
 
 
 def text_input(

@@ -36,7 +36,7 @@ from bot.usecases.meetings import (
     MeetingDraft,
 )
 from bot.usecases.views import ActivityView, DealOption
-from handlers.ui.common import clip, compact_json, escape, message
+from handlers.ui.common import clip, escape, message, problem_text, write_meta
 from handlers.ui.deals import deal_buttons, status_text
 from handlers.ui.forms import md, modal, option, text_input
 
@@ -277,7 +277,7 @@ def meeting_form(t: Translator, draft: MeetingDraft, *, channel: str | None) -> 
     meta: dict = {"c": channel}
     if draft.deal is not None:
         meta.update(d=draft.deal.id, o=draft.owner_id)
-    return meeting_modal(t, draft, metadata=compact_json(meta))
+    return meeting_modal(t, draft, metadata=write_meta(meta))
 
 
 def logged_reply(t: Translator, result: Logged) -> dict:
@@ -286,7 +286,7 @@ def logged_reply(t: Translator, result: Logged) -> dict:
         deal_id=result.deal_id,
         deal_name=result.deal_name,
         a=result.activity,
-        extra=[":warning: " + w.render(t) for w in result.warnings],
+        extra=[":warning: " + problem_text(t, w) for w in result.warnings],
     )
 
 
@@ -307,7 +307,7 @@ def note_form(
     if link:
         meta["l"] = link
     form = NoteForm(text=text, author=author, link=link)
-    return note_modal(t, form, metadata=compact_json(meta))
+    return note_modal(t, form, metadata=write_meta(meta))
 
 
 def note_link(meta: dict) -> str | None:

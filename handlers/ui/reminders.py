@@ -16,11 +16,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
+from bot.core.errors import InvalidInput
 from bot.core.i18n import Translator
 from bot.core.money import format_money_short
 from bot.usecases.digest import DealItem, Reminder
 from bot.usecases.followups import SnoozeDraft
-from handlers.ui.common import clip, escape, message, notice
+from handlers.ui.common import STALE_FORM, clip, escape, message, notice, read_meta, write_meta
 from handlers.ui.digest import (
     MAX_BLOCKS,
     context,
@@ -137,11 +138,19 @@ def reminder_message(t: Translator, r: Reminder, *, locale: str) -> dict:
 # --- snooze -----------------------------------------------------------------------------
 
 
+def snoozed_deal(view: dict) -> int:
+    """The deal a submitted Snooze form is about."""
+    deal_id = read_meta(view).get("d")
+    if not isinstance(deal_id, int):
+        raise InvalidInput(STALE_FORM)
+    return deal_id
+
+
 def snooze_modal(t: Translator, *, deal_id: int, deal_name: str, initial: date) -> dict:
     view = View(
         type="modal",
         callback_id=ids.VIEW_SNOOZE,
-        private_metadata=str(deal_id),
+        private_metadata=write_meta({"d": deal_id}),
         title=PlainTextObject(text=clip(t("Snooze deal"), 24)),
         submit=PlainTextObject(text=clip(t("Snooze"), 24)),
         close=PlainTextObject(text=clip(t("Cancel"), 24)),

@@ -8,13 +8,13 @@ from slack_sdk.webhook import WebhookClient
 from bot import ids
 from bot.core.errors import DomainError
 from bot.usecases import checklists, deals
-from handlers.kit.replies import post_privately
+from handlers.kit.replies import response_url_allowed
 from handlers.ui import checklists as ui
 from handlers.ui import deals as ui_deals
-from handlers.ui.common import message, read_meta
+from handlers.ui.common import message, problem_text, read_meta
 
 
-def checklist_submitted(ack: Ack, view, form, client, actor, t, services, request_key) -> None:
+def checklist_submitted(ack: Ack, view, form, actor, t, services, request_key, answer) -> None:
     sub = ui.submitted(view, form)
     result = checklists.save(
         services.db, actor, sub, key=request_key, now=services.now(), locale=t.locale
@@ -25,13 +25,13 @@ def checklist_submitted(ack: Ack, view, form, client, actor, t, services, reques
     if isinstance(result, checklists.Retried):
         return  # a Slack retry: saved (and answered) the first time
     meta = read_meta(view)
-    post_privately(client, actor.user_id, meta.get("c"), ui.saved_reply(t, result))
+    answer.privately(ui.saved_reply(t, result), channel=meta.get("c"))
     then = ui.move_of(meta)
     if then is not None:
-        complete_move(client, actor, t, services, meta, result.deal_id, then, request_key)
+        complete_move(answer, actor, t, services, meta, result.deal_id, then, request_key)
 
 
-def complete_move(client, actor, t, services, meta, deal_id, then, key) -> None:
+def complete_move(answer, actor, t, services, meta, deal_id, then, key) -> None:
     """The checklist was what a gate waited for: make the move, and say so where the gate's
     message was (or privately). The checklist is saved either way: a move refused now
     (it moved meanwhile, say) is reported, not raised."""
@@ -47,14 +47,13 @@ def complete_move(client, actor, t, services, meta, deal_id, then, key) -> None:
         )
         msg = ui_deals.move_reply(t, result)
     except DomainError as err:
-        msg = message(":warning: " + err.render(t))
-    if meta.get("r"):
-        sent = WebhookClient(meta["r"]).send(
-            replace_original=True, response_type="ephemeral", **msg
-        )
+        msg = message(":warning: " + problem_text(t, err))
+    url = meta.get("r")  # the gate message's response_url, if it is Slack's
+    if url and response_url_allowed(url, services.settings.slack_api_url):
+        sent = WebhookClient(url).send(replace_original=True, response_type="ephemeral", **msg)
         if sent.status_code == 200:
             return
-    post_privately(client, actor.user_id, meta.get("c"), msg)
+    answer.privately(msg, channel=meta.get("c"))
 
 
 def register(app: App) -> None:

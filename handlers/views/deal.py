@@ -4,12 +4,11 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.usecases import deals
-from handlers.kit.replies import post_privately
 from handlers.ui import deals as ui
 from handlers.ui.common import read_meta
 
 
-def deal_submitted(ack: Ack, view, form, client, actor, t, services, today, request_key) -> None:
+def deal_submitted(ack: Ack, view, form, actor, t, services, today, request_key, answer) -> None:
     meta = read_meta(view)
     result = deals.save(
         services.db,
@@ -25,7 +24,7 @@ def deal_submitted(ack: Ack, view, form, client, actor, t, services, today, requ
         return ack(response_action="errors", errors={ids.BLOCK_NAME: ui.same_name_text(t, result)})
     ack()
     if not isinstance(result, deals.Retried):  # a retry: its first copy answered
-        post_privately(client, actor.user_id, meta.get("channel"), ui.saved_reply(t, result))
+        answer.privately(ui.saved_reply(t, result), channel=meta.get("channel"))
 
 
 def register(app: App) -> None:

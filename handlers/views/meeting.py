@@ -5,12 +5,11 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.usecases import meetings
-from handlers.kit.replies import post_privately
 from handlers.ui import meetings as ui
 from handlers.ui.common import read_meta
 
 
-def meeting_submitted(ack: Ack, view, form, client, actor, t, services, today, request_key) -> None:
+def meeting_submitted(ack: Ack, view, form, actor, t, services, today, request_key, answer) -> None:
     meta = read_meta(view)
     log = meetings.read_log(form, today=today)
     result = meetings.log_meeting(
@@ -24,7 +23,7 @@ def meeting_submitted(ack: Ack, view, form, client, actor, t, services, today, r
     )
     ack()
     if result is not None:  # None: a Slack retry, stored (and answered) the first time
-        post_privately(client, actor.user_id, meta.get("c"), ui.logged_reply(t, result))
+        answer.privately(ui.logged_reply(t, result), channel=meta.get("c"))
 
 
 def register(app: App) -> None:

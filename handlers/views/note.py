@@ -4,13 +4,12 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.usecases import meetings
-from handlers.kit.replies import post_privately
 from handlers.ui import meetings as ui
 from handlers.ui.common import read_meta
 
 
 def note_submitted(
-    ack: Ack, view, form, client, actor, t, services, tz, today, request_key
+    ack: Ack, view, form, actor, t, services, tz, today, request_key, answer
 ) -> None:
     meta = read_meta(view)
     deal_id, notes = meetings.read_note(form)
@@ -24,7 +23,7 @@ def note_submitted(
     result = meetings.add_note(services.db, actor, note=note, key=request_key, now=services.now())
     ack()
     if result is not None:  # None: a Slack retry, stored (and answered) the first time
-        post_privately(client, actor.user_id, meta.get("c"), ui.noted_reply(t, result))
+        answer.privately(ui.noted_reply(t, result), channel=meta.get("c"))
 
 
 def register(app: App) -> None:

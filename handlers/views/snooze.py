@@ -9,12 +9,12 @@ from bot.usecases import followups
 from handlers.ui import reminders as ui
 
 
-def snooze_submitted(ack: Ack, view, form, client, actor, t, services, today) -> None:
+def snooze_submitted(ack: Ack, view, form, actor, t, services, today, answer) -> None:
     picked = form.get(ids.BLOCK_SNOOZE_UNTIL)
     result = followups.snooze(
         services.db,
         actor,
-        deal_id=int(view["private_metadata"]),
+        deal_id=ui.snoozed_deal(view),
         reason=(form.get(ids.BLOCK_SNOOZE_REASON) or "").strip(),
         until=date.fromisoformat(picked) if picked else None,
         today=today,
@@ -22,7 +22,7 @@ def snooze_submitted(ack: Ack, view, form, client, actor, t, services, today) ->
     )
     ack()
     msg = ui.snoozed_message(t, deal=result.deal, until=result.until, reason=result.reason)
-    client.chat_postMessage(channel=actor.user_id, **msg)
+    answer.privately(msg)
 
 
 def register(app: App) -> None:

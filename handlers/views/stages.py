@@ -9,12 +9,12 @@ from handlers.ui import stages as ui
 from handlers.ui.common import message
 
 
-def stages_submitted(ack: Ack, view, form, client, actor, t, services) -> None:
+def stages_submitted(ack: Ack, view, form, actor, t, services, answer) -> None:
     values, shown = ui.read_stage_form(form, input_blocks(view))
     names = stages.save(services.db, actor, values=values, shown=shown)
     ack()
     text = t("Stages saved: {names}.", names=" → ".join(names))
-    client.chat_postMessage(channel=actor.user_id, **message(text))
+    answer.privately(message(text))
 
 
 def register(app: App) -> None:
