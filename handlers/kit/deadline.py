@@ -22,6 +22,11 @@ and its change is recognised by ``run_once`` (``storage.db``), which answers wit
 result; side effects outside the database (a DM, a channel post) are recorded the same way
 before they are sent.
 
+A request's ``trigger_id`` lives three seconds from its arrival: the Web API client's retry
+handlers are wrapped (``TriggerWindow``) so that a ``views.open`` or ``views.push`` is not
+retried when the retry would come after that (a 429 with ``Retry-After: 3``, say) — the
+error path then tells the user to click again, instead of the app waiting for nothing.
+
 Why here, wrapping ``App.dispatch``: Bolt runs global middleware one after the other in the
 request's thread and only then waits (three seconds) for the listener's ack, so neither a
 middleware nor a listener can bound the whole. ``install`` wraps the app's ``dispatch``,
@@ -30,6 +35,7 @@ which both the HTTP adapter and Socket Mode call.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -41,6 +47,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.core.i18n import Translator
@@ -52,6 +59,80 @@ log = logging.getLogger("salespath.deadline")
 
 DEADLINE = 2.0  # seconds from a request's arrival to its ack; Slack gives up at 3
 WORKERS = 32  # requests running at once in one process (middleware and listener)
+RETRY_KEY = "retry_key"  # context: the key a re-dispatched request runs under (kit.retry)
+TRIGGER_LIFE = 3.0  # seconds a trigger_id can open a modal, from the request's arrival
+TRIGGER_METHODS = ("views.open", "views.push")
+
+
+class Triggers:
+    """When each recent request's ``trigger_id`` arrived (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        self._born: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def arrived(self, trigger_id: str | None, at: float) -> None:
+        if not trigger_id:
+            return
+        with self._lock:
+            if len(self._born) > 1000:  # forget the expired ones now and then
+                self._born = {k: v for k, v in self._born.items() if at - v < 60}
+            self._born.setdefault(trigger_id, at)
+
+    def left(self, trigger_id: str, now: float) -> float | None:
+        """Seconds the trigger has left (``None``: not one of ours)."""
+        with self._lock:
+            born = self._born.get(trigger_id)
+        return None if born is None else born + TRIGGER_LIFE - now
+
+
+TRIGGERS = Triggers()
+
+
+def _trigger_of(request: Any) -> str | None:
+    if not any(request.url.endswith("/" + m) for m in TRIGGER_METHODS):
+        return None
+    params = dict(request.body_params or {})
+    if not params.get("trigger_id") and request.data:
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            loaded = json.loads(request.data)
+            params = loaded if isinstance(loaded, dict) else params
+    found = params.get("trigger_id")
+    return found if isinstance(found, str) else None
+
+
+def _wait(response: Any) -> float:
+    """How long a retry would wait: Slack's Retry-After, else about a second of backoff."""
+    if response is not None and response.status_code == 429:
+        values = response.headers.get("retry-after") or response.headers.get("Retry-After")
+        value = values[0] if isinstance(values, list) and values else values
+        with contextlib.suppress(TypeError, ValueError):
+            return float(value)
+    return 1.0
+
+
+class TriggerWindow(RetryHandler):
+    """A retry handler that retries as ``inner`` does, except a modal call whose retry would
+    come after its trigger_id has expired (Slack would refuse it anyway)."""
+
+    def __init__(self, inner: RetryHandler) -> None:
+        super().__init__(max_retry_count=inner.max_retry_count)
+        self.inner = inner
+
+    def can_retry(self, *, state, request, response=None, error=None) -> bool:
+        if not self.inner.can_retry(state=state, request=request, response=response, error=error):
+            return False
+        trigger = _trigger_of(request)
+        left = TRIGGERS.left(trigger, time.monotonic()) if trigger else None
+        if left is not None and _wait(response) >= left:
+            log.warning("not retrying %s: its trigger_id expires first", request.url)
+            return False
+        return True
+
+    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
+        self.inner.prepare_for_next_attempt(
+            state=state, request=request, response=response, error=error
+        )
 
 
 def payload_of(response: BoltResponse | None) -> dict:
@@ -208,6 +289,7 @@ class DeadlineRunner:
     def __call__(self, req: BoltRequest) -> BoltResponse:
         started = time.monotonic()
         body = req.body if isinstance(req.body, dict) else {}
+        TRIGGERS.arrived(body.get("trigger_id"), started)
         ack = DeadlineAck(body)
         ack.context = req.context
         req.context["ack"] = ack
@@ -228,7 +310,7 @@ class DeadlineRunner:
             return ack.expire(lambda: stand_in(body, ack.translator))
 
     def _key(self, req: BoltRequest, body: dict) -> tuple | None:
-        key = self.key_of(body)
+        key = req.context.get(RETRY_KEY) or self.key_of(body)
         return (req.context.team_id, body.get("type") or body.get("command"), key) if key else None
 
     def _run(self, req: BoltRequest, key: tuple | None, ack: DeadlineAck) -> BoltResponse:
@@ -245,6 +327,10 @@ def install(app: App, key_of: Callable[[dict], str | None]) -> DeadlineRunner:
     ``app.dispatch``)."""
     runner = DeadlineRunner(app.dispatch, key_of)
     app.dispatch = runner  # type: ignore[method-assign]
+    handlers = app.client.retry_handlers or []  # copied into each request's client by Bolt
+    app.client.retry_handlers = [
+        h if isinstance(h, TriggerWindow) else TriggerWindow(h) for h in handlers
+    ]
     return runner
 
 

@@ -150,9 +150,20 @@ def _after(t: Translator, err: Exception, error_id: str, body: dict, key) -> dic
         if kind == UNKNOWN and body.get("type") == "block_actions" and not body.get("view"):
             again = retry.action_button(t, body, key)
         return message(":warning: " + db_problem(t, kind), again)
-    if isinstance(err, SlackApiError) and err.response.get("error") in TRIGGER_GONE:
+    if _trigger_gone(err):
         return message(":hourglass: " + trigger_expired_text(t))
     return apology(t, error_id)
+
+
+def _trigger_gone(err: Exception) -> bool:
+    """Slack refused to open a modal because its trigger expired (or would have, by the time
+    a rate limit let the app try again)."""
+    if not isinstance(err, SlackApiError):
+        return False
+    opening = str(err.response.api_url or "").endswith(("/views.open", "/views.push"))
+    return err.response.get("error") in TRIGGER_GONE or (
+        opening and err.response.status_code == 429
+    )
 
 
 def _tell(

@@ -25,6 +25,7 @@ from slack_bolt import App, BoltRequest
 
 from bot.core.errors import InvalidInput
 from bot.core.i18n import Translator
+from handlers.kit.deadline import RETRY_KEY
 from handlers.ui.common import STALE_FORM, compact_json, read_meta, retry_blocks, write_meta
 from handlers.ui.seal import seal, unseal
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("salespath.retry")
 
 VALUE_LIMIT = 2000  # Slack's limit for a button's value
-RETRY_KEY = "retry_key"  # context: the key a re-dispatched request runs under
 META_KEY = "_k"  # a modal's metadata: the key its next submission runs under
 
 

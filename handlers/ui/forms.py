@@ -90,9 +90,9 @@ def done_modal(t: Translator, *, title: str) -> dict:
 
 def result_modal(t: Translator, *, title: str, msg: dict) -> dict:
     """A message (``common.message``) shown in a modal: a late save's result."""
-    blocks = msg.get("blocks") or [SectionBlock(text=md(msg.get("text") or "")).to_dict()]
-    view = modal(t, callback_id=ids.VIEW_NOTICE, title=title, blocks=[])
-    return {**view, "blocks": blocks[:MAX_VIEW_BLOCKS]}
+    fallback = SectionBlock(text=md(msg.get("text") or "…"))
+    view = modal(t, callback_id=ids.VIEW_NOTICE, title=title, blocks=[fallback])
+    return {**view, "blocks": (msg.get("blocks") or view["blocks"])[:MAX_VIEW_BLOCKS]}
 
 
 def text_input(
