@@ -44,8 +44,10 @@ def save_subscription(
     locale: str,
     by: str,
     now: datetime,
+    shared_ok: bool = False,
 ) -> DigestSubscription:
-    """Subscribe the channel, or change its subscription (one row per channel)."""
+    """Subscribe the channel, or change its subscription (one row per channel).
+    ``shared_ok``: a manager confirmed posting in this Slack Connect channel."""
     sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
     if sub is None:
         sub = DigestSubscription(
@@ -68,7 +70,7 @@ def save_subscription(
             sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
     sub.at, sub.tz, sub.weekdays, sub.owners = at, tz, weekdays, list(owners)
     sub.locale, sub.created_by = locale, by
-    sub.active, sub.updated_at = True, now
+    sub.active, sub.updated_at, sub.shared_ok = True, now, shared_ok
     session.add(sub)
     session.flush()
     return sub

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -35,6 +36,8 @@ class DigestSubscription(SQLModel, table=True):
     locale: str = Field(default="en", max_length=16)  # the subscriber's Slack locale
     created_by: str = Field(max_length=32)
     active: bool = True
+    # Slack Connect: a manager confirmed the pipeline may be posted in this shared channel
+    shared_ok: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = ts_field()
     updated_at: datetime = ts_field()
 

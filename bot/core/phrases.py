@@ -51,7 +51,7 @@ def history_query(text: str) -> HistoryQuery | None:
     when the text does not ask for a history."""
     words = text.split()
     page, kind = 1, None
-    if len(words) > 3 and words[-1].isascii() and words[-1].isdigit():
+    if len(words) > 3 and words[-1].isascii() and words[-1].isdigit() and len(words[-1]) < 9:
         page, words = max(1, min(int(words[-1]), 10_000)), words[:-1]
         if words[-1].lower() not in KINDS:  # a page only follows a checklist's name
             return None

@@ -7,7 +7,10 @@ How the text is read, token by token (spaces separate tokens):
   words that look like an amount or a source: ``"Toko 50" 20jt cold``.
 * A Slack user mention (``<@U123|maria>`` or ``<@U123>``) is the owner. Slack sends mentions
   this way when the command escapes its text; a bare ``@maria`` is refused, asking the user to
-  pick the person from Slack's autocomplete. Other Slack entities keep their words in the name
+  pick the person from Slack's autocomplete. Only *real* mentions count: the caller passes
+  ``mentions``, the people Slack itself sent as mentions and who are members of the
+  workspace; the same characters typed (Slack sends them as ``&lt;@U123&gt;``), or a mention
+  of someone unknown, are refused. Other Slack entities keep their words in the name
   (links by their label, channels as ``#name``); ``@here`` and user groups are refused.
 * An amount (see ``bot.core.money``) is one token or spreads over its neighbours: a currency before
   it (``Rp 50.000.000``), a multiplier and/or a currency after it (``50 jt``, ``1,5 juta``,
@@ -66,6 +69,10 @@ NOT_A_PERSON = N_(
     "list Slack shows when you type @."
 )
 UNCLOSED_QUOTE = N_("In “{text}” a quote is opened but not closed.")
+NOT_MENTIONED = N_(
+    "In “{text}”, {mention} is not someone I can find in this workspace. Pick the person from "
+    "the list Slack shows when you type @, so it becomes a real mention."
+)
 AMOUNT_IN_TEXT = N_("{reason} You wrote: “{text}”")
 
 _QUOTES = '"“”„«»'  # the quotes people type, straight and curly
@@ -151,9 +158,11 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
-def _read_entity(token: _Token, text: str) -> str | None:
+def _read_entity(token: _Token, text: str, mentions: frozenset[str] | None) -> str | None:
     """The owner id of a user mention, else ``None`` after turning the entity into name words."""
     if match := _USER_MENTION.fullmatch(token.raw):
+        if mentions is not None and match.group(1) not in mentions:
+            raise InvalidInput(NOT_MENTIONED, field="owner", text=text, mention=token.raw)
         return match.group(1)
     if token.raw.startswith("<!"):
         raise InvalidInput(NOT_A_PERSON, field="owner", text=text, mention=token.raw)
@@ -220,8 +229,11 @@ def _merge_sources(first: Source, second: Source) -> Source | None:
     return None
 
 
-def parse_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd:
+def parse_quick_add(
+    text: str, *, default_currency: str = "IDR", mentions: frozenset[str] | None = None
+) -> QuickAdd:
     """Read ``/prospect`` quick-add text (see the module docstring). Raises ``InvalidInput``.
+    ``mentions``: the real mentions (``None``: every mention-shaped token counts).
 
     A parser: one pass over the tokens, each rule in the order the module docstring gives,
     so it reads top to bottom and is longer than most functions on purpose."""
@@ -239,7 +251,7 @@ def parse_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd:
     while i < len(tokens):
         token = tokens[i]
         if token.entity:
-            mentioned = _read_entity(token, text)
+            mentioned = _read_entity(token, text, mentions)
             if mentioned is None:
                 token.kind = "name"
             else:

@@ -131,9 +131,12 @@ def quick_add(
     key: str | None,
     now: datetime,
     allow_duplicate: bool = False,
+    mentions: frozenset[str] | None = None,
 ) -> Created | Duplicates:
-    """``/prospect Acme Corp 50jt referral @maria``."""
-    parsed = parse_quick_add(text, default_currency=default_currency(db, actor.team_id))
+    """``/prospect Acme Corp 50jt referral @maria``; ``mentions``: the people the text
+    really mentions (a mention-shaped token of anyone else is refused)."""
+    currency = default_currency(db, actor.team_id)
+    parsed = parse_quick_add(text, default_currency=currency, mentions=mentions)
 
     def created(s: Session, deal: Deal) -> Created:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlmodel import Session
+
 from bot.core.deals import Actor, ensure_can_change, require_manager
 from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.i18n import N_
@@ -15,7 +17,7 @@ from bot.usecases.views import deal_money
 from storage import deals as store
 from storage import digests as digest_store
 from storage import stages as stage_store
-from storage.db import Database
+from storage.db import Database, run_once
 
 NUDGE = N_(
     "Only a manager can nudge a deal's owner. Managers are workspace admins "
@@ -43,6 +45,26 @@ def nudge_item(db: Database, actor: Actor, *, deal_id: int, now: datetime) -> De
         next_step=deal.next_step,
         due=deal.next_step_due,
     )
+
+
+@dataclass(frozen=True)
+class Nudge:
+    item: DealItem
+    fresh: bool  # False: a replay of a nudge already sent (send nothing again)
+
+
+def nudge(db: Database, actor: Actor, *, deal_id: int, key: str | None, now: datetime) -> Nudge:
+    """A manager's nudge, recorded under the request's key before the DM is sent, so that a
+    replay of the click (or Slack's retry) sends no second DM."""
+    item = nudge_item(db, actor, deal_id=deal_id, now=now)
+
+    def work(_s: Session) -> tuple[Nudge, str]:
+        return Nudge(item, True), str(deal_id)
+
+    def replay(_s: Session, _record: str) -> Nudge:
+        return Nudge(item, False)
+
+    return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """Buttons of digests and reminders: a deal's card, Nudge owner (managers), Snooze."""
 
-import json
 import re
 
 from slack_bolt import Ack, App
@@ -13,21 +12,20 @@ from handlers.ui import cards
 from handlers.ui import reminders as ui
 
 
-def nudge(ack: Ack, action, client, actor, t, services, answer):
+def nudge(ack: Ack, action, client, actor, t, services, answer, request_key):
     """A manager asks a deal's owner for an update: the owner gets a DM (in their language)
-    with a one-click way to log a meeting or set the next step."""
+    with a one-click way to log a meeting or set the next step — once per click, however
+    often the click is replayed."""
     ack()
-    value = json.loads(action["value"])
-    item = followups.nudge_item(services.db, actor, deal_id=int(value["deal"]), now=services.now())
-    owner_t = Translator(fetch_profile(services, client, actor.team_id, item.owner_id).locale)
-    dm = ui.nudge_dm(
-        owner_t,
-        item=item,
-        why=value.get("why", "stale"),
-        manager_id=actor.user_id,
-        locale=owner_t.locale,
-    )
-    client.chat_postMessage(channel=item.owner_id, **dm)
+    deal_id, why = ui.nudge_args(action.get("value"))
+    done = followups.nudge(services.db, actor, deal_id=deal_id, key=request_key, now=services.now())
+    item = done.item
+    if done.fresh:
+        owner_t = Translator(fetch_profile(services, client, actor.team_id, item.owner_id).locale)
+        dm = ui.nudge_dm(
+            owner_t, item=item, why=why, manager_id=actor.user_id, locale=owner_t.locale
+        )
+        client.chat_postMessage(channel=item.owner_id, **dm)
     answer(ui.nudged_message(t, owner_id=item.owner_id, deal=item.name))
 
 

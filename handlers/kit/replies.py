@@ -54,6 +54,17 @@ class Answer:
         post_privately(self.context.client, self.context.user_id, channel, msg)
 
 
+def announce(client: WebClient, channel_id: str, msg: dict) -> bool:
+    """Post ``msg`` in the channel for everyone (a change to the channel's digest). A channel
+    the bot can't post in is logged, not raised: the change itself is done."""
+    try:
+        client.chat_postMessage(channel=channel_id, **msg)
+        return True
+    except SlackApiError as exc:
+        log.warning("could not announce in %s: %s", channel_id, exc.response.get("error"))
+        return False
+
+
 def post_privately(client: WebClient, user_id: str, channel: str | None, msg: dict) -> None:
     """An ephemeral note where a modal was opened from, or the app DM if that fails."""
     if channel:

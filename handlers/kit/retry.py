@@ -64,6 +64,12 @@ def action_button(t: Translator, body: dict, key: str | None) -> list | None:
     return _button(t, request)
 
 
+def confirm_value(command: dict) -> str:
+    """A confirmation button's value: the command to run again once confirmed (sealed)."""
+    request = {"c": command["command"], "x": command.get("text") or ""}
+    return seal(compact_json({**request, "ch": command.get("channel_id")}))
+
+
 def keyed(view: dict, key: str) -> str:
     """A submitted modal's metadata with ``key``: its next submission runs under it."""
     try:
@@ -85,7 +91,9 @@ def key_of_view(view: dict) -> str | None:
 def read_value(value: str) -> dict:
     text = unseal(value or "")
     request = json.loads(text) if text else None
-    if not isinstance(request, dict) or not isinstance(request.get("k"), str):
+    if not isinstance(request, dict) or not isinstance(request.get("k", ""), str):
+        raise InvalidInput(STALE_FORM)
+    if not isinstance(request.get("c"), str) and not isinstance(request.get("a"), str):
         raise InvalidInput(STALE_FORM)
     return request
 
@@ -122,12 +130,19 @@ def _action_body(click: dict, request: dict) -> dict:
     return {**body, "actions": [action]}
 
 
-def run_again(app: App, click: dict, value: str) -> BoltResponse:
-    """Dispatch the request a Retry button carries, as the user who pressed it, under its
-    first key; the answer goes where the button was (its ``response_url``)."""
+CONFIRMED = "confirmed"  # context: the user confirmed the command this runs again
+
+
+def run_again(app: App, click: dict, value: str, *, confirmed: bool = False) -> BoltResponse:
+    """Dispatch the request a button carries, as the user who pressed it: a Retry under the
+    request's first key, a confirmation (``confirmed``) as a new request; the answer goes
+    where the button was (its ``response_url``)."""
     request = read_value(value)
     body = _command_body(click, request) if "c" in request else _action_body(click, request)
     req = BoltRequest(body=body, mode="socket_mode")  # already verified: the click was signed
-    req.context[RETRY_KEY] = request["k"]
-    log.info("retrying request %s", request["k"])
+    if request.get("k"):
+        req.context[RETRY_KEY] = request["k"]
+        log.info("retrying request %s", request["k"])
+    if confirmed:
+        req.context[CONFIRMED] = True
     return app.dispatch(req)

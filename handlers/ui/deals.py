@@ -234,15 +234,16 @@ def pick_deal_blocks(
 ) -> tuple[str, list]:
     """Several deals matched (or none did and these are the closest): the question and
     one button each (20 at most, then how many more)."""
+    shown = escape(clip(typed, 500))  # the whole text is echoed below it when it matters
     if suggestions:
-        text = t("No deal matches “{typed}”. Did you mean one of these?", typed=escape(typed))
+        text = t("No deal matches “{typed}”. Did you mean one of these?", typed=shown)
     else:
-        text = t("Several deals match “{typed}”. Which one?", typed=escape(typed))
+        text = t("Several deals match “{typed}”. Which one?", typed=shown)
     buttons = [
         ButtonElement(text=clip(name, 70), action_id=f"{action_id}_{i}", value=value_of(deal_id))
         for i, (deal_id, name) in enumerate(choices[:20])
     ]
-    blocks: list = [SectionBlock(text=MarkdownTextObject(text=text))]
+    blocks: list = [SectionBlock(text=MarkdownTextObject(text=clip(text)))]
     for start in range(0, len(buttons), 5):
         blocks.append(ActionsBlock(block_id=f"pick_{start}", elements=buttons[start : start + 5]))
     if len(choices) > 20:

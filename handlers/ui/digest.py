@@ -24,6 +24,7 @@ from bot.core.errors import InvalidInput, WithUsage
 from bot.core.i18n import Translator
 from bot.core.metrics import PeriodMetrics
 from bot.core.money import Money, format_money, format_money_short
+from bot.core.quickadd import NOT_MENTIONED
 from bot.core.reasons import LOST_REASONS
 from bot.core.slots import DAYS, WORKDAYS, Schedule, parse_schedule
 from bot.usecases.delivery import Outcome
@@ -496,12 +497,18 @@ def digest_failed_message(
 # --- what the subscription use cases return -----------------------------------------------
 
 
-def schedule_args(text: str, *, default_tz: str) -> Schedule:
-    """``/digest here``'s words as a schedule; a problem is answered with the usage."""
+def schedule_args(text: str, *, default_tz: str, real: frozenset[str] | None = None) -> Schedule:
+    """``/digest here``'s words as a schedule; a problem is answered with the usage. With
+    ``real`` (the people the text really mentions), an owner written as characters that
+    look like a mention, or someone not in the workspace, is refused."""
     try:
-        return parse_schedule(text, default_tz=default_tz)
+        schedule = parse_schedule(text, default_tz=default_tz)
     except InvalidInput as err:
         raise WithUsage(err) from None
+    unknown = [o for o in schedule.owners if real is not None and o not in real]
+    if unknown:
+        raise InvalidInput(NOT_MENTIONED, field="owner", text=text, mention=f"<@{unknown[0]}>")
+    return schedule
 
 
 def _schedule(sub) -> dict:
@@ -540,3 +547,57 @@ def digest_now_problem(
         "I couldn't post the digest: Slack answered “{error}”. Please try again.",
         error=slack_error(error),
     )
+
+
+# --- who changed the digest, and shared channels (issue 13) ------------------------------
+
+
+def subscribed_announcement(t: Translator, r: Subscribed, *, by: str) -> dict:
+    """Posted in the channel when its digest is set up or changed: everyone there sees who
+    did it and when the digest comes."""
+    schedule = schedule_line(t, **_schedule(r.sub))
+    text = (
+        t(
+            "<@{user}> changed this channel's pipeline digest: {schedule}.",
+            user=by,
+            schedule=schedule,
+        )
+        if r.changed
+        else t(
+            "<@{user}> set up a daily pipeline digest in this channel: {schedule}.",
+            user=by,
+            schedule=schedule,
+        )
+    )
+    return {**notice(":calendar: " + text), "metadata": _changed(by)}
+
+
+def stopped_announcement(t: Translator, *, by: str) -> dict:
+    text = ":no_bell: " + t("<@{user}> stopped this channel's pipeline digest.", user=by)
+    return {**notice(text), "metadata": _changed(by)}
+
+
+#: Message metadata on the announcements of a digest change (apps and tests tell them apart).
+CHANGED_EVENT = "salespath_digest_changed"
+
+
+def _changed(by: str) -> dict:
+    return {"event_type": CHANGED_EVENT, "event_payload": {"by": by}}
+
+
+def shared_question(t: Translator, channel_id: str, value: str) -> dict:
+    """A manager in a Slack Connect channel: post the pipeline here, seen by another
+    organisation? (The button runs the command again, confirmed.)"""
+    text = t(
+        "<#{channel}> is shared with another organisation (Slack Connect): people outside "
+        "your company would see the pipeline, its deals and their values. Post it here anyway?",
+        channel=channel_id,
+    )
+    yes = ButtonElement(
+        text=t("Yes, post it here"),
+        action_id=ids.ACTION_CONFIRM_SHARED_DIGEST,
+        value=value,
+        style="danger",
+    )
+    no = ButtonElement(text=t("Cancel"), action_id=ids.ACTION_CANCEL, value="shared")
+    return message(text, [section(":warning: " + text), ActionsBlock(elements=[yes, no])])

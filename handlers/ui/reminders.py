@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -136,6 +137,16 @@ def reminder_message(t: Translator, r: Reminder, *, locale: str) -> dict:
 
 
 # --- snooze -----------------------------------------------------------------------------
+
+
+def nudge_args(value: str | None) -> tuple[int, str]:
+    """A Nudge button's deal id and why (``stale`` or ``overdue``)."""
+    try:
+        found = json.loads(value or "")
+        deal_id, why = int(found["deal"]), str(found.get("why") or "stale")
+    except (ValueError, TypeError, KeyError):
+        raise InvalidInput(STALE_FORM) from None
+    return deal_id, why
 
 
 def snoozed_deal(view: dict) -> int:

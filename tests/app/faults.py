@@ -8,7 +8,7 @@ import select
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -159,10 +159,8 @@ class Plug:
     @staticmethod
     def _close(pair: tuple[socket.socket, socket.socket]) -> None:
         for sock in pair:
-            try:
+            with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def _pump(self, pair: tuple[socket.socket, socket.socket]) -> None:

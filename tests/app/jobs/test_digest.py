@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from bot import ids
 from handlers.jobs import Jobs
+from handlers.ui.digest import CHANGED_EVENT
 from slackkit import all_text
 from storage import deals as store
 from storage.models import Deal
@@ -65,7 +66,13 @@ def dms(fake, user: str, count: int = 1, timeout: float = 10.0) -> list[dict]:
 
 
 def posted(fake, channel: str = "C1") -> list[dict]:
-    return [m for m in fake.messages(channel) if m["method"] == "chat.postMessage"]
+    """Digests posted in the channel (not the announcements of a subscription change)."""
+    return [
+        m
+        for m in fake.messages(channel)
+        if m["method"] == "chat.postMessage"
+        and (m["params"].get("metadata") or {}).get("event_type") != CHANGED_EVENT
+    ]
 
 
 def buttons(payload: dict) -> list[dict]:
