@@ -427,7 +427,7 @@ def read_meeting(raw: Raw, *, today: date) -> tuple[MeetingLog | None, dict[str,
     ``outcome``, ``next_step``, ``next_step_due``, ``stage`` (id)."""
     errors: dict[str, InvalidInput] = {}
     deal = raw.get("deal")
-    if not (isinstance(deal, str) and deal.isdigit()):
+    if not is_row_id(deal):
         errors["deal"] = InvalidInput(N_("Pick the deal this meeting was about."), field="deal")
     on = _date(raw.get("date")) or today
     if on > today:
@@ -473,7 +473,7 @@ def read_meeting(raw: Raw, *, today: date) -> tuple[MeetingLog | None, dict[str,
             outcome=_text(raw, "outcome") or None,
             next_step=next_step,
             next_step_due=due,
-            stage_id=int(stage) if isinstance(stage, str) and stage.isdigit() else None,
+            stage_id=int(stage) if is_row_id(stage) else None,
         ),
         {},
     )
@@ -484,7 +484,7 @@ def read_note(raw: Raw) -> tuple[tuple[int, str] | None, dict[str, InvalidInput]
     errors: dict[str, InvalidInput] = {}
     deal = raw.get("deal")
     notes = _text(raw, "notes")
-    if not (isinstance(deal, str) and deal.isdigit()):
+    if not is_row_id(deal):
         errors["deal"] = InvalidInput(N_("Pick the deal to add this note to."), field="deal")
     if not notes:
         errors["notes"] = InvalidInput(
@@ -498,6 +498,12 @@ def read_note(raw: Raw) -> tuple[tuple[int, str] | None, dict[str, InvalidInput]
             max=NOTES_MAX,
         )
     return (None, errors) if errors else ((int(deal), notes), {})
+
+
+def is_row_id(value: Any) -> bool:
+    """A picker's value that can be a row id: digits, within a database integer (a forged
+    payload may send anything)."""
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19
 
 
 def _date(value: Any) -> date | None:

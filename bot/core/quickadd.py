@@ -331,8 +331,18 @@ def _first_name_index(tokens: list[_Token]) -> int:
     return next(i for i, t in enumerate(tokens) if t.kind == "name")
 
 
+_EDGES = " ,;:-–—|/·"
+
+
 def _name_text(tokens: list[_Token]) -> str:
-    return " ".join(t.raw for t in tokens).strip(" ,;:-–—|/·")
+    """The name words joined; separators at its edges dropped, unless they were typed inside
+    quotes (``"Acme, Inc."`` keeps its full stop, ``"-Toko-"`` its dashes)."""
+    text = " ".join(t.raw for t in tokens)
+    if tokens and not tokens[0].quoted:
+        text = text.lstrip(_EDGES)
+    if tokens and not tokens[-1].quoted:
+        text = text.rstrip(_EDGES)
+    return text
 
 
 def _name(tokens: list[_Token], text: str) -> str:

@@ -25,7 +25,7 @@ from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.gates import Gate, blocking_gate
 from bot.core.i18n import N_
 from bot.core.matching import Candidate, match_names, normalise, split_command
-from bot.core.money import Money, parse_amount
+from bot.core.money import SUPPORTED_CURRENCIES, Money, parse_amount
 from bot.core.quickadd import QuickAdd, parse_quick_add
 from bot.usecases.views import DealView, deal_money, deal_view
 from storage import checklists as checklist_store
@@ -66,6 +66,14 @@ def resolve_deal(
     if result.matches:
         return Resolved(choices=list(result.matches))
     return Resolved(suggestions=list(result.suggestions))
+
+
+def deal_named(db: Database, actor: Actor, *, text: str) -> str | None:
+    """The name of the deal whose name is the whole ``text``, if there is one (a deal called
+    like a sub-command: ``Stats``, ``Team Corp``)."""
+    with db.read() as s:
+        found = resolve_deal(session=s, team_id=actor.team_id, text=text)
+    return found.deal.name if found.exact and found.deal is not None else None
 
 
 @dataclass(frozen=True)
@@ -270,9 +278,12 @@ def validate(f: DealFields, *, default_currency: str) -> Valid:
     if not name:
         errors["name"] = InvalidInput(N_("A deal needs a name."))
     value = None
-    if f.value.strip():
+    currency = f.currency or default_currency
+    if currency not in SUPPORTED_CURRENCIES:  # the menu offers no other (a forged form might)
+        errors["currency"] = InvalidInput(N_("Pick a currency from the list."))
+    elif f.value.strip():
         try:
-            value = parse_amount(f.value.strip(), default_currency=f.currency or default_currency)
+            value = parse_amount(f.value.strip(), default_currency=currency)
         except InvalidInput as err:
             errors["value"] = err
     next_step = f.next_step.strip() or None

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.core.deals import Actor, require_manager
 from bot.core.errors import InvalidInput
 from bot.core.i18n import N_
+from bot.core.quickadd import NOT_MENTIONED
 from storage import managers as manager_store
 from storage import stages as stage_store
 from storage import workspaces as workspace_store
@@ -51,7 +52,18 @@ CHANGE_MANAGERS = N_(
 )
 
 
-def managers(db: Database, actor: Actor, *, op: str, users: list[str], now: datetime) -> Managers:
+def managers(
+    db: Database,
+    actor: Actor,
+    *,
+    op: str,
+    users: list[str],
+    now: datetime,
+    text: str = "",
+    real: frozenset[str] | None = None,
+) -> Managers:
+    """``real``: the people the text really mentions (members of the workspace); any other
+    mention-shaped text is refused."""
     if op == "list":
         with db.read() as s:
             return Managers(op, named=manager_store.list_managers(session=s, team_id=actor.team_id))
@@ -64,6 +76,9 @@ def managers(db: Database, actor: Actor, *, op: str, users: list[str], now: date
             ),
             op=op,
         )
+    unknown = [u for u in users if real is not None and u not in real]
+    if unknown:
+        raise InvalidInput(NOT_MENTIONED, text=text, mention=f"<@{unknown[0]}>")
     changed, unchanged = [], []
     with db.transaction() as s:
         for user in users:

@@ -17,23 +17,33 @@ from handlers.ui import stats as ui_stats
 from handlers.ui.export import deals_csv, moves_csv
 
 
-def pipeline_command(ack: Ack, text, actor, t, tz, services, client) -> None:
-    word, db = phrases.first_word(text), services.db
-    if not text or word in phrases.PIPELINE_TEAM_WORDS:
-        return reply(ack, ui.pipeline_reply(t, pipeline.pipeline(db, actor, team=bool(text))))
-    if word in phrases.STAGES_WORDS:
-        return reply(ack, ui.stages_reply(t, pipeline.stage_list(db, actor)))
-    if text.strip().lower() in phrases.GATE_WORDS:
-        return reply(ack, gates.gates_reply(t, stages.gate_list(db, actor)))
-    if word in phrases.STATS_WORDS:
-        period, team = ui_stats.stats_args(text)
-        result = stats.stats(db, actor, period=period, team=team, now=services.now(), tz=tz)
-        return reply(ack, ui_stats.stats_reply(t, result))
+def pipeline_command(ack: Ack, text, actor, t, tz, services, client, mentions) -> None:
+    word = phrases.first_word(text)
     if word in phrases.EXPORT_WORDS:
         return export(ack, text, actor, t, services, client)
     if word in phrases.MANAGER_WORDS:
-        return managers(ack, text, actor, t, services)
-    reply(ack, card_or_history(text, actor, t, services))
+        return managers(ack, text, actor, t, services, mentions)
+    answer = sub_command(text, word, actor, t, tz, services)
+    if answer is None:
+        return reply(ack, card_or_history(text, actor, t, services))
+    named = deals.deal_named(services.db, actor, text=text) if text else None
+    reply(ack, ui.with_quote_hint(t, answer, named) if named else answer)
+
+
+def sub_command(text: str, word: str, actor, t, tz, services) -> dict | None:
+    """The answer of a sub-command (``None``: the text names a deal)."""
+    db = services.db
+    if not text or word in phrases.PIPELINE_TEAM_WORDS:
+        return ui.pipeline_reply(t, pipeline.pipeline(db, actor, team=bool(text)))
+    if word in phrases.STAGES_WORDS:
+        return ui.stages_reply(t, pipeline.stage_list(db, actor))
+    if text.strip().lower() in phrases.GATE_WORDS:
+        return gates.gates_reply(t, stages.gate_list(db, actor))
+    if word in phrases.STATS_WORDS:
+        period, team = ui_stats.stats_args(text)
+        result = stats.stats(db, actor, period=period, team=team, now=services.now(), tz=tz)
+        return ui_stats.stats_reply(t, result)
+    return None
 
 
 def export(ack: Ack, text, actor, t, services, client) -> None:
@@ -47,9 +57,11 @@ def export(ack: Ack, text, actor, t, services, client) -> None:
     client.files_upload_v2(channel=dm, **upload)
 
 
-def managers(ack: Ack, text, actor, t, services) -> None:
+def managers(ack: Ack, text, actor, t, services, mentions) -> None:
     op, users = phrases.managers_args(text)
-    result = people.managers(services.db, actor, op=op, users=users, now=services.now())
+    result = people.managers(
+        services.db, actor, op=op, users=users, now=services.now(), text=text, real=mentions
+    )
     admins = [
         u for u in result.changed + result.unchanged if known_admin(services, actor.team_id, u)
     ]

@@ -25,6 +25,7 @@ A profile already known is used at once and, when old, refreshed in the backgrou
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
@@ -60,6 +61,15 @@ def read_form(values: dict) -> dict[str, Any]:
     return out
 
 
+def _iso_date(value: Any) -> str | None:
+    """A date picker's ISO date; anything else (Slack sends none, a forged payload might)
+    reads as no date picked."""
+    try:
+        return date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _without_nul(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "")
@@ -78,7 +88,7 @@ def _element_value(el: dict) -> Any:
     if "selected_user" in el:
         return el.get("selected_user")
     if "selected_date" in el:
-        return el.get("selected_date")
+        return _iso_date(el.get("selected_date"))
     return el.get("value")
 
 

@@ -484,8 +484,20 @@ def _history_nav(t: Translator, deal_id: int, p: HistoryPage, *, paged: bool) ->
     return [ActionsBlock(block_id=f"history_{p.kind}", elements=buttons)] if buttons else []
 
 
+#: Text in one history message: Slack refuses a message whose blocks hold more than about
+#: 12,000 characters (``msg_blocks_too_long``); headings and buttons fit in the rest.
+HISTORY_TEXT_BUDGET = 10_500
+
+
 def _history_section(
-    t: Translator, deal_id: int, deal_name: str, p: HistoryPage, *, paged: bool, locale: str
+    t: Translator,
+    deal_id: int,
+    deal_name: str,
+    p: HistoryPage,
+    *,
+    paged: bool,
+    locale: str,
+    share: int = 2900,
 ) -> list:
     label = t(cl.KIND_LABELS[p.kind])
     if not p.total:
@@ -498,6 +510,8 @@ def _history_section(
     blocks: list = [SectionBlock(text=md(" · ".join(bits)))]
     for v in p.versions:
         body = _version_head(t, v) + "\n" + checklist_text(t, p.kind, v.data, locale)
+        if len(body) > share:
+            body = clip(body, share - 40) + "\n_" + t("(shortened to fit)") + "_"
         blocks.append(SectionBlock(text=md(body)))
     if p.older:
         more = t.plural("…and {n} older version.", "…and {n} older versions.", p.older)
@@ -522,8 +536,11 @@ def history_message(
     title = t("History of {deal}", deal=deal_name)
     name = escape(clip(deal_name, 100).replace("`", "'"))
     blocks: list = [HeaderBlock(text=clip(title, 150))]
+    shown = sum(len(p.versions) for p in sections)
+    room = HISTORY_TEXT_BUDGET - (3000 if activities else 0)
+    share = min(2900, max(600, room // max(shown, 1)))  # each version's part of the message
     for p in sections:
-        blocks += _history_section(t, deal_id, name, p, paged=paged, locale=locale)
+        blocks += _history_section(t, deal_id, name, p, paged=paged, locale=locale, share=share)
     if activities:
         rows, text = [], t("*Meetings and notes*")
         for a in activities:
@@ -546,7 +563,7 @@ def history_message(
             )
         )
     blocks.append(deal_buttons(t, deal_id))
-    return message(title, blocks[:MAX_MESSAGE_BLOCKS])
+    return message(t("History of {deal}", deal=escape(deal_name)), blocks[:MAX_MESSAGE_BLOCKS])
 
 
 # --- /spin and /batna: what the modal shows instead of the checklist ---------------------

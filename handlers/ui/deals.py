@@ -561,7 +561,7 @@ def deal_card(
     blocks.extend(extra_blocks)
     blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]  # whatever grows, the buttons stay
     blocks.append(deal_buttons(t, d.id))
-    return message(t("Deal card: {name}", name=d.name), blocks)
+    return message(t("Deal card: {name}", name=escape(d.name)), blocks)
 
 
 def stages_message(
@@ -802,3 +802,15 @@ def managers_reply(t: Translator, r: Managers, *, admins: Sequence[str] = ()) ->
             )
         )
     return notice("\n".join(lines))
+
+
+def with_quote_hint(t: Translator, msg: dict, name: str) -> dict:
+    """A sub-command's answer, when a deal is called like the sub-command: how to open the
+    deal instead (quote its name)."""
+    hint = t(
+        'There is also a deal called “{name}”: to open it, write `/pipeline "{name}"`.',
+        name=escape(clip(name, 150)).replace("`", "'"),
+    )
+    blocks = list(msg.get("blocks") or [])[: MAX_MESSAGE_BLOCKS - 1]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=":bulb: " + hint)]).to_dict())
+    return {**msg, "blocks": blocks}
