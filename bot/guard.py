@@ -12,6 +12,12 @@
 3. **What broke** — should anything below raise all the same, the answer is a plain ``500``
    and the error is logged; the body never carries a traceback.
 
+One repair on the way: Bolt (``slack_bolt.request.internals.parse_body``) reads any form
+body in which the letters ``payload`` appear as an interactivity payload, so a command like
+``/prospect payload corp`` went unanswered (404). A command's body with those letters in it
+is handed to Bolt with one of them percent-encoded (the same text once decoded) and signed
+again, with the app's own secret and the request's timestamp, after it was verified here.
+
 Why hand-written: Bolt parses the body before it verifies the signature and raises on bodies
 it cannot parse (``payload=%7Bnot-json``, ``payload=[]``, raw ``\\xff`` bytes), which the WSGI
 server turns into a 500 — even for unsigned requests. The shape rules are the few facts the
@@ -136,12 +142,14 @@ def check_event(envelope: Any) -> None:
         _need(_str(envelope, "team_id") or bool(envelope.get("authorizations")), "team_id")
 
 
-def check_body(body: bytes, content_type: str) -> None:
-    """A signed body Slack could have sent, else ``Malformed`` (the reason in its text)."""
+def check_body(body: bytes, content_type: str) -> str:
+    """A signed body Slack could have sent, else ``Malformed`` (the reason in its text);
+    what it is: ``event``, ``payload``, ``ssl_check`` or ``command``."""
     try:
         text = body.decode("utf-8")
         if content_type.split(";")[0].strip().lower() == "application/json":
-            return check_event(json.loads(text))
+            check_event(json.loads(text))
+            return "event"
         form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
     except (UnicodeDecodeError, ValueError) as exc:
         raise Malformed(f"unreadable body: {type(exc).__name__}") from None
@@ -151,10 +159,12 @@ def check_body(body: bytes, content_type: str) -> None:
             payload = json.loads(form["payload"][0])
         except ValueError:
             raise Malformed("payload is not JSON") from None
-        return check_payload(payload)
+        check_payload(payload)
+        return "payload"
     if form.get("ssl_check") == ["1"]:
-        return None
-    return check_command(form)
+        return "ssl_check"
+    check_command(form)
+    return "command"
 
 
 def _reply(start_response: Callable, status: str, text: str) -> list[bytes]:
@@ -177,6 +187,20 @@ def signed(secret: bytes, environ: dict, body: bytes, now: float) -> bool:
     return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
 
 
+def _payload_word_hidden(environ: dict, secret: bytes, body: bytes) -> dict:
+    """A command's body with ``payload`` written ``p%61yload`` (see the module docstring)."""
+    body = body.replace(b"payload", b"p%61yload")
+    stamp = _header(environ, "X-Slack-Request-Timestamp") or ""
+    base = b"v0:" + stamp.encode() + b":" + body
+    signature = "v0=" + hmac.new(secret, base, hashlib.sha256).hexdigest()
+    return {
+        **environ,
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_SLACK_SIGNATURE": signature,
+    }
+
+
 def protect(slack: WsgiApp, signing_secret: str) -> WsgiApp:
     """``slack`` (Bolt's WSGI handler) behind the checks above; requests other than POST
     (OAuth's GET routes, say) pass straight through."""
@@ -195,11 +219,13 @@ def protect(slack: WsgiApp, signing_secret: str) -> WsgiApp:
         if not signed(secret, environ, body, time.time()):
             return _reply(start_response, "401 Unauthorized", "invalid request signature")
         try:
-            check_body(body, environ.get("CONTENT_TYPE") or "")
+            kind = check_body(body, environ.get("CONTENT_TYPE") or "")
         except Malformed as why:
             log.warning("refused a signed but malformed request: %s", why)
             return _reply(start_response, "400 Bad Request", "malformed request")
         environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+        if kind == "command" and b"payload" in body:
+            environ = _payload_word_hidden(environ, secret, body)
         try:
             return slack(environ, start_response)
         except Exception:  # logged with its traceback; the answer carries none

@@ -24,6 +24,7 @@ NUDGE = N_(
     "and owners, and people named with /pipeline managers add."
 )
 SNOOZE_DAYS = 7
+REASON_MAX = 500  # characters (the column's size)
 MAX_SNOOZE = timedelta(days=366)
 
 
@@ -86,12 +87,17 @@ class Snoozed:
     deal: str
     until: date
     reason: str
+    fresh: bool = True  # False: a replay of a snooze already made
 
 
 def _check(reason: str, until: date | None, today: date) -> None:
     errors: dict[str, DomainError] = {}
     if not reason:
         errors["reason"] = InvalidInput(N_("Write why the deal waits, e.g. “Budget in January”."))
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = InvalidInput(
+            N_("The reason is {n} characters; keep it under {max}."), n=len(reason), max=REASON_MAX
+        )
     if until is None:
         errors["until"] = InvalidInput(N_("Pick the date to resume on."))
     elif until <= today:
@@ -112,13 +118,22 @@ def snooze(
     until: date | None,
     today: date,
     now: datetime,
+    key: str | None = None,
 ) -> Snoozed:
-    """``today`` is the user's local date: the date picker's days are theirs."""
+    """``today`` is the user's local date: the date picker's days are theirs. A replay of
+    the same submission (``key``) answers with the snooze already made."""
     _check(reason, until, today)
-    with db.transaction() as s:
+
+    def work(s: Session) -> tuple[Snoozed, str]:
         deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
         ensure_can_change(actor, deal)
         digest_store.snooze_deal(
             session=s, team_id=actor.team_id, deal=deal, until=until, reason=reason, now=now
         )
-    return Snoozed(deal.name, until, reason)
+        return Snoozed(deal.name, until, reason), str(deal.id)
+
+    def replay(s: Session, _record: str) -> Snoozed:
+        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+        return Snoozed(deal.name, deal.snoozed_until or until, deal.snooze_reason or reason, False)
+
+    return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)

@@ -10,6 +10,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import Session
+
 from bot.core import gates
 from bot.core.deals import Actor, require_manager
 from bot.core.errors import DomainError, InvalidInput, field_errors
@@ -17,7 +19,7 @@ from bot.core.i18n import N_
 from bot.core.stages import LOST, MAX_OPEN_STAGES, OPEN, order_max
 from storage import checklists as checklist_store
 from storage import stages as stage_store
-from storage.db import Database
+from storage.db import Database, run_once
 from storage.models import Stage
 
 EDIT_STAGES = N_(
@@ -59,17 +61,38 @@ def rows(db: Database, actor: Actor) -> list[StageRow]:
         ]
 
 
+@dataclass(frozen=True)
+class StagesSaved:
+    names: list[str]  # the stages in their new order
+    fresh: bool = True  # False: a replay of a save already made (nothing changed now)
+
+
 def save(
-    db: Database, actor: Actor, *, values: Mapping[str, Any], shown: Collection[str]
-) -> list[str]:
-    """Apply the editor; the stage names in their new order. ``shown``: the fields in the
-    submitted view (a field on another page of the editor keeps its stored value)."""
+    db: Database,
+    actor: Actor,
+    *,
+    values: Mapping[str, Any],
+    shown: Collection[str],
+    key: str | None = None,
+) -> StagesSaved:
+    """Apply the editor. ``shown``: the fields in the submitted view (a field on another
+    page of the editor keeps its stored value). A replay of the same submission (``key``)
+    adds no stage twice."""
     require_manager(actor, EDIT_STAGES)
-    with db.transaction() as s:
+
+    def names(s: Session) -> list[str]:
+        return [st.name for st in stage_store.list_stages(session=s, team_id=actor.team_id)]
+
+    def work(s: Session) -> tuple[StagesSaved, str]:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
         edits = read_edits(values, stages, shown)
         stage_store.save_stages(session=s, team_id=actor.team_id, edits=edits)
-        return [st.name for st in stage_store.list_stages(session=s, team_id=actor.team_id)]
+        return StagesSaved(names(s)), "saved"
+
+    def replay(s: Session, _record: str) -> StagesSaved:
+        return StagesSaved(names(s), fresh=False)
+
+    return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
 
 
 def _number(values, name, errors, lo: int, hi: int, *, required: bool = True) -> int | None:

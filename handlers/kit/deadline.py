@@ -155,6 +155,7 @@ class DeadlineAck(Ack):
         self.body = body
         self.context: BoltContext | None = None
         self.late = False  # the runner answered Slack with a stand-in
+        self.settled: BoltResponse | None = None  # the error path's answer, in time
         self.answered = False  # the listener (or the error path) gave its answer
         self.done = threading.Event()  # Slack has an answer (the listener's or a stand-in)
         self._lock = threading.Lock()
@@ -175,6 +176,8 @@ class DeadlineAck(Ack):
         """The deadline passed: the listener's answer if it came just now, else a stand-in
         (and from now on the listener's answer is delivered late)."""
         with self._lock:
+            if self.response is None and self.settled is not None:
+                return self.settled  # the error path's answer, which Bolt is about to set
             if self.response is None:
                 self.late = True
                 self.response = stand_in()
@@ -183,12 +186,13 @@ class DeadlineAck(Ack):
 
     def settle(self, response: BoltResponse) -> bool:
         """The error path's answer: True when it is in time to be the ack (the caller
-        returns it to Bolt); False when a stand-in answered already and the answer was
-        delivered late here instead (once)."""
+        returns it to Bolt, which sets it as this ack's response once its error handler
+        has copied it — not before, or Bolt could send its half-made 500); False when a
+        stand-in answered already and the answer was delivered late here instead (once)."""
         with self._lock:
             first, self.answered = not self.answered, True
             if not self.late:
-                self.response = response
+                self.settled = response
                 self.done.set()
                 return True
         if first:
@@ -301,7 +305,7 @@ class DeadlineRunner:
         if first is not None:  # the same request is running: its answer is the answer
             log.info("request %s came again while running: answered once", key[-1])
             first.done.wait(timeout=max(0.0, started + self.deadline + 0.5 - time.monotonic()))
-            return first.response or BoltResponse(status=200, body="")
+            return first.response or first.settled or BoltResponse(status=200, body="")
         work = self.pool.submit(self._run, req, key, ack)
         try:
             return work.result(timeout=max(0.0, started + self.deadline - time.monotonic()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -297,7 +298,8 @@ def noted_reply(t: Translator, result: Logged) -> dict:
 
 
 def fallback_link(channel: str, ts: str) -> str:
-    return f"https://slack.com/archives/{channel}/p{ts.replace('.', '')}"
+    digits = "".join(c for c in ts if c.isdigit())
+    return f"https://slack.com/archives/{channel}/p{digits}"
 
 
 def note_form(
@@ -311,9 +313,15 @@ def note_form(
 
 
 def note_link(meta: dict) -> str | None:
-    if meta.get("l"):
-        return meta["l"]
-    return fallback_link(meta["c"], meta["ts"]) if meta.get("c") and meta.get("ts") else None
+    """The link back to the message a note came from: Slack's permalink (only ever an
+    ``https`` link), else one built from the channel and message ids."""
+    link = meta.get("l")
+    if isinstance(link, str) and urlsplit(link).scheme == "https" and "|" not in link:
+        return link
+    channel, ts = meta.get("c"), meta.get("ts")
+    if isinstance(channel, str) and isinstance(ts, str) and channel.isalnum():
+        return fallback_link(channel, ts.replace(".", ""))
+    return None
 
 
 def message_day(ts: str | None, tz: str) -> date | None:

@@ -9,7 +9,7 @@ from bot.usecases import followups
 from handlers.ui import reminders as ui
 
 
-def snooze_submitted(ack: Ack, view, form, actor, t, services, today, answer) -> None:
+def snooze_submitted(ack: Ack, view, form, actor, t, services, today, answer, request_key):
     picked = form.get(ids.BLOCK_SNOOZE_UNTIL)
     result = followups.snooze(
         services.db,
@@ -19,10 +19,12 @@ def snooze_submitted(ack: Ack, view, form, actor, t, services, today, answer) ->
         until=date.fromisoformat(picked) if picked else None,
         today=today,
         now=services.now(),
+        key=request_key,
     )
     ack()
-    msg = ui.snoozed_message(t, deal=result.deal, until=result.until, reason=result.reason)
-    answer.privately(msg)
+    if result.fresh:  # a replay was answered the first time
+        msg = ui.snoozed_message(t, deal=result.deal, until=result.until, reason=result.reason)
+        answer.privately(msg)
 
 
 def register(app: App) -> None:

@@ -6,15 +6,16 @@ from bot import ids
 from bot.usecases import stages
 from handlers.kit.errors import input_blocks
 from handlers.ui import stages as ui
-from handlers.ui.common import message
+from handlers.ui.common import escape, message
 
 
-def stages_submitted(ack: Ack, view, form, actor, t, services, answer) -> None:
+def stages_submitted(ack: Ack, view, form, actor, t, services, answer, request_key) -> None:
     values, shown = ui.read_stage_form(form, input_blocks(view))
-    names = stages.save(services.db, actor, values=values, shown=shown)
+    saved = stages.save(services.db, actor, values=values, shown=shown, key=request_key)
     ack()
-    text = t("Stages saved: {names}.", names=" → ".join(names))
-    answer.privately(message(text))
+    if saved.fresh:  # a replay was answered the first time
+        text = t("Stages saved: {names}.", names=escape(" → ".join(saved.names)))
+        answer.privately(message(text))
 
 
 def register(app: App) -> None:

@@ -109,3 +109,10 @@ def test_the_health_route_is_not_behind_the_signature(running):
 
     with urllib.request.urlopen(running.base + "/healthz", timeout=10) as reply:
         assert reply.status == 200
+
+
+def test_a_command_that_says_payload_is_answered(slack, running):
+    """Found by the fuzzer: Bolt took any form body containing the word "payload" for an
+    interactivity payload, and the command went unanswered (404)."""
+    resp = slack.command(ids.CMD_PROSPECT, "payload corp 5jt")
+    assert resp.status == 200 and "Added *payload corp*" in str(resp.json)
