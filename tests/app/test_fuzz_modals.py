@@ -174,16 +174,30 @@ def check_submitted(resp, view: dict, values: dict) -> None:
         assert not view_problems(body["view"]), (where, view_problems(body["view"]))
 
 
-@pytest.mark.parametrize("kind", MODALS)
-def test_fuzz_modal(fake, db_url, caplog, kind):
+@pytest.mark.parametrize(
+    ("kind", "where", "n"),
+    [(kind, "db_url", 60) for kind in MODALS]
+    + [
+        (kind, "pg_url", 25)
+        for kind in (
+            ids.VIEW_NEW_DEAL,
+            ids.VIEW_MEETING,
+            ids.VIEW_NOTE,
+            ids.VIEW_SNOOZE,
+            ids.VIEW_BATNA,
+        )
+    ],
+)
+def test_fuzz_modal(fake, request, caplog, kind, where, n):
+    """``n`` submissions of the modal ``kind`` on SQLite (``db_url``) or PostgreSQL."""
     caplog.set_level(logging.ERROR)
-    with serve(fake, db_url) as app:
+    with serve(fake, request.getfixturevalue(where)) as app:
         deal_id = make_deal(app.db, name="Acme Corp", owner_id="UADMIN")
         make_deal(app.db, name="Globex", owner_id="U2")
         add_manager(app.db, "UADMIN")
         view = open_modal(app, fake, kind, deal_id)
 
-        @examples(70)
+        @examples(n)
         @given(values=answers(view))
         def run(values: dict) -> None:
             check_submitted(submit(app, fake, view, values), view, values)
