@@ -95,7 +95,9 @@ def check_answer(resp, fake: FakeSlack, *, command: str, text: str) -> None:
     """The checks every command answer passes."""
     text = text if len(text) < 300 else text[:300] + f"… ({len(text)} characters)"
     assert resp.status == 200, (command, text, resp.status, resp.text[:300])
-    assert not resp.timed_out, (command, text, resp.elapsed)
+    # In time: the deadline runner answers within ~2 s; on a loaded machine the HTTP round
+    # trip adds more, so the fuzzers check only that an answer came (the fault tests time it).
+    assert resp.elapsed < 10, (command, text, resp.elapsed)
     shown = all_text(resp.json)
     assert not any(a in shown for a in APOLOGY), (command, text, shown[:500])
     assert not fake.rejected_acks, (command, text, fake.rejected_acks[-1])

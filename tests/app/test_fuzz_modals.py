@@ -160,7 +160,7 @@ MODALS = [
 
 def check_submitted(resp, view: dict, values: dict) -> None:
     where = (view.get("callback_id"), {k: str(v)[:60] for k, v in values.items()})
-    assert resp.status == 200 and not resp.timed_out, (where, resp.status, resp.elapsed)
+    assert resp.status == 200 and resp.elapsed < 10, (where, resp.status, resp.elapsed)
     shown = all_text(resp.json)
     assert not any(a in shown for a in APOLOGY), (where, shown[:400])
     body = resp.json or {}
