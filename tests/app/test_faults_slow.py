@@ -136,7 +136,7 @@ def test_a_known_profile_is_never_waited_for(slack, fake, running):
     slack.command(ids.CMD_PIPELINE, "help")
     cache, key = running.services.profiles, ("T1", "U1")
     cache._data[key] = (0.0, cache._data[key][1])  # expired long ago
-    fake.delay("users.info", 6.0, times=1)
+    fake.delay("users.info", 3.0, times=1)
     started = time.monotonic()
     resp = slack.command(ids.CMD_PIPELINE, "help")
     assert resp.status == 200 and time.monotonic() - started < 2
