@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from http.client import InvalidURL
 
 from slack_bolt.error import BoltError
 
+from bot import playground
 from bot.app import create_app
 from bot.server import run
 from bot.services import Services
@@ -15,7 +17,10 @@ from bot.settings import HINTS, SettingsError, load_settings
 from storage.migrate import upgrade
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if playground.wanted(argv, os.environ):
+        return playground.main(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:

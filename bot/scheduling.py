@@ -182,6 +182,20 @@ class Scheduler:
     def job_ids(self) -> set[str]:
         return set(self._jobs)
 
+    def jobs(self) -> list[DigestJob]:
+        return list(self._jobs.values())
+
+    def run_now(self) -> None:
+        """Every digest job, then the reminder and retry sweeps, run at once the way their
+        triggers run them (each works out its own slot from the clock): the playground's
+        "run the scheduled jobs" button."""
+        for job in self.jobs():
+            self._fire(job.team_id, job.channel_id)
+        if self._on_reminders is not None:
+            self._on_reminders()
+        if self._on_retries is not None:
+            self._on_retries()
+
     def _add(self, job: DigestJob, *, catch_up: bool) -> None:
         trigger = job.trigger()
         kwargs = {}
