@@ -78,6 +78,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> App:
         logger=logging.getLogger("salespath.bolt"),
         raise_error_for_unhandled_request=False,
         oauth_settings=oauth.oauth_settings(settings, services) if settings.oauth else None,
+        user_facing_authorize_error_message=oauth.not_installed_message(),
     )
     app.services = services  # type: ignore[attr-defined] - for the runner (health, shutdown)
     middleware.install(app, services, lambda token: clients.for_token(token, quick=True))

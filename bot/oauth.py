@@ -27,6 +27,7 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot.core.i18n import N_, Translator
 from bot.ids import BOT_SCOPES
 from bot.services import Services
 from bot.settings import Settings
@@ -37,6 +38,18 @@ log = logging.getLogger("salespath.oauth")
 STATE_TTL = 600  # seconds an install link stays valid (slack_sdk's default)
 #: Slack errors of auth.test that mean the bot token no longer works in its workspace.
 TOKEN_GONE = {"invalid_auth", "token_revoked", "account_inactive", "not_authed"}
+
+
+#: Answered to a request from a workspace with no installation (removed, or never installed
+#: here). Its user's language cannot be asked of Slack without a token: both languages.
+NOT_INSTALLED = N_(
+    "Salespath is no longer installed in this workspace, so it cannot answer. "
+    "A workspace admin can install it again."
+)
+
+
+def not_installed_message() -> str:
+    return "\n".join(Translator(lang)(NOT_INSTALLED) for lang in ("en", "id"))
 
 
 class NotInstalled(LookupError):

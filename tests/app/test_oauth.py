@@ -172,3 +172,13 @@ def test_install_routes_answer_get_only(oauth_running):
     with pytest.raises(urllib.error.HTTPError) as err:
         opener.open(request, timeout=30)
     assert err.value.code == 404
+
+
+def test_a_workspace_without_installation_is_told_in_both_languages(oauth_slack, fake):
+    resp = oauth_slack.command("/pipeline", "", team_id="T1")  # never installed here
+    assert resp.status == 200
+    [answer] = fake.wait_for("response_url")
+    shown = answer.params["text"]
+    assert "Salespath is no longer installed in this workspace" in shown
+    assert "Salespath tidak lagi terpasang di workspace ini" in shown
+    assert not fake.calls_to("users.info")  # nothing was asked of Slack without a token
