@@ -85,3 +85,17 @@ ACTION_SNOOZE = "deal_snooze"  # value: deal id; opens VIEW_SNOOZE
 VIEW_SNOOZE = "snooze_modal"
 BLOCK_SNOOZE_REASON = "snooze_reason"
 BLOCK_SNOOZE_UNTIL = "snooze_until"
+
+# --- many workspaces (OAuth), uninstall (issue 12, item 5: append below) ----------------
+#: The bot scopes the app asks for when a workspace installs it (as in manifest.yml).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "users:read",
+    "files:write",
+    "channels:read",
+    "groups:read",
+)
+EVENT_APP_UNINSTALLED = "app_uninstalled"
+EVENT_TOKENS_REVOKED = "tokens_revoked"

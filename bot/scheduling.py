@@ -48,6 +48,7 @@ log = logging.getLogger("salespath.scheduler")
 
 SYNC_EVERY = timedelta(seconds=60)
 RECOVER_EVERY = timedelta(minutes=2)
+PURGE_EVERY = timedelta(hours=1)  # uninstalled workspaces' data, past the grace period
 #: Reps' reminders are due at 09:00 in their own timezone; every zone's offset is a
 #: multiple of 15 minutes, so a sweep at :00, :15, :30 and :45 UTC is on time everywhere.
 REMINDER_SWEEP = {"minute": "0,15,30,45", "second": 5}
@@ -91,10 +92,12 @@ class Scheduler:
         on_digest: Callable[[str, str, datetime], object],
         on_reminders: Callable[[], object] | None = None,
         on_retries: Callable[[], object] | None = None,
+        on_purge: Callable[[], object] | None = None,
         grace: timedelta = GRACE,
     ) -> None:
         self._db, self._now = db, now
         self._on_digest, self._on_reminders, self._on_retries = on_digest, on_reminders, on_retries
+        self._on_purge = on_purge
         self.grace = grace
         self._jobs: dict[str, DigestJob] = {}
         self._lock = threading.RLock()
@@ -133,6 +136,14 @@ class Scheduler:
                 self._on_retries,
                 IntervalTrigger(seconds=RECOVER_EVERY.total_seconds()),
                 id="retries",
+                next_run_time=now,
+                replace_existing=True,
+            )
+        if self._on_purge is not None:
+            self._aps.add_job(
+                self._on_purge,
+                IntervalTrigger(seconds=PURGE_EVERY.total_seconds()),
+                id="purge",
                 next_run_time=now,
                 replace_existing=True,
             )

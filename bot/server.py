@@ -1,7 +1,8 @@
 """Run the app: Socket Mode, or HTTP mode on waitress (a production WSGI server).
 
 HTTP routes: ``POST /slack/events`` (every Slack request), ``GET /healthz``
-(200 when the database answers, 503 otherwise). SIGTERM/SIGINT stop cleanly.
+(200 when the database answers, 503 otherwise); with OAuth also ``GET /slack/install`` and
+``GET /slack/oauth_redirect`` (Bolt's install flow). SIGTERM/SIGINT stop cleanly.
 """
 
 from __future__ import annotations
@@ -27,14 +28,23 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
+def oauth_paths(app: App) -> set[str]:
+    """The install and redirect paths when the app is installed through OAuth."""
+    flow = app.oauth_flow
+    return {flow.install_path, flow.redirect_uri_path} if flow is not None else set()
+
+
 def wsgi_app(app: App, services: Services) -> Callable:
     slack = SlackRequestHandler(app)
+    install = oauth_paths(app)
 
     def route(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
             return slack(environ, start_response)
+        if path in install and method == "GET":
+            return slack(environ, start_response)  # Bolt's OAuth flow
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             ok = services.db.ping()
             body = json.dumps({"ok": ok, "database": "up" if ok else "down"}).encode()

@@ -73,6 +73,11 @@ class Jobs:
     def db(self):
         return self.services.db
 
+    def client_for(self, team_id: str) -> WebClient:
+        """The client that speaks for ``team_id``: its own bot token with OAuth (many
+        workspaces), else ``SLACK_BOT_TOKEN`` (``bot.services.Services.client_for``)."""
+        return self.services.client_for(team_id)
+
     # --- digests ------------------------------------------------------------------------
 
     def digest(self, team_id: str, channel_id: str, slot: datetime) -> Outcome | None:
@@ -189,13 +194,13 @@ class Jobs:
                 if progress.message_ts is None:
                     msg = ui.digest_message(t, content, locale=t.locale)
                     record.hold()  # still ours? (raises LeaseLost when another run took it)
-                    resp = self.client.chat_postMessage(channel=channel_id, **msg)
+                    resp = self.client_for(team_id).chat_postMessage(channel=channel_id, **msg)
                     record.message_posted(resp["ts"])
                 if progress.file_id is None:
                     titles = ui.chart_titles(t, content)
                     png = chart.funnel_png(ui.funnel_rows(t, content, t.locale), **titles)
                     record.hold()
-                    resp = self.client.files_upload_v2(
+                    resp = self.client_for(team_id).files_upload_v2(
                         channel=channel_id,
                         file=png,
                         filename="pipeline-funnel.png",
@@ -217,7 +222,7 @@ class Jobs:
         t = Translator(sub.locale)
         msg = ui.digest_failed_message(t, channel_id=sub.channel_id, error=error, bot_user_id=None)
         try:
-            self.client.chat_postMessage(channel=sub.created_by, **msg)
+            self.client_for(sub.team_id).chat_postMessage(channel=sub.created_by, **msg)
         except Exception as err:  # logged as an error: the last place this failure shows
             log.error(
                 "digest for %s/%s at %s was given up (%s), and telling %s failed too: %s",
@@ -254,7 +259,7 @@ class Jobs:
         self, team_id: str, owner_id: str, *, now: datetime, slot: datetime | None = None
     ) -> Outcome | None:
         """``owner_id``'s reminder for today's 09:00 (their time), or for ``slot``."""
-        profile = fetch_profile(self.services, self.client, team_id, owner_id)
+        profile = fetch_profile(self.services, self.client_for(team_id), team_id, owner_id)
         tz = valid_timezone(profile.tz)
         retry = slot is not None
         if slot is None:
@@ -282,7 +287,9 @@ class Jobs:
             t = Translator(locale)
             msg = ui_reminders.reminder_message(t, content, locale=t.locale)
             record.hold()
-            resp = self.client.chat_postMessage(channel=content.owner_id, **msg)
+            resp = self.client_for(content.team_id).chat_postMessage(
+                channel=content.owner_id, **msg
+            )
             record.message_posted(resp["ts"])
 
         return send

@@ -37,12 +37,14 @@ from babel.dates import get_timezone_name
 
 from .conversations import Conversations
 from .forms import STATEFUL_TYPES
+from .oauth import Grant, OAuthApp, access_answer
 
 __all__ = ["Call", "FakeSlack", "Team", "User", "all_text", "block_problems"]
 
 APP_ID = "A1"
 JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata", "unfurls"})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open", "apps.event.authorizations.list"})
+CLIENT_ID, CLIENT_SECRET = "1000000001.2000000002", "fake-client-secret"  # the app's, for OAuth
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "response_url")
 INTERACTIVE_TYPES = STATEFUL_TYPES | {"button", "overflow", "workflow_button"}
 STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
@@ -66,7 +68,7 @@ class Call:
 
 @dataclass
 class Team:
-    """A workspace the fake knows, with its bot token."""
+    """A workspace the fake knows, with its bot token (and its Enterprise Grid, if any)."""
 
     id: str
     token: str
@@ -74,6 +76,8 @@ class Team:
     bot_id: str = "BBOT"
     name: str = ""
     domain: str = ""
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
 
 
 @dataclass
@@ -195,6 +199,8 @@ class FakeSlack:
         bot_user_id: str = "UBOT",
         bot_id: str = "BBOT",
         app_token: str = "xapp-test",
+        client_id: str = CLIENT_ID,
+        client_secret: str = CLIENT_SECRET,
     ) -> None:
         self.team_id = team_id
         self.token = token
@@ -207,6 +213,8 @@ class FakeSlack:
         self.teams: dict[str, Team] = {}
         self.users: dict[str, User] = {}
         self._token_teams: dict[str, list[str]] = {}
+        self._revoked: set[str] = set()
+        self.oauth = OAuthApp(client_id, client_secret)
         self._cond = threading.Condition(threading.RLock())
         self._ids = itertools.count(1)
         self._triggers: dict[str, _Trigger] = {}
@@ -280,10 +288,18 @@ class FakeSlack:
     # --- setup ---------------------------------------------------------------------------
 
     def add_team(
-        self, team_id: str, token: str, *, bot_user_id: str = "UBOT", bot_id: str = "BBOT"
+        self,
+        team_id: str,
+        token: str,
+        *,
+        bot_user_id: str = "UBOT",
+        bot_id: str = "BBOT",
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
     ) -> Team:
         """Register a workspace's bot token (the same token may serve several teams)."""
         team = Team(team_id, token, bot_user_id, bot_id, f"Team {team_id}", f"{team_id.lower()}-ws")
+        team.enterprise_id, team.enterprise_name = enterprise_id, enterprise_name
         with self._cond:
             self.teams[team_id] = team
             owners = self._token_teams.setdefault(token, [])
@@ -318,6 +334,40 @@ class FakeSlack:
         with self._cond:
             self.users[user_id] = user
         return user
+
+    def approve_install(
+        self,
+        authorize_url: str,
+        *,
+        team_id: str,
+        user_id: str = "U1",
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+    ) -> str:
+        """The installer approves the app on Slack's authorize page (the test plays the
+        browser): the code the app trades with ``oauth.v2.access`` (``slackkit.oauth``)."""
+        with self._cond:
+            if user_id not in self.users:
+                self.add_user(user_id, team_id=team_id)
+            return self.oauth.approve(
+                authorize_url,
+                team_id=team_id,
+                user_id=user_id,
+                enterprise_id=enterprise_id,
+                enterprise_name=enterprise_name,
+            )
+
+    def revoke(self, team_id: str) -> list[str]:
+        """The workspace uninstalled the app: its bot tokens stop working (``token_revoked``).
+        The tokens revoked."""
+        with self._cond:
+            gone = [tok for tok, teams in self._token_teams.items() if team_id in teams]
+            for tok in gone:
+                self._token_teams[tok].remove(team_id)
+                if not self._token_teams[tok]:
+                    del self._token_teams[tok]
+                    self._revoked.add(tok)
+            return gone
 
     def join_channel(self, channel_id: str, name: str | None = None) -> None:
         """Make the bot a member of ``channel_id``."""
@@ -584,6 +634,8 @@ class FakeSlack:
 
     def handle_api(self, method: str, params: Json, headers: dict[str, str]) -> Reply:
         """Answer one Web API call (used by the HTTP handler)."""
+        if method == "oauth.v2.access":  # client credentials, not a token
+            return self._oauth_access(params, headers)
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
         token = token or params.pop("token", None)
@@ -608,6 +660,8 @@ class FakeSlack:
             return {"ok": False, "error": error}
         if not token:
             return {"ok": False, "error": "not_authed"}
+        if token in self._revoked:
+            return {"ok": False, "error": "token_revoked"}
         if token in self.app_tokens:
             if method not in APP_TOKEN_METHODS:
                 return {"ok": False, "error": "not_allowed_token_type"}
@@ -648,10 +702,46 @@ class FakeSlack:
             "files.completeUploadExternal": self._complete_upload,
         }
 
+    def _oauth_access(self, params: Json, headers: dict[str, str]) -> Reply:
+        """``oauth.v2.access``: trade an approved install's code for a new bot token, which
+        from then on speaks for that workspace."""
+        with self._cond:
+            redeemed = self.oauth.redeem(params, headers)
+            team_id = redeemed.team_id if isinstance(redeemed, Grant) else self.team_id
+        call = Call("oauth.v2.access", params, headers, team_id, time.time())
+        failure = self._take_failure(call.method)
+        if failure is not None:
+            call.failed = True
+            self._record(call)
+            return self._failure_reply(failure)
+        with self._cond:
+            body = redeemed if isinstance(redeemed, dict) else self._install(redeemed)
+        call.response = body
+        self._record(call)
+        return _json(body)
+
+    def _install(self, grant: Grant) -> Json:
+        n = next(self._ids)
+        token = f"xoxb-{grant.team_id}-{n}-{secrets.token_hex(12)}"
+        team = self.add_team(
+            grant.team_id,
+            token,
+            bot_user_id=f"UB{grant.team_id}",
+            bot_id=f"BB{grant.team_id}",
+            enterprise_id=grant.enterprise_id,
+            enterprise_name=grant.enterprise_name,
+        )
+        if team.bot_user_id not in self.users:
+            self.add_user(team.bot_user_id, team_id=team.id, name="salespath")
+            self.users[team.bot_user_id].is_bot = True
+        return access_answer(
+            grant, app_id=APP_ID, token=token, bot_user_id=team.bot_user_id, team_name=team.name
+        )
+
     # --- Web API methods (called with the lock held) --------------------------------------
 
     def _auth_test(self, p: Json, team: Team) -> Json:
-        return {
+        answer = {
             "ok": True,
             "url": f"https://{team.domain}.slack.com/",
             "team": team.name,
@@ -661,6 +751,9 @@ class FakeSlack:
             "bot_id": team.bot_id,
             "is_enterprise_install": False,
         }
+        if team.enterprise_id:
+            answer["enterprise_id"] = team.enterprise_id
+        return answer
 
     def _team_info(self, p: Json, team: Team) -> Json:
         info = {"id": team.id, "name": team.name, "domain": team.domain, "email_domain": ""}

@@ -60,6 +60,8 @@ class Workspace(SQLModel, table=True):
     default_currency: str = Field(default="IDR", max_length=3)
     default_locale: str = Field(default="en", max_length=8)
     created_at: datetime = ts_field()
+    #: the app was uninstalled (issue 12): the data is deleted after the grace period
+    uninstalled_at: datetime | None = ts_field(nullable=True)
 
 
 class ProcessedRequest(SQLModel, table=True):

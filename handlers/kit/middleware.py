@@ -18,6 +18,7 @@ out again. What this puts in context:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
@@ -77,9 +78,10 @@ def typed_text(body: dict) -> str:
     return ""
 
 
-def install(app: App, services: Services, quick: WebClient) -> None:
-    """``quick``: the client for calls made before a listener answers Slack (``users.info``);
-    it never waits out a rate limit, which would spend the 3-second trigger window."""
+def install(app: App, services: Services, quick: Callable[[str | None], WebClient]) -> None:
+    """``quick(token)``: the client, with the request's bot token, for calls made before a
+    listener answers Slack (``users.info``); it never waits out a rate limit, which would
+    spend the 3-second trigger window."""
 
     @app.middleware
     def request_facts(context: BoltContext, body: dict, next) -> None:
@@ -95,7 +97,8 @@ def install(app: App, services: Services, quick: WebClient) -> None:
                 services.db, team_id=team_id, default_currency=services.settings.default_currency
             )
             services.seeded.add(team_id)
-        profile = fetch_profile(services, quick, team_id, user_id) if team_id and user_id else None
+        client = quick(context.bot_token)  # the workspace's own token (OAuth: many workspaces)
+        profile = fetch_profile(services, client, team_id, user_id) if team_id and user_id else None
         context["profile"] = profile
         context["t"] = Translator(profile.locale if profile else None)
         context["tz"] = valid_timezone(profile.tz if profile else None)
