@@ -39,11 +39,14 @@ class DealLike(Protocol):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: computed once per request (``handlers.kit.middleware``)."""
+    """Who is acting: computed once per request (``handlers.kit.middleware``). ``language``:
+    the one they read and write in (``bot.core.i18n.choose_language``): it decides how their
+    amounts are read (``M`` is miliar in Indonesian rupiah) and the words they get."""
 
     team_id: str
     user_id: str
     is_manager: bool = False
+    language: str = "en"
 
 
 def require_manager(actor: Actor, why: str) -> None:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.i18n import Msg as Msg  # an error's parameter, translated when shown
+
 
 def _shown(t, value: object) -> object:
-    """A parameter as the reader sees it: an ``Msg`` translated, a date in their words."""
+    """A parameter as the reader sees it: an ``Msg`` translated, a date in their words, a
+    list of them joined with commas."""
     if isinstance(value, Msg):
         return t(value)
     if isinstance(value, date):
         return t.day(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_shown(t, v)) for v in value)
     return value
-
-
-class Msg(str):
-    """An English msgid given as an error's parameter: translated when the error is shown
-    (``InvalidInput(N_("tick “{tick}”"), tick=Msg(N_("Yes, move it")))``)."""
 
 
 class DomainError(Exception):
