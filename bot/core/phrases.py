@@ -18,6 +18,8 @@ MANAGER_WORDS = frozenset({"manager", "managers"})
 GATE_WORDS = frozenset({"gates", "gate", "gerbang"})
 HISTORY_WORDS = ("history", "riwayat")
 HELP_WORDS = frozenset({"help", "bantuan", "?", "-h", "--help"})
+LANGUAGE_WORDS = frozenset({"lang", "language", "bahasa"})
+SETTINGS_WORDS = frozenset({"settings", "setting", "pengaturan", "setelan"})
 MANAGERS_RE = re.compile(r"^managers?\s*(add|remove|list)?\s*(.*)$", re.I | re.S)
 MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -35,6 +37,16 @@ def managers_args(text: str) -> tuple[str, list[str]]:
     m = MANAGERS_RE.match(text.strip())
     op = (m.group(1) or "list").lower() if m else "list"
     return op, MENTION_RE.findall(m.group(2) if m else "")
+
+
+def language_request(text: str) -> str | None:
+    """``lang id``, ``bahasa indonesia``, ``language`` → what names the language (``""``:
+    none, show the reader's own); ``None`` when the text is not about a language (``Bahasa
+    Kita Corp``, more than two words after the first, is a deal's name)."""
+    words = text.split()
+    if not words or words[0].lower() not in LANGUAGE_WORDS or len(words) > 3:
+        return None
+    return " ".join(words[1:])
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.errors import InvalidInput
-from bot.core.i18n import N_
+from bot.core.i18n import LANGUAGE_WORDS, N_
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = DAYS[:5]
@@ -71,6 +71,7 @@ class Schedule:
     tz: str  # IANA name
     weekdays: tuple[str, ...]  # cron day names in week order
     owners: tuple[str, ...] = ()  # empty: the whole team
+    language: str | None = None  # chosen for the channel; None: the workspace's default
 
     @property
     def hour(self) -> int:
@@ -207,10 +208,34 @@ def parse_days(token: str) -> tuple[str, ...] | None:
     return tuple(d for d in DAYS if d in set(days))
 
 
+LANGUAGE_LEADS = {"bahasa", "lang", "language", "in"}  # "bahasa id", "lang en", "in english"
+
+
+def _take_language(tokens: list[str]) -> tuple[str | None, list[str]]:
+    """The digest's language among the words (``bahasa`` alone: Indonesian; ``bahasa en``,
+    ``lang id``, ``english``, ``indonesia``), and the other words."""
+    for i, token in enumerate(tokens):
+        low = token.lower()
+        after = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
+        if low in LANGUAGE_LEADS and after in LANGUAGE_WORDS:
+            return LANGUAGE_WORDS[after], tokens[:i] + tokens[i + 2 :]
+        if low in LANGUAGE_WORDS and len(low) > 2:  # "id"/"en" alone could be anything
+            return LANGUAGE_WORDS[low], tokens[:i] + tokens[i + 1 :]
+        if low in ("lang", "language"):
+            raise InvalidInput(
+                N_(
+                    "“{text}”: which language? Write bahasa id or bahasa en, like: "
+                    "/digest here 08:00 bahasa id."
+                ),
+                text=" ".join(tokens[i : i + 2]),
+            )
+    return None, tokens
+
+
 def parse_schedule(text: str, *, default_tz: str) -> Schedule:
-    """What follows ``/digest here``: ``[HH:MM] [timezone] [weekdays] [for @a @b]`` in any
-    order. Defaults: 09:00, ``default_tz`` (the user's Slack timezone), Monday to Friday,
-    the whole team.
+    """What follows ``/digest here``: ``[HH:MM] [timezone] [weekdays] [for @a @b]
+    [bahasa id|en]`` in any order. Defaults: 09:00, ``default_tz`` (the user's Slack
+    timezone), Monday to Friday, the whole team, the workspace's default language.
 
     A parser: one pass over the words, each kind of word in turn, so it reads top to bottom
     and is longer than most functions on purpose."""
@@ -220,7 +245,8 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
     # "mon - fri" is "mon-fri"; commas and semicolons only separate ("08:00, mon,fri").
     text = re.sub(r"\s*[-–—]\s*(?=[^\W\d])", "-", text)
     text = re.sub(r"(?<=[^\W\d])\s*[-–—]\s*", "-", text)
-    for token in re.sub(r"[,;]+", " ", text).split():
+    language, tokens = _take_language(re.sub(r"[,;]+", " ", text).split())
+    for token in tokens:
         low = token.lower().strip(",")
         mention = _MENTION_RE.match(token)
         if mention:
@@ -271,7 +297,7 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
         )
     weekdays = tuple(d for d in DAYS if d in set(days)) if days else WORKDAYS
     owners_unique = tuple(dict.fromkeys(owners))
-    return Schedule(at or DEFAULT_AT, tz or default_tz or "UTC", weekdays, owners_unique)
+    return Schedule(at or DEFAULT_AT, tz or default_tz or "UTC", weekdays, owners_unique, language)
 
 
 def valid_timezone(tz: str | None) -> str:

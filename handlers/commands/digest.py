@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.usecases import subscriptions
+from bot.usecases import settings, subscriptions
 from bot.usecases.delivery import Outcome
 from handlers.kit.replies import reply
 from handlers.ui import digest as ui
@@ -56,7 +56,7 @@ def channel_problem(t: Translator, client: WebClient, channel_id: str, bot_user_
 
 
 def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> None:
-    profile, channel_id = context.get("profile"), command["channel_id"]
+    channel_id = command["channel_id"]
     schedule = ui.schedule_args(text.partition(" ")[2], default_tz=context["tz"])
     problem = channel_problem(t, client, channel_id, context.bot_user_id)
     if problem:
@@ -66,7 +66,6 @@ def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> N
         actor,
         channel_id=channel_id,
         schedule=schedule,
-        locale=profile.locale if profile else "en",
         now=services.now(),
     )
     if services.scheduler is not None:
@@ -81,13 +80,13 @@ def post_now(ack: Ack, command, text, actor, t, services, context, client) -> No
         return reply(ack, problem_message(t, problem, command=command["command"], text=text))
     reply(ack, message(t("Posting the digest here…")))
     sub = subscriptions.active(services.db, actor, channel_id=channel_id)
-    profile, now = context.get("profile"), services.now()
+    now = services.now()
     outcome, error = services.jobs.digest_now(
         team_id=actor.team_id,
         channel_id=channel_id,
         owners=tuple(sub.owners) if sub else (),
         tz=sub.tz if sub else context["tz"],
-        locale=sub.locale if sub else (profile.locale if profile else "en"),
+        locale=sub.locale if sub else settings.channel_language(services.db, team_id=actor.team_id),
         slot=now.replace(second=0, microsecond=0),
     )
     if outcome is not Outcome.POSTED:

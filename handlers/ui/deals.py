@@ -27,12 +27,13 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.core.money import Money, format_money
+from bot.core.money import Money, echo_money, format_money
 from bot.core.quickadd import QuickAdd
 from bot.core.reasons import DMU_ROLES, LOST_REASONS
 from bot.core.sources import SOURCES, source_by_key
 from bot.core.stages import LOST, OPEN, STATUS_LABELS, WON
 from bot.usecases.deals import (
+    AskAmount,
     Choices,
     Created,
     DealDraft,
@@ -48,6 +49,7 @@ from bot.usecases.deals import (
 from bot.usecases.people import Managers
 from bot.usecases.pipeline import Card, Pipeline, StageList
 from bot.usecases.views import DealView, StageGroup
+from handlers.ui.amounts import amount_question
 from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, notice
 from handlers.ui.gates import gate_message
 from handlers.ui.playbook import playbook_text
@@ -69,6 +71,11 @@ def reason_text(t: Translator, key: str | None) -> str:
 
 def money_text(money: Money | None, locale: str, t: Translator) -> str:
     return format_money(money, locale) if money is not None else t("no value yet")
+
+
+def value_echo(t: Translator, money: Money | None) -> str:
+    """A value just typed, in full and written out: ``Rp2.500.000.000 — 2,5 miliar``."""
+    return echo_money(money, t.locale) if money is not None else t("no value yet")
 
 
 def deal_buttons(t: Translator, deal_id: int, *, edit: bool = True) -> ActionsBlock:
@@ -97,7 +104,7 @@ def deal_line(d: DealView, locale: str, t: Translator) -> str:
 def created_message(d: DealView, locale: str, t: Translator, *, understood: str) -> dict:
     text = t("Added *{name}* at {stage}.", name=escape(d.name), stage=d.stage)
     facts = [
-        t("Value: {value}", value=money_text(d.value, locale, t)),
+        t("Value: {value}", value=value_echo(t, d.value)),
         t("Source: {source}", source=source_text(t, d.source)),
         t("Owner: <@{owner}>", owner=d.owner_id),
     ]
@@ -110,8 +117,10 @@ def created_message(d: DealView, locale: str, t: Translator, *, understood: str)
     return message(text + " " + " · ".join(facts), blocks)
 
 
-def saved_message(t: Translator, *, deal_id: int, name: str) -> dict:
+def saved_message(t: Translator, *, deal_id: int, name: str, value: Money | None = None) -> dict:
     text = t("Saved *{name}*.", name=escape(name))
+    if value is not None:
+        text += " " + t("Value: {value}", value=value_echo(t, value))
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=":white_check_mark: " + text)),
         deal_buttons(t, deal_id),
@@ -595,7 +604,7 @@ def understood_text(t: Translator, q: QuickAdd) -> str:
             t(
                 "value {typed} → {value}",
                 typed=escape(typed.get("value", "")),
-                value=format_money(q.value, t.locale),
+                value=echo_money(q.value, t.locale),
             )
         )
     if q.source is not None:
@@ -613,7 +622,9 @@ def understood_text(t: Translator, q: QuickAdd) -> str:
     return t("I understood: {bits}.", bits="; ".join(bits))
 
 
-def added_reply(t: Translator, result: Created | Duplicates) -> dict:
+def added_reply(t: Translator, result: Created | Duplicates | AskAmount) -> dict:
+    if isinstance(result, AskAmount):
+        return amount_question(t, result)
     if isinstance(result, Duplicates):
         return duplicate_message(t, result.deals, command_text=result.text, locale=t.locale)
     understood = understood_text(t, result.parsed) if result.parsed else t("Added from the form.")
@@ -633,7 +644,7 @@ def same_name_text(t: Translator, w: SameNameWarning) -> str:
 
 def saved_reply(t: Translator, result: Created | Saved) -> dict:
     if isinstance(result, Saved):
-        return saved_message(t, deal_id=result.deal_id, name=result.name)
+        return saved_message(t, deal_id=result.deal_id, name=result.name, value=result.value)
     return added_reply(t, result)
 
 

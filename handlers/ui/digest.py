@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.core.errors import InvalidInput, WithUsage
-from bot.core.i18n import Translator
+from bot.core.i18n import LANGUAGE_NAMES, Translator, normalise_locale
 from bot.core.metrics import PeriodMetrics
 from bot.core.money import Money, format_money, format_money_short
 from bot.core.reasons import LOST_REASONS
@@ -92,8 +92,26 @@ def schedule_line(t: Translator, *, at: str, tz: str, weekdays, owners) -> str:
 # --- /digest here, status, off ----------------------------------------------------------
 
 
+def language_line(t: Translator, language: str | None) -> str:
+    """In which language the channel's digest is written (issue 11)."""
+    name = LANGUAGE_NAMES[normalise_locale(language)]
+    return t(
+        "Written in {language}; choose with `/digest here … bahasa id` or `bahasa en`.",
+        language=name,
+    )
+
+
 def subscribed_message(
-    t: Translator, *, channel_id: str, at: str, tz: str, weekdays, owners, next_at, changed: bool
+    t: Translator,
+    *,
+    channel_id: str,
+    at: str,
+    tz: str,
+    weekdays,
+    owners,
+    next_at,
+    changed: bool,
+    language: str | None = None,
 ) -> dict:
     head = (
         t(
@@ -110,7 +128,10 @@ def subscribed_message(
     )
     nxt = t("Next one: {when}.", when=when_text(t, next_at, tz))
     tips = t("Try it now with `/digest now`; stop it with `/digest off`.")
-    blocks = [section(":white_check_mark: " + head), context(nxt + " " + tips)]
+    blocks = [
+        section(":white_check_mark: " + head),
+        context(nxt + " " + language_line(t, language) + " " + tips),
+    ]
     return message(head + " " + nxt, blocks)
 
 
@@ -124,6 +145,7 @@ def status_message(
     owners=(),
     next_at: datetime | None = None,
     last_at: datetime | None = None,
+    language: str | None = None,
 ) -> dict:
     if at is None or tz is None:
         text = t(
@@ -143,6 +165,7 @@ def status_message(
         if last_at
         else t("Not posted yet.")
     )
+    facts.append(language_line(t, language))
     return message(text + " " + " ".join(facts), [section(text), context(" ".join(facts))])
 
 
@@ -505,7 +528,13 @@ def schedule_args(text: str, *, default_tz: str) -> Schedule:
 
 
 def _schedule(sub) -> dict:
-    return {"at": sub.at, "tz": sub.tz, "weekdays": sub.weekdays, "owners": sub.owners}
+    return {
+        "at": sub.at,
+        "tz": sub.tz,
+        "weekdays": sub.weekdays,
+        "owners": sub.owners,
+        "language": sub.locale,
+    }
 
 
 def subscribed_reply(t: Translator, r: Subscribed, *, channel_id: str) -> dict:

@@ -23,6 +23,7 @@ from bot.usecases.pipeline import Home
 from bot.usecases.views import DealView, StageGroup
 from handlers.ui.common import MAX_VIEW_BLOCKS, clip, escape
 from handlers.ui.deals import money_text, totals_text
+from handlers.ui.settings import language_menu
 
 PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, advance)
 
@@ -60,6 +61,17 @@ def _deal_menu(d: DealView, t: Translator) -> OverflowMenuElement:
     )
 
 
+def _settings_blocks(t: Translator, *, manager: bool) -> list:
+    """The reader's language menu; for managers, the workspace's settings too (issue 11)."""
+    blocks: list = [language_menu(t)]
+    if manager:
+        button = ButtonElement(
+            text=t("Workspace settings"), action_id=ids.ACTION_OPEN_SETTINGS, value="settings"
+        )
+        blocks.append(ActionsBlock(block_id="home_settings", elements=[button]))
+    return blocks
+
+
 def home_view(
     t: Translator,
     *,
@@ -67,8 +79,9 @@ def home_view(
     due: Sequence[DealView],
     stale: Sequence[tuple[DealView, int]],
     locale: str,
+    manager: bool = False,
 ) -> dict:
-    blocks: list = [HeaderBlock(text=t("My pipeline"))]
+    blocks: list = [HeaderBlock(text=t("My pipeline")), *_settings_blocks(t, manager=manager)]
     total = sum(g.count for g in groups)
     if not total:
         blocks.append(
@@ -148,5 +161,5 @@ def home_view(
     return View(type="home", blocks=blocks[:MAX_VIEW_BLOCKS]).to_dict()
 
 
-def home_reply(t: Translator, h: Home) -> dict:
-    return home_view(t, groups=h.groups, due=h.due, stale=h.stale, locale=t.locale)
+def home_reply(t: Translator, h: Home, *, manager: bool = False) -> dict:
+    return home_view(t, groups=h.groups, due=h.due, stale=h.stale, locale=t.locale, manager=manager)
