@@ -57,6 +57,27 @@ class Msg(str):
     ``t("{stage}", stage=Msg("Probing"))``)."""
 
 
+class MsgList(str):
+    """Several values as one parameter, ``"A, B, C"`` in English; each ``Msg`` among them is
+    translated when shown (``stages=MsgList([Msg("Probing"), "Demo Day"])``)."""
+
+    items: tuple[str, ...]
+
+    def __new__(cls, items) -> MsgList:
+        items = tuple(items)
+        made = super().__new__(cls, ", ".join(items))
+        made.items = items
+        return made
+
+
+class Number(int):
+    """A count given as a parameter, written for the reader when shown (``1,234`` in
+    English, ``1.234`` in Indonesian)."""
+
+    def __format__(self, spec: str) -> str:
+        return format(int(self), spec or ",")
+
+
 def available_locales() -> tuple[str, ...]:
     return _locales()
 
@@ -124,7 +145,12 @@ class Translator:
         return text.format(**{k: self.shown(v) for k, v in params.items()})
 
     def shown(self, value: object) -> object:
-        """A parameter as the reader sees it: a ``Msg`` translated, anything else as is."""
+        """A parameter as the reader sees it: a ``Msg`` translated (each one of a
+        ``MsgList``), anything else as is."""
+        if isinstance(value, MsgList):
+            return ", ".join(str(self.shown(item)) for item in value.items)
+        if isinstance(value, Number):
+            return self.number(int(value))
         return self._t.gettext(value) if isinstance(value, Msg) else value
 
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:

@@ -47,6 +47,7 @@ DAY_SETS = {
     "tiap": DAYS,
     "weekend": ("sat", "sun"),
     "weekends": ("sat", "sun"),
+    "harian": DAYS,
 }
 FILLER = {"every", "day", "days", "hari", "at", "pukul", "jam", "on"}
 TZ_ALIASES = {
@@ -60,6 +61,14 @@ TZ_ALIASES = {
     "myt": "Asia/Kuala_Lumpur",
 }
 
+# Indonesian parts of the day after an hour: "jam 9 pagi", "3 sore", "8 malam".
+_DAYPART_RE = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(pagi|siang|sore|malam)\b", re.I)
+# Phrases of several words that mean one set of days.
+_DAY_PHRASES = (
+    (re.compile(r"\b(?:every|each)\s+day\b", re.I), "daily"),
+    (re.compile(r"\b(?:setiap|tiap)\s+hari\s+kerja\b", re.I), "kerja"),
+    (re.compile(r"\bakhir\s+(?:pekan|minggu)\b", re.I), "weekend"),
+)
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.I)
 _MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _OFFSET_RE = re.compile(r"^(?:utc|gmt)?\s*[+-]\d{1,2}(?::?\d{2})?$", re.I)
@@ -109,6 +118,29 @@ def _cities() -> dict[str, list[str]]:
         if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/")):
             out.setdefault(z.rsplit("/", 1)[1].lower(), []).append(z)
     return out
+
+
+def _daypart(match: re.Match) -> str:
+    """``9 pagi`` → ``09:00``, ``1 siang`` → ``13:00``, ``4 sore`` → ``16:00``, ``8 malam``
+    → ``20:00`` (``12 malam``: midnight); an impossible hour is left for the time check."""
+    hour, minute, part = int(match.group(1)), int(match.group(2) or 0), match.group(3).lower()
+    if hour > 12 or minute > 59:
+        return match.group(0)
+    if part == "pagi":
+        hour %= 12
+    elif part == "siang":
+        hour = hour if hour >= 11 else hour + 12
+    else:  # sore, malam
+        hour = 0 if (part == "malam" and hour == 12) else hour % 12 + 12
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _phrases(text: str) -> str:
+    """Several words that say one thing, as the one word the parser reads."""
+    text = _DAYPART_RE.sub(_daypart, text)
+    for pattern, word in _DAY_PHRASES:
+        text = pattern.sub(word, text)
+    return text
 
 
 def parse_time(token: str) -> str | None:
@@ -242,6 +274,7 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
     at = tz = None
     days: list[str] = []
     owners: list[str] = []
+    text = _phrases(text)
     # "mon - fri" is "mon-fri"; commas and semicolons only separate ("08:00, mon,fri").
     text = re.sub(r"\s*[-–—]\s*(?=[^\W\d])", "-", text)
     text = re.sub(r"(?<=[^\W\d])\s*[-–—]\s*", "-", text)

@@ -336,7 +336,7 @@ def check_dates(v: Valid, today: date, stored: Deal | None = None) -> None:
         when = getattr(v, key)
         unchanged = stored is not None and getattr(stored, key) == when
         if when is not None and when < today and not unchanged:
-            errors[key] = InvalidInput(msgid, date=when.isoformat())
+            errors[key] = InvalidInput(msgid, date=when)
     field_errors(errors)
 
 

@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
+from bot.core import phrases
 from bot.core.i18n import Translator
 from bot.usecases import settings, subscriptions
 from bot.usecases.delivery import Outcome
@@ -14,26 +15,21 @@ from handlers.ui import digest as ui
 from handlers.ui.common import message, problem_message, unknown_subcommand
 from handlers.ui.usage import USAGE
 
-HERE = {"here", "sini", "subscribe"}
-STATUS = {"status"}
-OFF = {"off", "stop", "berhenti", "unsubscribe"}
-NOW = {"now", "sekarang"}
-
 
 def digest_command(ack: Ack, command, text, actor, t, services, context, client) -> None:
     word = text.partition(" ")[0]
     word, channel_id, db = word.lower(), command["channel_id"], services.db
-    if word in HERE:
+    if word in phrases.DIGEST_HERE:
         return subscribe(ack, command, text, actor, t, services, context, client)
-    if word in STATUS:
+    if word in phrases.DIGEST_STATUS:
         result = subscriptions.status(db, actor, channel_id=channel_id, now=services.now())
         return reply(ack, ui.status_reply(t, result, channel_id=channel_id))
-    if word in OFF:
+    if word in phrases.DIGEST_OFF:
         stopped = subscriptions.stop(db, actor, channel_id=channel_id, now=services.now())
         if stopped and services.scheduler is not None:
             services.scheduler.remove(actor.team_id, channel_id)
         return reply(ack, ui.stopped_message(t, channel_id=channel_id, stopped=stopped))
-    if word in NOW:
+    if word in phrases.DIGEST_NOW:
         return post_now(ack, command, text, actor, t, services, context, client)
     reply(ack, unknown_subcommand(t, USAGE[ids.CMD_DIGEST], text))
 

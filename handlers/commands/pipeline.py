@@ -2,6 +2,8 @@
 ``export``; ``managers add|remove|list``; ``lang id|en`` (``bahasa id``); ``settings``
 (managers); ``<deal>`` (a card) and ``<deal> history``."""
 
+from functools import partial
+
 from slack_bolt import Ack, App
 
 from bot import ids
@@ -63,7 +65,13 @@ def export(ack: Ack, text, actor, t, services, client) -> None:
     team = ui_stats.export_args(text)
     stats.check_export(actor, team=team)
     reply(ack, ui_stats.export_started_message(t, team=team))
-    done = stats.export(services.db, actor, team=team, deals_csv=deals_csv, moves_csv=moves_csv)
+    done = stats.export(
+        services.db,
+        actor,
+        team=team,
+        deals_csv=partial(deals_csv, t=t),
+        moves_csv=partial(moves_csv, t=t),
+    )
     dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
     upload = ui_stats.export_upload(t, done, day=services.now().date(), team=team)
     client.files_upload_v2(channel=dm, **upload)

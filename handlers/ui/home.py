@@ -21,7 +21,7 @@ from bot import ids
 from bot.core.i18n import Translator
 from bot.usecases.pipeline import Home
 from bot.usecases.views import DealView, StageGroup
-from handlers.ui.common import MAX_VIEW_BLOCKS, clip, escape
+from handlers.ui.common import MAX_VIEW_BLOCKS, clip, escape, stage_text
 from handlers.ui.deals import money_text, totals_text
 from handlers.ui.settings import language_menu
 
@@ -29,7 +29,8 @@ PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, 
 
 
 def _deal_row(d: DealView, t: Translator, locale: str, note: str) -> list:
-    text = f"*{escape(d.name)}* · {d.stage} · {money_text(d.value, locale, t)}\n{note}"
+    stage = stage_text(t, d.stage)
+    text = f"*{escape(d.name)}* · {stage} · {money_text(d.value, locale, t)}\n{note}"
     return [
         SectionBlock(
             text=MarkdownTextObject(text=clip(text)),
@@ -101,7 +102,7 @@ def home_view(
             continue
         head = t(
             "*{stage}* — {n} · {value}",
-            stage=g.name,
+            stage=stage_text(t, g.name),
             n=g.count,
             value=totals_text(g.totals, locale),
         )
@@ -130,7 +131,7 @@ def home_view(
                     t(
                         "Next: {step} (due {date})",
                         step=escape(clip(d.next_step or "", 200)),
-                        date=d.next_step_due.isoformat() if d.next_step_due else "—",
+                        date=t.day(d.next_step_due) if d.next_step_due else "—",
                     ),
                 )
                 for d in due
