@@ -15,7 +15,7 @@ class Usage:
     command: str
     summary: str
     forms: tuple[tuple[str, str], ...]  # (syntax, what it does): msgids
-    examples: tuple[str, ...]  # msgids
+    examples: tuple[str, ...]  # msgids (a line with no word to translate is a plain string)
 
 
 USAGE: dict[str, Usage] = {
@@ -23,7 +23,7 @@ USAGE: dict[str, Usage] = {
         ids.CMD_PROSPECT,
         N_("Log a new prospect (a deal at the start of the sales path)."),
         (
-            (N_("/prospect"), N_("open the new-deal form")),
+            ("/prospect", N_("open the new-deal form")),
             (N_("/prospect <name> [value] [source] [@owner]"), N_("quick add, in any order")),
             (N_("/prospect help"), N_("show this help")),
         ),
@@ -37,13 +37,13 @@ USAGE: dict[str, Usage] = {
         ids.CMD_ADVANCE,
         N_("Move a deal along the sales path."),
         (
-            (N_("/advance <deal>"), N_("move it to the next stage")),
+            ("/advance <deal>", N_("move it to the next stage")),
             (N_("/advance <deal> to <stage>"), N_("move it to a given stage")),
             (N_("/advance <deal> won"), N_("close it as won")),
             (N_("/advance <deal> lost <reason> [note]"), N_("close it as lost, with a reason")),
         ),
         (
-            N_("/advance Acme"),
+            "/advance Acme",
             N_("/advance Acme to negotiation"),
             N_("/advance Acme won"),
             N_("/advance Acme lost price went with a cheaper vendor"),
@@ -52,22 +52,22 @@ USAGE: dict[str, Usage] = {
     ids.CMD_SPIN: Usage(
         ids.CMD_SPIN,
         N_("Fill the SPIN checklist for a deal (Situation, Problem, Implication, Need-payoff)."),
-        ((N_("/spin <deal>"), N_("open the SPIN checklist, pre-filled with the latest answers")),),
-        (N_("/spin Acme"),),
+        (("/spin <deal>", N_("open the SPIN checklist, pre-filled with the latest answers")),),
+        ("/spin Acme",),
     ),
     ids.CMD_BATNA: Usage(
         ids.CMD_BATNA,
         N_("Fill the BATNA negotiation sheet for a deal."),
-        ((N_("/batna <deal>"), N_("open the BATNA sheet, pre-filled with the latest answers")),),
-        (N_("/batna Acme"),),
+        (("/batna <deal>", N_("open the BATNA sheet, pre-filled with the latest answers")),),
+        ("/batna Acme",),
     ),
     ids.CMD_PIPELINE: Usage(
         ids.CMD_PIPELINE,
         N_("See the pipeline."),
         (
-            (N_("/pipeline"), N_("my open deals by stage")),
+            ("/pipeline", N_("my open deals by stage")),
             (N_("/pipeline team"), N_("everyone's open deals by stage")),
-            (N_("/pipeline <deal>"), N_("the deal card")),
+            ("/pipeline <deal>", N_("the deal card")),
             (N_("/pipeline stages"), N_("the stage list (managers can edit it)")),
             (N_("/pipeline gates"), N_("the checklist each stage needs (managers can edit)")),
             (
@@ -82,7 +82,7 @@ USAGE: dict[str, Usage] = {
                 N_("the workspace's default language and currency (managers)"),
             ),
         ),
-        (N_("/pipeline"), N_("/pipeline team"), N_("/pipeline Acme"), N_("/pipeline stats 30d")),
+        ("/pipeline", N_("/pipeline team"), "/pipeline Acme", N_("/pipeline stats 30d")),
     ),
     ids.CMD_DIGEST: Usage(
         ids.CMD_DIGEST,
@@ -92,7 +92,7 @@ USAGE: dict[str, Usage] = {
                 N_("/digest here [HH:MM] [timezone] [weekdays] [for @a @b] [bahasa id|en]"),
                 N_("subscribe this channel"),
             ),
-            (N_("/digest status"), N_("show this channel's subscription")),
+            ("/digest status", N_("show this channel's subscription")),
             (N_("/digest now"), N_("post the digest here now")),
             (N_("/digest off"), N_("stop the digest in this channel")),
         ),
