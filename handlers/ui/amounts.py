@@ -32,12 +32,13 @@ def _reading(t: Translator, money) -> str:
 def amount_question(t: Translator, ask: AskAmount) -> dict:
     """``2,5M`` in rupiah, from someone writing English (or ``2,5m`` in Indonesian): which
     reading? The deal is added with the one pressed."""
-    readings = " · ".join(_reading(t, m) for m in ask.readings)
+    first, second = (_reading(t, m) for m in ask.readings)
     text = t(
-        "Which amount did you mean by “{typed}”: {readings}? I'll add the deal with the one "
-        "you pick.",
+        "Which amount did you mean by “{typed}”: {first} or {second}? I'll add the deal with "
+        "the one you pick.",
         typed=escape(ask.typed),
-        readings=readings,
+        first=first,
+        second=second,
     )
     hint = t(
         "To skip this question, write the unit in full: juta (jt) or miliar. Your language, "

@@ -136,7 +136,7 @@ def test_an_ambiguous_m_is_asked_about_with_two_buttons_then_added(dewi, slack, 
     asked = slack.command(ids.CMD_PROSPECT, "Hotel Mawar 2.5M inbound")
     shown = all_text(asked.json)
     assert "Which amount did you mean by “2.5M”" in shown
-    assert "Rp2.500.000 (2.5 million) · Rp2.500.000.000 (2.5 billion)" in shown
+    assert "Rp2.500.000 (2.5 million) or Rp2.500.000.000 (2.5 billion)?" in shown
     assert set(buttons(asked.json)) == {"Rp2.500.000", "Rp2.500.000.000"}
     with dewi.services.db.read() as s:
         assert not s.exec(select(Deal)).all()  # nothing added on a guess
@@ -150,7 +150,7 @@ def test_an_ambiguous_m_is_asked_about_with_two_buttons_then_added(dewi, slack, 
     # Indonesian, lower-case m: asked too, in her words.
     dewi_asked = all_text(slack.command(ids.CMD_PROSPECT, "Toko Baru 2,5m", user_id=DEWI).json)
     assert "Nominal mana yang Anda maksud dengan “2,5m”" in dewi_asked
-    assert "Rp2.500.000 (2,5 juta) · Rp2.500.000.000 (2,5 miliar)" in dewi_asked
+    assert "Rp2.500.000 (2,5 juta) atau Rp2.500.000.000 (2,5 miliar)?" in dewi_asked
 
 
 def test_dollars_read_m_as_million_in_either_language(dewi, slack):
