@@ -99,3 +99,10 @@ BOT_SCOPES = (
 )
 EVENT_APP_UNINSTALLED = "app_uninstalled"
 EVENT_TOKENS_REVOKED = "tokens_revoked"
+
+# --- languages, the workspace's settings, ambiguous amounts (issue 11) -----------------
+ACTION_PICK_AMOUNT = "amount_pick"  # + "_<n>": a reading of an ambiguous m/M, after /prospect
+ACTION_LANGUAGE = "language_pick"  # the Home tab's language menu (value: "id" | "en")
+ACTION_OPEN_SETTINGS = "settings_open"  # the Home tab's "Workspace settings" (managers)
+VIEW_SETTINGS = "settings_modal"  # /pipeline settings: default language and currency
+BLOCK_LANGUAGE = "language"

@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.core import checklists as cl
+from bot.core.deals import Actor
 from bot.core.money import Money
 from bot.core.stages import LOST, OPEN, WON
+from bot.usecases import people
 from storage import checklists as checklist_store
 from storage import deals as store
 from storage import digests as digest_store
@@ -29,6 +31,7 @@ from storage.models import Deal, Stage
 
 TEAM = "T1"
 REPS = ("U1", "U2", "U3")
+INDONESIAN = "U3"  # Dewi prefers Bahasa Indonesia (a choice made in Salespath, not Slack)
 MANAGER = "UADMIN"
 MANAGERS_CHANNEL = "C2"
 
@@ -310,4 +313,5 @@ def seed(db: Database, *, now: datetime, tz: str = "Asia/Jakarta") -> int:
             by=MANAGER,
             now=now,  # subscribed as the playground starts: no slot before it was missed
         )
+    people.set_language(db, Actor(TEAM, INDONESIAN), "id")
     return len(deals)

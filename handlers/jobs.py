@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.i18n import Translator
 from bot.core.slots import GRACE, last_slot, trigger_for, valid_timezone
-from bot.usecases import digest, subscriptions
+from bot.usecases import digest, people, subscriptions
 from bot.usecases.delivery import LeaseLost, Outcome, Progress, Recorder, deliver, due_retries
 from bot.usecases.digest import DIGEST, CompletionHook, Reminder
 from handlers.kit.profiles import fetch_profile
@@ -276,8 +276,14 @@ class Jobs:
             target=owner_id,
             slot=slot,
             now=self.services.now,
-            send=self._reminder_sender(content, profile.locale),
+            send=self._reminder_sender(content, self._language(team_id, owner_id, profile.locale)),
             permanent=is_permanent,
+        )
+
+    def _language(self, team_id: str, user_id: str, slack_locale: str) -> str:
+        """The recipient's language, as they chose it in Salespath (issue 11)."""
+        return people.language_of(
+            self.db, team_id=team_id, user_id=user_id, slack_locale=slack_locale
         )
 
     def _reminder_sender(self, content: Reminder, locale: str):

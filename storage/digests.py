@@ -44,6 +44,7 @@ def save_subscription(
     locale: str,
     by: str,
     now: datetime,
+    language_chosen: bool = False,
 ) -> DigestSubscription:
     """Subscribe the channel, or change its subscription (one row per channel)."""
     sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
@@ -68,6 +69,7 @@ def save_subscription(
             sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
     sub.at, sub.tz, sub.weekdays, sub.owners = at, tz, weekdays, list(owners)
     sub.locale, sub.created_by = locale, by
+    sub.language_chosen = language_chosen
     sub.active, sub.updated_at = True, now
     session.add(sub)
     session.flush()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from storage.models import ts_field
@@ -32,7 +32,10 @@ class DigestSubscription(SQLModel, table=True):
     tz: str = Field(max_length=64)  # IANA name, e.g. Asia/Jakarta
     weekdays: str = Field(max_length=40)  # cron day_of_week, e.g. "mon,tue,wed,thu,fri"
     owners: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    locale: str = Field(default="en", max_length=16)  # the subscriber's Slack locale
+    locale: str = Field(default="en", max_length=16)  # the language the digest is written in
+    # True: chosen for this channel (/digest here … bahasa); False: the workspace default,
+    # followed when a manager changes it (/pipeline settings).
+    language_chosen: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_by: str = Field(max_length=32)
     active: bool = True
     created_at: datetime = ts_field()

@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, get_day_names
-from babel.numbers import format_decimal
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -21,7 +20,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.core.errors import InvalidInput, WithUsage
-from bot.core.i18n import Translator
+from bot.core.i18n import LANGUAGE_NAMES, Translator, normalise_locale
 from bot.core.metrics import PeriodMetrics
 from bot.core.money import Money, format_money, format_money_short
 from bot.core.reasons import LOST_REASONS
@@ -30,7 +29,15 @@ from bot.usecases.delivery import Outcome
 from bot.usecases.digest import EMPTY, DealItem, Digest, Listing
 from bot.usecases.subscriptions import Status, Subscribed
 from handlers.ui.chart import FunnelRow
-from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, notice
+from handlers.ui.common import (
+    MAX_MESSAGE_BLOCKS,
+    clip,
+    compact_json,
+    escape,
+    message,
+    notice,
+    stage_text,
+)
 
 MAX_BLOCKS = MAX_MESSAGE_BLOCKS
 
@@ -92,8 +99,26 @@ def schedule_line(t: Translator, *, at: str, tz: str, weekdays, owners) -> str:
 # --- /digest here, status, off ----------------------------------------------------------
 
 
+def language_line(t: Translator, language: str | None) -> str:
+    """In which language the channel's digest is written (issue 11)."""
+    name = LANGUAGE_NAMES[normalise_locale(language)]
+    return t(
+        "Written in {language}; choose with `/digest here … bahasa id` or `bahasa en`.",
+        language=name,
+    )
+
+
 def subscribed_message(
-    t: Translator, *, channel_id: str, at: str, tz: str, weekdays, owners, next_at, changed: bool
+    t: Translator,
+    *,
+    channel_id: str,
+    at: str,
+    tz: str,
+    weekdays,
+    owners,
+    next_at,
+    changed: bool,
+    language: str | None = None,
 ) -> dict:
     head = (
         t(
@@ -110,7 +135,10 @@ def subscribed_message(
     )
     nxt = t("Next one: {when}.", when=when_text(t, next_at, tz))
     tips = t("Try it now with `/digest now`; stop it with `/digest off`.")
-    blocks = [section(":white_check_mark: " + head), context(nxt + " " + tips)]
+    blocks = [
+        section(":white_check_mark: " + head),
+        context(nxt + " " + language_line(t, language) + " " + tips),
+    ]
     return message(head + " " + nxt, blocks)
 
 
@@ -124,6 +152,7 @@ def status_message(
     owners=(),
     next_at: datetime | None = None,
     last_at: datetime | None = None,
+    language: str | None = None,
 ) -> dict:
     if at is None or tz is None:
         text = t(
@@ -143,6 +172,7 @@ def status_message(
         if last_at
         else t("Not posted yet.")
     )
+    facts.append(language_line(t, language))
     return message(text + " " + " ".join(facts), [section(text), context(" ".join(facts))])
 
 
@@ -183,14 +213,15 @@ def money_list(values: dict[str, Money], locale: str, *, short: bool = False) ->
     return " + ".join(fmt(values[c], locale) for c in sorted(values)) or "—"
 
 
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{round(rate * 100):d}%"
+def percent(rate: float | None, t: Translator | None = None) -> str:
+    """A share as a whole percentage, written for the reader (``71%``)."""
+    return (t or Translator()).percent(rate)
 
 
 def days_text(t: Translator, days: float | None) -> str:
     if days is None:
         return "—"
-    return t("{n} days", n=format_decimal(round(days, 1), "#,##0.#", locale=t.locale))
+    return t("{n} days", n=t.number(round(days, 1)))
 
 
 def reason_label(t: Translator, key: str | None) -> str:
@@ -212,7 +243,7 @@ def metrics_fields(t: Translator, pm: PeriodMetrics, locale: str) -> list[str]:
     rate = pm.win_rate
     win = t(
         "*Win rate*\n{rate} ({won} won, {lost} lost)",
-        rate=percent(rate.rate),
+        rate=percent(rate.rate, t),
         won=rate.won,
         lost=rate.lost,
     )
@@ -261,11 +292,11 @@ def _change_line(t: Translator, kind: str, item: DealItem, locale: str) -> str:
     name = f"*{escape(item.name)}*"
     value = format_money_short(item.value, locale) if item.value else ""
     if kind == "moved":
-        detail = f"{t(item.moved_from or '?')} → {t(item.moved_to or '?')}"
+        detail = f"{stage_text(t, item.moved_from)} → {stage_text(t, item.moved_to)}"
     elif kind == "lost":
         detail = reason_label(t, item.lost_reason)
     else:
-        detail = t(item.stage)
+        detail = stage_text(t, item.stage)
     return " · ".join(p for p in (name, detail, value, f"<@{item.owner_id}>") if p)
 
 
@@ -331,7 +362,7 @@ def _nudge(t: Translator, item: DealItem, why: str) -> ButtonElement:
 
 def _attention_line(t: Translator, item: DealItem, why: str, locale: str) -> str:
     value = format_money_short(item.value, locale) if item.value else ""
-    head = " · ".join(p for p in (f"*{escape(item.name)}*", t(item.stage), value) if p)
+    head = " · ".join(p for p in (f"*{escape(item.name)}*", stage_text(t, item.stage), value) if p)
     if why == "stale":
         detail = t("no activity for {n} days · <@{owner}>", n=item.quiet_days, owner=item.owner_id)
     else:
@@ -389,7 +420,7 @@ def _stage_lines(t: Translator, d: Digest, locale: str) -> str:
     for s in d.stages:
         value = money_list(s.value, locale, short=True) if s.value else ""
         deals = t.plural("{n} deal", "{n} deals", s.count)
-        lines.append(" · ".join(p for p in (f"*{t(s.name)}*", deals, value) if p))
+        lines.append(" · ".join(p for p in (f"*{stage_text(t, s.name)}*", deals, value) if p))
     return "\n".join(lines)
 
 
@@ -416,7 +447,7 @@ def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
         blocks.append(
             SectionBlock(
                 fields=[
-                    md(t("*Open deals*\n{n}", n=d.open_count)),
+                    md(t("*Open deals*\n{n}", n=t.number(d.open_count))),
                     md(t("*Total value*\n{v}", v=money_list(totals, locale))),
                     md(t("*Weighted pipeline*\n{v}", v=money_list(d.weighted, locale))),
                 ]
@@ -453,10 +484,10 @@ def funnel_rows(t: Translator, d: Digest, locale: str) -> list[FunnelRow]:
         rate = step.rate if step else None
         label = None
         if step is not None:
-            label = percent(rate) + (" " + t("won") if step == d.conversion[-1] else "")
+            label = percent(rate, t) + (" " + t("won") if step == d.conversion[-1] else "")
         rows.append(
             FunnelRow(
-                stage=t(s.name),
+                stage=stage_text(t, s.name),
                 count=s.count,
                 value=money_list(s.value, locale, short=True) if s.value else "",
                 conversion=label,
@@ -505,7 +536,13 @@ def schedule_args(text: str, *, default_tz: str) -> Schedule:
 
 
 def _schedule(sub) -> dict:
-    return {"at": sub.at, "tz": sub.tz, "weekdays": sub.weekdays, "owners": sub.owners}
+    return {
+        "at": sub.at,
+        "tz": sub.tz,
+        "weekdays": sub.weekdays,
+        "owners": sub.owners,
+        "language": sub.locale,
+    }
 
 
 def subscribed_reply(t: Translator, r: Subscribed, *, channel_id: str) -> dict:

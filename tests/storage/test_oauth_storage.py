@@ -12,7 +12,8 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, func, select
 
-from bot.usecases import installs
+from bot.core.deals import Actor
+from bot.usecases import installs, people
 from storage import checklists as checklist_store
 from storage import claims as claim_store
 from storage import deals as deal_store
@@ -85,6 +86,7 @@ def populate(db, team_id: str) -> None:
         db, team_id=team_id, contact_name="Budi", path=(("approaching", NOW),), owner_id="U1"
     )
     add_manager(db, "U2", team_id=team_id)
+    people.set_language(db, Actor(team_id, "U1"), "id")
     with db.transaction() as s:
         workspace_store.ensure_workspace(session=s, team_id=team_id)
         deal = deal_store.get_deal(session=s, team_id=team_id, deal_id=deal_id)
