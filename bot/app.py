@@ -81,4 +81,5 @@ def build_scheduler(services: Services, jobs: Jobs) -> None:
         on_digest=jobs.digest,
         on_reminders=jobs.reminders,
         on_retries=jobs.retries,
+        on_missed=jobs.missed,
     )
