@@ -247,7 +247,7 @@ class FakeSlack:
         self._limits: dict[str, _Limit] = {}
         self._last_allowed: dict[tuple[str, str], float] = {}
         self._late: dict[str, _Late] = {}
-        self.history_limit = 999  # Slack's cap on conversations.history's limit (15: see rate_limit)
+        self.history_limit = 999  # conversations.history's cap (15 outside the Marketplace)
         self.file_processing = 0.0  # seconds after an upload before slack_file may show it
         self._last_ts = 0.0
         self._server: ThreadingHTTPServer | None = None

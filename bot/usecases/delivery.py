@@ -270,10 +270,14 @@ def deliver(
             lease=lease,
             window=window,
         )
+    return _posted(db, got, what=what, now=now)
+
+
+def _posted(db: Database, got: Progress, *, what: str, now: Callable[[], datetime]) -> Outcome:
     with db.transaction() as s:
         done = claim_store.update_claim(
             session=s,
-            team_id=team_id,
+            team_id=got.team_id,
             claim_id=got.claim_id,
             attempt=got.attempt,
             state=claim_store.POSTED,

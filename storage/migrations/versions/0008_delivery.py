@@ -17,12 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("delivery_claim", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("post_started_at", sa.DateTime(timezone=True), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column("failures", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("post_started_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("failures", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("payload", sa.JSON(), nullable=True))
 
 
