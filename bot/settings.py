@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ HINTS = {
     "port": "set PORT to a TCP port number between 1 and 65535",
     "log_level": "set LOG_LEVEL to one of DEBUG, INFO, WARNING, ERROR",
     "default_currency": "set DEFAULT_CURRENCY to an ISO currency code such as IDR or USD",
+    "workers": "set WORKERS to the number of web processes, 1 to 64 (default: the CPU count)",
 }
 
 
@@ -42,6 +44,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     default_currency: str = "IDR"
+    #: web processes (gunicorn workers) for ``python -m bot web`` in HTTP mode
+    workers: int = Field(default_factory=lambda: min(os.cpu_count() or 1, 64), ge=1, le=64)
 
     @field_validator("slack_bot_token")
     @classmethod
