@@ -351,7 +351,7 @@ class Jobs:
         A chart Slack won't take for good (e.g. a missing scope) leaves the digest without
         it rather than unposted; a 429 reschedules this step."""
 
-        def upload() -> Built:
+        def upload() -> Built:  # once per distinct digest: the uploader records it at once
             record.hold()
             resp = self.client.files_upload_v2(
                 file=built.png,
@@ -360,6 +360,7 @@ class Jobs:
                 alt_txt=built.alt_text,
             )
             built.file_id, built.uploaded_at = resp["file"]["id"], time.monotonic()
+            record.file_uploaded(built.file_id)
             return built
 
         try:
@@ -371,8 +372,7 @@ class Jobs:
                 raise
             log.warning("digest for %s/%s: no chart (%s)", spec.team_id, spec.channel_id, exc)
             return None
-        record.file_uploaded(file_id)
-        return file_id
+        return file_id  # the others record it with their post (``Recorder.posting``)
 
     def _post(
         self,
@@ -393,7 +393,7 @@ class Jobs:
             "event_type": METADATA_EVENT,
             "event_payload": {"claim": progress.claim_id, "kind": kind, "slot": slot.isoformat()},
         }
-        record.posting(self.wall())
+        record.posting(self.wall(), file_id=file_id)
         try:
             resp = self.client.chat_postMessage(channel=spec.channel_id, metadata=metadata, **msg)
         except Exception as exc:

@@ -126,6 +126,7 @@ class Recorder:
 
     def __init__(self, db: Database, progress: Progress, now: Callable[[], datetime]) -> None:
         self._db, self._p, self._now = db, progress, now
+        self.done = False  # the last step was recorded with the claim marked posted
 
     def _set(self, **values: object) -> None:
         with self._db.transaction() as s:
@@ -144,18 +145,29 @@ class Recorder:
         """Call right before posting a part: renews the lease, or raises ``LeaseLost``."""
         self._set()
 
-    def posting(self, at: datetime) -> None:
+    def posting(self, at: datetime, *, file_id: str | None = None) -> None:
         """Call right before sending a post whose outcome could be lost (a timeout, a crash):
         renews the lease and marks the claim "post sent at ``at``" (wall-clock time: the
-        window to look for it in), or raises ``LeaseLost``."""
-        self._set(post_started_at=at)
+        window to look for it in) — with the ``file_id`` it shows, in the same write — or
+        raises ``LeaseLost``."""
+        self._set(post_started_at=at, **({"file_id": file_id} if file_id else {}))
 
     def not_posted(self) -> None:
         """Slack answered that the post was refused: nothing to look for."""
         self._set(post_started_at=None)
 
     def message_posted(self, ts: str) -> None:
-        self._set(message_ts=ts, post_started_at=None)
+        """The message is the last step: record its ``ts`` and mark the claim posted, in
+        one write (a fan-out to hundreds of channels counts its writes)."""
+        self._set(
+            message_ts=ts,
+            post_started_at=None,
+            state=claim_store.POSTED,
+            posted_at=self._now(),
+            last_error=None,
+            retry_at=None,
+        )
+        self.done = True
 
     def file_uploaded(self, file_id: str) -> None:
         self._set(file_id=file_id)
@@ -250,8 +262,9 @@ def deliver(
     if isinstance(got, Outcome):
         return got
     what = f"{kind} for {team_id}/{target} at {slot.isoformat()}"
+    record = Recorder(db, got, now)
     try:
-        send(got, Recorder(db, got, now))
+        send(got, record)
     except LeaseLost:
         log.warning("%s: attempt %s lost its claim to another run; stopped", what, got.attempt)
         return Outcome.BUSY
@@ -270,7 +283,7 @@ def deliver(
             lease=lease,
             window=window,
         )
-    return _posted(db, got, what=what, now=now)
+    return Outcome.POSTED if record.done else _posted(db, got, what=what, now=now)
 
 
 def _posted(db: Database, got: Progress, *, what: str, now: Callable[[], datetime]) -> Outcome:

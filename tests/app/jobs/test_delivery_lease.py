@@ -75,10 +75,10 @@ def test_a_run_that_lost_its_claim_before_marking_it_posted_does_not_say_posted(
     second: list[Outcome] = []
 
     def sender(then=None):
-        def send(progress, record):
-            if progress.message_ts is None:
+        def send(progress, record):  # one step recorded, not the last (marking is apart)
+            if progress.file_id is None:
                 record.hold()
-                record.message_posted(client.chat_postMessage(channel="C1", text="hi")["ts"])
+                record.file_uploaded(client.chat_postMessage(channel="C1", text="hi")["ts"])
             if then is not None:
                 then()
 
@@ -90,7 +90,7 @@ def test_a_run_that_lost_its_claim_before_marking_it_posted_does_not_say_posted(
 
     try:
         assert deliver(dbs[0], **slot_of(clock), send=sender(second_takes_over)) == Outcome.BUSY
-        assert second == [Outcome.POSTED]  # it found the message recorded: posted nothing
+        assert second == [Outcome.POSTED]  # it found the step recorded: posted nothing
         assert len(posted(fake)) == 1
         with dbs[0].read() as s:
             row = claim_store.get_claim(
