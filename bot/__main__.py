@@ -25,7 +25,9 @@ from storage.migrate import upgrade
 
 
 def parse_role(argv: list[str] | None) -> str:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Salespath: serve Slack and/or run the scheduled jobs."
+    )
     parser.add_argument(
         "role",
         nargs="?",
