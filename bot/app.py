@@ -97,4 +97,5 @@ def build_scheduler(services: Services, jobs: Jobs) -> None:
         on_reminders=jobs.reminders,
         on_retries=jobs.retries,
         on_purge=lambda: oauth.purge(services),
+        on_missed=jobs.missed,
     )

@@ -96,6 +96,8 @@ BOT_SCOPES = (
     "files:write",
     "channels:read",
     "groups:read",
+    "channels:history",  # a digest whose post went unanswered is looked for (docs/DIGEST.md)
+    "groups:history",
 )
 EVENT_APP_UNINSTALLED = "app_uninstalled"
 EVENT_TOKENS_REVOKED = "tokens_revoked"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ HINTS = {
     "default_currency": "set DEFAULT_CURRENCY to an ISO currency code such as IDR or USD",
     "uninstall_grace_days": "set UNINSTALL_GRACE_DAYS to the whole number of days (0 to 3650) "
     "a workspace's data is kept after it uninstalls the app",
+    "workers": "set WORKERS to the number of web processes, 1 to 64 (default: the CPU count)",
 }
 #: pydantic error type for a setting that is missing because another one is set.
 MISSING = "missing_setting"
@@ -72,6 +74,9 @@ class Settings(BaseSettings):
         if v is None and client_id is not None:
             raise PydanticCustomError(MISSING, "is missing", {"setting": "slack_client_secret"})
         return v
+
+    #: web processes (gunicorn workers) for ``python -m bot web`` in HTTP mode
+    workers: int = Field(default_factory=lambda: min(os.cpu_count() or 1, 64), ge=1, le=64)
 
     @field_validator("slack_bot_token")
     @classmethod

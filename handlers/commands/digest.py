@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.core import phrases
 from bot.core.i18n import Translator
-from bot.usecases import settings, subscriptions
+from bot.usecases import digest, settings, subscriptions
 from bot.usecases.delivery import Outcome
 from handlers.kit.replies import reply
 from handlers.ui import digest as ui
@@ -77,15 +77,20 @@ def post_now(ack: Ack, command, text, actor, t, services, context, client) -> No
     reply(ack, message(t("Posting the digest here…")))
     sub = subscriptions.active(services.db, actor, channel_id=channel_id)
     now = services.now()
+    slot, first = digest.now_slot(
+        services.db, team_id=actor.team_id, key=context.get("request_key"), now=now
+    )
     outcome, error = services.jobs.digest_now(
         team_id=actor.team_id,
         channel_id=channel_id,
         owners=tuple(sub.owners) if sub else (),
         tz=sub.tz if sub else context["tz"],
         locale=sub.locale if sub else settings.channel_language(services.db, team_id=actor.team_id),
-        slot=now.replace(second=0, microsecond=0),
+        slot=slot,
+        user_id=actor.user_id,
     )
-    if outcome is not Outcome.POSTED:
+    quiet = {Outcome.POSTED} | ({Outcome.ALREADY_POSTED, Outcome.BUSY} if not first else set())
+    if outcome not in quiet:  # a replay of this request says nothing more: the first does
         text = ui.digest_now_problem(t, outcome, error, bot_user_id=context.bot_user_id)
         context.respond(response_type="ephemeral", replace_original=False, **message(text))
 

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
+    ImageBlock,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -524,6 +525,18 @@ def digest_failed_message(
     return notice(text)
 
 
+def digest_missed_message(t: Translator, *, channel_id: str, due: datetime, tz: str) -> dict:
+    """The database was not answering at a digest's time and came back too late to post it."""
+    text = t(
+        ":warning: The pipeline digest for <#{channel}> due {when} was not posted: the "
+        "database was not answering then, and it came back too late. The next one goes out "
+        "as scheduled.",
+        channel=channel_id,
+        when=when_text(t, due, tz),
+    )
+    return notice(text)
+
+
 # --- what the subscription use cases return -----------------------------------------------
 
 
@@ -565,12 +578,25 @@ def slack_error(exc: Exception | None) -> str:
     return type(exc).__name__ if exc else ""
 
 
+def with_chart(msg: dict, *, file_id: str, title: str, alt_text: str) -> dict:
+    """The digest message with its funnel chart as the last block: an image block showing the
+    uploaded (unshared) file through ``slack_file``, so the digest is one message."""
+    image = ImageBlock(slack_file={"id": file_id}, alt_text=clip(alt_text, 2000), title=title)
+    blocks = [*msg.get("blocks", [])[: MAX_BLOCKS - 1], image.to_dict()]
+    return {**msg, "blocks": blocks}
+
+
 def digest_now_problem(
     t: Translator, outcome: Outcome, error: Exception | None, *, bot_user_id: str | None
 ) -> str:
-    """Why ``/digest now`` posted nothing."""
+    """Why ``/digest now`` posted nothing (yet)."""
     if outcome in (Outcome.ALREADY_POSTED, Outcome.BUSY):
         return t("A digest was posted here a moment ago. Try again in a minute.")
+    if outcome in (Outcome.RETRYING, Outcome.RESCHEDULED, Outcome.WAITING):
+        return t(
+            "Slack hasn't confirmed the digest yet. I'll keep at it and post it here once — "
+            "no need to run `/digest now` again."
+        )
     if slack_error(error) in ("not_in_channel", "channel_not_found"):
         return invite_problem(t, bot_user_id=bot_user_id)
     return t(

@@ -30,6 +30,8 @@ BOT_SCOPES = {
     "files:write",
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
 }
 
 

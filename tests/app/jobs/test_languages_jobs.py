@@ -98,9 +98,13 @@ def test_a_channel_digest_and_its_chart_in_the_language_chosen_for_it(team, slac
     assert "*Win rate*\n100% (1 menang, 0 kalah)" in id_
     assert "“Kirim proposal” jatuh tempo Jum 20 Nov · <@U3>" in id_
     assert "“Kirim proposal” was due Fri 20 Nov · <@U3>" in en
-    uploads = {c["channel_id"]: c for _, _, _, c in fake.uploaded_files()}
-    assert uploads["C1"]["files"][0]["title"] == "Funnel pipeline · Sen 23 Nov"
-    assert uploads["C2"]["files"][0]["title"] == "Pipeline funnel · Mon 23 Nov"
+    titles = {file_id: c["files"][0]["title"] for file_id, _, _, c in fake.uploaded_files()}
+    for channel, title in (
+        ("C1", "Funnel pipeline · Sen 23 Nov"),
+        ("C2", "Pipeline funnel · Mon 23 Nov"),
+    ):
+        [image] = [b for b in posted(fake, channel)[0]["params"]["blocks"] if b["type"] == "image"]
+        assert titles[image["slack_file"]["id"]] == title  # one chart per language, shown inline
     id_chart, en_chart = charts
     assert id_chart["headers"] == ("deal", "nilai", "lanjut")
     assert en_chart["headers"] == ("deals", "value", "to next")
