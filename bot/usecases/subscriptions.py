@@ -23,6 +23,7 @@ from bot.core.slots import Schedule, trigger_for, upcoming_slot
 from bot.usecases.digest import DIGEST
 from storage import claims as claim_store
 from storage import digests as store
+from storage import preferences as preference_store
 from storage.db import Database, run_once
 from storage.models_digest import DigestSubscription
 
@@ -74,20 +75,22 @@ def subscribe(
     *,
     channel_id: str,
     schedule: Schedule,
-    locale: str,
     now: datetime,
     key: str | None = None,
     shared: bool = False,
     confirmed: bool = False,
 ) -> Subscribed | SharedChannel:
     """Subscribe the channel or change its digest (a manager or its subscriber); a shared
-    channel needs a manager's confirmation (``SharedChannel`` asks for it)."""
+    channel needs a manager's confirmation (``SharedChannel`` asks for it). Its digest is
+    written in the language the schedule names, else in the workspace's default, which it
+    then follows."""
     if needs_confirmation(actor, shared=shared, confirmed=confirmed):
         return SharedChannel(channel_id)
 
     def work(s: Session) -> tuple[Subscribed, str]:
         before = store.get_subscription(session=s, team_id=actor.team_id, channel_id=channel_id)
         ensure_may_change(actor, before)
+        default, _ = preference_store.workspace_settings(session=s, team_id=actor.team_id)
         sub = store.save_subscription(
             session=s,
             team_id=actor.team_id,
@@ -96,7 +99,8 @@ def subscribe(
             tz=schedule.tz,
             weekdays=schedule.cron_days,
             owners=list(schedule.owners),
-            locale=locale,
+            locale=schedule.language or default,
+            language_chosen=schedule.language is not None,
             by=actor.user_id,
             now=now,
             shared_ok=shared and confirmed,

@@ -2,7 +2,16 @@
 
 from slack_bolt import App
 
-from handlers.actions import checklists, deals, digest, fallback, retry, stages
+from handlers.actions import (
+    amounts,
+    checklists,
+    deals,
+    digest,
+    fallback,
+    retry,
+    settings,
+    stages,
+)
 
 
 def register(app: App) -> None:
@@ -10,6 +19,8 @@ def register(app: App) -> None:
     checklists.register(app)
     digest.register(app)
     stages.register(app)
+    amounts.register(app)
+    settings.register(app)
     retry.register(app)
 
 

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.usecases import followups, pipeline
+from bot.usecases import followups, people, pipeline
 from handlers.kit.profiles import fetch_profile
 from handlers.ui import cards
 from handlers.ui import reminders as ui
@@ -21,7 +21,12 @@ def nudge(ack: Ack, action, client, actor, t, services, answer, request_key):
     done = followups.nudge(services.db, actor, deal_id=deal_id, key=request_key, now=services.now())
     item = done.item
     if done.fresh:
-        owner_t = Translator(fetch_profile(services, client, actor.team_id, item.owner_id).locale)
+        owner = fetch_profile(services, client, actor.team_id, item.owner_id)
+        owner_t = Translator(
+            people.language_of(
+                services.db, team_id=actor.team_id, user_id=item.owner_id, slack_locale=owner.locale
+            )
+        )
         dm = ui.nudge_dm(
             owner_t, item=item, why=why, manager_id=actor.user_id, locale=owner_t.locale
         )

@@ -6,7 +6,7 @@ out again. What this puts in context:
 
 - ``services``: the database, clock, settings and scheduler (``bot.services.Services``);
 - ``profile``: the Slack user (``handlers.kit.profiles.Profile``), or ``None``;
-- ``t``: a translator for the user's language;
+- ``t``: a translator for the user's language (their choice in Salespath, see ``acting``);
 - ``tz`` and ``today``: the user's timezone (a valid IANA name) and their local date;
 - ``actor``: who acts (``bot.core.deals.Actor``: workspace, user, manager or not);
 - ``text``: what the user typed — a slash command's text or a message shortcut's message —
@@ -25,12 +25,14 @@ A profile already known is used at once and, when old, refreshed in the backgrou
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.core.deals import Actor
 from bot.core.i18n import Translator
 from bot.core.slots import local_date, valid_timezone
 from bot.usecases import people
@@ -120,9 +122,11 @@ def mentioned(body: dict) -> list[str]:
     return list(dict.fromkeys(MENTION.findall(body.get("text") or ""))) if "command" in body else []
 
 
-def install(app: App, services: Services, quick: WebClient) -> None:
-    """``quick``: the client for calls made before a listener answers Slack (``users.info``);
-    it never waits out a rate limit, which would spend the 3-second trigger window."""
+def install(app: App, services: Services, quick: Callable[[str | None], WebClient]) -> None:
+    """``quick(token)``: the client, with the request's bot token, for calls made before a
+    listener answers Slack (``users.info``); it never waits out a rate limit, which would
+    spend the 3-second trigger window. A profile refreshed in the background after the
+    request has gone on uses that same client: the request's own workspace token."""
     deadline.install(app, request_key)
     seal.use_secret(services.settings.slack_signing_secret.get_secret_value())
     install_mentions(app, services, quick)
@@ -141,29 +145,41 @@ def install(app: App, services: Services, quick: WebClient) -> None:
                 services.db, team_id=team_id, default_currency=services.settings.default_currency
             )
             services.seeded.add(team_id)
-        profile = fetch_profile(services, quick, team_id, user_id) if team_id and user_id else None
+        client = quick(context.bot_token)  # the workspace's own token (OAuth: many workspaces)
+        profile = fetch_profile(services, client, team_id, user_id) if team_id and user_id else None
         context["profile"] = profile
-        context["t"] = Translator(profile.locale if profile else None)
         context["tz"] = valid_timezone(profile.tz if profile else None)
         context["today"] = local_date(services.now(), context["tz"])
-        context["actor"] = (
-            people.actor(
-                services.db,
-                team_id=team_id,
-                user_id=user_id,
-                workspace_admin=profile.is_workspace_admin,
-            )
-            if profile is not None
-            else None
-        )
+        # Slack's locale until the database says which language (an outage is answered in it)
+        context["t"] = Translator(profile.locale if profile else None)
+        context["actor"] = acting(services, team_id, user_id, profile)
+        context["t"] = Translator(context["actor"].language if context["actor"] else None)
         next()
 
 
-def install_mentions(app: App, services: Services, quick: WebClient) -> None:
+def install_mentions(
+    app: App, services: Services, quick: Callable[[str | None], WebClient]
+) -> None:
     @app.middleware
     def mentions(context: BoltContext, body: dict, next) -> None:
-        ids = mentioned(body)
-        team_id = context.team_id
-        found = known_members(services, quick, team_id, ids) if ids and team_id else set()
+        ids, team_id = mentioned(body), context.team_id
+        found: set[str] = set()
+        if ids and team_id:  # users.info with the request's own workspace token
+            found = known_members(services, quick(context.bot_token), team_id, ids)
         context["mentions"] = frozenset(found)
         next()
+
+
+def acting(services: Services, team_id: str | None, user_id: str | None, profile) -> Actor | None:
+    """Who acts, with the language they chose in Salespath (Slack's locale is only the first
+    guess: Slack has no Indonesian): one query per request, no cache to go stale when another
+    process saves a new choice."""
+    if profile is None or not team_id or not user_id:
+        return None
+    return people.actor(
+        services.db,
+        team_id=team_id,
+        user_id=user_id,
+        workspace_admin=profile.is_workspace_admin,
+        slack_locale=profile.locale,
+    )

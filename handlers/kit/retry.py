@@ -100,8 +100,12 @@ def read_value(value: str) -> dict:
 
 def _command_body(click: dict, request: dict) -> dict:
     user, team = click.get("user") or {}, click.get("team") or {}
+    enterprise = click.get("enterprise") or {}
+    grid = {"enterprise_id": enterprise["id"]} if enterprise.get("id") else {}
     return {
         "token": click.get("token", ""),
+        **grid,  # OAuth: a Grid workspace's installation is found by its enterprise too
+        "is_enterprise_install": str(bool(click.get("is_enterprise_install"))).lower(),
         "team_id": team.get("id") or user.get("team_id"),
         "user_id": user.get("id"),
         "user_name": user.get("username") or user.get("name") or "",
@@ -125,6 +129,7 @@ def _action_body(click: dict, request: dict) -> dict:
         action["value"] = request["v"]
     action["action_ts"] = f"{time.time():.6f}"
     keep = ("type", "team", "user", "api_app_id", "token", "container", "channel")
+    keep += ("enterprise", "is_enterprise_install")  # OAuth: how the click was authorized
     body = {k: click[k] for k in keep if k in click}
     body.update(trigger_id=click.get("trigger_id"), response_url=click.get("response_url"))
     return {**body, "actions": [action]}

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.core.errors import DomainError, InvalidInput
 from bot.core.i18n import N_, Translator
+from bot.core.stages import STATUS_LABELS, stage_label
 from handlers.ui.seal import seal, unseal
 from handlers.ui.usage import Usage
 
@@ -61,6 +62,17 @@ def clip(text: str, limit: int = TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def stage_text(t: Translator, name: str | None) -> str:
+    """A stage's name for its reader: a default stage's in their language (until the
+    workspace renames it), a workspace's own name as written."""
+    return str(t.shown(stage_label(name))) if name else "?"
+
+
+def status_text(t: Translator, status: str) -> str:
+    """open / won / lost, in the reader's language."""
+    return t(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
 def echo_line(t: Translator, command: str, text: str) -> str:
     typed = f"{command} {text}".strip()
     # A context element holds 3,000 characters: room for any command text Slack sends.
@@ -79,18 +91,15 @@ STALE_FORM = N_(
 )
 
 
-def write_meta(meta: dict) -> str:
-    """A modal's ``private_metadata``: compact JSON, sealed (``handlers.ui.seal``) so that
-    what comes back is what the app wrote."""
-    return seal(compact_json(meta))
+def write_sealed(obj: dict) -> str:
+    """A value to get back from Slack (a button's, a modal's metadata): compact JSON, sealed
+    (``handlers.ui.seal``) so that what comes back is what the app wrote."""
+    return seal(compact_json(obj))
 
 
-def read_meta(view: dict) -> dict:
-    """A modal's ``private_metadata`` read back: ``{}`` when there is none; a value the app
-    did not write (or an older, unsealed one) is refused with ``InvalidInput``."""
-    raw = view.get("private_metadata") or ""
-    if not raw:
-        return {}
+def read_sealed(raw: object) -> dict:
+    """A value of ``write_sealed`` read back; anything the app did not write (or an older,
+    unsealed one) is refused with ``InvalidInput``."""
     text = unseal(raw) if isinstance(raw, str) else None
     try:
         meta = json.loads(text) if text is not None else None
@@ -99,6 +108,18 @@ def read_meta(view: dict) -> dict:
     if not isinstance(meta, dict):
         raise InvalidInput(STALE_FORM)
     return meta
+
+
+def write_meta(meta: dict) -> str:
+    """A modal's ``private_metadata``, sealed (``write_sealed``)."""
+    return write_sealed(meta)
+
+
+def read_meta(view: dict) -> dict:
+    """A modal's ``private_metadata`` read back: ``{}`` when there is none; a value the app
+    did not write (or an older, unsealed one) is refused with ``InvalidInput``."""
+    raw = view.get("private_metadata") or ""
+    return read_sealed(raw) if raw else {}
 
 
 def message(text: str, blocks: list | None = None, **extra: object) -> dict:
@@ -115,8 +136,8 @@ def notice(text: str) -> dict:
 
 
 def usage_blocks(usage: Usage, t: Translator) -> list:
-    forms = "\n".join(f"`{syntax}` — {t(what)}" for syntax, what in usage.forms)
-    examples = "\n".join(f"`{ex}`" for ex in usage.examples)
+    forms = "\n".join(f"`{t(syntax)}` — {t(what)}" for syntax, what in usage.forms)
+    examples = "\n".join(f"`{t(ex)}`" for ex in usage.examples)
     return [
         SectionBlock(text=MarkdownTextObject(text=clip(f"*{usage.command}* — {t(usage.summary)}"))),
         SectionBlock(text=MarkdownTextObject(text=clip(forms))),

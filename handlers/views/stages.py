@@ -6,7 +6,7 @@ from bot import ids
 from bot.usecases import stages
 from handlers.kit.errors import input_blocks
 from handlers.ui import stages as ui
-from handlers.ui.common import escape, message
+from handlers.ui.common import escape, message, stage_text
 
 
 def stages_submitted(ack: Ack, view, form, actor, t, services, answer, request_key) -> None:
@@ -14,8 +14,8 @@ def stages_submitted(ack: Ack, view, form, actor, t, services, answer, request_k
     saved = stages.save(services.db, actor, values=values, shown=shown, key=request_key)
     ack()
     if saved.fresh:  # a replay was answered the first time
-        text = t("Stages saved: {names}.", names=escape(" → ".join(saved.names)))
-        answer.privately(message(text))
+        names = " → ".join(stage_text(t, n) for n in saved.names)
+        answer.privately(message(t("Stages saved: {names}.", names=escape(names))))
 
 
 def register(app: App) -> None:

@@ -47,6 +47,46 @@ def test_a_deactivated_member_is_refused(slack, fake, running):
     assert "not someone I can find" in all_text(resp.json)
 
 
+def amount_buttons(payload: dict) -> dict[str, dict]:
+    """The reading buttons of an ambiguous amount's question (issue 11), by their label."""
+    return {
+        el["text"]["text"]: el
+        for block in payload.get("blocks", [])
+        if block.get("type") == "actions"
+        for el in block["elements"]
+    }
+
+
+def test_an_ambiguous_amounts_answer_counts_only_the_real_mentions(slack, fake, running):
+    """The question about ``2.5M`` carries the text to its buttons; the reading picked is
+    read with the same real mentions: a typed ``<@U2>`` is refused there too, a real one
+    is the owner."""
+    typed = slack.command(ids.CMD_PROSPECT, "Hotel Mawar 2.5M &lt;@U2&gt;", as_sent=True)
+    picked = amount_buttons(typed.json)["Rp2.500.000.000"]
+    slack.block_action(picked["action_id"], value=picked["value"], message=typed.json)
+    [refused] = fake.wait_for("response_url", timeout=20)
+    assert "not someone I can find" in all_text(refused.params)
+    assert count(running.services.db, "select count(*) from deal") == 0
+    fake.clear()
+    real = slack.command(ids.CMD_PROSPECT, "Hotel Melati 2.5M <@U2>")
+    picked = amount_buttons(real.json)["Rp2.500.000.000"]
+    slack.block_action(picked["action_id"], value=picked["value"], message=real.json)
+    [added] = fake.wait_for("response_url", timeout=20)
+    assert "Added *Hotel Melati*" in all_text(added.params)
+    assert "Owner: <@U2>" in all_text(added.params)
+
+
+def test_a_forged_amount_answer_adds_nothing(slack, fake, running):
+    """A reading's value is sealed: one the app did not write (a planted owner) is refused."""
+    asked = slack.command(ids.CMD_PROSPECT, "Hotel Mawar 2.5M")
+    picked = amount_buttons(asked.json)["Rp2.500.000.000"]
+    forged = '{"t":"Hotel Mawar 2.5M <@UNOSUCHUSER>","u":9,"m":["UNOSUCHUSER"]}'
+    slack.block_action(picked["action_id"], value=forged, message=asked.json)
+    [told] = fake.wait_for("response_url", timeout=20)
+    assert "can't be read any more" in all_text(told.params)
+    assert count(running.services.db, "select count(*) from deal") == 0
+
+
 def test_typed_mentions_are_not_managers_or_digest_owners(slack, running):
     made = slack.command(
         ids.CMD_PIPELINE, "managers add &lt;@U2&gt;", user_id="UADMIN", as_sent=True
