@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.i18n import N_
-from bot.core.matching import normalise
+from bot.core.matching import name_keys, normalise
 from bot.core.money import Money
 from bot.core.stages import LOST, OPEN, open_stages
 from storage.models import (
@@ -77,10 +77,13 @@ def create_deal(
     stages = list_stages(session=session, team_id=team_id)
     first = open_stages(stages)[0]
     name = clean_name(new.name)
+    keys = name_keys(name)
     deal = Deal(
         team_id=team_id,
         name=name,
-        name_key=normalise(name),
+        name_key=keys.key,
+        name_fold=keys.folded,
+        name_compact=keys.compact,
         value_cents=new.value.cents if new.value else None,
         currency=new.value.currency if new.value else default_currency(session, team_id),
         source=new.source,
@@ -208,7 +211,8 @@ def update_deal(
 ) -> Deal:
     if changes.name is not None:
         deal.name = clean_name(changes.name)
-        deal.name_key = normalise(deal.name)
+        keys = name_keys(deal.name)
+        deal.name_key, deal.name_fold, deal.name_compact = keys.key, keys.folded, keys.compact
     if changes.value is not None:
         deal.value_cents = changes.value.cents
         deal.currency = changes.value.currency

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.core.matching import name_keys
 from bot.core.stages import OPEN
 
 
@@ -44,6 +45,16 @@ def ts_field(*, nullable: bool = False, index: bool = False, **kw) -> object:
         sa_column=Column(UTCDateTime(), nullable=nullable, index=index),
         **kw,
     )
+
+
+def name_key_field(which: str) -> object:
+    """A matching key of ``name`` (``bot.core.matching.name_keys``). The ORM's writes set
+    it (``storage.deals``); a bulk insert of rows without it gets it from ``name``."""
+
+    def from_name(context) -> str:
+        return getattr(name_keys(context.get_current_parameters()["name"]), which)
+
+    return Field(max_length=200, sa_column_kwargs={"default": from_name})
 
 
 def cents_field(*, nullable: bool = True) -> object:
@@ -100,12 +111,22 @@ class Deal(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deal_team_status_owner", "team_id", "status", "owner_id"),
         Index("ix_deal_team_name_key", "team_id", "name_key"),
+        # Exact and prefix lookups of a typed name (``storage.lookups``): a range of the
+        # B-tree, ``LIKE 'x%'`` on PostgreSQL (hence text_pattern_ops), ``GLOB`` on SQLite.
+        Index(
+            "ix_deal_team_name_compact",
+            "team_id",
+            "name_compact",
+            postgresql_ops={"name_compact": "text_pattern_ops"},
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     name: str = Field(max_length=200)
-    name_key: str = Field(max_length=200)
+    name_key: str = name_key_field("key")  # normalise(name): duplicates, exact lookups
+    name_fold: str = name_key_field("folded")  # fold(name): trigram index, word starts
+    name_compact: str = name_key_field("compact")  # name_fold without spaces: prefixes
     value_cents: int | None = cents_field()
     currency: str = Field(default="IDR", max_length=3)
     source: str | None = Field(default=None, max_length=40)

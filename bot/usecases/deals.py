@@ -24,12 +24,13 @@ from bot.core.deals import (
 from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.gates import Gate, blocking_gate
 from bot.core.i18n import N_
-from bot.core.matching import Candidate, match_names, normalise, split_command
+from bot.core.matching import Candidate, normalise, split_command
 from bot.core.money import Money, parse_amount
 from bot.core.quickadd import QuickAdd, parse_quick_add
 from bot.usecases.views import DealView, deal_money, deal_view
 from storage import checklists as checklist_store
 from storage import deals as store
+from storage import lookups
 from storage import requests as requests_store
 from storage import stages as stage_store
 from storage import workspaces as workspace_store
@@ -50,13 +51,13 @@ class Resolved:
 def resolve_deal(
     *, session: Session, team_id: str, text: str, status: str | None = None
 ) -> Resolved:
+    """The deal ``text`` names (of ``status`` when the workspace has deals of it): found
+    through the database's indexes (``storage.lookups``), matched as
+    ``bot.core.matching`` says."""
     text = text.strip().strip('"“”')
     if not text:
         raise InvalidInput(N_("Which deal? Write its name, e.g. “Acme”."), text=text)
-    names = store.deal_names(session=session, team_id=team_id, status=status)
-    if not names and status is not None:
-        names = store.deal_names(session=session, team_id=team_id)
-    result = match_names(text, [Candidate(id=i, name=n) for i, n in names])
+    result = lookups.match_deals(session=session, team_id=team_id, text=text, status=status)
     if result.exact is not None:
         deal = store.get_deal(session=session, team_id=team_id, deal_id=result.exact.id)
         return Resolved(deal=deal, exact=True)
