@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.core.matching import name_keys
@@ -107,7 +107,18 @@ class Stage(SQLModel, table=True):
     created_at: datetime = ts_field()
 
 
+def only_where(condition: str) -> dict:
+    """A partial index's predicate, the same on both databases. A query uses the index when
+    its WHERE states the predicate literally (``storage.metrics.is_open``)."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
+OPEN_DEALS = "status = 'open'"
+
+
 class Deal(SQLModel, table=True):
+    # Besides these, 0008_lookups makes per database: the trigram index on name_fold, and
+    # ix_deal_open_top (open deals by stage, most valuable first: /pipeline's deals).
     __table_args__ = (
         Index("ix_deal_team_status_owner", "team_id", "status", "owner_id"),
         Index("ix_deal_team_name_key", "team_id", "name_key"),
@@ -118,6 +129,51 @@ class Deal(SQLModel, table=True):
             "team_id",
             "name_compact",
             postgresql_ops={"name_compact": "text_pattern_ops"},
+        ),
+        # Partial indexes on open deals holding every column their queries read, so that
+        # they are read alone (``status`` too: SQLite needs it to call an index covering).
+        # Every open-deal total in one pass (``storage.metrics.open_pipeline``), for the
+        # workspace and for some owners (whose index also gives their top deals per stage):
+        Index(
+            "ix_deal_open_totals",
+            *("team_id", "stage_id", "currency", "value_cents", "probability", "status"),
+            **only_where(OPEN_DEALS),
+        ),
+        Index(
+            "ix_deal_open_owner",
+            *("team_id", "owner_id", "stage_id", "currency", "value_cents", "probability"),
+            "status",
+            **only_where(OPEN_DEALS),
+        ),
+        # What the digest, reminders and the Home tab list, each with its count:
+        Index(
+            "ix_deal_open_activity",
+            *("team_id", "last_activity_at", "id", "stage_id", "snoozed_until", "owner_id"),
+            "status",
+            **only_where(OPEN_DEALS),
+        ),
+        Index(
+            "ix_deal_open_due",
+            *("team_id", "next_step_due", "id", "snoozed_until", "owner_id", "status"),
+            "next_step",
+            **only_where(OPEN_DEALS + " AND next_step IS NOT NULL"),
+        ),
+        Index(
+            "ix_deal_open_close",
+            *("team_id", "expected_close", "id", "owner_id", "status"),
+            **only_where(OPEN_DEALS),
+        ),
+        Index(
+            "ix_deal_open_snoozed",
+            *("team_id", "snoozed_until", "id", "owner_id", "status"),
+            **only_where(OPEN_DEALS + " AND snoozed_until IS NOT NULL"),
+        ),
+        # Deals closed in a period (win rate, deal size, time to close).
+        Index(
+            "ix_deal_team_closed",
+            *("team_id", "closed_at", "status", "currency", "value_cents", "created_at"),
+            "owner_id",
+            **only_where("closed_at IS NOT NULL"),
         ),
     )
 
@@ -188,6 +244,7 @@ class CloseDateChange(SQLModel, table=True):
     """Every change of a deal's expected close date (slips are counted from these)."""
 
     __tablename__ = "close_date_change"
+    __table_args__ = (Index("ix_close_date_change_team_at", "team_id", "changed_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)

@@ -60,6 +60,7 @@ class DealItem:
     snoozed_until: date | None = None
     snooze_reason: str | None = None
     completion: str | None = None  # checklist completion, when the hook gives it
+    stage_id: int | None = None  # the stage it is in (a move button carries it)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def _item(deal: Deal, names: dict[int, str], now: datetime, **kw) -> DealItem:
         name=deal.name,
         owner_id=deal.owner_id,
         stage=names.get(deal.stage_id, "?"),
+        stage_id=deal.stage_id,
         value=deal_money(deal),
         next_step=deal.next_step,
         due=deal.next_step_due,
@@ -171,8 +173,11 @@ def _due_listing(session, team_id, owners, names, now, today, limit, include_tod
 def _changes(session, team_id, owners, names, now, since, until, top) -> dict[str, Listing]:
     """New, moved, won and lost deals in ``(since, until]``."""
     changes: dict[str, Listing] = {}
+    totals = digest_store.count_moves(
+        session=session, team_id=team_id, owners=owners, since=since, until=until
+    )
     for kind in digest_store.MOVE_KINDS:
-        rows, total = digest_store.list_moves(
+        rows = digest_store.list_moves(
             session=session,
             team_id=team_id,
             owners=owners,
@@ -193,7 +198,7 @@ def _changes(session, team_id, owners, names, now, since, until, top) -> dict[st
                 )
                 for m, d in rows
             ],
-            total,
+            totals[kind],
         )
     return changes
 
@@ -246,6 +251,7 @@ def gather_digest(
     snoozed, snoozed_total = digest_store.list_snoozed(
         session=session, team_id=team_id, owners=owners, today=today, limit=top
     )
+    opened = metric_store.open_pipeline(session, scope, stages)  # one pass over open deals
     digest = Digest(
         team_id=team_id,
         owners=owners,
@@ -254,11 +260,14 @@ def gather_digest(
         until=until,
         today=today,
         tz=tz,
-        stages=metric_store.open_by_stage(session, scope),
-        totals=metric_store.open_totals(session, scope),
-        weighted=metric_store.weighted_pipeline(session, scope),
+        stages=opened.stages,
+        totals=opened.totals,
+        weighted=opened.weighted,
         period=metric_store.period_metrics(
-            session, scope, metrics.period_bounds(METRICS_PERIOD, now=now, tz=tz)
+            session,
+            scope,
+            metrics.period_bounds(METRICS_PERIOD, now=now, tz=tz),
+            totals=opened.totals,
         ),
         conversion=metric_store.stage_conversion(
             session, scope, created_from=now - timedelta(days=90)

@@ -35,9 +35,10 @@ def move(services, actor: Actor, key, deal_id: int, then: MoveRequest | None, **
 
 
 def advance_deal(ack: Ack, action, actor, t, services, answer, request_key):
+    """ "Advance": the next stage, unless the deal moved since the user saw it."""
     ack()
-    result = move(services, actor, request_key, int(action["value"]), None)
-    answer(ui.move_reply(t, result))
+    deal_id, then = ui.decode_advance(action["value"])
+    answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)))
 
 
 def open_card(ack: Ack, action, actor, t, services, answer):
@@ -47,7 +48,7 @@ def open_card(ack: Ack, action, actor, t, services, answer):
 
 
 def home_deal_menu(ack: Ack, action, actor, t, services, answer, request_key):
-    """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>"."""
+    """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>[:<stage>]"."""
     what, _, deal_id = action["selected_option"]["value"].partition(":")
     chosen = {"value": deal_id}
     if what == "advance":

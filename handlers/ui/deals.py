@@ -71,14 +71,32 @@ def money_text(money: Money | None, locale: str, t: Translator) -> str:
     return format_money(money, locale) if money is not None else t("no value yet")
 
 
-def deal_buttons(t: Translator, deal_id: int, *, edit: bool = True) -> ActionsBlock:
+def encode_advance(deal_id: int, stage_id: int | None) -> str:
+    """An Advance button's value: the deal, and the stage its user sees it in (the move is
+    refused when the deal has moved since): ``"12:3"``; ``"12"`` when the stage is unknown."""
+    return str(deal_id) if stage_id is None else f"{deal_id}:{stage_id}"
+
+
+def decode_advance(value: str) -> tuple[int, MoveRequest | None]:
+    """``encode_advance`` read back: the deal, and the move to its next stage from the stage
+    seen (``None``: from wherever it is, as buttons sent before stages were carried)."""
+    deal_id, _, stage_id = value.partition(":")
+    return int(deal_id), MoveRequest(from_stage=int(stage_id)) if stage_id else None
+
+
+def deal_buttons(
+    t: Translator, deal_id: int, *, edit: bool = True, stage_id: int | None = None
+) -> ActionsBlock:
     value = str(deal_id)
     elements = []
     if edit:
         elements.append(ButtonElement(text=t("Edit"), action_id=ids.ACTION_EDIT_DEAL, value=value))
     elements += [
         ButtonElement(
-            text=t("Advance"), action_id=ids.ACTION_ADVANCE_DEAL, value=value, style="primary"
+            text=t("Advance"),
+            action_id=ids.ACTION_ADVANCE_DEAL,
+            value=encode_advance(deal_id, stage_id),
+            style="primary",
         ),
         ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
         ButtonElement(text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=value),
@@ -105,7 +123,7 @@ def created_message(d: DealView, locale: str, t: Translator, *, understood: str)
         SectionBlock(text=MarkdownTextObject(text=":white_check_mark: " + text)),
         SectionBlock(fields=[MarkdownTextObject(text=f) for f in facts]),
         ContextBlock(elements=[MarkdownTextObject(text=understood)]),
-        deal_buttons(t, d.id),
+        deal_buttons(t, d.id, stage_id=d.stage_id),
     ]
     return message(text + " " + " · ".join(facts), blocks)
 
@@ -176,7 +194,7 @@ def moved_message(
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=head))]
     if playbook:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(playbook))))
-    blocks.append(deal_buttons(t, deal.id))
+    blocks.append(deal_buttons(t, deal.id, stage_id=deal.stage_id))
     return message(head, blocks)
 
 
@@ -551,7 +569,7 @@ def deal_card(
         )
     blocks.extend(extra_blocks)
     blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]  # whatever grows, the buttons stay
-    blocks.append(deal_buttons(t, d.id))
+    blocks.append(deal_buttons(t, d.id, stage_id=d.stage_id))
     return message(t("Deal card: {name}", name=d.name), blocks)
 
 

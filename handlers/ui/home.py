@@ -22,7 +22,7 @@ from bot.core.i18n import Translator
 from bot.usecases.pipeline import Home
 from bot.usecases.views import DealView, StageGroup
 from handlers.ui.common import MAX_VIEW_BLOCKS, clip, escape
-from handlers.ui.deals import money_text, totals_text
+from handlers.ui.deals import encode_advance, money_text, totals_text
 
 PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, advance)
 
@@ -42,7 +42,7 @@ def _deal_row(d: DealView, t: Translator, locale: str, note: str) -> list:
                 ButtonElement(
                     text=t("Advance"),
                     action_id=ids.ACTION_ADVANCE_DEAL,
-                    value=str(d.id),
+                    value=encode_advance(d.id, d.stage_id),
                     style="primary",
                 ),
             ],
@@ -55,7 +55,7 @@ def _deal_menu(d: DealView, t: Translator) -> OverflowMenuElement:
         action_id=ids.ACTION_HOME_DEAL,
         options=[
             Option(text=t("Open card"), value=f"card:{d.id}"),
-            Option(text=t("Advance"), value=f"advance:{d.id}"),
+            Option(text=t("Advance"), value="advance:" + encode_advance(d.id, d.stage_id)),
         ],
     )
 

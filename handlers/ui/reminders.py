@@ -21,6 +21,7 @@ from bot.core.money import format_money_short
 from bot.usecases.digest import DealItem, Reminder
 from bot.usecases.followups import SnoozeDraft
 from handlers.ui.common import clip, escape, message, notice
+from handlers.ui.deals import encode_advance
 from handlers.ui.digest import (
     MAX_BLOCKS,
     context,
@@ -89,7 +90,10 @@ def _reminder_buttons(t: Translator, item: DealItem, block_id: str) -> ActionsBl
         block_id=block_id,
         elements=[
             ButtonElement(
-                text=t("Advance"), action_id=ids.ACTION_ADVANCE_DEAL, value=value, style="primary"
+                text=t("Advance"),
+                action_id=ids.ACTION_ADVANCE_DEAL,
+                value=encode_advance(item.id, item.stage_id),
+                style="primary",
             ),
             ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
             ButtonElement(text=t("Snooze"), action_id=ids.ACTION_SNOOZE, value=value),

@@ -10,6 +10,12 @@ Revises: 0007
 - The fuzzy index: on PostgreSQL the ``pg_trgm`` extension and a GIN index on ``name_fold``;
   on SQLite an FTS5 ``trigram`` table ``deal_fts`` (rowid = deal id) of the padded folded
   names (see ``storage.lookups.padded``), filled now and kept in step by triggers.
+- Partial indexes on open deals for what the pipeline, the Home tab and the digest show:
+  ``ix_deal_open_top`` (by stage, most valuable first; written per database, as
+  ``DESC NULLS LAST`` is PostgreSQL's and SQLite's ``DESC`` puts NULLs last anyway) and
+  those the models declare (open totals by stage and currency, per workspace and per owner;
+  last activity, due next steps, close dates, snoozes); deals closed in a period;
+  close-date changes by time.
 """
 
 from collections.abc import Sequence
@@ -64,6 +70,56 @@ def _backfill() -> None:
         bind.execute(change, batch)
 
 
+OPEN = "status = 'open'"
+PORTABLE_INDEXES = {
+    # name: (table, columns, partial index predicate); as storage.models declares them
+    "ix_deal_open_totals": (
+        "deal",
+        ["team_id", "stage_id", "currency", "value_cents", "probability", "status"],
+        OPEN,
+    ),
+    "ix_deal_open_owner": (
+        "deal",
+        ["team_id", "owner_id", "stage_id", "currency", "value_cents", "probability", "status"],
+        OPEN,
+    ),
+    "ix_deal_open_activity": (
+        "deal",
+        ["team_id", "last_activity_at", "id", "stage_id", "snoozed_until", "owner_id", "status"],
+        OPEN,
+    ),
+    "ix_deal_open_due": (
+        "deal",
+        ["team_id", "next_step_due", "id", "snoozed_until", "owner_id", "status", "next_step"],
+        OPEN + " AND next_step IS NOT NULL",
+    ),
+    "ix_deal_open_close": (
+        "deal",
+        ["team_id", "expected_close", "id", "owner_id", "status"],
+        OPEN,
+    ),
+    "ix_deal_open_snoozed": (
+        "deal",
+        ["team_id", "snoozed_until", "id", "owner_id", "status"],
+        OPEN + " AND snoozed_until IS NOT NULL",
+    ),
+    "ix_deal_team_closed": (
+        "deal",
+        ["team_id", "closed_at", "status", "currency", "value_cents", "created_at", "owner_id"],
+        "closed_at IS NOT NULL",
+    ),
+    "ix_close_date_change_team_at": ("close_date_change", ["team_id", "changed_at"], None),
+}
+
+# Open deals by stage, most valuable first (NULLs last), for /pipeline's top deals.
+TOP_INDEX = {
+    "postgresql": "CREATE INDEX ix_deal_open_top ON deal"
+    f" (team_id, stage_id, value_cents DESC NULLS LAST, id) WHERE {OPEN}",
+    "sqlite": "CREATE INDEX ix_deal_open_top ON deal"
+    f" (team_id, stage_id, value_cents DESC, id, status) WHERE {OPEN}",
+}
+
+
 def upgrade() -> None:
     text200 = sqlmodel.sql.sqltypes.AutoString(length=200)
     with op.batch_alter_table("deal", schema=None) as batch_op:
@@ -78,6 +134,10 @@ def upgrade() -> None:
         ["team_id", "name_compact"],
         postgresql_ops={"name_compact": "text_pattern_ops"},
     )
+    for name, (table, columns, where) in PORTABLE_INDEXES.items():
+        partial = {f"{db}_where": sa.text(where) for db in ("sqlite", "postgresql") if where}
+        op.create_index(name, table, columns, **partial)
+    op.execute(TOP_INDEX[op.get_bind().dialect.name])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_deal_name_fold_trgm ON deal USING gin (name_fold gin_trgm_ops)")
@@ -94,6 +154,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_deal_open_top")
+    for name, (table, _, _) in PORTABLE_INDEXES.items():
+        op.drop_index(name, table_name=table)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_deal_name_fold_trgm")
     else:
