@@ -20,6 +20,7 @@ from bot.core.i18n import N_
 from bot.core.matching import fold
 from bot.core.stages import OPEN
 from storage import lookups
+from storage.metrics import is_open
 from storage.models import Contact, Deal, Stage
 from storage.models_checklist import Activity, ChecklistVersion
 
@@ -276,7 +277,7 @@ def search_deals(
     rank = (Deal.status != OPEN, Deal.owner_id != user_id, Deal.name_fold, Deal.id)
     words = fold(query).split()
     if not words:
-        mine = fields.where(Deal.owner_id == user_id, Deal.status == OPEN)
+        mine = fields.where(Deal.owner_id == user_id, is_open())
         found = session.exec(mine.order_by(Deal.name_fold, Deal.id).limit(limit)).all()
         found = found or session.exec(fields.order_by(*rank).limit(limit)).all()
         return [DealChoice(*r) for r in found]

@@ -136,7 +136,9 @@ def count_moves(
         func.count(func.distinct(case((_move_kind(kind), StageMove.deal_id))))
         for kind in MOVE_KINDS
     ]
-    q = _deals_of(select(*counts).join(Deal, Deal.id == StageMove.deal_id), team_id, owners)
+    q = select(*counts)
+    if owners:  # the moves' own team_id scopes them to the workspace; owners need the deal
+        q = _deals_of(q.join(Deal, Deal.id == StageMove.deal_id), team_id, owners)
     found = session.exec(
         q.where(
             StageMove.team_id == team_id, StageMove.moved_at > since, StageMove.moved_at <= until
@@ -236,12 +238,12 @@ def list_close_passed(
 
 def _top(session: Session, team_id: str, owners: tuple[str, ...], where, order, limit: int):
     """The first ``limit`` open deals of the scope matching ``where`` in ``order``, and how
-    many match in all — one query: ``count(*) OVER ()`` over the ids (a partial index on
-    open deals covers the filter and the order), then only the rows shown."""
-    ids = _deals_of(select(Deal.id, func.count().over().label("total")), team_id, owners)
-    top = ids.where(is_open(), *where).order_by(*order).limit(limit).subquery()
-    rows = session.exec(select(Deal, top.c.total).join(top, top.c.id == Deal.id).order_by(*order))
-    found = rows.all()
+    many match in all, in one statement: the rows read in the order of a partial index on
+    open deals (stopping at ``limit``), the count a scalar subquery over the same index
+    alone. (``count(*) OVER ()`` would sort every match: 4× the work at 125,000.)"""
+    total = _deals_of(select(func.count()), team_id, owners).where(is_open(), *where)
+    q = _deals_of(select(Deal, total.scalar_subquery()), team_id, owners).where(is_open(), *where)
+    found = session.exec(q.order_by(*order).limit(limit)).all()
     return [d for d, _ in found], int(found[0][1]) if found else 0
 
 

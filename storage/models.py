@@ -118,7 +118,8 @@ OPEN_DEALS = "status = 'open'"
 
 class Deal(SQLModel, table=True):
     # Besides these, 0008_lookups makes per database: the trigram index on name_fold, and
-    # ix_deal_open_top (open deals by stage, most valuable first: /pipeline's deals).
+    # ix_deal_open_top / ix_deal_open_owner (open deals by stage, most valuable first:
+    # /pipeline's deals; the owner's also holds currency and probability for the totals).
     __table_args__ = (
         Index("ix_deal_team_status_owner", "team_id", "status", "owner_id"),
         Index("ix_deal_team_name_key", "team_id", "name_key"),
@@ -132,23 +133,24 @@ class Deal(SQLModel, table=True):
         ),
         # Partial indexes on open deals holding every column their queries read, so that
         # they are read alone (``status`` too: SQLite needs it to call an index covering).
-        # Every open-deal total in one pass (``storage.metrics.open_pipeline``), for the
-        # workspace and for some owners (whose index also gives their top deals per stage):
+        # Every open-deal total of a workspace in one pass (``storage.metrics.open_pipeline``;
+        # for some owners: ix_deal_open_owner, below):
         Index(
             "ix_deal_open_totals",
             *("team_id", "stage_id", "currency", "value_cents", "probability", "status"),
             **only_where(OPEN_DEALS),
         ),
-        Index(
-            "ix_deal_open_owner",
-            *("team_id", "owner_id", "stage_id", "currency", "value_cents", "probability"),
-            "status",
-            **only_where(OPEN_DEALS),
-        ),
-        # What the digest, reminders and the Home tab list, each with its count:
+        # What the digest, reminders and the Home tab list, each with its count, for the
+        # workspace and for some owners (a rep may own most of a workspace's deals):
         Index(
             "ix_deal_open_activity",
             *("team_id", "last_activity_at", "id", "stage_id", "snoozed_until", "owner_id"),
+            "status",
+            **only_where(OPEN_DEALS),
+        ),
+        Index(
+            "ix_deal_open_owner_activity",
+            *("team_id", "owner_id", "last_activity_at", "id", "stage_id", "snoozed_until"),
             "status",
             **only_where(OPEN_DEALS),
         ),
@@ -157,6 +159,18 @@ class Deal(SQLModel, table=True):
             *("team_id", "next_step_due", "id", "snoozed_until", "owner_id", "status"),
             "next_step",
             **only_where(OPEN_DEALS + " AND next_step IS NOT NULL"),
+        ),
+        Index(
+            "ix_deal_open_owner_due",
+            *("team_id", "owner_id", "next_step_due", "id", "snoozed_until", "status"),
+            "next_step",
+            **only_where(OPEN_DEALS + " AND next_step IS NOT NULL"),
+        ),
+        # The deal pickers' first list: the user's open deals by name.
+        Index(
+            "ix_deal_open_owner_name",
+            *("team_id", "owner_id", "name_fold", "id", "status"),
+            **only_where(OPEN_DEALS),
         ),
         Index(
             "ix_deal_open_close",

@@ -34,10 +34,12 @@ def _render_item(type_, obj, autogen_context):
 
 # What migrations make outside the models, written per database (0008_lookups): SQLite's
 # FTS5 name index (a virtual table and its shadow tables), PostgreSQL's trigram index, and
-# the open-deal index whose column order (DESC NULLS LAST) differs between them.
+# the open-deal indexes whose columns (DESC NULLS LAST, INCLUDE) differ between them.
 # Autogenerate and `alembic check` leave them alone.
 DATABASE_OWN_TABLES = ("deal_fts",)
-DATABASE_OWN_INDEXES = frozenset({"ix_deal_name_fold_trgm", "ix_deal_open_top"})
+DATABASE_OWN_INDEXES = frozenset(
+    {"ix_deal_name_fold_trgm", "ix_deal_open_top", "ix_deal_open_owner"}
+)
 
 
 def include_name(name, type_, _parent_names) -> bool:

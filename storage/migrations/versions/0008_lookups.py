@@ -11,11 +11,11 @@ Revises: 0007
   on SQLite an FTS5 ``trigram`` table ``deal_fts`` (rowid = deal id) of the padded folded
   names (see ``storage.lookups.padded``), filled now and kept in step by triggers.
 - Partial indexes on open deals for what the pipeline, the Home tab and the digest show:
-  ``ix_deal_open_top`` (by stage, most valuable first; written per database, as
-  ``DESC NULLS LAST`` is PostgreSQL's and SQLite's ``DESC`` puts NULLs last anyway) and
-  those the models declare (open totals by stage and currency, per workspace and per owner;
-  last activity, due next steps, close dates, snoozes); deals closed in a period;
-  close-date changes by time.
+  ``ix_deal_open_top`` and ``ix_deal_open_owner`` (by stage, most valuable first; written
+  per database, as ``DESC NULLS LAST`` and ``INCLUDE`` are PostgreSQL's and SQLite's
+  ``DESC`` puts NULLs last anyway) and those the models declare (open totals by stage and
+  currency; last activity, due next steps, for the workspace and per owner; close dates;
+  snoozes; an owner's deals by name); deals closed in a period; close-date changes by time.
 """
 
 from collections.abc import Sequence
@@ -78,20 +78,30 @@ PORTABLE_INDEXES = {
         ["team_id", "stage_id", "currency", "value_cents", "probability", "status"],
         OPEN,
     ),
-    "ix_deal_open_owner": (
-        "deal",
-        ["team_id", "owner_id", "stage_id", "currency", "value_cents", "probability", "status"],
-        OPEN,
-    ),
     "ix_deal_open_activity": (
         "deal",
         ["team_id", "last_activity_at", "id", "stage_id", "snoozed_until", "owner_id", "status"],
+        OPEN,
+    ),
+    "ix_deal_open_owner_activity": (
+        "deal",
+        ["team_id", "owner_id", "last_activity_at", "id", "stage_id", "snoozed_until", "status"],
         OPEN,
     ),
     "ix_deal_open_due": (
         "deal",
         ["team_id", "next_step_due", "id", "snoozed_until", "owner_id", "status", "next_step"],
         OPEN + " AND next_step IS NOT NULL",
+    ),
+    "ix_deal_open_owner_due": (
+        "deal",
+        ["team_id", "owner_id", "next_step_due", "id", "snoozed_until", "status", "next_step"],
+        OPEN + " AND next_step IS NOT NULL",
+    ),
+    "ix_deal_open_owner_name": (
+        "deal",
+        ["team_id", "owner_id", "name_fold", "id", "status"],
+        OPEN,
     ),
     "ix_deal_open_close": (
         "deal",
@@ -111,13 +121,23 @@ PORTABLE_INDEXES = {
     "ix_close_date_change_team_at": ("close_date_change", ["team_id", "changed_at"], None),
 }
 
-# Open deals by stage, most valuable first (NULLs last), for /pipeline's top deals.
-TOP_INDEX = {
-    "postgresql": "CREATE INDEX ix_deal_open_top ON deal"
-    f" (team_id, stage_id, value_cents DESC NULLS LAST, id) WHERE {OPEN}",
-    "sqlite": "CREATE INDEX ix_deal_open_top ON deal"
-    f" (team_id, stage_id, value_cents DESC, id, status) WHERE {OPEN}",
+# Open deals by stage, most valuable first (NULLs last): /pipeline's top deals; per owner
+# with currency and probability, for the owner's totals as well.
+BY_VALUE = {
+    "postgresql": ("value_cents DESC NULLS LAST, id", " INCLUDE (currency, probability)"),
+    "sqlite": ("value_cents DESC, id, status", ", currency, probability"),
 }
+
+
+def _by_value_indexes(dialect: str) -> None:
+    order, more = BY_VALUE[dialect]
+    for name, lead, extra in (
+        ("ix_deal_open_top", "team_id, stage_id", ""),
+        ("ix_deal_open_owner", "team_id, owner_id, stage_id", more),
+    ):
+        columns = f"{lead}, {order}" + (extra if dialect == "sqlite" else "")
+        include = extra if dialect == "postgresql" else ""
+        op.execute(f"CREATE INDEX {name} ON deal ({columns}){include} WHERE {OPEN}")
 
 
 def upgrade() -> None:
@@ -137,7 +157,7 @@ def upgrade() -> None:
     for name, (table, columns, where) in PORTABLE_INDEXES.items():
         partial = {f"{db}_where": sa.text(where) for db in ("sqlite", "postgresql") if where}
         op.create_index(name, table, columns, **partial)
-    op.execute(TOP_INDEX[op.get_bind().dialect.name])
+    _by_value_indexes(op.get_bind().dialect.name)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_deal_name_fold_trgm ON deal USING gin (name_fold gin_trgm_ops)")
@@ -154,7 +174,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX IF EXISTS ix_deal_open_top")
+    for name in ("ix_deal_open_top", "ix_deal_open_owner"):
+        op.execute(f"DROP INDEX IF EXISTS {name}")
     for name, (table, _, _) in PORTABLE_INDEXES.items():
         op.drop_index(name, table_name=table)
     if op.get_bind().dialect.name == "postgresql":
