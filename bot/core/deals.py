@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.errors import InvalidInput, Msg, PermissionDenied
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Number
 from bot.core.reasons import match_reason
 from bot.core.stages import (
     LOST,
@@ -19,6 +19,7 @@ from bot.core.stages import (
     is_backward,
     match_stage,
     next_stage,
+    stage_label,
     terminal_stage,
 )
 
@@ -39,11 +40,14 @@ class DealLike(Protocol):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: computed once per request (``handlers.kit.middleware``)."""
+    """Who is acting: computed once per request (``handlers.kit.middleware``). ``language``:
+    the one they read and write in (``bot.core.i18n.choose_language``): it decides how their
+    amounts are read (``M`` is miliar in Indonesian rupiah) and the words they get."""
 
     team_id: str
     user_id: str
     is_manager: bool = False
+    language: str = "en"
 
 
 def require_manager(actor: Actor, why: str) -> None:
@@ -80,8 +84,8 @@ def check_move_text(rest: str) -> None:
                 "and a stage or a lost reason with a note may use {most}. "
                 "Shorten the note and send it again."
             ),
-            count=f"{len(rest):,}",
-            most=f"{MOVE_TEXT_MAX:,}",
+            count=Number(len(rest)),
+            most=Number(MOVE_TEXT_MAX),
         )
 
 
@@ -157,7 +161,7 @@ def _next(stages, deal: DealLike, current):
                 "/advance {deal} won or /advance {deal} lost <reason>."
             ),
             deal=deal.name,
-            stage=current.name,
+            stage=stage_label(current.name),
         )
     return target
 
@@ -180,7 +184,7 @@ def plan_move(*, stages: list[S], deal: DealLike, keyword: str | None, rest: str
         target = _next(stages, deal, current)
     if target.id == current.id:
         raise InvalidInput(
-            N_("“{deal}” is already in {stage}."), deal=deal.name, stage=current.name
+            N_("“{deal}” is already in {stage}."), deal=deal.name, stage=stage_label(current.name)
         )
     confirm = None
     if deal.status != OPEN:

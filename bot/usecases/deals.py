@@ -25,7 +25,7 @@ from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.gates import Gate, blocking_gate
 from bot.core.i18n import N_
 from bot.core.matching import Candidate, normalise, split_command
-from bot.core.money import Money, parse_amount
+from bot.core.money import AmbiguousAmount, Money, parse_amount
 from bot.core.quickadd import QuickAdd, parse_quick_add
 from bot.usecases.views import DealView, deal_money, deal_view
 from storage import checklists as checklist_store
@@ -111,6 +111,17 @@ class Duplicates:
     deals: list[DealView]
 
 
+@dataclass(frozen=True)
+class AskAmount:
+    """The amount's ``m``/``M`` could be million or miliar (``bot.core.money``): ask, and add
+    the deal with ``quick_add(text, unit=…)`` once the user picks a reading."""
+
+    text: str  # the whole quick-add text
+    typed: str  # the amount as typed
+    readings: tuple[Money, ...]  # million, miliar
+    units: tuple[int, ...]  # their powers of ten, the answer to give back
+
+
 def _add(s: Session, actor: Actor, now: datetime, *, owner_id: str | None, **fields) -> Deal:
     """A new deal of ``actor``'s (or ``owner_id``'s), in the first open stage."""
     new = store.NewDeal(owner_id=owner_id or actor.user_id, **fields)
@@ -132,9 +143,19 @@ def quick_add(
     key: str | None,
     now: datetime,
     allow_duplicate: bool = False,
-) -> Created | Duplicates:
-    """``/prospect Acme Corp 50jt referral @maria``."""
-    parsed = parse_quick_add(text, default_currency=default_currency(db, actor.team_id))
+    unit: int | None = None,
+) -> Created | Duplicates | AskAmount:
+    """``/prospect Acme Corp 50jt referral @maria``, read in the actor's language; ``unit``:
+    the reading the user picked for an ambiguous ``m``/``M`` (``AskAmount``)."""
+    try:
+        parsed = parse_quick_add(
+            text,
+            default_currency=default_currency(db, actor.team_id),
+            language=actor.language,
+            unit=unit,
+        )
+    except AmbiguousAmount as asked:
+        return AskAmount(text, str(asked.params["text"]), asked.readings, asked.units)
 
     def created(s: Session, deal: Deal) -> Created:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
@@ -261,8 +282,9 @@ def _probability(text: str) -> int | None:
     return p
 
 
-def validate(f: DealFields, *, default_currency: str) -> Valid:
-    """Every field's problem at once (``FieldErrors``), or the answers as values."""
+def validate(f: DealFields, *, default_currency: str, language: str = "en") -> Valid:
+    """Every field's problem at once (``FieldErrors``), or the answers as values; the value
+    read in the user's ``language`` (an ambiguous ``M`` shows both readings under it)."""
     errors: dict[str, DomainError] = {}
     name = f.name.strip()
     if not name:
@@ -270,7 +292,9 @@ def validate(f: DealFields, *, default_currency: str) -> Valid:
     value = None
     if f.value.strip():
         try:
-            value = parse_amount(f.value.strip(), default_currency=f.currency or default_currency)
+            value = parse_amount(
+                f.value.strip(), default_currency=f.currency or default_currency, language=language
+            )
         except InvalidInput as err:
             errors["value"] = err
     next_step = f.next_step.strip() or None
@@ -313,7 +337,7 @@ def check_dates(v: Valid, today: date, stored: Deal | None = None) -> None:
         when = getattr(v, key)
         unchanged = stored is not None and getattr(stored, key) == when
         if when is not None and when < today and not unchanged:
-            errors[key] = InvalidInput(msgid, date=when.isoformat())
+            errors[key] = InvalidInput(msgid, date=when)
     field_errors(errors)
 
 
@@ -321,6 +345,7 @@ def check_dates(v: Valid, today: date, stored: Deal | None = None) -> None:
 class Saved:
     deal_id: int
     name: str
+    value: Money | None = None  # as just typed, echoed back in full
 
 
 @dataclass(frozen=True)
@@ -351,7 +376,9 @@ def save(
     today: date,
 ) -> Created | Saved | SameNameWarning | Retried:
     """The deal form submitted: a new deal, or the edits of ``deal_id``."""
-    valid = validate(fields, default_currency=default_currency(db, actor.team_id))
+    valid = validate(
+        fields, default_currency=default_currency(db, actor.team_id), language=actor.language
+    )
     if deal_id is not None:
 
         def edit(s: Session):
@@ -398,7 +425,7 @@ def _edit(
             contact_role=v.contact_role,
         ),
     )
-    return Saved(deal.id, deal.name), str(deal.id)
+    return Saved(deal.id, deal.name, v.value), str(deal.id)
 
 
 def _create(

@@ -1,7 +1,7 @@
 """Deal names found through indexes; indexes for what the pipeline and the digest show
 
 Revision ID: 0008_lookups
-Revises: 0007
+Revises: 0008_delivery
 
 - ``deal.name_fold`` (``bot.core.matching.fold``) and ``deal.name_compact`` (the same without
   spaces), backfilled from ``deal.name`` with the app's own ``name_keys``; B-tree
@@ -27,7 +27,7 @@ from alembic import op
 from bot.core.matching import name_keys
 
 revision: str = "0008_lookups"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008_delivery"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
