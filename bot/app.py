@@ -16,7 +16,8 @@ from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_listeners
-from handlers.jobs import Jobs
+from handlers.announcements import Wins
+from handlers.jobs import Jobs, is_permanent
 from handlers.kit import errors, middleware
 
 
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> App:
     middleware.install(app, services, make_client(settings, quick=True))
     errors.install(app)
     register_listeners(app)
+    services.wins = Wins(services, app.client, permanent=is_permanent)
     build_scheduler(services, Jobs(services, app.client))
     return app
 
@@ -80,5 +82,24 @@ def build_scheduler(services: Services, jobs: Jobs) -> None:
         now=lambda: services.now(),  # read at each call: tests swap the clock
         on_digest=jobs.digest,
         on_reminders=jobs.reminders,
-        on_retries=jobs.retries,
+        on_retries=one_after_another(jobs.retries, *win_sweep(services)),
     )
+
+
+def win_sweep(services: Services) -> tuple:
+    """Issue 14: won deals are announced by a sweep that runs with the retry sweep (every
+    couple of minutes), until the scheduler has a hook of its own for it."""
+    return (services.wins.sweep,) if services.wins is not None else ()
+
+
+def one_after_another(*sweeps):
+    """One scheduled job running several sweeps: one failing never stops the next."""
+
+    def run() -> None:
+        for sweep in sweeps:
+            try:
+                sweep()
+            except Exception:  # logged: the next run tries again
+                logging.getLogger("salespath.scheduler").exception("%s failed", sweep)
+
+    return run

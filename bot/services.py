@@ -54,6 +54,7 @@ class Services:
     now: Callable[[], datetime] = utcnow
     scheduler: Any = None  # bot.scheduling.Scheduler: digests and reminders (built by create_app)
     jobs: Any = None  # handlers.jobs.Jobs: what the scheduled jobs post (built by create_app)
+    wins: Any = None  # handlers.announcements.Wins: won deals announced in channels (issue 14)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

@@ -93,6 +93,7 @@ class Jobs:
             since=since,
             until=slot,
             permanent=is_permanent,
+            first=prev is None,
         )
         if outcome is Outcome.GAVE_UP:
             self._tell_subscriber(sub, slot, slack_error(failure))
@@ -122,6 +123,7 @@ class Jobs:
             since=prev or now - digest.FIRST_DIGEST_LOOKBACK,
             until=now,
             permanent=lambda exc: True,  # the user is told and may run it again
+            first=prev is None,
         )
 
     def _deliver(
@@ -137,6 +139,7 @@ class Jobs:
         since: datetime,
         until: datetime,
         permanent: Callable[[Exception], bool],
+        first: bool = False,
     ) -> tuple[Outcome, Exception | None]:
         """Claim (channel, slot) and post the digest once; the outcome and the last error."""
         failure: list[Exception] = []
@@ -156,6 +159,7 @@ class Jobs:
                 since=since,
                 until=until,
                 failure=failure,
+                first=first,
             ),
             permanent=permanent,
         )
@@ -172,6 +176,7 @@ class Jobs:
         since: datetime,
         until: datetime,
         failure: list[Exception],
+        first: bool = False,
     ) -> Callable[[Progress, Recorder], None]:
         def send(progress: Progress, record: Recorder) -> None:
             t = Translator(locale)
@@ -185,6 +190,7 @@ class Jobs:
                     until=until,
                     tz=tz,
                     completion=self.completion,
+                    first=first,  # issue 14: no "since the last digest" before the first
                 )
                 if progress.message_ts is None:
                     msg = ui.digest_message(t, content, locale=t.locale)

@@ -35,6 +35,8 @@ class DigestSubscription(SQLModel, table=True):
     locale: str = Field(default="en", max_length=16)  # the subscriber's Slack locale
     created_by: str = Field(max_length=32)
     active: bool = True
+    #: won deals are announced in the channel from this moment (``None``: not announced)
+    wins_from: datetime | None = ts_field(nullable=True)
     created_at: datetime = ts_field()
     updated_at: datetime = ts_field()
 

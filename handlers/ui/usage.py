@@ -37,13 +37,13 @@ USAGE: dict[str, Usage] = {
         (
             ("/advance <deal>", N_("move it to the next stage")),
             ("/advance <deal> to <stage>", N_("move it to a given stage")),
-            ("/advance <deal> won", N_("close it as won")),
+            ("/advance <deal> won [value]", N_("close it as won, with its final value")),
             ("/advance <deal> lost <reason> [note]", N_("close it as lost, with a reason")),
         ),
         (
             "/advance Acme",
             "/advance Acme to negotiation",
-            "/advance Acme won",
+            "/advance Acme won 55jt",
             "/advance Acme lost price went with a cheaper vendor",
         ),
     ),
@@ -82,13 +82,13 @@ USAGE: dict[str, Usage] = {
         N_("Post a daily pipeline digest in this channel."),
         (
             (
-                "/digest here [HH:MM] [timezone] [weekdays] [for @a @b]",
-                N_("subscribe this channel"),
+                "/digest here [HH:MM] [timezone] [weekdays] [for @a @b] [wins]",
+                N_("subscribe this channel (wins: also announce won deals here)"),
             ),
             ("/digest status", N_("show this channel's subscription")),
             ("/digest now", N_("post the digest here now")),
             ("/digest off", N_("stop the digest in this channel")),
         ),
-        ("/digest here", "/digest here 08:30 Asia/Jakarta mon-fri", "/digest now"),
+        ("/digest here", "/digest here 08:30 Asia/Jakarta mon-fri wins", "/digest now"),
     ),
 }
