@@ -83,7 +83,7 @@ USAGE: dict[str, Usage] = {
         (
             (
                 "/digest here [HH:MM] [timezone] [weekdays] [for @a @b] [wins]",
-                N_("subscribe this channel (wins: also announce won deals here)"),
+                N_("subscribe this channel (`wins`: also announce won deals here)"),
             ),
             ("/digest status", N_("show this channel's subscription")),
             ("/digest now", N_("post the digest here now")),
