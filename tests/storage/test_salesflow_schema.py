@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
-import storage.models_checklist  # noqa: F401 - every table in the metadata
+import storage.models_checklist
 import storage.models_digest  # noqa: F401
 from storage.db import Database
 from storage.models import Contact, Deal, StageMove

@@ -260,3 +260,30 @@ def test_manifest_and_env_example_agree_on_socket_mode():
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert env["SLACK_APP_TOKEN"].startswith("xapp-")  # Socket Mode needs it: asked for
     assert json.dumps(manifest).count("/slack/events")  # HTTP mode's URLs stay documented
+
+
+# --- item 17: the playbook after a move from Log meeting -----------------------------------------
+
+
+def test_a_move_made_by_log_meeting_shows_the_new_stages_playbook(slack, running, fake):
+    make_deal(running.services.db, name="Acme")
+    view = meeting_modal_from_shortcut(slack, fake)
+    [option] = slack.block_suggestion(ids.ACTION_DEAL_SEARCH, "acme", view=view).json["options"]
+    with running.services.db.read() as s:
+        approaching = next(
+            st.id
+            for st in stage_store.list_stages(session=s, team_id="T1")
+            if st.key == "approaching"
+        )
+    fake.clear()
+    slack.view_submission(
+        view,
+        {
+            ids.BLOCK_DEAL: option,
+            ids.BLOCK_NOTES: "Intro call",
+            ids.BLOCK_STAGE_MOVE: str(approaching),
+        },
+    )
+    note = all_text(fake.wait_for("chat.postMessage")[0].params)
+    assert "moved Prospecting → Approaching" in note
+    assert "Approaching: earn their attention" in note and "3M" in note
