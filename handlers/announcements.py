@@ -1,43 +1,38 @@
 """Posting won deals in the channels that asked for them (``/digest here … wins``; issue
-14): ``sweep()`` (run by the scheduler every few minutes) posts every win that is due,
-``announce()`` one deal's at once (when its technique is recorded). Each post is claimed
-first (``bot.usecases.delivery``): posted once, whichever process or path gets there first.
+14): ``sweep()`` (run by the scheduler with the retry sweep) posts every win that is due —
+and retries a failed or rescheduled one once its time has come — ``announce()`` one deal's
+at once (when its technique is recorded).
 
-A module of its own next to ``handlers.jobs``: the composition root builds one
-(``services.wins``) and the scheduler calls its sweep.
+A won announcement is a post like the digest: claimed first (``bot.usecases.delivery``),
+posted once whichever process or path gets there first, through the jobs' client for the
+workspace (``Jobs.client_for``: its own bot token with OAuth), with the claim in the
+message's metadata so that a post whose answer was lost is looked for, never sent twice
+(``Jobs.post_once``). A module of its own next to ``handlers.jobs``: the composition root
+builds one (``services.wins``) on the app's ``Jobs``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
-
-from slack_sdk import WebClient
 
 from bot.core.i18n import Translator
 from bot.usecases.announcements import WIN, WinNews, wins_due
-from bot.usecases.delivery import Outcome, Progress, Recorder, deliver
+from bot.usecases.delivery import Outcome
 from handlers.ui.wins import win_message
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from handlers.jobs import Jobs
 
 log = logging.getLogger("salespath.wins")
 
 
 class Wins:
-    """``permanent``: which Slack errors retrying won't fix (``handlers.jobs.is_permanent``,
-    given by the composition root)."""
+    """Won deals announced through ``jobs`` (its per-workspace clients and its post path)."""
 
-    def __init__(
-        self,
-        services: Services,
-        client: WebClient,
-        *,
-        permanent: Callable[[Exception], bool] = lambda exc: False,
-    ) -> None:
-        self.services, self.client, self.permanent = services, client, permanent
+    def __init__(self, services: Services, jobs: Jobs) -> None:
+        self.services, self.jobs = services, jobs
 
     def sweep(self) -> None:
         """Every win due in every workspace; one failing never stops the others."""
@@ -60,24 +55,14 @@ class Wins:
             self._post(news)
 
     def _post(self, news: WinNews) -> Outcome | None:
-        def send(progress: Progress, record: Recorder) -> None:
-            if progress.message_ts is not None:
-                return
-            msg = win_message(Translator(news.locale), news)
-            record.hold()
-            resp = self.client.chat_postMessage(channel=news.channel_id, **msg)
-            record.message_posted(resp["ts"])
-
         try:
-            return deliver(
-                self.services.db,
-                team_id=news.team_id,
-                kind=WIN,
+            return self.jobs.post_once(
+                WIN,
+                news.team_id,
+                news.channel_id,
                 target=news.target,
                 slot=news.moved_at,
-                now=self.services.now,
-                send=send,
-                permanent=self.permanent,
+                build=lambda: win_message(Translator(news.locale), news),
             )
         except Exception:  # one channel failing never stops the others
             log.exception("win of %s in %s: not announced", news.deal_id, news.channel_id)

@@ -3,7 +3,15 @@
 It answers ``POST /api/<method>`` like Slack (form or JSON bodies, Bearer or ``token`` auth,
 real response shapes and error codes), records every call, issues trigger ids that expire
 after 3 seconds and response_urls that accept 5 posts, keeps modal stacks and Home tabs,
-takes file uploads, and can be told to fail (429 + Retry-After, 5xx, or an error code).
+takes file uploads, and can be told to fail (429 + Retry-After, 5xx, or an error code), to
+rate-limit a method like Slack does (``rate_limit``: e.g. 1 message a second per channel), or
+to accept a call and answer it late (``answer_late``: the client times out, the post is in).
+
+Messages keep their ``metadata``; ``conversations.history`` returns it with
+``include_all_metadata`` (and caps ``limit`` at ``history_limit``, as Slack does for apps
+outside the Marketplace). Files uploaded without a channel stay unshared, and a message can
+show one through an image block's ``slack_file`` once the upload is complete (and
+``file_processing`` seconds have passed, as Slack processes files asynchronously).
 
 Besides the call log, it keeps what each channel shows (``conversations``: edits, deletions,
 ephemerals and shared files applied), whose each open modal is, and serves uploaded files at
@@ -37,12 +45,14 @@ from babel.dates import get_timezone_name
 
 from .conversations import Conversations
 from .forms import STATEFUL_TYPES
+from .oauth import Grant, OAuthApp, access_answer
 
 __all__ = ["Call", "FakeSlack", "Team", "User", "all_text", "block_problems"]
 
 APP_ID = "A1"
 JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata", "unfurls"})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open", "apps.event.authorizations.list"})
+CLIENT_ID, CLIENT_SECRET = "1000000001.2000000002", "fake-client-secret"  # the app's, for OAuth
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "response_url")
 INTERACTIVE_TYPES = STATEFUL_TYPES | {"button", "overflow", "workflow_button"}
 STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
@@ -66,7 +76,7 @@ class Call:
 
 @dataclass
 class Team:
-    """A workspace the fake knows, with its bot token."""
+    """A workspace the fake knows, with its bot token (and its Enterprise Grid, if any)."""
 
     id: str
     token: str
@@ -74,6 +84,8 @@ class Team:
     bot_id: str = "BBOT"
     name: str = ""
     domain: str = ""
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
 
 
 @dataclass
@@ -169,6 +181,20 @@ class _Upload:
     alt_text: str = ""
     data: bytes | None = None
     complete: Json | None = None
+    completed_at: float | None = None
+    team_id: str = ""
+
+
+@dataclass
+class _Limit:
+    every: float  # seconds between two calls allowed
+    per: str  # "channel" or "team"
+
+
+@dataclass
+class _Late:
+    delay: float
+    times: int
 
 
 _live: weakref.WeakSet[FakeSlack] = weakref.WeakSet()
@@ -195,6 +221,8 @@ class FakeSlack:
         bot_user_id: str = "UBOT",
         bot_id: str = "BBOT",
         app_token: str = "xapp-test",
+        client_id: str = CLIENT_ID,
+        client_secret: str = CLIENT_SECRET,
     ) -> None:
         self.team_id = team_id
         self.token = token
@@ -207,6 +235,8 @@ class FakeSlack:
         self.teams: dict[str, Team] = {}
         self.users: dict[str, User] = {}
         self._token_teams: dict[str, list[str]] = {}
+        self._revoked: set[str] = set()
+        self.oauth = OAuthApp(client_id, client_secret)
         self._cond = threading.Condition(threading.RLock())
         self._ids = itertools.count(1)
         self._triggers: dict[str, _Trigger] = {}
@@ -222,6 +252,11 @@ class FakeSlack:
         self._view_owners: dict[str, str | None] = {}
         self._home: dict[str, Json] = {}
         self._uploads: dict[str, _Upload] = {}
+        self._limits: dict[str, _Limit] = {}
+        self._last_allowed: dict[tuple[str, str], float] = {}
+        self._late: dict[str, _Late] = {}
+        self.history_limit = 999  # conversations.history's cap (15 outside the Marketplace)
+        self.file_processing = 0.0  # seconds after an upload before slack_file may show it
         self._last_ts = 0.0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -280,10 +315,18 @@ class FakeSlack:
     # --- setup ---------------------------------------------------------------------------
 
     def add_team(
-        self, team_id: str, token: str, *, bot_user_id: str = "UBOT", bot_id: str = "BBOT"
+        self,
+        team_id: str,
+        token: str,
+        *,
+        bot_user_id: str = "UBOT",
+        bot_id: str = "BBOT",
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
     ) -> Team:
         """Register a workspace's bot token (the same token may serve several teams)."""
         team = Team(team_id, token, bot_user_id, bot_id, f"Team {team_id}", f"{team_id.lower()}-ws")
+        team.enterprise_id, team.enterprise_name = enterprise_id, enterprise_name
         with self._cond:
             self.teams[team_id] = team
             owners = self._token_teams.setdefault(token, [])
@@ -318,6 +361,40 @@ class FakeSlack:
         with self._cond:
             self.users[user_id] = user
         return user
+
+    def approve_install(
+        self,
+        authorize_url: str,
+        *,
+        team_id: str,
+        user_id: str = "U1",
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+    ) -> str:
+        """The installer approves the app on Slack's authorize page (the test plays the
+        browser): the code the app trades with ``oauth.v2.access`` (``slackkit.oauth``)."""
+        with self._cond:
+            if user_id not in self.users:
+                self.add_user(user_id, team_id=team_id)
+            return self.oauth.approve(
+                authorize_url,
+                team_id=team_id,
+                user_id=user_id,
+                enterprise_id=enterprise_id,
+                enterprise_name=enterprise_name,
+            )
+
+    def revoke(self, team_id: str) -> list[str]:
+        """The workspace uninstalled the app: its bot tokens stop working (``token_revoked``).
+        The tokens revoked."""
+        with self._cond:
+            gone = [tok for tok, teams in self._token_teams.items() if team_id in teams]
+            for tok in gone:
+                self._token_teams[tok].remove(team_id)
+                if not self._token_teams[tok]:
+                    del self._token_teams[tok]
+                    self._revoked.add(tok)
+            return gone
 
     def join_channel(self, channel_id: str, name: str | None = None) -> None:
         """Make the bot a member of ``channel_id``."""
@@ -383,6 +460,29 @@ class FakeSlack:
 
     def clear_error(self, method: str) -> None:
         self.set_error(method, None)
+
+    def stop_failing(self, method: str) -> None:
+        """Drop a failure armed with ``fail_next`` and an error set with ``set_error``."""
+        with self._cond:
+            self._failures.pop(method, None)
+            self._errors.pop(method, None)
+
+    def rate_limit(self, method: str, every: float | None, *, per: str = "channel") -> None:
+        """Allow one call to ``method`` every ``every`` seconds per channel (``per="channel"``,
+        like chat.postMessage's 1 message a second) or per workspace (``per="team"``, like
+        conversations.history's 1 a minute for apps outside the Marketplace); a call too soon
+        answers 429 with the seconds left in Retry-After. ``None`` lifts the limit."""
+        with self._cond:
+            if every is None:
+                self._limits.pop(method, None)
+            else:
+                self._limits[method] = _Limit(float(every), per)
+
+    def answer_late(self, method: str, delay: float, *, times: int = 1) -> None:
+        """The next ``times`` calls to ``method`` are carried out at once (a message is
+        posted) but answered only after ``delay`` seconds — by then the client has given up."""
+        with self._cond:
+            self._late[method] = _Late(float(delay), times)
 
     # --- inspection -----------------------------------------------------------------------
 
@@ -584,6 +684,8 @@ class FakeSlack:
 
     def handle_api(self, method: str, params: Json, headers: dict[str, str]) -> Reply:
         """Answer one Web API call (used by the HTTP handler)."""
+        if method == "oauth.v2.access":  # client credentials, not a token
+            return self._oauth_access(params, headers)
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
         token = token or params.pop("token", None)
@@ -591,7 +693,7 @@ class FakeSlack:
         with self._cond:
             team_id = self._team_for(token, params)
         call = Call(method, params, headers, team_id, time.time())
-        failure = self._take_failure(method)
+        failure = self._take_failure(method) or self._over_limit(method, params, team_id)
         if failure is not None:
             call.failed = True
             self._record(call)
@@ -599,7 +701,35 @@ class FakeSlack:
         body = self._answer(method, token, call)
         call.response = body
         self._record(call)
+        late = self._take_late(method)
+        if late:
+            time.sleep(late)  # this request's own thread: the work is done, the answer waits
         return _json(body)
+
+    def _over_limit(self, method: str, params: Json, team_id: str) -> _Failure | None:
+        """A 429 when ``method`` is called again sooner than its rate limit allows."""
+        with self._cond:
+            limit = self._limits.get(method)
+            if limit is None:
+                return None
+            key = (method, str(params.get("channel") or "") if limit.per == "channel" else team_id)
+            now = time.monotonic()
+            last = self._last_allowed.get(key)
+            if last is not None and now - last < limit.every:
+                wait = limit.every - (now - last)
+                return _Failure(429, max(1, int(-(-wait // 1))), 1, None)
+            self._last_allowed[key] = now
+            return None
+
+    def _take_late(self, method: str) -> float:
+        with self._cond:
+            late = self._late.get(method)
+            if late is None:
+                return 0.0
+            late.times -= 1
+            if late.times <= 0:
+                del self._late[method]
+            return late.delay
 
     def _answer(self, method: str, token: str | None, call: Call) -> Json:
         with self._cond:
@@ -608,6 +738,8 @@ class FakeSlack:
             return {"ok": False, "error": error}
         if not token:
             return {"ok": False, "error": "not_authed"}
+        if token in self._revoked:
+            return {"ok": False, "error": "token_revoked"}
         if token in self.app_tokens:
             if method not in APP_TOKEN_METHODS:
                 return {"ok": False, "error": "not_allowed_token_type"}
@@ -633,6 +765,7 @@ class FakeSlack:
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
             "chat.update": self._chat_update,
@@ -648,10 +781,46 @@ class FakeSlack:
             "files.completeUploadExternal": self._complete_upload,
         }
 
+    def _oauth_access(self, params: Json, headers: dict[str, str]) -> Reply:
+        """``oauth.v2.access``: trade an approved install's code for a new bot token, which
+        from then on speaks for that workspace."""
+        with self._cond:
+            redeemed = self.oauth.redeem(params, headers)
+            team_id = redeemed.team_id if isinstance(redeemed, Grant) else self.team_id
+        call = Call("oauth.v2.access", params, headers, team_id, time.time())
+        failure = self._take_failure(call.method)
+        if failure is not None:
+            call.failed = True
+            self._record(call)
+            return self._failure_reply(failure)
+        with self._cond:
+            body = redeemed if isinstance(redeemed, dict) else self._install(redeemed)
+        call.response = body
+        self._record(call)
+        return _json(body)
+
+    def _install(self, grant: Grant) -> Json:
+        n = next(self._ids)
+        token = f"xoxb-{grant.team_id}-{n}-{secrets.token_hex(12)}"
+        team = self.add_team(
+            grant.team_id,
+            token,
+            bot_user_id=f"UB{grant.team_id}",
+            bot_id=f"BB{grant.team_id}",
+            enterprise_id=grant.enterprise_id,
+            enterprise_name=grant.enterprise_name,
+        )
+        if team.bot_user_id not in self.users:
+            self.add_user(team.bot_user_id, team_id=team.id, name="salespath")
+            self.users[team.bot_user_id].is_bot = True
+        return access_answer(
+            grant, app_id=APP_ID, token=token, bot_user_id=team.bot_user_id, team_name=team.name
+        )
+
     # --- Web API methods (called with the lock held) --------------------------------------
 
     def _auth_test(self, p: Json, team: Team) -> Json:
-        return {
+        answer = {
             "ok": True,
             "url": f"https://{team.domain}.slack.com/",
             "team": team.name,
@@ -661,6 +830,9 @@ class FakeSlack:
             "bot_id": team.bot_id,
             "is_enterprise_install": False,
         }
+        if team.enterprise_id:
+            answer["enterprise_id"] = team.enterprise_id
+        return answer
 
     def _team_info(self, p: Json, team: Team) -> Json:
         info = {"id": team.id, "name": team.name, "domain": team.domain, "email_domain": ""}
@@ -728,6 +900,45 @@ class FakeSlack:
         members = [u.id for u in self.users.values() if u.team_id == team.id]
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
 
+    def _conversations_history(self, p: Json, team: Team) -> Json:
+        """A channel's messages, newest first, between ``oldest`` and ``latest`` (exclusive
+        unless ``inclusive``), ``limit`` at a time (capped at ``history_limit``) with a cursor;
+        ``metadata`` only with ``include_all_metadata``. Ephemeral messages are not history."""
+        channel = str(p.get("channel") or "")
+        if self._channel_info(channel) is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel[:1] in {"C", "G"} and channel not in self.bot_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        try:
+            oldest = float(p.get("oldest") or 0)
+            latest = float(p.get("latest") or "inf")
+            limit = max(1, min(int(p.get("limit") or 100), self.history_limit))
+            offset = int(str(p.get("cursor") or "0").removeprefix("bmV4dF90czo"))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        inclusive = _truthy(p.get("inclusive"))
+
+        def within(ts: float) -> bool:
+            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+        found = [
+            posted.message
+            for posted in reversed(self.conversations.visible(channel))
+            if within(float(posted.ts or 0))
+        ]
+        page = found[offset : offset + limit]
+        if not _truthy(p.get("include_all_metadata")):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = offset + limit < len(found)
+        cursor = f"bmV4dF90czo{offset + limit}" if more else ""
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": cursor},
+        }
+
     def _target_channel(self, raw: Any) -> tuple[str | None, str | None]:
         """(channel id, error) for a chat.* ``channel`` argument."""
         channel = str(raw or "")
@@ -747,11 +958,37 @@ class FakeSlack:
         if not (p.get("text") or p.get("blocks") or p.get("attachments")):
             return {"ok": False, "error": "no_text"}
         if self.validate_blocks and p.get("blocks") is not None:
-            problems = block_problems(p["blocks"], limit=limit)
+            problems = block_problems(p["blocks"], limit=limit) or self._file_problems(p["blocks"])
             if problems:
                 meta = {"messages": problems}
                 return {"ok": False, "error": "invalid_blocks", "response_metadata": meta}
         return None
+
+    def _file_problems(self, blocks: Any) -> list[str]:
+        """Image blocks showing an uploaded file (``slack_file``): the file must exist, be
+        completed, and be processed (``file_processing`` seconds after its upload)."""
+        problems = []
+        for i, block in enumerate(blocks if isinstance(blocks, list) else []):
+            if not isinstance(block, dict) or block.get("type") != "image":
+                continue
+            slack_file = block.get("slack_file")
+            if bool(block.get("image_url")) == bool(slack_file):
+                problems.append(
+                    f"[ERROR] must provide exactly one of image_url or slack_file "
+                    f"[json-pointer:/blocks/{i}]"
+                )
+                continue
+            if not slack_file or slack_file.get("url"):
+                continue
+            upload = self._uploads.get(str(slack_file.get("id") or ""))
+            ready = (
+                upload is not None
+                and upload.completed_at is not None
+                and time.monotonic() - upload.completed_at >= self.file_processing
+            )
+            if not ready:
+                problems.append(f"[ERROR] invalid slack file [json-pointer:/blocks/{i}/slack_file]")
+        return problems
 
     def _new_ts(self) -> str:
         now = max(time.time(), self._last_ts + 0.000001)
@@ -1043,6 +1280,8 @@ class FakeSlack:
         for entry, upload in zip(files, uploads, strict=True):
             assert upload is not None and upload.data is not None
             upload.complete = p
+            upload.completed_at = time.monotonic()
+            upload.team_id = team.id
             done.append(
                 {
                     "id": upload.file_id,

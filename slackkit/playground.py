@@ -231,8 +231,8 @@ class Playground(FakeSlack):
         """The page's clock button: the app's scheduled jobs, now."""
         if self.on_run_jobs is None:
             return {"error": "no scheduled jobs to run here"}
-        self.on_run_jobs()
-        return {"ok": True}
+        note = self.on_run_jobs()
+        return {"ok": True, "note": note if isinstance(note, str) else ""}
 
 
 def _json(body: Json, *, status: int = 200) -> Reply:

@@ -126,16 +126,22 @@ def list_owners_with_followups(*, session: Session, team_id: str, due_by: date) 
     return sorted(session.exec(q).all())
 
 
+def _uninstalled():
+    """Workspaces that uninstalled the app: nothing is posted there (as ``storage.digests``)."""
+    return select(Workspace.team_id).where(col(Workspace.uninstalled_at).is_not(None))
+
+
 def list_teams_with_followups_all_teams(*, session: Session) -> list[str]:
-    """Workspaces with a win back or a Keep check set: where the reminder sweep also looks
-    (each owner's list is then exact)."""
+    """Installed workspaces with a win back or a Keep check set: where the reminder sweep
+    also looks (each owner's list is then exact)."""
     q = (
         select(Deal.team_id)
         .where(
             or_(
                 (Deal.status == LOST) & Deal.win_back_on.is_not(None),
                 (Deal.status == WON) & Deal.keep_check_on.is_not(None),
-            )
+            ),
+            col(Deal.team_id).not_in(_uninstalled()),
         )
         .distinct()
     )
@@ -227,12 +233,13 @@ def set_wins(
 
 
 def list_win_channels_all_teams(*, session: Session) -> list[DigestSubscription]:
-    """Active digest subscriptions that announce wins, in every workspace: where the
-    announcement sweep looks."""
+    """Active digest subscriptions that announce wins, in every installed workspace: where
+    the announcement sweep looks."""
     return list(
         session.exec(
             select(DigestSubscription)
             .where(DigestSubscription.active == True, DigestSubscription.wins_from.is_not(None))
+            .where(col(DigestSubscription.team_id).not_in(_uninstalled()))
             .order_by(DigestSubscription.id)
         ).all()
     )

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.stages import LOST, OPEN, WON
-from storage.models import CloseDateChange, Deal, Stage, StageMove
+from storage.models import CloseDateChange, Deal, Stage, StageMove, Workspace
 from storage.models_digest import DigestSubscription
 
 # --- subscriptions ----------------------------------------------------------------------
@@ -44,6 +44,7 @@ def save_subscription(
     locale: str,
     by: str,
     now: datetime,
+    language_chosen: bool = False,
 ) -> DigestSubscription:
     """Subscribe the channel, or change its subscription (one row per channel)."""
     sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
@@ -68,6 +69,7 @@ def save_subscription(
             sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
     sub.at, sub.tz, sub.weekdays, sub.owners = at, tz, weekdays, list(owners)
     sub.locale, sub.created_by = locale, by
+    sub.language_chosen = language_chosen
     sub.active, sub.updated_at = True, now
     session.add(sub)
     session.flush()
@@ -88,12 +90,19 @@ def stop_subscription(
     return sub
 
 
+def _uninstalled():
+    """Workspaces that uninstalled the app (issue 12): nothing is posted there."""
+    return select(Workspace.team_id).where(col(Workspace.uninstalled_at).is_not(None))
+
+
 def list_subscriptions_all_teams(*, session: Session) -> list[DigestSubscription]:
-    """Active subscriptions of every workspace: the scheduler builds its jobs from these."""
+    """Active subscriptions of every (installed) workspace: the scheduler builds its jobs
+    from these."""
     return list(
         session.exec(
             select(DigestSubscription)
             .where(DigestSubscription.active == True)
+            .where(col(DigestSubscription.team_id).not_in(_uninstalled()))
             .order_by(DigestSubscription.id)
         ).all()
     )
@@ -298,8 +307,14 @@ def snooze_deal(
 
 
 def list_teams_with_open_deals_all_teams(*, session: Session) -> list[str]:
-    """Workspaces that have open deals: where the reminder sweep looks."""
-    return list(session.exec(select(Deal.team_id).where(Deal.status == OPEN).distinct()).all())
+    """Installed workspaces that have open deals: where the reminder sweep looks."""
+    return list(
+        session.exec(
+            select(Deal.team_id)
+            .where(Deal.status == OPEN, col(Deal.team_id).not_in(_uninstalled()))
+            .distinct()
+        ).all()
+    )
 
 
 def list_owners_to_remind(

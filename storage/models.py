@@ -54,12 +54,27 @@ def cents_field(*, nullable: bool = True) -> object:
 
 
 class Workspace(SQLModel, table=True):
-    """Per-workspace settings, created on first use."""
+    """Per-workspace settings, created on first use. ``default_locale``: the language of
+    channel posts and of people who chose none (``/pipeline settings``, issue 11)."""
 
     team_id: str = Field(primary_key=True, max_length=32)
     default_currency: str = Field(default="IDR", max_length=3)
     default_locale: str = Field(default="en", max_length=8)
     created_at: datetime = ts_field()
+    #: the app was uninstalled (issue 12): the data is deleted after the grace period
+    uninstalled_at: datetime | None = ts_field(nullable=True)
+
+
+class UserSetting(SQLModel, table=True):
+    """One person's own choices in a workspace (``/pipeline lang id``, the Home tab): the
+    language they read and write in. No row: they chose nothing yet."""
+
+    __tablename__ = "user_setting"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    language: str | None = Field(default=None, max_length=8)
+    updated_at: datetime = ts_field()
 
 
 class ProcessedRequest(SQLModel, table=True):

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.errors import InvalidInput, Msg, PermissionDenied
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Number
 from bot.core.matching import fold
 from bot.core.money import Money, is_currency_word, looks_like_amount, parse_amount
 from bot.core.reasons import match_reason
 from bot.core.stages import (
-    DEFAULT_STAGES,
     LOST,
     OPEN,
     STATUS_LABELS,
@@ -23,6 +22,8 @@ from bot.core.stages import (
     is_backward,
     match_stage,
     next_stage,
+    stage_label,
+    stage_terms,
     terminal_stage,
 )
 
@@ -43,11 +44,14 @@ class DealLike(Protocol):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: computed once per request (``handlers.kit.middleware``)."""
+    """Who is acting: computed once per request (``handlers.kit.middleware``). ``language``:
+    the one they read and write in (``bot.core.i18n.choose_language``): it decides how their
+    amounts are read (``M`` is miliar in Indonesian rupiah) and the words they get."""
 
     team_id: str
     user_id: str
     is_manager: bool = False
+    language: str = "en"
 
 
 def require_manager(actor: Actor, why: str) -> None:
@@ -84,8 +88,8 @@ def check_move_text(rest: str) -> None:
                 "and a stage or a lost reason with a note may use {most}. "
                 "Shorten the note and send it again."
             ),
-            count=f"{len(rest):,}",
-            most=f"{MOVE_TEXT_MAX:,}",
+            count=Number(len(rest)),
+            most=Number(MOVE_TEXT_MAX),
         )
 
 
@@ -101,15 +105,17 @@ class MovePlan:
     won_value: Money | None = None  # "/advance Bank BRI won 55jt": the final value
 
 
-def won_value(deal: DealLike, rest: str) -> Money | None:
+def won_value(deal: DealLike, rest: str, language: str = "en") -> Money | None:
     """What follows ``won``: nothing, or the final value (``won 55jt``), in the deal's
-    currency unless it names one. ``None`` for other words (``_won`` refuses them); an
-    amount that can't be read is refused with the amount's own reason."""
+    currency unless it names one, read in the writer's ``language`` (``M`` is miliar in
+    Indonesian rupiah). ``None`` for other words (``_won`` refuses them); an amount that
+    can't be read (or could be million or miliar) is refused with the amount's own reason."""
     text = rest.strip()
     if not text:
         return None
     try:
-        return parse_amount(text, default_currency=getattr(deal, "currency", "IDR"))
+        currency = getattr(deal, "currency", "IDR")
+        return parse_amount(text, default_currency=currency, language=language)
     except InvalidInput:
         first = text.split()[0]
         if looks_like_amount(first) or is_currency_word(first):
@@ -117,8 +123,8 @@ def won_value(deal: DealLike, rest: str) -> Money | None:
         return None
 
 
-def _won(stages, deal: DealLike, keyword: str | None, rest: str):
-    if rest.strip() and won_value(deal, rest) is None:
+def _won(stages, deal: DealLike, keyword: str | None, rest: str, language: str = "en"):
+    if rest.strip() and won_value(deal, rest, language) is None:
         # "won by competitor" means lost: never close on a guess
         raise InvalidInput(
             N_(
@@ -182,21 +188,24 @@ def _next(stages, deal: DealLike, current):
                 "/advance {deal} won or /advance {deal} lost <reason>."
             ),
             deal=deal.name,
-            stage=current.name,
+            stage=stage_label(current.name),
         )
     return target
 
 
-def plan_move(*, stages: list[S], deal: DealLike, keyword: str | None, rest: str) -> MovePlan:
+def plan_move(
+    *, stages: list[S], deal: DealLike, keyword: str | None, rest: str, language: str = "en"
+) -> MovePlan:
     """Where ``/advance <deal> [keyword rest]`` takes the deal: the next stage, ``to <stage>``,
-    ``won``, or ``lost <reason> [note]``; and whether the user must confirm first."""
+    ``won [value]`` (the value read in the writer's ``language``), or ``lost <reason>
+    [note]``; and whether the user must confirm first."""
     check_move_text(rest)
     current = next(s for s in stages if s.id == deal.stage_id)
     kw = (keyword or "").lower()
     reason = note = said = value = None
     if kw in ("won", "menang"):
-        target = _won(stages, deal, keyword, rest)
-        value = won_value(deal, rest)
+        target = _won(stages, deal, keyword, rest, language)
+        value = won_value(deal, rest, language)
     elif kw in ("lost", "kalah"):
         target = terminal_stage(stages, LOST)
         reason, note, said = lost_reason(deal, rest)
@@ -206,7 +215,7 @@ def plan_move(*, stages: list[S], deal: DealLike, keyword: str | None, rest: str
         target = _next(stages, deal, current)
     if target.id == current.id:
         raise InvalidInput(
-            N_("“{deal}” is already in {stage}."), deal=deal.name, stage=current.name
+            N_("“{deal}” is already in {stage}."), deal=deal.name, stage=stage_label(current.name)
         )
     confirm = None
     if deal.status != OPEN:
@@ -248,19 +257,12 @@ def _close(word: str, terms: list[str]) -> bool:
     )
 
 
-def _stage_terms(stage) -> list[str]:
-    own = getattr(stage, "aliases", None)
-    from_key = dict((spec.key, spec.aliases) for spec in DEFAULT_STAGES)
-    aliases = own if own is not None else from_key.get(getattr(stage, "key", "") or "", ())
-    return [stage.name, getattr(stage, "key", "") or "", *aliases]
-
-
 def _stage_named(text: str, stages: list[S]):
     try:
         return match_stage(text, stages)
     except InvalidInput:
         pass
-    close = [s for s in stages if s.kind == OPEN and _close(text, _stage_terms(s))]
+    close = [s for s in stages if s.kind == OPEN and _close(text, list(stage_terms(s)))]
     return close[0] if len(close) == 1 else None
 
 

@@ -11,7 +11,9 @@ How the text is read, token by token (spaces separate tokens):
   (links by their label, channels as ``#name``); ``@here`` and user groups are refused.
 * An amount (see ``bot.core.money``) is one token or spreads over its neighbours: a currency before
   it (``Rp 50.000.000``), a multiplier and/or a currency after it (``50 jt``, ``1,5 juta``,
-  ``5000 USD``).
+  ``5000 USD``). It is read in the user's language (``M`` is miliar for an Indonesian writing
+  rupiah); an ``m``/``M`` that could be million or miliar raises ``AmbiguousAmount`` as is (the
+  caller asks which, and reads the text again with the answer as ``unit``).
 * Source words (``bot.core.sources``), the longest alias first (``cold outreach``, ``centre of
   influence``). A generic ``referral`` next to a kind of referral (``referral friend``) is that
   kind.
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from bot.core.errors import InvalidInput
 from bot.core.i18n import N_, Translator
 from bot.core.money import (
+    AmbiguousAmount,
     Money,
     is_currency_word,
     is_multiplier_word,
@@ -220,8 +223,12 @@ def _merge_sources(first: Source, second: Source) -> Source | None:
     return None
 
 
-def parse_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd:
-    """Read ``/prospect`` quick-add text (see the module docstring). Raises ``InvalidInput``.
+def parse_quick_add(
+    text: str, *, default_currency: str = "IDR", language: str = "en", unit: int | None = None
+) -> QuickAdd:
+    """Read ``/prospect`` quick-add text (see the module docstring) written in ``language``;
+    ``unit`` settles an ambiguous ``m``/``M`` (``bot.core.money.parse_amount``). Raises
+    ``InvalidInput``, and ``AmbiguousAmount`` when the amount must be asked about.
 
     A parser: one pass over the tokens, each rule in the order the module docstring gives,
     so it reads top to bottom and is longer than most functions on purpose."""
@@ -270,7 +277,11 @@ def parse_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd:
                     TWO_AMOUNTS, field="value", text=text, first=value_words, second=words
                 )
             try:
-                value = parse_amount(words, default_currency=default_currency)
+                value = parse_amount(
+                    words, default_currency=default_currency, language=language, unit=unit
+                )
+            except AmbiguousAmount:
+                raise  # not a mistake: a question for the user
             except InvalidInput as cause:
                 raise AmountInTextError(cause, text) from cause
             value_words = words
@@ -372,13 +383,13 @@ def _currency_of(word: str) -> str | None:
         return None
 
 
-def _explicit(value_words: str, default_currency: str) -> bool:
+def _explicit(value_words: str, default_currency: str, **how) -> bool:
     """Whether the amount as written names its currency (parsing it with two different
-    defaults gives the same currency)."""
+    defaults gives the same currency); ``how``: the writer's ``language`` and ``unit``."""
     other = "USD" if default_currency != "USD" else "EUR"
     try:
-        a = parse_amount(value_words, default_currency=default_currency).currency
-        b = parse_amount(value_words, default_currency=other).currency
+        a = parse_amount(value_words, default_currency=default_currency, **how).currency
+        b = parse_amount(value_words, default_currency=other, **how).currency
     except InvalidInput:
         return True
     return a == b
@@ -399,7 +410,7 @@ def _rebuilt(q: QuickAdd, name: str, currency_word: str | None) -> str:
 
 
 def currency_question(
-    q: QuickAdd, text: str, *, default_currency: str = "IDR"
+    q: QuickAdd, text: str, *, default_currency: str = "IDR", **how
 ) -> CurrencyQuestion | None:
     """A currency code or symbol at the end of the name, written apart from an amount that
     names no currency: ``1.5m Initech USD``. Names that only start with such a word ("RM
@@ -409,7 +420,7 @@ def currency_question(
         return None
     currency = _currency_of(words[-1])
     value_words = dict(q.understood).get("value", "")
-    if currency in (None, q.value.currency) or _explicit(value_words, default_currency):
+    if currency in (None, q.value.currency) or _explicit(value_words, default_currency, **how):
         return None
     last = next((tok for tok in reversed(_tokenize(text)) if words[-1] in tok.raw.split()), None)
     if last is None or last.quoted:
@@ -425,25 +436,29 @@ def currency_question(
     )
 
 
-def read_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd | CurrencyQuestion:
+def read_quick_add(
+    text: str, *, default_currency: str = "IDR", language: str = "en", unit: int | None = None
+) -> QuickAdd | CurrencyQuestion:
     """``parse_quick_add``, or the question a currency code apart from the amount raises:
     at the end of the name (``1.5m Initech USD``), or alone at the end of the text after
-    other parts (``Tech Corp 50jt referral @maria MYR``)."""
+    other parts (``Tech Corp 50jt referral @maria MYR``). Read in ``language``, ``unit``
+    settling an ambiguous ``m``/``M``; ``AmbiguousAmount`` is raised as is (asked first)."""
+    how = {"language": language, "unit": unit}
     try:
-        q = parse_quick_add(text, default_currency=default_currency)
+        q = parse_quick_add(text, default_currency=default_currency, **how)
     except InvalidInput as err:
         tokens = _tokenize(text) if err.message == SPLIT_NAME else []
         last = tokens[-1] if tokens else None
         if last is None or not last.plain or _currency_of(last.word) is None:
             raise
         head = text[: text.rstrip().rfind(last.raw)].rstrip()
-        q = parse_quick_add(head, default_currency=default_currency)
+        q = parse_quick_add(head, default_currency=default_currency, **how)
         value_words = dict(q.understood).get("value", "")
         currency = _currency_of(last.word)
         if (
             q.value is None
             or currency == q.value.currency
-            or _explicit(value_words, default_currency)
+            or _explicit(value_words, default_currency, **how)
         ):
             raise err from None
         return CurrencyQuestion(
@@ -455,4 +470,4 @@ def read_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd | Cu
             as_name=_rebuilt(q, q.name, None),
             apart=True,
         )
-    return currency_question(q, text, default_currency=default_currency) or q
+    return currency_question(q, text, default_currency=default_currency, **how) or q

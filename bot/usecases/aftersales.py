@@ -106,7 +106,7 @@ def record_value(
     if not text.strip():
         raise InvalidInput(N_("Write the final value, e.g. 55jt."), field="value")
     try:
-        value = parse_amount(text.strip(), default_currency=currency)
+        value = parse_amount(text.strip(), default_currency=currency, language=actor.language)
     except InvalidInput as err:
         raise InvalidInput(err.message, field="value", **err.params) from None
 

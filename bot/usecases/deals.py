@@ -30,7 +30,7 @@ from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.gates import Gate, blocking_gate
 from bot.core.i18n import N_
 from bot.core.matching import Candidate, match_names, normalise, split_command
-from bot.core.money import Money, parse_amount
+from bot.core.money import AmbiguousAmount, Money, parse_amount
 from bot.core.quickadd import CurrencyQuestion, QuickAdd, read_quick_add
 from bot.core.stages import OPEN, WON
 from bot.usecases.views import DealView, deal_money, deal_view
@@ -156,6 +156,17 @@ class Duplicates:
     deals: list[DealView]
 
 
+@dataclass(frozen=True)
+class AskAmount:
+    """The amount's ``m``/``M`` could be million or miliar (``bot.core.money``): ask, and add
+    the deal with ``quick_add(text, unit=…)`` once the user picks a reading."""
+
+    text: str  # the whole quick-add text
+    typed: str  # the amount as typed
+    readings: tuple[Money, ...]  # million, miliar
+    units: tuple[int, ...]  # their powers of ten, the answer to give back
+
+
 def _add(s: Session, actor: Actor, now: datetime, *, owner_id: str | None, **fields) -> Deal:
     """A new deal of ``actor``'s (or ``owner_id``'s), in the first open stage."""
     new = store.NewDeal(owner_id=owner_id or actor.user_id, **fields)
@@ -177,10 +188,21 @@ def quick_add(
     key: str | None,
     now: datetime,
     allow_duplicate: bool = False,
-) -> Created | Duplicates | CurrencyAsked:
-    """``/prospect Acme Corp 50jt referral @maria``. A currency code written apart from the
-    amount, at the end of the name (``1.5m Initech USD``), is asked about first."""
-    parsed = read_quick_add(text, default_currency=default_currency(db, actor.team_id))
+    unit: int | None = None,
+) -> Created | Duplicates | AskAmount | CurrencyAsked:
+    """``/prospect Acme Corp 50jt referral @maria``, read in the actor's language; ``unit``:
+    the reading the user picked for an ambiguous ``m``/``M`` (``AskAmount``). A currency code
+    written apart from the amount, at the end of the name (``1.5m Initech USD``), is asked
+    about first (``CurrencyAsked``)."""
+    try:
+        parsed = read_quick_add(
+            text,
+            default_currency=default_currency(db, actor.team_id),
+            language=actor.language,
+            unit=unit,
+        )
+    except AmbiguousAmount as asked:
+        return AskAmount(text, str(asked.params["text"]), asked.readings, asked.units)
     if isinstance(parsed, CurrencyQuestion):
         return CurrencyAsked(text, parsed)
 
@@ -322,8 +344,9 @@ def _probability(text: str) -> int | None:
     return p
 
 
-def validate(f: DealFields, *, default_currency: str) -> Valid:
-    """Every field's problem at once (``FieldErrors``), or the answers as values."""
+def validate(f: DealFields, *, default_currency: str, language: str = "en") -> Valid:
+    """Every field's problem at once (``FieldErrors``), or the answers as values; the value
+    read in the user's ``language`` (an ambiguous ``M`` shows both readings under it)."""
     errors: dict[str, DomainError] = {}
     name = f.name.strip()
     if not name:
@@ -331,7 +354,9 @@ def validate(f: DealFields, *, default_currency: str) -> Valid:
     value = None
     if f.value.strip():
         try:
-            value = parse_amount(f.value.strip(), default_currency=f.currency or default_currency)
+            value = parse_amount(
+                f.value.strip(), default_currency=f.currency or default_currency, language=language
+            )
         except InvalidInput as err:
             errors["value"] = err
     next_step = f.next_step.strip() or None
@@ -374,7 +399,7 @@ def check_dates(v: Valid, today: date, stored: Deal | None = None) -> None:
         when = getattr(v, key)
         unchanged = stored is not None and getattr(stored, key) == when
         if when is not None and when < today and not unchanged:
-            errors[key] = InvalidInput(msgid, date=when.isoformat())
+            errors[key] = InvalidInput(msgid, date=when)
     field_errors(errors)
 
 
@@ -393,6 +418,7 @@ class Saved:
     deal_id: int
     name: str
     changes: tuple[Change, ...] = ()
+    value: Money | None = None  # as just typed, echoed back in full
 
 
 def _snapshot(s: Session, deal: Deal) -> dict[str, object]:
@@ -442,7 +468,9 @@ def save(
 ) -> Created | Saved | SameNameWarning | Retried:
     """The deal form submitted: a new deal (a Grow deal of ``grow_of``), or the edits of
     ``deal_id``."""
-    valid = validate(fields, default_currency=default_currency(db, actor.team_id))
+    valid = validate(
+        fields, default_currency=default_currency(db, actor.team_id), language=actor.language
+    )
     if deal_id is not None:
 
         def edit(s: Session):
@@ -494,7 +522,7 @@ def _edit(
     )
     after = _snapshot(s, deal)
     changes = tuple(Change(k, before[k], after[k]) for k in before if before[k] != after[k])
-    return Saved(deal.id, deal.name, changes), str(deal.id)
+    return Saved(deal.id, deal.name, changes, v.value), str(deal.id)
 
 
 def _create(
@@ -738,7 +766,7 @@ def move(
                 deal=deal.name,
             )
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
-        plan = plan_move(stages=stages, deal=deal, keyword=request.keyword, rest=request.rest)
+        plan = _plan(stages, deal, request, actor)
         then = MoveRequest(request.keyword, request.rest, deal.stage_id)
         if (plan.needs_confirm or guess) and not confirmed:
             view = deal_view(deal, stages)
@@ -767,6 +795,17 @@ def move(
     return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
 
 
+def _plan(stages, deal: Deal, request: MoveRequest, actor: Actor) -> MovePlan:
+    """The move ``request`` asks for, a won value read in the actor's language."""
+    return plan_move(
+        stages=stages,
+        deal=deal,
+        keyword=request.keyword,
+        rest=request.rest,
+        language=actor.language,
+    )
+
+
 def _gated(
     s: Session, actor: Actor, deal: Deal, stages, plan: MovePlan, then, *, override: bool
 ) -> Gated | None:
@@ -789,7 +828,7 @@ def _gated(
 @dataclass(frozen=True)
 class Undone:
     deal: DealView
-    undone: str  # "Probing → Presentation"
+    undone: tuple[str, str]  # the move undone: the stages' names, from and to
     back_to: str
 
 
@@ -834,13 +873,13 @@ def undo(
             session=s, team_id=actor.team_id, undone=last, compensating=compensating, now=now
         )
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
-        done = Undone(deal_view(deal, stages, s), f"{last.from_name} → {last.to_name}", back.name)
+        done = Undone(deal_view(deal, stages, s), (last.from_name, last.to_name), back.name)
         return done, f"{last.from_name}>{last.to_name}>{back.name}"
 
     def replay(s: Session, record: str) -> Undone:
         before, after, back = record.split(">", 2)
         deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
-        return Undone(deal_view(deal, stages, s), f"{before} → {after}", back)
+        return Undone(deal_view(deal, stages, s), (before, after), back)
 
     return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)

@@ -33,7 +33,7 @@ from storage import digests as digest_store
 from storage import metrics as metric_store
 from storage import stages as stage_store
 from storage import teamview as team_store
-from storage.db import Database
+from storage.db import Database, run_once
 from storage.models import Deal, Stage
 
 DEFAULT_STALE_DAYS = 14
@@ -489,3 +489,20 @@ def full_list(
             why = "stale"
             listing = stale_listing(s, actor.team_id, owners, stages, now, today, FULL_LIST)
     return FullList(why, listing, today)
+
+
+def now_slot(
+    db: Database, *, team_id: str, key: str | None, now: datetime
+) -> tuple[datetime, bool]:
+    """The slot a ``/digest now`` request posts for, and whether this is its first delivery:
+    the request's minute (two requests in one minute post once); a replay of the same
+    request (Slack's retry, the same signed request sent again) gets the first one's slot
+    back — however much later it comes — and ``False``."""
+    slot = now.replace(second=0, microsecond=0)
+    return run_once(
+        db,
+        team_id=team_id,
+        key=f"digest_now:{key}" if key else None,
+        work=lambda session: ((slot, True), slot.isoformat()),
+        replay=lambda session, record: (datetime.fromisoformat(record), False),
+    )

@@ -15,7 +15,7 @@ from bot.core.deals import Actor, ensure_can_change, plan_move, wants_decision_m
 from bot.core.errors import DomainError, InvalidInput, Msg, Reasons, field_errors
 from bot.core.gates import blocking_gate
 from bot.core.i18n import N_
-from bot.core.stages import LOST, OPEN, STATUS_LABELS
+from bot.core.stages import LOST, OPEN, STATUS_LABELS, stage_label
 from bot.usecases.checklists import check_owner
 from bot.usecases.deals import apply_move, resolve_deal
 from bot.usecases.views import ActivityView, DealOption, activity_view
@@ -86,7 +86,7 @@ def _held(plan, current, deal: Deal, ticks: Collection[str], gate) -> list[Domai
                     ),
                     deal=deal.name,
                     status=Msg(STATUS_LABELS.get(deal.status, deal.status)),
-                    stage=plan.target.name,
+                    stage=stage_label(plan.target.name),
                     tick=tick,
                 )
             )
@@ -97,8 +97,8 @@ def _held(plan, current, deal: Deal, ticks: Collection[str], gate) -> list[Domai
                         "{stage} is an earlier stage than {current}. To move “{deal}” back "
                         "anyway, tick “{tick}” below and save again."
                     ),
-                    stage=plan.target.name,
-                    current=current.name,
+                    stage=stage_label(plan.target.name),
+                    current=stage_label(current.name),
                     deal=deal.name,
                     tick=tick,
                 )
@@ -118,7 +118,7 @@ def _held(plan, current, deal: Deal, ticks: Collection[str], gate) -> list[Domai
 def _missing(stage: str, checklist: str) -> DomainError:
     return InvalidInput(
         N_("{stage} asks for a {kind} checklist, and this deal has none yet."),
-        stage=stage,
+        stage=stage_label(stage),
         kind=Msg(cl.KIND_LABELS[checklist]),
     )
 
@@ -153,7 +153,7 @@ def _move(
                 "{stage} requires a {kind} checklist first. Press “Fill {kind}” below, save "
                 "it, then save this log again."
             ),
-            stage=plan.target.name,
+            stage=stage_label(plan.target.name),
             kind=Msg(cl.KIND_LABELS[gate.checklist]),
         )
         raise Reasons([required, stay], field="stage")

@@ -14,6 +14,7 @@ from bot.usecases.digest import DIGEST
 from storage import aftersales as after_store
 from storage import claims as claim_store
 from storage import digests as store
+from storage import preferences as preference_store
 from storage.db import Database
 from storage.models_digest import DigestSubscription
 
@@ -32,14 +33,15 @@ def subscribe(
     *,
     channel_id: str,
     schedule: Schedule,
-    locale: str,
     now: datetime,
     wins: bool = False,
 ) -> Subscribed:
-    """Subscribe the channel (or change its digest); ``wins``: announce won deals there too
-    (``/digest here … wins``), in the subscription's language."""
+    """Subscribe the channel (or change its schedule). Its digest is written in the language
+    the schedule names, else in the workspace's default, which it then follows; ``wins``:
+    announce won deals there too (``/digest here … wins``), in the digest's language."""
     with db.transaction() as s:
         before = store.get_subscription(session=s, team_id=actor.team_id, channel_id=channel_id)
+        default, _ = preference_store.workspace_settings(session=s, team_id=actor.team_id)
         sub = store.save_subscription(
             session=s,
             team_id=actor.team_id,
@@ -48,7 +50,8 @@ def subscribe(
             tz=schedule.tz,
             weekdays=schedule.cron_days,
             owners=list(schedule.owners),
-            locale=locale,
+            locale=schedule.language or default,
+            language_chosen=schedule.language is not None,
             by=actor.user_id,
             now=now,
         )

@@ -2,7 +2,16 @@
 
 from slack_bolt import App
 
-from handlers.actions import aftersales, checklists, deals, digest, fallback, stages
+from handlers.actions import (
+    aftersales,
+    amounts,
+    checklists,
+    deals,
+    digest,
+    fallback,
+    settings,
+    stages,
+)
 
 
 def register(app: App) -> None:
@@ -11,6 +20,8 @@ def register(app: App) -> None:
     digest.register(app)
     stages.register(app)
     aftersales.register(app)
+    amounts.register(app)
+    settings.register(app)
 
 
 def register_fallback(app: App) -> None:

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.usecases import digest, followups, pipeline
+from bot.usecases import digest, followups, people, pipeline
 from handlers.kit.profiles import fetch_profile
 from handlers.ui import cards
 from handlers.ui import digest as ui_digest
@@ -21,7 +21,12 @@ def nudge(ack: Ack, action, client, actor, t, services, answer):
     ack()
     value = json.loads(action["value"])
     item = followups.nudge_item(services.db, actor, deal_id=int(value["deal"]), now=services.now())
-    owner_t = Translator(fetch_profile(services, client, actor.team_id, item.owner_id).locale)
+    owner = fetch_profile(services, client, actor.team_id, item.owner_id)
+    owner_t = Translator(
+        people.language_of(
+            services.db, team_id=actor.team_id, user_id=item.owner_id, slack_locale=owner.locale
+        )
+    )
     dm = ui.nudge_dm(
         owner_t,
         item=item,

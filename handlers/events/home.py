@@ -10,7 +10,8 @@ def home_opened(event, client, actor, t, services, today):
     if event.get("tab") not in (None, "home"):
         return
     result = pipeline.home(services.db, actor, now=services.now(), today=today)
-    client.views_publish(user_id=event["user"], view=ui.home_reply(t, result))
+    view = ui.home_reply(t, result, manager=actor.is_manager)
+    client.views_publish(user_id=event["user"], view=view)
 
 
 def register(app: App) -> None:

@@ -19,7 +19,7 @@ from bot.core.i18n import Translator
 from bot.core.money import format_money
 from bot.usecases.aftersales import KeepLater, Recorded, ValueDraft, WinBackDraft, WinBackSet
 from bot.usecases.deals import Undone
-from handlers.ui.common import clip, day_text, escape, message
+from handlers.ui.common import clip, day_text, escape, message, stage_text
 from handlers.ui.deals import deal_buttons, technique_buttons
 from handlers.ui.digest import section
 
@@ -121,8 +121,8 @@ def undone_message(t: Translator, u: Undone) -> dict:
     text = t(
         ":leftwards_arrow_with_hook: Undone: *{deal}* is back in {stage} ({move} undone).",
         deal=escape(u.deal.name),
-        stage=u.back_to,
-        move=u.undone,
+        stage=stage_text(t, u.back_to),
+        move=" → ".join(stage_text(t, name) for name in u.undone),
     )
     return message(text, [section(text), deal_buttons(t, u.deal.id, status=u.deal.status)])
 

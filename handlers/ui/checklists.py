@@ -37,7 +37,15 @@ from bot.usecases.checklists import (
 )
 from bot.usecases.deals import Choices, MoveRequest
 from bot.usecases.views import ActivityView, HistoryPage, VersionView
-from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, read_meta
+from handlers.ui.common import (
+    MAX_MESSAGE_BLOCKS,
+    clip,
+    compact_json,
+    escape,
+    message,
+    read_meta,
+    stage_text,
+)
 from handlers.ui.deals import deal_buttons, pick_deal_blocks
 from handlers.ui.forms import OPEN_CHECKLIST, day, md, modal, option, text_input
 from handlers.ui.meetings import activity_line
@@ -74,7 +82,7 @@ def _basis_line(t: Translator, form: ChecklistForm) -> ContextBlock:
             deal=escape(form.deal_name),
             v=form.basis.version,
             by=form.basis.by,
-            day=day(form.basis.at),
+            day=day(t, form.basis.at),
             n=form.basis.version + 1,
         )
     else:
@@ -464,7 +472,7 @@ def _version_head(t: Translator, v: VersionView) -> str:
         filled=v.filled,
         parts=v.parts,
         by=v.by,
-        day=day(v.at),
+        day=day(t, v.at),
     )
 
 
@@ -519,7 +527,7 @@ def card_blocks(
             ":warning: "
             + t(
                 "{stage} asks for {kind}, and this deal has none yet: fill it below.",
-                stage=escape(stage or ""),
+                stage=escape(stage_text(t, stage)),
                 kind=t(cl.KIND_LABELS[asks_for]),
             )
         )
@@ -877,7 +885,7 @@ def newer_version_view(t: Translator, view: dict, form: dict, result: NewerVersi
         "(`/pipeline {deal} history` shows both).",
         by=latest.by if latest else "?",
         v=latest.version if latest else 0,
-        day=latest.at.date().isoformat() if latest else "",
+        day=day(t, latest.at) if latest else "",
         n=(latest.version if latest else 0) + 1,
         deal=meta.get("n") or "",
     )

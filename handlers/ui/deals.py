@@ -30,12 +30,13 @@ from bot.core import checklists as cl
 from bot.core.aftersales import UNDO_WINDOW
 from bot.core.i18n import N_, Translator
 from bot.core.matching import fold
-from bot.core.money import Money, format_money
+from bot.core.money import Money, echo_money, format_money
 from bot.core.quickadd import QuickAdd
 from bot.core.reasons import DMU_ROLES, LOST_REASONS
 from bot.core.sources import SOURCES, source_by_key
-from bot.core.stages import LOST, OPEN, STATUS_LABELS, WON
+from bot.core.stages import LOST, OPEN, WON
 from bot.usecases.deals import (
+    AskAmount,
     Change,
     Choices,
     Created,
@@ -54,6 +55,7 @@ from bot.usecases.deals import (
 from bot.usecases.people import Managers
 from bot.usecases.pipeline import Card, Pipeline, StageList
 from bot.usecases.views import DealView, StageGroup
+from handlers.ui.amounts import amount_question
 from handlers.ui.common import (
     MAX_MESSAGE_BLOCKS,
     clip,
@@ -63,13 +65,11 @@ from handlers.ui.common import (
     message,
     notice,
     problem_message,
+    stage_text,
+    status_text,
 )
 from handlers.ui.gates import gate_message
 from handlers.ui.playbook import playbook_text
-
-
-def status_text(t: Translator, status: str) -> str:
-    return t(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def source_text(t: Translator, key: str | None) -> str:
@@ -84,6 +84,11 @@ def reason_text(t: Translator, key: str | None) -> str:
 
 def money_text(money: Money | None, locale: str, t: Translator) -> str:
     return format_money(money, locale) if money is not None else t("no value yet")
+
+
+def value_echo(t: Translator, money: Money | None) -> str:
+    """A value just typed, in full and written out: ``Rp2.500.000.000 — 2,5 miliar``."""
+    return echo_money(money, t.locale) if money is not None else t("no value yet")
 
 
 def deal_buttons(
@@ -117,13 +122,17 @@ def deal_buttons(
     return ActionsBlock(block_id=f"deal_{deal_id}", elements=elements)
 
 
-def due_text(t: Translator, due: date | None, today: date | None) -> str:
-    """`` (Thu 26 Nov)``, or `` (:warning: overdue since Thu 26 Nov)`` once it passed."""
+def due_text(
+    t: Translator, due: date | None, today: date | None, shown: Callable[[date], str] | None = None
+) -> str:
+    """`` (11/26)``, or `` (:warning: overdue since 11/26)`` once it passed; ``shown``
+    writes the day (``Translator.short_date`` in lists, ``Translator.date`` on the card)."""
     if due is None:
         return ""
+    day = (shown or t.short_date)(due)
     if today is not None and due < today:
-        return " (" + t(":warning: overdue since {day}", day=day_text(t, due)) + ")"
-    return f" ({day_text(t, due)})"
+        return " (" + t(":warning: overdue since {day}", day=day) + ")"
+    return f" ({day})"
 
 
 def deal_line(d: DealView, locale: str, t: Translator, today: date | None = None) -> str:
@@ -135,9 +144,9 @@ def deal_line(d: DealView, locale: str, t: Translator, today: date | None = None
 
 
 def created_message(d: DealView, locale: str, t: Translator, *, understood: str) -> dict:
-    text = t("Added *{name}* at {stage}.", name=escape(d.name), stage=d.stage)
+    text = t("Added *{name}* at {stage}.", name=escape(d.name), stage=stage_text(t, d.stage))
     facts = [
-        t("Value: {value}", value=money_text(d.value, locale, t)),
+        t("Value: {value}", value=value_echo(t, d.value)),
         t("Source: {source}", source=source_text(t, d.source)),
         t("Owner: <@{owner}>", owner=d.owner_id),
     ]
@@ -164,12 +173,13 @@ CHANGE_LABELS = {
 }
 
 
-def change_value(t: Translator, field: str, value: object) -> str:
-    """One side of a change, as the reader reads it."""
+def change_value(t: Translator, field: str, value: object, *, echo: bool = False) -> str:
+    """One side of a change, as the reader reads it (``echo``: an amount just typed, in full
+    and written out, ``value_echo``)."""
     if value is None or value == "":
         return t("not set")
     if isinstance(value, Money):
-        return format_money(value, t.locale)
+        return value_echo(t, value) if echo else format_money(value, t.locale)
     if isinstance(value, date):
         return day_text(t, value)
     if field == "source":
@@ -180,18 +190,19 @@ def change_value(t: Translator, field: str, value: object) -> str:
         role = next((r for r in DMU_ROLES if r.key == value), None)
         return t(role.label) if role else str(value)
     if field == "probability":
-        return f"{value}%"
+        return t.percent(int(value) / 100)
     return escape(clip(str(value), 200))
 
 
 def saved_message(
     t: Translator, *, deal_id: int, name: str, changes: Sequence[Change] = (), status: str = OPEN
 ) -> dict:
-    """An edit saved, with what changed (``Value: Rp100.000.000 → Rp150.000.000``)."""
+    """An edit saved, with what changed (``Value: Rp100.000.000 → Rp150.000.000 — 150
+    juta``: an amount just typed is echoed in full and written out)."""
     text = t("Saved *{name}*.", name=escape(name))
     lines = [
         f"• *{t(CHANGE_LABELS.get(c.field, c.field))}*: "
-        f"{change_value(t, c.field, c.before)} → {change_value(t, c.field, c.after)}"
+        f"{change_value(t, c.field, c.before)} → {change_value(t, c.field, c.after, echo=True)}"
         for c in changes
     ]
     detail = "\n".join(lines) if lines else t("Nothing changed.")
@@ -206,7 +217,9 @@ def saved_message(
 def duplicate_message(
     t: Translator, existing: Sequence[DealView], *, command_text: str, locale: str
 ) -> dict:
-    lines = "\n".join("• " + deal_line(d, locale, t) + f" — {d.stage}" for d in existing[:5])
+    lines = "\n".join(
+        "• " + deal_line(d, locale, t) + f" — {stage_text(t, d.stage)}" for d in existing[:5]
+    )
     text = t("There is already an open deal with that name:")
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=":eyes: " + text + "\n" + lines)),
@@ -267,26 +280,26 @@ def moved_message(t: Translator, m: Moved, *, playbook: str | None) -> dict:
 
 
 def moved_head(t: Translator, m: Moved) -> str:
-    deal = m.deal
+    deal, before, after = m.deal, stage_text(t, m.before), stage_text(t, m.after)
     if deal.status == WON:
         return t(
             ":trophy: *{name}* is won! ({before} → {after})",
             name=escape(deal.name),
-            before=m.before,
-            after=m.after,
+            before=before,
+            after=after,
         )
     if deal.status == LOST:
         return t(
             ":small_red_triangle_down: *{name}* is lost ({before} → {after}).",
             name=escape(deal.name),
-            before=m.before,
-            after=m.after,
+            before=before,
+            after=after,
         )
     return t(
         ":arrow_right: *{name}* moved {before} → *{after}*.",
         name=escape(deal.name),
-        before=m.before,
-        after=m.after,
+        before=before,
+        after=after,
     )
 
 
@@ -384,8 +397,8 @@ def confirm_move_message(t: Translator, c: NeedsConfirm, *, value: str) -> dict:
             "I read “{typed}” as: move *{name}* from {stage} to *{target}*. Is that right?",
             typed=escape(c.typed or ""),
             name=escape(deal.name),
-            stage=deal.stage,
-            target=c.target,
+            stage=stage_text(t, deal.stage),
+            target=stage_text(t, c.target),
         )
         if c.also == "reopen":
             text += " " + t(
@@ -397,15 +410,15 @@ def confirm_move_message(t: Translator, c: NeedsConfirm, *, value: str) -> dict:
         text = t(
             "“{name}” is closed ({status}). Re-open it and move it to {target}?",
             name=escape(deal.name),
-            status=deal.status,
-            target=c.target,
+            status=status_text(t, deal.status),
+            target=stage_text(t, c.target),
         )
     else:
         text = t(
             "That moves “{name}” backwards, from {stage} to {target}. Are you sure?",
             name=escape(deal.name),
-            stage=deal.stage,
-            target=c.target,
+            stage=stage_text(t, deal.stage),
+            target=stage_text(t, c.target),
         )
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=":warning: " + text)),
@@ -431,7 +444,7 @@ def confirm_move_message(t: Translator, c: NeedsConfirm, *, value: str) -> dict:
                             "Next time write it as `/advance {deal} to {target}` "
                             "(or `won`, `lost <reason>`).",
                             deal=escape(deal.name).replace("`", "'"),
-                            target=c.target,
+                            target=stage_text(t, c.target),
                         )
                     )
                 ]
@@ -445,7 +458,8 @@ def choice_text(t: Translator, name: str, d: DealView | None) -> str:
     created Tue 3 Nov`` (closed deals say so)."""
     if d is None:
         return f"*{escape(name)}*"
-    stage = d.stage if d.status == OPEN else f"{d.stage} ({status_text(t, d.status)})"
+    stage = stage_text(t, d.stage)
+    stage = stage if d.status == OPEN else f"{stage} ({status_text(t, d.status)})"
     bits = [f"*{escape(name)}*", stage, money_text(d.value, t.locale, t), f"<@{d.owner_id}>"]
     if d.created_at is not None:
         bits.append(t("created {day}", day=day_text(t, d.created_at)))
@@ -681,7 +695,7 @@ def pipeline_message(
     blocks.append(
         SectionBlock(
             fields=[
-                MarkdownTextObject(text=t("*Open deals*\n{n}", n=total_deals)),
+                MarkdownTextObject(text=t("*Open deals*\n{n}", n=t.number(total_deals))),
                 MarkdownTextObject(text=t("*Total value*\n{v}", v=totals_text(grand, locale))),
                 MarkdownTextObject(text=t("*Weighted*\n{v}", v=totals_text(weighted, locale))),
             ]
@@ -708,7 +722,7 @@ def pipeline_message(
             lines.append(t("…and {n} more", n=g.count - len(shown)))
         head = t(
             "*{stage}* — {n} · {value}",
-            stage=g.name,
+            stage=stage_text(t, g.name),
             n=g.count,
             value=totals_text(g.totals, locale),
         )
@@ -729,12 +743,12 @@ def ago(t: Translator, then: datetime | None, now: datetime) -> str:
 
 
 def date_mark(t: Translator, day: date | None, today: date | None) -> str:
-    """``Thu 26 Nov``, with a warning once the day has passed."""
+    """``Thursday, 26 Nov 2026``, with a warning once the day has passed."""
     if day is None:
         return t("not set")
     if today is not None and day < today:
-        return t(":warning: {day} (passed)", day=day_text(t, day))
-    return day_text(t, day)
+        return t(":warning: {day} (passed)", day=t.date(day))
+    return t.date(day)
 
 
 def deal_card(
@@ -759,7 +773,7 @@ def deal_card(
     status = status_text(t, d.status)
     passed_by = today if d.status == OPEN else None  # a closed deal's dates are history
     fields = [
-        t("*Stage*\n{stage} ({status})", stage=d.stage, status=status),
+        t("*Stage*\n{stage} ({status})", stage=stage_text(t, d.stage), status=status),
         t("*Value*\n{value}", value=money_text(d.value, locale, t)),
         t("*Owner*\n<@{owner}>", owner=d.owner_id),
         t("*Win probability*\n{p}%", p=prob) + ("" if d.probability is None else " " + t("(set)")),
@@ -788,7 +802,7 @@ def deal_card(
             )
         )
     step = (
-        escape(d.next_step) + due_text(t, d.next_step_due, passed_by)
+        escape(d.next_step) + due_text(t, d.next_step_due, passed_by, t.date)
         if d.next_step
         else t("none — set one with Edit")
     )
@@ -805,7 +819,12 @@ def deal_card(
     if history:
         rows = []
         for at, before, after, by in list(history)[-10:]:
-            move = f"{before} → {after}" if before else t("created in {stage}", stage=after)
+            after = stage_text(t, after)
+            move = (
+                f"{stage_text(t, before)} → {after}"
+                if before
+                else t("created in {stage}", stage=after)
+            )
             rows.append(f"• {day_text(t, at)} {move} · <@{by}>")
         more = len(history) - 10
         if more > 0:
@@ -875,7 +894,8 @@ def stages_message(
     t: Translator, *, stages: Sequence[tuple[str, int, str]], can_edit: bool
 ) -> dict:
     lines = [
-        f"{i + 1}. *{escape(name)}* — {prob}%" + (f" ({kind})" if kind != OPEN else "")
+        f"{i + 1}. *{escape(stage_text(t, name))}* — {t.percent(prob / 100)}"
+        + (f" ({status_text(t, kind)})" if kind != OPEN else "")
         for i, (name, prob, kind) in enumerate(stages)
     ]
     blocks: list = [
@@ -911,7 +931,7 @@ def understood_text(t: Translator, q: QuickAdd) -> str:
             t(
                 "value {typed} → {value}",
                 typed=escape(typed.get("value", "")),
-                value=format_money(q.value, t.locale),
+                value=echo_money(q.value, t.locale),
             )
         )
     if q.source is not None:
@@ -973,7 +993,9 @@ def currency_question_message(t: Translator, asked: CurrencyAsked) -> dict:
     return message(text, blocks)
 
 
-def added_reply(t: Translator, result: Created | Duplicates | CurrencyAsked) -> dict:
+def added_reply(t: Translator, result: Created | Duplicates | AskAmount | CurrencyAsked) -> dict:
+    if isinstance(result, AskAmount):
+        return amount_question(t, result)
     if isinstance(result, CurrencyAsked):
         return currency_question_message(t, result)
     if isinstance(result, Duplicates):
@@ -988,7 +1010,7 @@ def same_name_text(t: Translator, w: SameNameWarning) -> str:
         "Press “Add deal” again to add a second one, or change the name.",
         name=w.name,
         owner=w.owner_id,
-        stage=w.stage,
+        stage=stage_text(t, w.stage),
         more=t(", and {count} more", count=w.more) if w.more else "",
     )
 

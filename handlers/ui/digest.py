@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, get_day_names
-from babel.numbers import format_decimal
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -15,6 +14,7 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
+    ImageBlock,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -23,7 +23,7 @@ from bot import ids
 from bot.core import checklists as cl
 from bot.core.checklists import closing_technique
 from bot.core.errors import InvalidInput, WithUsage
-from bot.core.i18n import Translator
+from bot.core.i18n import LANGUAGE_NAMES, Translator, normalise_locale
 from bot.core.metrics import PeriodMetrics
 from bot.core.money import Money, format_money, format_money_short
 from bot.core.reasons import LOST_REASONS
@@ -40,6 +40,7 @@ from handlers.ui.common import (
     escape,
     message,
     notice,
+    stage_text,
 )
 
 MAX_BLOCKS = MAX_MESSAGE_BLOCKS
@@ -98,6 +99,15 @@ def schedule_line(t: Translator, *, at: str, tz: str, weekdays, owners) -> str:
 # --- /digest here, status, off ----------------------------------------------------------
 
 
+def language_line(t: Translator, language: str | None) -> str:
+    """In which language the channel's digest is written (issue 11)."""
+    name = LANGUAGE_NAMES[normalise_locale(language)]
+    return t(
+        "Written in {language}; choose with `/digest here … bahasa id` or `bahasa en`.",
+        language=name,
+    )
+
+
 def subscribed_message(
     t: Translator,
     *,
@@ -108,6 +118,7 @@ def subscribed_message(
     owners,
     next_at,
     changed: bool,
+    language: str | None = None,
     wins: bool = False,
 ) -> dict:
     head = (
@@ -125,8 +136,11 @@ def subscribed_message(
     )
     nxt = t("Next one: {when}.", when=when_text(t, next_at, tz))
     tips = t("Try it now with `/digest now`; stop it with `/digest off`.")
-    blocks = [section(":white_check_mark: " + head), context(nxt + " " + tips)]
-    blocks.append(context(wins_text(t, wins)))
+    blocks = [
+        section(":white_check_mark: " + head),
+        context(nxt + " " + language_line(t, language) + " " + tips),
+        context(wins_text(t, wins)),
+    ]
     return message(head + " " + nxt, blocks)
 
 
@@ -149,6 +163,7 @@ def status_message(
     owners=(),
     next_at: datetime | None = None,
     last_at: datetime | None = None,
+    language: str | None = None,
     wins: bool = False,
 ) -> dict:
     if at is None or tz is None:
@@ -169,6 +184,7 @@ def status_message(
         if last_at
         else t("Not posted yet.")
     )
+    facts.append(language_line(t, language))
     blocks = [section(text), context(" ".join(facts)), context(wins_text(t, wins))]
     return message(text + " " + " ".join(facts), blocks)
 
@@ -210,14 +226,15 @@ def money_list(values: dict[str, Money], locale: str, *, short: bool = False) ->
     return " + ".join(fmt(values[c], locale) for c in sorted(values)) or "—"
 
 
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{round(rate * 100):d}%"
+def percent(rate: float | None, t: Translator | None = None) -> str:
+    """A share as a whole percentage, written for the reader (``71%``)."""
+    return (t or Translator()).percent(rate)
 
 
 def days_text(t: Translator, days: float | None) -> str:
     if days is None:
         return "—"
-    return t("{n} days", n=format_decimal(round(days, 1), "#,##0.#", locale=t.locale))
+    return t("{n} days", n=t.number(round(days, 1)))
 
 
 def reason_label(t: Translator, key: str | None) -> str:
@@ -239,7 +256,7 @@ def metrics_fields(t: Translator, pm: PeriodMetrics, locale: str) -> list[str]:
     rate = pm.win_rate
     win = t(
         "*Win rate*\n{rate} ({won} won, {lost} lost)",
-        rate=percent(rate.rate),
+        rate=percent(rate.rate, t),
         won=rate.won,
         lost=rate.lost,
     )
@@ -288,18 +305,18 @@ def _change_line(t: Translator, kind: str, item: DealItem, locale: str) -> str:
     name = f"*{escape(item.name)}*"
     value = format_money_short(item.value, locale) if item.value else ""
     if kind == "moved":  # the whole path it took, not only its last step
-        path = item.path or (item.moved_from or "?", item.moved_to or "?")
-        detail = " → ".join(t(p) for p in path)
+        path = item.path or (item.moved_from, item.moved_to)
+        detail = " → ".join(stage_text(t, p) for p in path)
     elif kind == "lost":
         detail = reason_label(t, item.lost_reason)
     elif kind == "won" and closing_technique(item.technique):
         detail = t(
             "{stage}, with {technique}",
-            stage=t(item.stage),
+            stage=stage_text(t, item.stage),
             technique=t(closing_technique(item.technique).label),
         )
     else:
-        detail = t(item.stage)
+        detail = stage_text(t, item.stage)
     return " · ".join(p for p in (name, detail, value, f"<@{item.owner_id}>") if p)
 
 
@@ -372,7 +389,7 @@ def _nudge(t: Translator, item: DealItem, why: str) -> ButtonElement:
 
 def _attention_line(t: Translator, item: DealItem, why: str, locale: str) -> str:
     value = format_money_short(item.value, locale) if item.value else ""
-    head = " · ".join(p for p in (f"*{escape(item.name)}*", t(item.stage), value) if p)
+    head = " · ".join(p for p in (f"*{escape(item.name)}*", stage_text(t, item.stage), value) if p)
     if why == "stale":
         detail = t("no activity for {n} days · <@{owner}>", n=item.quiet_days, owner=item.owner_id)
     else:
@@ -393,7 +410,7 @@ def asks_for_text(t: Translator, item: DealItem) -> str:
     """The checklist a deal's stage asks for, missing: asked, not just shown as "—"."""
     return ":clipboard: " + t(
         "{stage} asks for {kind}: fill it from the deal's card.",
-        stage=t(item.stage),
+        stage=stage_text(t, item.stage),
         kind=t(cl.KIND_LABELS[item.asks_for]),
     )
 
@@ -456,7 +473,7 @@ def _stage_lines(t: Translator, d: Digest, locale: str) -> str:
     for s in d.stages:
         value = money_list(s.value, locale, short=True) if s.value else ""
         deals = t.plural("{n} deal", "{n} deals", s.count)
-        lines.append(" · ".join(p for p in (f"*{t(s.name)}*", deals, value) if p))
+        lines.append(" · ".join(p for p in (f"*{stage_text(t, s.name)}*", deals, value) if p))
     return "\n".join(lines)
 
 
@@ -483,7 +500,7 @@ def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
         blocks.append(
             SectionBlock(
                 fields=[
-                    md(t("*Open deals*\n{n}", n=d.open_count)),
+                    md(t("*Open deals*\n{n}", n=t.number(d.open_count))),
                     md(t("*Total value*\n{v}", v=money_list(totals, locale))),
                     md(t("*Weighted pipeline*\n{v}", v=money_list(d.weighted, locale))),
                 ]
@@ -540,13 +557,13 @@ def funnel_rows(t: Translator, d: Digest, locale: str) -> list[FunnelRow]:
         label = None
         if step is not None:
             label = (
-                f"{percent(rate)} ({step.reached_to}/{step.reached_from})"
+                f"{percent(rate, t)} ({t.number(step.reached_to)}/{t.number(step.reached_from)})"
                 if step.reached_from
                 else "—"
             )
         rows.append(
             FunnelRow(
-                stage=t(s.name),
+                stage=stage_text(t, s.name),
                 count=s.count,
                 value=money_list(s.value, locale, short=True) if s.value else "",
                 conversion=label,
@@ -584,6 +601,18 @@ def digest_failed_message(
     return notice(text)
 
 
+def digest_missed_message(t: Translator, *, channel_id: str, due: datetime, tz: str) -> dict:
+    """The database was not answering at a digest's time and came back too late to post it."""
+    text = t(
+        ":warning: The pipeline digest for <#{channel}> due {when} was not posted: the "
+        "database was not answering then, and it came back too late. The next one goes out "
+        "as scheduled.",
+        channel=channel_id,
+        when=when_text(t, due, tz),
+    )
+    return notice(text)
+
+
 # --- what the subscription use cases return -----------------------------------------------
 
 
@@ -608,7 +637,13 @@ def here_args(text: str, *, default_tz: str) -> tuple[Schedule, bool]:
 
 
 def _schedule(sub) -> dict:
-    return {"at": sub.at, "tz": sub.tz, "weekdays": sub.weekdays, "owners": sub.owners}
+    return {
+        "at": sub.at,
+        "tz": sub.tz,
+        "weekdays": sub.weekdays,
+        "owners": sub.owners,
+        "language": sub.locale,
+    }
 
 
 def subscribed_reply(t: Translator, r: Subscribed, *, channel_id: str) -> dict:
@@ -641,12 +676,25 @@ def slack_error(exc: Exception | None) -> str:
     return type(exc).__name__ if exc else ""
 
 
+def with_chart(msg: dict, *, file_id: str, title: str, alt_text: str) -> dict:
+    """The digest message with its funnel chart as the last block: an image block showing the
+    uploaded (unshared) file through ``slack_file``, so the digest is one message."""
+    image = ImageBlock(slack_file={"id": file_id}, alt_text=clip(alt_text, 2000), title=title)
+    blocks = [*msg.get("blocks", [])[: MAX_BLOCKS - 1], image.to_dict()]
+    return {**msg, "blocks": blocks}
+
+
 def digest_now_problem(
     t: Translator, outcome: Outcome, error: Exception | None, *, bot_user_id: str | None
 ) -> str:
-    """Why ``/digest now`` posted nothing."""
+    """Why ``/digest now`` posted nothing (yet)."""
     if outcome in (Outcome.ALREADY_POSTED, Outcome.BUSY):
         return t("A digest was posted here a moment ago. Try again in a minute.")
+    if outcome in (Outcome.RETRYING, Outcome.RESCHEDULED, Outcome.WAITING):
+        return t(
+            "Slack hasn't confirmed the digest yet. I'll keep at it and post it here once — "
+            "no need to run `/digest now` again."
+        )
     if slack_error(error) in ("not_in_channel", "channel_not_found"):
         return invite_problem(t, bot_user_id=bot_user_id)
     return t(

@@ -6,7 +6,8 @@ timezone (``2026-11-23 09:00``, no seconds), and each deal's effective win proba
 
 Cells are plain text a spreadsheet will not run: a text cell starting with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return gets a leading ``'`` (CSV formula injection). Amounts
-are decimal numbers next to their currency.
+are decimal numbers next to their currency. Headers, stage names, statuses, sources and
+reasons are in the reader's language (``t``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from bot.core import checklists as cl
 from bot.core.i18n import N_, Translator
 from bot.core.reasons import reason_by_key
 from bot.core.sources import source_by_key
-from bot.core.stages import STATUS_LABELS
 from bot.usecases.stats import ExportDeal, ExportMove
+from handlers.ui.common import stage_text, status_text
 
+# Column headers: msgids, so each reader gets them in their language.
 DEAL_COLUMNS = (
     ("id", N_("Deal id")),
     ("name", N_("Deal")),
@@ -85,17 +87,13 @@ def _label(t: Translator, found) -> str:
     return t(found.label) if found is not None else ""
 
 
-def _status(t: Translator, status: str | None) -> str:
-    return t(STATUS_LABELS[status]) if status in STATUS_LABELS else (status or "")
-
-
 def _deal_values(t: Translator, row: ExportDeal, names: Names) -> dict[str, object]:
     d = row.deal
     return {
         "id": d.id,
         "name": d.name,
-        "stage": row.stage,
-        "status": _status(t, d.status),
+        "stage": stage_text(t, row.stage),
+        "status": status_text(t, d.status),
         "currency": d.currency,
         "owner": names(d.owner_id),
         "source": _label(t, source_by_key(d.source)) if d.source else "",
@@ -154,10 +152,10 @@ def moves_encoder(t: Translator, *, tz: str, names: Names):
                 [
                     cell(m.deal_id),
                     cell(row.deal_name),
-                    cell(m.from_name),
-                    cell(m.to_name),
-                    cell(_status(t, m.from_status) if m.from_status else None),
-                    cell(_status(t, m.to_status)),
+                    cell(stage_text(t, m.from_name) if m.from_name else None),
+                    cell(stage_text(t, m.to_name)),
+                    cell(status_text(t, m.from_status) if m.from_status else None),
+                    cell(status_text(t, m.to_status)),
                     cell(names(m.moved_by)),
                     cell(m.moved_at, zone),
                     t("yes") if m.undone_at or m.undo_of else "",

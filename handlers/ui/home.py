@@ -24,14 +24,16 @@ from bot.core.i18n import Translator
 from bot.usecases.digest import EMPTY, DealItem
 from bot.usecases.pipeline import MINE, TEAM, Home, TeamView
 from bot.usecases.views import DealView, StageGroup
-from handlers.ui.common import MAX_VIEW_BLOCKS, clip, day_text, escape
+from handlers.ui.common import MAX_VIEW_BLOCKS, clip, day_text, escape, stage_text
 from handlers.ui.deals import money_text, totals_text
+from handlers.ui.settings import language_menu
 
 PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, advance)
 
 
 def _deal_row(d: DealView, t: Translator, locale: str, note: str) -> list:
-    text = f"*{escape(d.name)}* · {d.stage} · {money_text(d.value, locale, t)}\n{note}"
+    stage = stage_text(t, d.stage)
+    text = f"*{escape(d.name)}* · {stage} · {money_text(d.value, locale, t)}\n{note}"
     return [
         SectionBlock(
             text=MarkdownTextObject(text=clip(text)),
@@ -79,7 +81,8 @@ def _switch(t: Translator, h: Home) -> list:
 
 def _item_line(t: Translator, i: DealItem, locale: str, detail: str) -> str:
     value = money_text(i.value, locale, t) if i.value else ""
-    head = " · ".join(p for p in (f"*{escape(i.name)}*", i.stage, value, f"<@{i.owner_id}>") if p)
+    stage = stage_text(t, i.stage) if i.stage else ""
+    head = " · ".join(p for p in (f"*{escape(i.name)}*", stage, value, f"<@{i.owner_id}>") if p)
     return f"• {head} — {detail}"
 
 
@@ -93,7 +96,7 @@ def team_blocks(t: Translator, team: TeamView, today, locale: str) -> list:
         f"• <@{r.owner_id}> — "
         + t.plural("{n} open deal", "{n} open deals", r.count)
         + f" · {totals_text(r.totals, locale)}\n   "
-        + " · ".join(f"{escape(stage)} {n}" for stage, n in r.by_stage)
+        + " · ".join(f"{escape(stage_text(t, stage))} {t.number(n)}" for stage, n in r.by_stage)
         for r in team.reps
     ]
     for start in range(0, len(rows), 10):  # 10 reps a section: within 3,000 characters
@@ -124,7 +127,8 @@ def team_blocks(t: Translator, team: TeamView, today, locale: str) -> list:
         ("lost", t("lost")),
     ):
         for i in team.moves.get(kind, EMPTY).items:
-            path = " → ".join(i.path) if i.path else f"{i.moved_from or '—'} → {i.moved_to}"
+            names = i.path or (i.moved_from, i.moved_to)
+            path = " → ".join(stage_text(t, name) if name else "—" for name in names)
             detail = path if kind == "moved" else title
             moves.append(_item_line(t, i, locale, detail))
     for title, lines, listing_total in (
@@ -146,6 +150,17 @@ def team_blocks(t: Translator, team: TeamView, today, locale: str) -> list:
     return blocks
 
 
+def _settings_blocks(t: Translator, *, manager: bool) -> list:
+    """The reader's language menu; for managers, the workspace's settings too (issue 11)."""
+    blocks: list = [language_menu(t)]
+    if manager:
+        button = ButtonElement(
+            text=t("Workspace settings"), action_id=ids.ACTION_OPEN_SETTINGS, value="settings"
+        )
+        blocks.append(ActionsBlock(block_id="home_settings", elements=[button]))
+    return blocks
+
+
 def home_view(
     t: Translator,
     *,
@@ -158,11 +173,13 @@ def home_view(
     switch: Sequence = (),
     team: Sequence = (),
     view: str = MINE,
+    manager: bool = False,
 ) -> dict:
-    if team:  # a manager's team view: the switch, then the team
-        blocks = [*switch, *team]
+    settings = _settings_blocks(t, manager=manager)
+    if team:  # a manager's team view: the switch, the settings, then the team
+        blocks = [*switch, *settings, *team]
         return View(type="home", private_metadata=view, blocks=blocks[:MAX_VIEW_BLOCKS]).to_dict()
-    blocks: list = [HeaderBlock(text=t("My pipeline")), *switch]
+    blocks: list = [HeaderBlock(text=t("My pipeline")), *settings, *switch]
     total = sum(g.count for g in groups)
     if not total:
         blocks.append(
@@ -182,7 +199,7 @@ def home_view(
             continue
         head = t(
             "*{stage}* — {n} · {value}",
-            stage=g.name,
+            stage=stage_text(t, g.name),
             n=g.count,
             value=totals_text(g.totals, locale),
         )
@@ -247,7 +264,9 @@ def shown_view(view: dict) -> str | None:
     return shown if shown in (MINE, TEAM) else None
 
 
-def home_reply(t: Translator, h: Home) -> dict:
+def home_reply(t: Translator, h: Home, *, manager: bool = False) -> dict:
+    """``manager``: the workspace's settings are offered too (``Home.is_manager`` says it
+    as well)."""
     team = team_blocks(t, h.team, h.today, t.locale) if h.team is not None else []
     return home_view(
         t,
@@ -260,4 +279,5 @@ def home_reply(t: Translator, h: Home) -> dict:
         switch=_switch(t, h),
         team=team,
         view=h.view,
+        manager=manager or h.is_manager,
     )

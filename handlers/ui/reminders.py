@@ -21,7 +21,7 @@ from bot.core.i18n import Translator
 from bot.core.money import format_money_short
 from bot.usecases.digest import DealItem, Reminder
 from bot.usecases.followups import SnoozeDraft
-from handlers.ui.common import clip, compact_json, escape, message, notice
+from handlers.ui.common import clip, compact_json, escape, message, notice, stage_text
 from handlers.ui.digest import (
     MAX_BLOCKS,
     asks_for_text,
@@ -38,7 +38,7 @@ from handlers.ui.forms import OPEN_CHECKLIST
 
 def _deal_head(t: Translator, item: DealItem, locale: str) -> str:
     value = format_money_short(item.value, locale) if item.value else ""
-    return " · ".join(p for p in (f"*{escape(item.name)}*", t(item.stage), value) if p)
+    return " · ".join(p for p in (f"*{escape(item.name)}*", stage_text(t, item.stage), value) if p)
 
 
 def nudge_dm(t: Translator, *, item: DealItem, why: str, manager_id: str, locale: str) -> dict:

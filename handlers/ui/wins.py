@@ -6,7 +6,7 @@ from bot.core import checklists as cl
 from bot.core.i18n import Translator
 from bot.core.money import format_money
 from bot.usecases.announcements import WinNews
-from handlers.ui.common import escape, message
+from handlers.ui.common import escape, message, stage_text
 from handlers.ui.digest import context, section
 
 
@@ -25,7 +25,7 @@ def win_message(t: Translator, n: WinNews) -> dict:
         t("closed with {technique}", technique=t(technique.label))
         if technique
         else t("closing technique not recorded"),
-        t("from {stage}", stage=t(n.before)),
+        t("from {stage}", stage=stage_text(t, n.before)),
         t.plural("{n} day from first contact", "{n} days from first contact", n.days),
     ]
     text = head + "\n" + " · ".join(how)

@@ -3,7 +3,17 @@ under it (``handlers.kit.errors``), so nothing typed is lost."""
 
 from slack_bolt import App
 
-from handlers.views import aftersales, checklist, deal, gates, meeting, note, snooze, stages
+from handlers.views import (
+    aftersales,
+    checklist,
+    deal,
+    gates,
+    meeting,
+    note,
+    settings,
+    snooze,
+    stages,
+)
 
 
 def register(app: App) -> None:
@@ -15,3 +25,4 @@ def register(app: App) -> None:
     stages.register(app)
     gates.register(app)
     aftersales.register(app)
+    settings.register(app)

@@ -599,7 +599,7 @@ function onChange(event) {
 async function runJobs() {
   toast("Running scheduled jobs…");
   const answer = await post("run-jobs", {});
-  if (answer.ok) toast("Scheduled jobs ran.");
+  if (answer.ok) toast(answer.note ? `Scheduled jobs ran. ${answer.note}` : "Scheduled jobs ran.");
 }
 
 async function start() {

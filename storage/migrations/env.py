@@ -11,10 +11,12 @@ from sqlmodel import SQLModel
 import storage.models  # registers the tables on SQLModel.metadata
 import storage.models_checklist
 import storage.models_digest  # noqa: F401
+from storage.installations import OAUTH_METADATA
 from storage.models import UTCDateTime
 
 config = context.config
-target_metadata = SQLModel.metadata
+#: our models, and slack_sdk's installation and OAuth state tables (their schema, our migrations)
+target_metadata = [SQLModel.metadata, OAUTH_METADATA]
 
 
 def _url() -> str:

@@ -146,7 +146,7 @@ def test_digest_now_posts_the_digest_and_its_chart_loads(page: Page) -> None:
     page.locator("#user-switcher").select_option("UADMIN")
     send(page, "/digest here")
     send(page, "/digest now")
-    chart = page.locator(".file-image img")
+    chart = page.locator("img.bk-image")  # the chart is an image block in the digest
     expect(chart).to_be_visible(timeout=20_000)
     loaded = "img => img.complete && img.naturalWidth > 0"
     page.wait_for_function(loaded, arg=chart.element_handle())

@@ -24,7 +24,8 @@ from tests.factories import NOW, edit_deal, make_deal
 
 
 def test_every_table_has_team_id(db):
-    tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    # slack_sdk's OAuth state store keeps its own schema: a state has no workspace yet.
+    tables = set(inspect(db.engine).get_table_names()) - {"alembic_version", "slack_oauth_states"}
     assert tables
     for table in tables:
         cols = {c["name"] for c in inspect(db.engine).get_columns(table)}

@@ -3,7 +3,7 @@ closing technique, Keep check and Grow link; a lost deal's win-back date; Undo o
 free-text attendee titles; won announcements in a digest channel
 
 Revision ID: 0008_salesflow
-Revises: 0007
+Revises: 0008_delivery
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_salesflow"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008_delivery"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -127,8 +127,9 @@ def test_card_and_home_mark_overdue_steps_and_passed_close_dates(slack, running,
         now=NOW - 5 * DAY,
     )
     card = all_text(slack.command(ids.CMD_PIPELINE, "Acme").json)
-    assert "Send the proposal (:warning: overdue since Fri 20 Nov)" in card
-    assert ":warning: Thu 19 Nov (passed)" in card
+    # the card writes days in full, the Babel way (issue 11); overdue and passed are marked
+    assert "Send the proposal (:warning: overdue since Friday, 20 Nov 2026)" in card
+    assert ":warning: Thursday, 19 Nov 2026 (passed)" in card
     slack.app_home_opened("U1")
     fake.wait_for("views.publish")
     home = all_text(fake.home_view("U1"))

@@ -10,16 +10,18 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot import ids
 from handlers.announcements import Wins
-from handlers.jobs import Jobs, is_permanent
+from handlers.jobs import Jobs
 from slackkit import all_text
 from storage.models import Deal
 from storage.models_digest import DeliveryClaim
 from tests.app.commands.test_deals import click
-from tests.app.jobs.test_digest import NOW, add_deal, buttons, dms, posted
+from tests.app.jobs.test_digest import NOW, add_deal, buttons, claims, dms, posted, wait_digest
+from tests.conftest import BOT_TOKEN
 
 DAY = timedelta(days=1)
 
@@ -74,7 +76,7 @@ def test_moved_shows_the_whole_path_and_see_all_lists_everything(slack, running,
     for i in range(7):
         add_deal(db, f"Quiet {i}", created=NOW - 40 * DAY)
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)  # one message, its chart inside
     payload = posted(fake)[0]["params"]
     shown = all_text(payload)
     assert "Prospecting → Approaching → Probing → Presentation" in shown
@@ -170,7 +172,7 @@ def test_keep_check_weeks_after_the_win_then_a_grow_deal(slack, running, fake):
 @pytest.fixture
 def wins(running, fake):
     running.services.now = lambda: NOW
-    return Wins(running.services, running.app.client, permanent=is_permanent)
+    return Wins(running.services, Jobs(running.services, running.app.client))
 
 
 def test_wins_are_announced_once_when_the_channel_asks(slack, running, fake, wins):
@@ -193,7 +195,7 @@ def test_wins_are_announced_once_when_the_channel_asks(slack, running, fake, win
     assert "Before" not in shown  # won before the channel asked
     running.services.now = lambda: NOW + timedelta(minutes=30)
     wins.sweep()
-    Wins(running.services, running.app.client).sweep()  # another process: still one post
+    Wins(running.services, Jobs(running.services, running.app.client)).sweep()  # another process
     assert len(posted(fake)) == 1
     with running.services.db.read() as s:
         [claim] = s.exec(select(DeliveryClaim).where(DeliveryClaim.kind == "win")).all()
@@ -203,8 +205,7 @@ def test_wins_are_announced_once_when_the_channel_asks(slack, running, fake, win
 def test_an_unanswered_win_is_announced_after_a_while_in_the_channels_language(
     slack, running, fake, wins
 ):
-    fake.add_user("U1", locale="id-ID")
-    slack.command(ids.CMD_DIGEST, "here wins")
+    slack.command(ids.CMD_DIGEST, "here wins bahasa id")  # the digest's language (issue 11)
     add_deal(running.services.db, "Mitra", created=NOW - 3 * DAY)
     running.services.now = lambda: NOW + timedelta(seconds=1)  # won after the channel asked
     slack.command(ids.CMD_ADVANCE, "Mitra won")
@@ -225,6 +226,51 @@ def test_no_wins_word_no_announcement(slack, running, fake, wins):
     wins.sweep()
     assert not posted(fake)
     assert "Add `wins` to `/digest here`" in all_text(slack.command(ids.CMD_DIGEST, "status").json)
+
+
+def win_claims(running) -> list[DeliveryClaim]:
+    return [c for c in claims(running) if c.kind == "win"]
+
+
+def test_a_win_answered_late_is_looked_for_not_posted_twice(slack, running, fake):
+    """An announcement is a post like the digest: Slack accepts it but answers after the
+    client gave up; the next sweep finds it in the channel by its metadata."""
+    running.services.now = lambda: NOW
+    client = WebClient(token=BOT_TOKEN, base_url=fake.base_url, timeout=1)
+    wins = Wins(running.services, Jobs(running.services, client))
+    slack.command(ids.CMD_DIGEST, "here wins")
+    add_deal(running.services.db, "Mitra", created=NOW - 3 * DAY)
+    running.services.now = lambda: NOW + timedelta(seconds=1)
+    slack.command(ids.CMD_ADVANCE, "Mitra won")
+    fake.answer_late("chat.postMessage", 3)
+    running.services.now = lambda: NOW + timedelta(minutes=11)
+    wins.sweep()
+    [claim] = win_claims(running)
+    assert claim.state == "claimed" and claim.post_started_at is not None
+    assert len(posted(fake)) == 1  # Slack has it
+    running.services.now = lambda: NOW + timedelta(minutes=14)  # past the 2-minute backoff
+    wins.sweep()
+    [claim] = win_claims(running)
+    assert (claim.state, claim.message_ts) == ("posted", posted(fake)[0]["ts"])
+    assert len(posted(fake)) == 1 and fake.calls_to("conversations.history")
+
+
+def test_a_rate_limited_win_is_rescheduled_then_posted(slack, running, fake, wins):
+    slack.command(ids.CMD_DIGEST, "here wins")
+    add_deal(running.services.db, "Mitra", created=NOW - 3 * DAY)
+    running.services.now = lambda: NOW + timedelta(seconds=1)
+    slack.command(ids.CMD_ADVANCE, "Mitra won")
+    fake.fail_next("chat.postMessage", status=429, retry_after=30)
+    at = NOW + timedelta(minutes=11)
+    running.services.now = lambda: at
+    wins.sweep()
+    [claim] = win_claims(running)
+    assert claim.retry_at == at + timedelta(seconds=30) and not posted(fake)
+    wins.sweep()  # not due yet
+    assert not posted(fake)
+    running.services.now = lambda: at + timedelta(seconds=31)
+    wins.sweep()
+    assert len(posted(fake)) == 1 and win_claims(running)[0].state == "posted"
 
 
 def test_an_undone_win_is_not_announced(slack, running, fake, wins):

@@ -14,7 +14,7 @@ from storage import checklists as cstore
 from storage import stages as stage_store
 from storage.models import Deal
 from tests.app.commands.test_deals import buttons, click
-from tests.app.jobs.test_digest import NOW, add_deal, digest_payload, dms
+from tests.app.jobs.test_digest import NOW, add_deal, digest_payload, dms, wait_digest
 from tests.app.views.test_checklists import filled_modal, initial, versions
 from tests.factories import add_manager, make_deal
 
@@ -134,7 +134,7 @@ def test_digest_and_reminder_ask_for_the_missing_checklist(slack, running, fake)
         path=(("presentation", NOW - timedelta(days=20)),),
     )
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)  # one message, its chart inside
     shown = all_text(digest_payload(fake))
     assert "Presentation asks for SPIN: fill it from the deal's card." in shown
     Jobs(running.services, running.app.client).reminders()
