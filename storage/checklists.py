@@ -116,6 +116,24 @@ def checklist_kinds(*, session: Session, team_id: str, deal_id: int) -> set[str]
     )
 
 
+def checklist_kinds_of(
+    *, session: Session, team_id: str, deal_ids: Iterable[int]
+) -> dict[int, set[str]]:
+    """``{deal_id: kinds it has}`` for several deals at once (one query)."""
+    ids = list(deal_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(ChecklistVersion.deal_id, ChecklistVersion.kind)
+        .where(ChecklistVersion.team_id == team_id, col(ChecklistVersion.deal_id).in_(ids))
+        .distinct()
+    ).all()
+    out: dict[int, set[str]] = {}
+    for deal_id, kind in rows:
+        out.setdefault(deal_id, set()).add(kind)
+    return out
+
+
 @dataclass(frozen=True)
 class Latest:
     """The latest version of one checklist of one deal, as digests and cards show it."""
@@ -193,7 +211,10 @@ def add_activity(
         occurred_on=new.occurred_on,
         notes=new.notes,
         outcome=new.outcome,
-        attendees=[{"name": a.name, "role": a.role} for a in new.attendees],
+        attendees=[
+            {"name": a.name, "role": a.role, **({"title": a.title} if a.title else {})}
+            for a in new.attendees
+        ],
         next_step=new.next_step,
         next_step_due=new.next_step_due,
         stage_from=new.stage_from,
@@ -231,7 +252,8 @@ def add_attendee_contacts(
     *, session: Session, team_id: str, deal_id: int, attendees: Sequence[Attendee], now: datetime
 ) -> int:
     """Attendees join the deal's decision-maker unit: new names become contacts, and a
-    known contact without a role gets the one given. Returns how many were added."""
+    known contact without a role (or a title) gets the one given. Returns how many were
+    added."""
     existing = {
         fold(c.name): c
         for c in session.exec(
@@ -243,13 +265,19 @@ def add_attendee_contacts(
         known = existing.get(fold(a.name))
         if known is None:
             contact = Contact(
-                team_id=team_id, deal_id=deal_id, name=a.name, role=a.role, created_at=now
+                team_id=team_id,
+                deal_id=deal_id,
+                name=a.name,
+                role=a.role,
+                title=a.title,
+                created_at=now,
             )
             session.add(contact)
             existing[fold(a.name)] = contact
             added += 1
-        elif a.role and not known.role:
-            known.role = a.role
+        elif (a.role and not known.role) or (a.title and not known.title):
+            known.role = known.role or a.role
+            known.title = known.title or a.title
             session.add(known)
     session.flush()
     return added

@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from itertools import pairwise
 
 from sqlalchemy import case, func, literal_column
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.core.metrics import (
-    WON_RANK,
     ConversionStep,
     LostRow,
     Period,
@@ -260,44 +259,59 @@ def period_metrics(
 def stage_conversion(
     session: Session, scope: Scope, *, created_from: datetime | None = None
 ) -> list[ConversionStep]:
-    """From history: for each open stage, of the deals that reached it, how many reached the
-    next one (the last open stage converts to Won). ``created_from`` limits it to deals
-    created since then (a cohort)."""
+    """From history, for each open stage: of the deals that were in it, how many went on to
+    a later open stage or to Won (the last open stage: to Won). A deal that skipped a stage
+    was never in it and does not count for it; an undone move and its undo count for
+    nothing. ``created_from`` limits it to deals created since then (a cohort)."""
     stages = stage_store.list_stages(session=session, team_id=scope.team_id)
     opens = sorted((s for s in stages if s.kind == OPEN), key=lambda s: (s.position, s.id))
     won = next((s for s in stages if s.kind == WON), None)
-    rank = case(
-        (StageMove.to_status == WON, WON_RANK),
-        (StageMove.to_status == LOST, None),
-        else_=Stage.position,
-    )
-    per_deal = _scoped(
-        select(StageMove.deal_id, func.max(rank).label("reach"))
-        .join(Stage, Stage.id == StageMove.to_stage_id)
+    kept = (StageMove.undone_at.is_(None), StageMove.undo_of.is_(None))
+    entries = _scoped(
+        select(
+            StageMove.deal_id.label("deal_id"),
+            StageMove.to_stage_id.label("stage_id"),
+            func.min(StageMove.id).label("first_id"),
+        )
         .join(Deal, Deal.id == StageMove.deal_id)
-        .where(StageMove.team_id == scope.team_id, Stage.team_id == scope.team_id),
+        .where(StageMove.team_id == scope.team_id, StageMove.to_status == OPEN, *kept),
         scope,
     )
     if created_from is not None:
         # A deal's moves come after its creation: the index on moves by time narrows
         # them to the cohort's period before the join.
-        per_deal = per_deal.where(
-            Deal.created_at >= created_from, StageMove.moved_at >= created_from
+        entries = entries.where(Deal.created_at >= created_from, StageMove.moved_at >= created_from)
+    e = entries.group_by(StageMove.deal_id, StageMove.to_stage_id).subquery()
+    here = aliased(Stage)
+    later, there = aliased(StageMove), aliased(Stage)
+    went_on = (
+        select(later.id)
+        .join(there, there.id == later.to_stage_id)
+        .where(
+            later.team_id == scope.team_id,
+            later.deal_id == e.c.deal_id,
+            later.id > e.c.first_id,
+            later.undone_at.is_(None),
+            later.undo_of.is_(None),
+            (later.to_status == WON)
+            | ((later.to_status == OPEN) & (there.position > here.position)),
         )
-    sub = per_deal.group_by(StageMove.deal_id).subquery()
-    counts = session.exec(select(sub.c.reach, func.count()).group_by(sub.c.reach)).all()
-
-    def reached(position: int) -> int:
-        return sum(n for r, n in counts if r is not None and r >= position)
-
+        .exists()
+    )
+    counts = {
+        stage_id: (int(n), int(on or 0))
+        for stage_id, n, on in session.exec(
+            select(e.c.stage_id, func.count(), func.sum(case((went_on, 1), else_=0)))
+            .join(here, here.id == e.c.stage_id)
+            .where(here.team_id == scope.team_id)
+            .group_by(e.c.stage_id)
+        ).all()
+    }
     steps: list[ConversionStep] = []
-    for here, nxt in pairwise(opens):
-        steps.append(
-            ConversionStep(here.name, nxt.name, reached(here.position), reached(nxt.position))
-        )
-    if opens and won is not None:
-        last = opens[-1]
-        steps.append(ConversionStep(last.name, won.name, reached(last.position), reached(WON_RANK)))
+    nexts = [*opens[1:], won] if won is not None else opens[1:]
+    for stage, nxt in zip(opens, nexts, strict=False):
+        n, on = counts.get(stage.id, (0, 0))
+        steps.append(ConversionStep(stage.name, nxt.name, n, on))
     return steps
 
 

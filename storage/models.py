@@ -231,6 +231,11 @@ class Deal(SQLModel, table=True):
     closed_at: datetime | None = ts_field(nullable=True)
     snoozed_until: date | None = None
     snooze_reason: str | None = Field(default=None, max_length=500)
+    # --- after the close (issue 14) ---
+    won_technique: str | None = Field(default=None, max_length=32)  # bot.core.closing key
+    win_back_on: date | None = None  # a lost deal: when to try again (a reminder)
+    keep_check_on: date | None = None  # a won deal: when to ask whether Keep is safe
+    grown_from_id: int | None = None  # a Grow deal: the won deal it grows (same workspace)
 
 
 class StageMove(SQLModel, table=True):
@@ -255,6 +260,10 @@ class StageMove(SQLModel, table=True):
     to_status: str = Field(default=OPEN, max_length=8)
     moved_by: str = Field(max_length=32)
     moved_at: datetime = ts_field()
+    # An Undo (issue 14): the compensating move names the move it undoes, which gets
+    # ``undone_at``; stage conversion reads neither.
+    undo_of: int | None = None
+    undone_at: datetime | None = ts_field(nullable=True)
 
 
 class Contact(SQLModel, table=True):
@@ -265,6 +274,7 @@ class Contact(SQLModel, table=True):
     deal_id: int = Field(foreign_key="deal.id", index=True)
     name: str = Field(max_length=200)
     role: str | None = Field(default=None, max_length=32)
+    title: str | None = Field(default=None, max_length=200)  # free text: "IT manager"
     is_primary: bool = False
     created_at: datetime = ts_field()
 

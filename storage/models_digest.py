@@ -39,6 +39,8 @@ class DigestSubscription(SQLModel, table=True):
     language_chosen: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_by: str = Field(max_length=32)
     active: bool = True
+    #: won deals are announced in the channel from this moment (``None``: not announced)
+    wins_from: datetime | None = ts_field(nullable=True)
     created_at: datetime = ts_field()
     updated_at: datetime = ts_field()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from bot.core import gates
@@ -59,17 +60,34 @@ def rows(db: Database, actor: Actor) -> list[StageRow]:
         ]
 
 
+@dataclass(frozen=True)
+class StagesSaved:
+    """The stage names in their new order, and each open stage whose win probability is
+    lower than the one before it (``(stage, its %, the one before, its %)``): probabilities
+    usually rise along the path, so the manager is asked to check them."""
+
+    names: list[str]
+    drops: list[tuple[str, int, str, int]]
+
+
 def save(
     db: Database, actor: Actor, *, values: Mapping[str, Any], shown: Collection[str]
-) -> list[str]:
-    """Apply the editor; the stage names in their new order. ``shown``: the fields in the
-    submitted view (a field on another page of the editor keeps its stored value)."""
+) -> StagesSaved:
+    """Apply the editor. ``shown``: the fields in the submitted view (a field on another
+    page of the editor keeps its stored value)."""
     require_manager(actor, EDIT_STAGES)
     with db.transaction() as s:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
         edits = read_edits(values, stages, shown, actor.language)
         stage_store.save_stages(session=s, team_id=actor.team_id, edits=edits)
-        return [st.name for st in stage_store.list_stages(session=s, team_id=actor.team_id)]
+        after = stage_store.list_stages(session=s, team_id=actor.team_id)
+    opens = [st for st in after if st.kind == OPEN]
+    drops = [
+        (b.name, b.probability, a.name, a.probability)
+        for a, b in pairwise(opens)
+        if b.probability < a.probability
+    ]
+    return StagesSaved([st.name for st in after], drops)
 
 
 def _number(values, name, errors, lo: int, hi: int, *, required: bool = True) -> int | None:

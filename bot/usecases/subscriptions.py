@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.core.deals import Actor
 from bot.core.slots import Schedule, trigger_for, upcoming_slot
 from bot.usecases.digest import DIGEST
+from storage import aftersales as after_store
 from storage import claims as claim_store
 from storage import digests as store
 from storage import preferences as preference_store
@@ -23,6 +24,7 @@ class Subscribed:
     sub: DigestSubscription
     next_at: datetime | None
     changed: bool  # the channel had a digest already: its schedule changed
+    wins: bool = False  # won deals are announced here (issue 14)
 
 
 def subscribe(
@@ -32,9 +34,11 @@ def subscribe(
     channel_id: str,
     schedule: Schedule,
     now: datetime,
+    wins: bool = False,
 ) -> Subscribed:
     """Subscribe the channel (or change its schedule). Its digest is written in the language
-    the schedule names, else in the workspace's default, which it then follows."""
+    the schedule names, else in the workspace's default, which it then follows; ``wins``:
+    announce won deals there too (``/digest here … wins``), in the digest's language."""
     with db.transaction() as s:
         before = store.get_subscription(session=s, team_id=actor.team_id, channel_id=channel_id)
         default, _ = preference_store.workspace_settings(session=s, team_id=actor.team_id)
@@ -51,8 +55,11 @@ def subscribe(
             by=actor.user_id,
             now=now,
         )
+        sub = after_store.set_wins(
+            session=s, team_id=actor.team_id, channel_id=channel_id, since=now if wins else None
+        )
     nxt = upcoming_slot(trigger_for(sub.at, sub.tz, sub.weekdays), now)
-    return Subscribed(sub, nxt, before is not None and before.active)
+    return Subscribed(sub, nxt, before is not None and before.active, wins)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,16 @@
 
 from slack_bolt import App
 
-from handlers.actions import amounts, checklists, deals, digest, fallback, settings, stages
+from handlers.actions import (
+    aftersales,
+    amounts,
+    checklists,
+    deals,
+    digest,
+    fallback,
+    settings,
+    stages,
+)
 
 
 def register(app: App) -> None:
@@ -10,6 +19,7 @@ def register(app: App) -> None:
     checklists.register(app)
     digest.register(app)
     stages.register(app)
+    aftersales.register(app)
     amounts.register(app)
     settings.register(app)
 

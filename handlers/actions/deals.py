@@ -1,5 +1,6 @@
 """Buttons on deal replies and cards, the Home tab's deal menu, pickers and confirmations."""
 
+import json
 import re
 
 from slack_bolt import Ack, App
@@ -9,8 +10,10 @@ from bot.core.deals import Actor
 from bot.usecases import deals, meetings, pipeline
 from bot.usecases.deals import MoveRequest
 from handlers.kit.replies import open_then_fill
+from handlers.ui import aftersales as ui_aftersales
 from handlers.ui import cards
 from handlers.ui import deals as ui
+from handlers.ui import home as ui_home
 from handlers.ui import meetings as ui_meetings
 
 
@@ -34,34 +37,69 @@ def move(services, actor: Actor, key, deal_id: int, then: MoveRequest | None, **
     )
 
 
-def advance_deal(ack: Ack, action, actor, t, services, answer, request_key):
-    """ "Advance": the next stage, unless the deal moved since the user saw it."""
+def advance_deal(ack: Ack, body, action, client, actor, t, services, answer, request_key, today):
+    """Advance (a reply's button, a reminder's, the Home tab's): the next stage, unless the
+    deal moved since the user saw it; from the Home tab, the tab is drawn again."""
     ack()
     deal_id, then = ui.decode_advance(action["value"])
     answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)))
+    if (body.get("view") or {}).get("type") == "home":
+        refresh_home(client, actor, t, services, today, body["view"])
 
 
-def open_card(ack: Ack, action, actor, t, services, answer):
+def refresh_home(client, actor, t, services, today, view: dict) -> None:
+    """Publish the user's Home tab again, in the view (mine or team) it showed."""
+    shown = ui_home.shown_view(view)
+    home = pipeline.home(services.db, actor, now=services.now(), today=today, view=shown)
+    client.views_publish(user_id=actor.user_id, view=ui_home.home_reply(t, home))
+
+
+def open_card(ack: Ack, action, actor, t, services, answer, today):
     ack()
-    card = pipeline.card(services.db, actor, deal_id=int(action["value"]))
+    card = pipeline.card(services.db, actor, deal_id=int(action["value"]), today=today)
     answer(cards.card_message(t, card, now=services.now()))
 
 
-def home_deal_menu(ack: Ack, action, actor, t, services, answer, request_key):
+def home_deal_menu(ack: Ack, body, action, client, actor, t, services, answer, request_key, today):
     """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>[:<stage>]"."""
     what, _, deal_id = action["selected_option"]["value"].partition(":")
     chosen = {"value": deal_id}
     if what == "advance":
-        return advance_deal(ack, chosen, actor, t, services, answer, request_key)
-    open_card(ack, chosen, actor, t, services, answer)
+        args = (body, chosen, client, actor, t, services, answer, request_key, today)
+        return advance_deal(ack, *args)
+    open_card(ack, chosen, actor, t, services, answer, today)
 
 
-def pick_deal(ack: Ack, action, actor, t, services, answer, request_key):
+def home_view(ack: Ack, action, client, actor, t, services, today):
+    """A manager's Home tab switch: the team, or their own deals."""
+    ack()
+    home = pipeline.home(
+        services.db, actor, now=services.now(), today=today, view=action.get("value")
+    )
+    client.views_publish(user_id=actor.user_id, view=ui_home.home_reply(t, home))
+
+
+def undo_move(ack: Ack, action, actor, t, services, answer, request_key):
+    """Undo, under a move just made: the deal goes back (a compensating move)."""
+    ack()
+    p = json.loads(action["value"])
+    done = deals.undo(
+        services.db,
+        actor,
+        deal_id=int(p["d"]),
+        move_id=int(p["m"]),
+        key=request_key,
+        now=services.now(),
+    )
+    answer(ui_aftersales.undone_message(t, done), replace=True)
+
+
+def pick_deal(ack: Ack, action, actor, t, services, answer, request_key, today):
     """A deal picked among several (or suggested): its card, or the move the user asked for."""
     ack()
     deal_id, then = ui.decode_move(action["value"])
     if then is None:
-        card = pipeline.card(services.db, actor, deal_id=deal_id)
+        card = pipeline.card(services.db, actor, deal_id=deal_id, today=today)
         return answer(cards.card_message(t, card, now=services.now()), replace=True)
     answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)), replace=True)
 
@@ -75,7 +113,8 @@ def confirm_move(ack: Ack, action, actor, t, services, answer, request_key):
 
 
 def confirm_create(ack: Ack, action, actor, t, services, answer, request_key):
-    """ "Create anyway": a second open deal of the same name."""
+    """ "Create anyway": a second open deal of the same name; or (issue 14) the quick add
+    read the way the user picked ("Initech, in USD?")."""
     ack()
     result = deals.quick_add(
         services.db,
@@ -83,7 +122,7 @@ def confirm_create(ack: Ack, action, actor, t, services, answer, request_key):
         text=action["value"],
         key=request_key,
         now=services.now(),
-        allow_duplicate=True,
+        allow_duplicate=action["action_id"] == ids.ACTION_CONFIRM_CREATE,
     )
     answer(ui.added_reply(t, result), replace=True)
 
@@ -114,5 +153,8 @@ def register(app: App) -> None:
     app.action(re.compile(rf"^{ids.ACTION_PICK_DEAL}_\d+$"))(pick_deal)
     app.action(ids.ACTION_CONFIRM_MOVE)(confirm_move)
     app.action(ids.ACTION_CONFIRM_CREATE)(confirm_create)
+    app.action(re.compile(rf"^{ids.ACTION_CURRENCY_PICK}_\d+$"))(confirm_create)
+    app.action(ids.ACTION_HOME_VIEW)(home_view)
+    app.action(ids.ACTION_UNDO_MOVE)(undo_move)
     app.action(ids.ACTION_CANCEL)(cancel)
     app.action(ids.ACTION_LOG_MEETING)(log_meeting)

@@ -53,7 +53,7 @@ def channel_problem(t: Translator, client: WebClient, channel_id: str, bot_user_
 
 def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> None:
     channel_id = command["channel_id"]
-    schedule = ui.schedule_args(text.partition(" ")[2], default_tz=context["tz"])
+    schedule, wins = ui.here_args(text.partition(" ")[2], default_tz=context["tz"])
     problem = channel_problem(t, client, channel_id, context.bot_user_id)
     if problem:
         return reply(ack, problem_message(t, problem, command=command["command"], text=text))
@@ -63,6 +63,7 @@ def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> N
         channel_id=channel_id,
         schedule=schedule,
         now=services.now(),
+        wins=wins,
     )
     if services.scheduler is not None:
         services.scheduler.upsert(result.sub)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
@@ -39,6 +40,13 @@ def echo_line(t: Translator, command: str, text: str) -> str:
     typed = f"{command} {text}".strip()
     # A context element holds 3,000 characters: room for any command text Slack sends.
     return t("You wrote: `{typed}`", typed=clip(escape(typed).replace("`", "'"), 2900))
+
+
+def day_text(t: Translator, day: date | datetime | None) -> str:
+    """A day as every message writes it: ``Thu 26 Nov`` (``Kam 26 Nov`` in Indonesian)."""
+    if day is None:
+        return "—"
+    return t.day(day.date() if isinstance(day, datetime) else day)
 
 
 def compact_json(obj: dict) -> str:

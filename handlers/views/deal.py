@@ -20,6 +20,7 @@ def deal_submitted(ack: Ack, view, form, client, actor, t, services, today, requ
         key=request_key,
         now=services.now(),
         today=today,
+        grow_of=meta.get("grow"),
     )
     if isinstance(result, deals.SameNameWarning):
         return ack(response_action="errors", errors={ids.BLOCK_NAME: ui.same_name_text(t, result)})

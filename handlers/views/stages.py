@@ -6,15 +6,13 @@ from bot import ids
 from bot.usecases import stages
 from handlers.kit.errors import input_blocks
 from handlers.ui import stages as ui
-from handlers.ui.common import message, stage_text
 
 
 def stages_submitted(ack: Ack, view, form, client, actor, t, services) -> None:
     values, shown = ui.read_stage_form(form, input_blocks(view))
-    names = stages.save(services.db, actor, values=values, shown=shown)
+    saved = stages.save(services.db, actor, values=values, shown=shown)
     ack()
-    text = t("Stages saved: {names}.", names=" → ".join(stage_text(t, n) for n in names))
-    client.chat_postMessage(channel=actor.user_id, **message(text))
+    client.chat_postMessage(channel=actor.user_id, **ui.saved_message(t, saved))
 
 
 def register(app: App) -> None:

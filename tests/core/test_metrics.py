@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlmodel import select
 
 from bot.core import metrics as m
 from bot.core.money import Money
+from storage import aftersales as after_store
 from storage import metrics as metric_store
 from storage.db import Database
 from tests.factories import add_deal as add
@@ -143,21 +145,65 @@ def test_stage_conversion_from_history(fixture):
     with fixture.read() as s:
         steps = metric_store.stage_conversion(s, T1)
     got = [(x.from_stage, x.to_stage, x.reached_from, x.reached_to) for x in steps]
-    # Reach per deal: won (A B D F H) beyond every stage; K closing; C I negotiation;
-    # E G probing; J prospecting. T2's deal is not counted.
+    # Of the deals that were in a stage, those that went on to a later open stage or to
+    # Won (PRODUCT.md): every deal was created in Prospecting and all but J went on. Nobody
+    # was ever in Approaching or Presentation: skipping a stage is not passing it. Probing:
+    # E (then lost), G (re-opened there) and H (re-opened there, then won again: went on).
+    # Negotiation: C (lost) and I (still there). Closing: K (still there). T2's deal is not
+    # counted.
     assert got == [
         ("Prospecting", "Approaching", 11, 10),
-        ("Approaching", "Probing", 10, 10),
-        ("Probing", "Presentation", 10, 8),
-        ("Presentation", "Negotiation", 8, 8),
-        ("Negotiation", "Closing", 8, 6),
-        ("Closing", "Won", 6, 5),
+        ("Approaching", "Probing", 0, 0),
+        ("Probing", "Presentation", 3, 1),
+        ("Presentation", "Negotiation", 0, 0),
+        ("Negotiation", "Closing", 2, 0),
+        ("Closing", "Won", 1, 0),
     ]
-    assert steps[-1].rate == pytest.approx(5 / 6)
+    assert steps[1].rate is None and steps[2].rate == pytest.approx(1 / 3)
     with fixture.read() as s:
         cohort = metric_store.stage_conversion(s, T1, created_from=day(11, 1))
     assert cohort[0].reached_from == 7  # B D E H I J K were created from 1 Nov
-    assert cohort[-1].reached_to == 3  # B D H
+    assert [(c.reached_from, c.reached_to) for c in cohort[2:]] == [(2, 1), (0, 0), (1, 0), (1, 0)]
+    # E H in Probing (H went on); I in Negotiation; K in Closing.
+
+
+def test_stage_conversion_skipped_stages_and_undone_moves(db):
+    """The issue's case: Prospecting → Won leaves Presentation and Negotiation at 0 of 0,
+    not 100%; a move undone (and its undo) counts for nothing."""
+    from storage import stages as stage_store
+    from storage.models import StageMove
+
+    add(db, "Straight", created=day(11, 1), path=(("won", day(11, 2)),))
+    mistake = add(db, "Oops", created=day(11, 1), path=(("negotiation", day(11, 3)),))
+    with db.transaction() as s:
+        wrong = s.exec(
+            select(StageMove).where(StageMove.deal_id == mistake).order_by(StageMove.id)
+        ).all()[-1]
+        prospecting = next(
+            st for st in stage_store.list_stages(session=s, team_id="T1") if st.key == "prospecting"
+        )
+        back = StageMove(
+            team_id="T1",
+            deal_id=mistake,
+            from_stage_id=wrong.to_stage_id,
+            to_stage_id=prospecting.id,
+            from_name="Negotiation",
+            to_name="Prospecting",
+            from_status="open",
+            to_status="open",
+            moved_by="U1",
+            moved_at=day(11, 3),
+        )
+        s.add(back)
+        s.flush()
+        after_store.record_undo(session=s, team_id="T1", undone=wrong, compensating=back, now=NOW)
+    with db.read() as s:
+        steps = {
+            x.from_stage: (x.reached_from, x.reached_to)
+            for x in metric_store.stage_conversion(s, T1)
+        }
+    assert steps["Prospecting"] == (2, 1)  # "Oops" never went on: its move was undone
+    assert steps["Presentation"] == (0, 0) and steps["Negotiation"] == (0, 0)
 
 
 def test_lost_breakdown_by_stage_and_reason(fixture):
