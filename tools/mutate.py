@@ -152,7 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="reuse mutants/ from the last run")
     parser.add_argument("--survivors", action="store_true", help="print each survivor's diff")
     parser.add_argument("--report", action="store_true", help="score the last run, run nothing")
+    parser.add_argument(
+        "--equivalents", action="store_true", help="list the equivalent mutants (Markdown)"
+    )
     args = parser.parse_args(argv)
+    if args.equivalents:
+        for module, name, line, why in MUTANTS_EQUIVALENT:
+            cells = [module, f"`{name}`", f"`{line}`", why]
+            print("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        return 0
     unknown = [m for m in args.modules if not source_of(m).is_file()]
     if unknown:
         parser.error(f"no such module: {', '.join(unknown)}")

@@ -321,8 +321,16 @@ def test_meeting_log_reads_everything():
         today=TODAY,
     )
     assert not errors
-    assert log.deal_id == 7 and log.occurred_on == date(2026, 11, 20) and log.stage_id == 4
-    assert log.notes == "Demo went well" and log.attendees[0].role == "decision_maker"
+    assert log == cl.MeetingLog(
+        deal_id=7,
+        occurred_on=date(2026, 11, 20),
+        attendees=[cl.Attendee("Budi", "decision_maker")],
+        notes="Demo went well",
+        outcome="Wants a proposal",
+        next_step="Send proposal",
+        next_step_due=date(2026, 11, 27),
+        stage_id=4,
+    )
 
 
 def test_meeting_log_with_the_least_filled_in():

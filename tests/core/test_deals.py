@@ -116,6 +116,12 @@ def test_a_closed_deal_has_no_next_stage(status: str, label: str) -> None:
     )
 
 
+def test_a_status_without_a_label_is_shown_as_stored() -> None:
+    assert refusal("won", None, status="archived").startswith(
+        "“Acme” is already closed (archived)."
+    )
+
+
 @pytest.mark.parametrize("keyword", ["won", "WON", "menang"])
 def test_won(keyword: str) -> None:
     assert plan("closing", keyword, "  ") == MovePlan(BY_KEY["won"])

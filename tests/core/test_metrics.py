@@ -376,22 +376,11 @@ def test_lost_by_reason_adds_up_across_stages_most_first() -> None:
 
 
 def test_a_deal_closed_at_the_start_of_the_period_counts_and_at_its_end_not(db):
-    add(db, "At start", 1_000_000, created=day(10, 1), path=(("won", PERIOD.start),))
-    add(
-        db,
-        "Before",
-        1_000_000,
-        created=day(10, 1),
-        path=(("won", PERIOD.start - timedelta(seconds=1)),),
-    )
-    add(db, "At end", 1_000_000, created=day(10, 1), path=(("lost", PERIOD.end, "price"),))
-    add(
-        db,
-        "Just in",
-        1_000_000,
-        created=day(10, 1),
-        path=(("lost", PERIOD.end - timedelta(seconds=1), "price"),),
-    )
+    start, end, second = PERIOD.start, PERIOD.end, timedelta(seconds=1)
+    add(db, "Lost at start", 1_000_000, created=day(10, 1), path=(("lost", start, "price"),))
+    add(db, "Lost before", 1_000_000, created=day(10, 1), path=(("lost", start - second, "need"),))
+    add(db, "Won at end", 1_000_000, created=day(10, 1), path=(("won", end),))
+    add(db, "Won just in", 1_000_000, created=day(10, 1), path=(("won", end - second),))
     with db.read() as s:
         rate = metric_store.win_rate(s, T1, PERIOD)
         rows = metric_store.lost_breakdown(s, T1, PERIOD)

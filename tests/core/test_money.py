@@ -359,3 +359,18 @@ def test_what_we_write_in_full_reads_back_the_same(value: Money, locale: str) ->
 @pytest.mark.parametrize("locale", ["en", "id"])
 def test_what_we_write_short_reads_back_the_same(value: Money, locale: str) -> None:
     assert parse_amount(format_money_short(value, locale)) == value
+
+
+@pytest.mark.parametrize(
+    ("cents", "currency", "expected"),
+    [
+        (5_000_050, "USD", Money(Decimal("50000.50"), "USD")),
+        (Decimal("12.5"), "USD", Money(Decimal("0.13"), "USD")),  # half up, not to even
+        (250, "IDR", idr("3")),  # Rp2,50 → Rp3 (half to even would give Rp2)
+        (5_000_000_000, "IDR", idr("50000000")),
+    ],
+)
+def test_money_from_stored_cents_rounds_half_up(cents, currency: str, expected: Money) -> None:
+    value = Money.from_cents(cents, currency)
+    assert value == expected
+    assert str(value.amount) == str(expected.amount)

@@ -125,14 +125,20 @@ def test_what_is_not_a_timezone(token: str) -> None:
 def test_fixed_offset_zone_names_are_refused_with_the_place(token: str, place: str) -> None:
     error = refused(parse_timezone, token)
     assert error.params == {"text": token, "place": place}
-    assert error.render(en).endswith(f"Write the place instead, like {place}.")
+    assert error.render(en) == (
+        f"“{token}” never changes for daylight saving, so it is an hour off half the year. "
+        f"Write the place instead, like {place}."
+    )
 
 
 @pytest.mark.parametrize("token", ["+7", "-5", "+07:00", "utc+7", "UTC+07:00", "GMT-5", "gmt+0530"])
 def test_offsets_are_refused(token: str) -> None:
     error = refused(parse_timezone, token)
     assert error.params == {"text": token}
-    assert error.render(en).startswith(f"“{token}” is an offset")
+    assert error.render(en) == (
+        f"“{token}” is an offset, which goes wrong when daylight saving changes. "
+        "Write the place instead, like Asia/Jakarta, Europe/London or America/New_York."
+    )
 
 
 @pytest.mark.parametrize(
@@ -197,6 +203,7 @@ def test_valid_timezone_falls_back_to_utc() -> None:
         ("tiap", EVERY_DAY),
         ("weekend", ("sat", "sun")),
         ("Weekends", ("sat", "sun")),
+        ("weekdays,", WORKDAYS),
     ],
 )
 def test_parse_days(token: str, days: tuple[str, ...]) -> None:
@@ -249,6 +256,7 @@ def schedule(text: str, default_tz: str = "Europe/London") -> Schedule:
         ("setiap hari jam 7am", Schedule("07:00", "Europe/London", EVERY_DAY)),
         ("on tue thu 9am 09:00", Schedule("09:00", "Europe/London", ("tue", "thu"))),
         ("jakarta wib", Schedule("09:00", "Asia/Jakarta", WORKDAYS)),  # the same zone twice
+        ("08:00 Z", Schedule("08:00", "UTC", WORKDAYS)),
         ("for team", Schedule("09:00", "Europe/London", WORKDAYS)),
         ("untuk semua tim", Schedule("09:00", "Europe/London", WORKDAYS)),
         ("all", Schedule("09:00", "Europe/London", WORKDAYS)),
@@ -288,7 +296,10 @@ def test_a_bare_hour_asks_for_minutes(token: str, hour: str) -> None:
 def test_a_bare_at_name_is_not_a_mention() -> None:
     error = refused(schedule, "08:00 for @maria")
     assert error.params == {"text": "@maria"}
-    assert error.render(en).startswith("“@maria” is not a mention Slack sent me.")
+    assert error.render(en) == (
+        "“@maria” is not a mention Slack sent me. Pick the person from Slack's list as you "
+        "type @, so it becomes a mention."
+    )
 
 
 def test_two_times_or_two_timezones_are_refused() -> None:
@@ -300,10 +311,25 @@ def test_two_times_or_two_timezones_are_refused() -> None:
     assert error.render(en) == "Give one timezone, not Asia/Jakarta and Asia/Makassar."
 
 
-def test_unreadable_words_are_named() -> None:
-    error = refused(schedule, "08:00 mornings")
-    assert error.params == {"text": "mornings"}
-    assert error.render(en).startswith("I couldn't read “mornings”: it isn't a time")
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("08:00 mornings", "mornings"),
+        ("100", "100"),  # three digits are no hour
+        ("08:00 - fri", "08:00-fri"),  # a dash joins what is around it
+    ],
+)
+def test_unreadable_words_are_named(text: str, word: str) -> None:
+    error = refused(schedule, text)
+    assert error.params == {"text": word}
+    assert error.render(en) == (
+        f"I couldn't read “{word}”: it isn't a time (like 08:30), a timezone (like "
+        "Asia/Jakarta), weekdays (like mon-fri) or a mention (for @maria)."
+    )
+
+
+def test_a_dash_after_a_day_joins_it_to_what_follows() -> None:
+    assert refused(schedule, "fri - 9am").params == {"text": "fri-9am"}
 
 
 @pytest.mark.parametrize("text", ["25:00", "mon-tue-wed", "EST", "+7", "Asia/Jakartaa"])

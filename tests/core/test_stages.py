@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.core.errors import InvalidInput
+from bot.core import stages
+from bot.core.errors import InvalidInput, NotFound
 from bot.core.i18n import Translator
 from bot.core.reasons import (
     DMU_ROLES,
@@ -134,8 +135,8 @@ def test_match_stage_unknown_lists_all_stages(text: str) -> None:
 
 
 def test_match_stage_exact_name_beats_alias_and_prefix() -> None:
-    stages = [*STAGES, Row("demo_day", "Demo", 9)]
-    assert match_stage("demo", stages).key == "demo_day"  # name before Presentation's alias
+    pipeline = [*STAGES, Row("demo_day", "Demo", 9)]
+    assert match_stage("demo", pipeline).key == "demo_day"  # name before Presentation's alias
     assert match_stage("Won", [Row("w", "Won", 1), Row("wonder", "Wonderland", 2)]).key == "w"
 
 
@@ -164,16 +165,17 @@ def test_match_stage_without_keys_or_aliases() -> None:
     assert match_stage("quote", bare) is bare[1]
     with pytest.raises(InvalidInput):
         match_stage("qu", bare)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as err:
         match_stage("xx", bare)  # no key is no term (not even a stand-in)
+    assert err.value.render(Translator("en")).startswith("There is no stage “xx”.")
 
 
 def test_a_stage_with_its_own_aliases_uses_them_not_its_keys_defaults() -> None:
     pitch = StageSpec("presentation", "Pitch", 4, 50, "open", ("showcase",))
-    stages = [*STAGES[:3], pitch]
-    assert match_stage("showcase", stages) is pitch
+    pipeline = [*STAGES[:3], pitch]
+    assert match_stage("showcase", pipeline) is pitch
     with pytest.raises(InvalidInput):
-        match_stage("demo", stages)  # the default Presentation alias is not its own
+        match_stage("demo", pipeline)  # the default Presentation alias is not its own
 
 
 # --- next_stage / is_backward -------------------------------------------------------------
@@ -402,3 +404,38 @@ def test_match_role_unknown() -> None:
         "text": "janitor",
         "roles": "decision maker, user influence, technical influence, coach",
     }
+
+
+# --- the pipeline's shape -------------------------------------------------------------------
+
+
+def test_order_max_is_99_or_one_past_the_stage_count() -> None:
+    assert stages.order_max(0) == 99
+    assert stages.order_max(98) == 99
+    assert stages.order_max(99) == 100
+    assert stages.order_max(150) == 151
+
+
+def test_open_stages_keep_their_order() -> None:
+    rows = [
+        Row("w", "Won", 1, "won"),
+        Row("b", "B", 3),
+        Row("l", "Lost", 2, "lost"),
+        Row("a", "A", 4),
+    ]
+    assert stages.open_stages(rows) == [rows[1], rows[3]]
+    assert stages.open_stages(STAGES) == STAGES[:6]
+
+
+def test_terminal_stage() -> None:
+    assert stages.terminal_stage(STAGES, "won") is BY_KEY["won"]
+    assert stages.terminal_stage(STAGES, stages.LOST) is BY_KEY["lost"]
+    with pytest.raises(NotFound) as err:
+        stages.terminal_stage(STAGES[:6], "won")
+    assert err.value.render(Translator("en")) == "This workspace has no “won” stage."
+
+
+def test_status_values_are_the_stored_strings() -> None:
+    assert [s.value for s in stages.Status] == ["open", "won", "lost"]
+    assert stages.Status.WON == "won" and stages.LOST == "lost"
+    assert stages.STATUS_LABELS == {"open": "open", "won": "won", "lost": "lost"}
