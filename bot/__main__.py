@@ -1,21 +1,50 @@
-"""``python -m bot``: read settings, migrate the database, build the app, serve."""
+"""``python -m bot [all|web|worker]``: read settings, migrate the database, build the app,
+serve.
+
+Roles: ``all`` (the default: one process serves Slack's requests and runs the scheduled
+jobs — what ``make run``, SQLite and the playground use); ``web`` serves requests only (in
+HTTP mode on gunicorn with ``WORKERS`` processes); ``worker`` runs the scheduled jobs only
+(digests, reminders, retries). Run one or more of each on one PostgreSQL database: every
+post is claimed in the database, so it goes out once however many workers run.
+"""
 
 from __future__ import annotations
 
+import argparse
 import logging
+import os
 import sys
 from http.client import InvalidURL
 
 from slack_bolt.error import BoltError
 
+from bot import playground
 from bot.app import create_app
-from bot.server import run
+from bot.server import ROLES, run
 from bot.services import Services
 from bot.settings import HINTS, SettingsError, load_settings
 from storage.migrate import upgrade
 
 
-def main() -> int:
+def parse_role(argv: list[str] | None) -> str:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Salespath: serve Slack and/or run the scheduled jobs."
+    )
+    parser.add_argument(
+        "role",
+        nargs="?",
+        default="all",
+        choices=ROLES,
+        help="all (default): serve and run jobs; web: serve only; worker: jobs only",
+    )
+    return parser.parse_args(argv).role
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if playground.wanted(argv, os.environ):
+        return playground.main(argv)
+    role = parse_role(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -45,7 +74,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    run(app, services)
+    run(app, services, role=role)
     return 0
 
 

@@ -12,12 +12,15 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot import oauth
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_listeners
 from handlers.jobs import Jobs
 from handlers.kit import errors, middleware
+
+log = logging.getLogger("salespath")
 
 
 class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
@@ -33,9 +36,13 @@ def make_client(settings: Settings, token: str | None = None, *, quick: bool = F
 
     ``quick``: a short timeout and one fast retry of a 5xx or a reset, for calls made
     before a listener has answered Slack (the 3-second ack and ``trigger_id`` window):
-    there a 429 with ``Retry-After: 3`` must not be waited out; the caller falls back."""
+    there a 429 with ``Retry-After: 3`` must not be waited out; the caller falls back.
+
+    ``token`` None: ``SLACK_BOT_TOKEN`` (none with OAuth: each request brings its own)."""
+    one = settings.slack_bot_token if not settings.oauth else None
+    bot_token = one.get_secret_value() if one is not None else None
     return WebClient(
-        token=token or settings.slack_bot_token.get_secret_value(),
+        token=token or bot_token,
         base_url=settings.slack_api_url,
         timeout=QUICK_TIMEOUT if quick else 30,
         retry_handlers=[  # one quick retry (~0.5 s backoff), never a Retry-After wait
@@ -57,16 +64,24 @@ QUICK_TIMEOUT = 1  # seconds; slack_sdk's timeout is a whole number of seconds
 def create_app(settings: Settings, *, services: Services | None = None) -> App:
     """The Bolt app with every listener, the middleware and the one error handler; the
     scheduler and its jobs are built (``services.scheduler``) but not started: the entry
-    point starts them (``bot.server``)."""
+    point starts them (``bot.server``).
+
+    With OAuth (``SLACK_CLIENT_ID``) Bolt authorizes each request with its workspace's
+    installation (``bot.oauth``); otherwise with ``SLACK_BOT_TOKEN`` (checked by auth.test)."""
     services = services or Services.from_settings(settings)
+    services.clients = clients = oauth.Clients(settings, services, make_client)
+    if settings.oauth and settings.slack_bot_token is not None:
+        log.warning("SLACK_BOT_TOKEN is not used with OAuth: each workspace has its own token")
     app = App(
-        client=make_client(settings),
+        client=clients.for_token(None),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         logger=logging.getLogger("salespath.bolt"),
         raise_error_for_unhandled_request=False,
+        oauth_settings=oauth.oauth_settings(settings, services) if settings.oauth else None,
+        user_facing_authorize_error_message=oauth.not_installed_message(),
     )
     app.services = services  # type: ignore[attr-defined] - for the runner (health, shutdown)
-    middleware.install(app, services, make_client(settings, quick=True))
+    middleware.install(app, services, lambda token: clients.for_token(token, quick=True))
     errors.install(app)
     register_listeners(app)
     build_scheduler(services, Jobs(services, app.client))
@@ -81,4 +96,6 @@ def build_scheduler(services: Services, jobs: Jobs) -> None:
         on_digest=jobs.digest,
         on_reminders=jobs.reminders,
         on_retries=jobs.retries,
+        on_purge=lambda: oauth.purge(services),
+        on_missed=jobs.missed,
     )

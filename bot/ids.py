@@ -85,3 +85,26 @@ ACTION_SNOOZE = "deal_snooze"  # value: deal id; opens VIEW_SNOOZE
 VIEW_SNOOZE = "snooze_modal"
 BLOCK_SNOOZE_REASON = "snooze_reason"
 BLOCK_SNOOZE_UNTIL = "snooze_until"
+
+# --- many workspaces (OAuth), uninstall (issue 12, item 5: append below) ----------------
+#: The bot scopes the app asks for when a workspace installs it (as in manifest.yml).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "users:read",
+    "files:write",
+    "channels:read",
+    "groups:read",
+    "channels:history",  # a digest whose post went unanswered is looked for (docs/DIGEST.md)
+    "groups:history",
+)
+EVENT_APP_UNINSTALLED = "app_uninstalled"
+EVENT_TOKENS_REVOKED = "tokens_revoked"
+
+# --- languages, the workspace's settings, ambiguous amounts (issue 11) -----------------
+ACTION_PICK_AMOUNT = "amount_pick"  # + "_<n>": a reading of an ambiguous m/M, after /prospect
+ACTION_LANGUAGE = "language_pick"  # the Home tab's language menu (value: "id" | "en")
+ACTION_OPEN_SETTINGS = "settings_open"  # the Home tab's "Workspace settings" (managers)
+VIEW_SETTINGS = "settings_modal"  # /pipeline settings: default language and currency
+BLOCK_LANGUAGE = "language"

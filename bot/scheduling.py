@@ -22,9 +22,15 @@ sweep, and a sync job that follows subscription changes made by other app proces
   Several processes may run the same job; one posts.
 * A digest missed by more than the grace window (the app was down) is never silent: the
   job, or the start-up catch-up, logs a warning naming the workspace, channel and slot.
+* **The database down at a slot**: the job cannot even claim it. The slot is kept (in this
+  process) and tried again every ``PENDING_EVERY`` until the database answers: then it is
+  posted once, if still within the retry window (``RETRY_WINDOW``), or recorded as missed
+  and the subscriber told (``on_missed``). An error is logged when it first fails.
+* ``later()`` runs a step a delivery rescheduled (Slack's Retry-After) at its time, once,
+  in this process; the retry sweep is the fallback when the process is gone by then.
 
-The callables are injected (``on_digest``, ``on_reminders``, ``on_retries``): this module
-never imports Slack.
+The callables are injected (``on_digest``, ``on_reminders``, ``on_retries``,
+``on_missed``): this module never imports Slack.
 """
 
 from __future__ import annotations
@@ -37,9 +43,13 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.core.slots import GRACE, catch_up_slot, last_slot, slots, trigger_for, upcoming_slot  # noqa: F401
+from bot.usecases.delivery import RETRY_WINDOW
 from storage import claims as claim_store
 from storage import digests as store
 from storage.db import Database
@@ -48,6 +58,10 @@ log = logging.getLogger("salespath.scheduler")
 
 SYNC_EVERY = timedelta(seconds=60)
 RECOVER_EVERY = timedelta(minutes=2)
+PURGE_EVERY = timedelta(hours=1)  # uninstalled workspaces' data, past the grace period
+PENDING_EVERY = timedelta(seconds=30)  # slots the database was down for: tried again this often
+#: the database not answering (refused, dropped, timed out), as SQLAlchemy raises it
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
 #: Reps' reminders are due at 09:00 in their own timezone; every zone's offset is a
 #: multiple of 15 minutes, so a sweep at :00, :15, :30 and :45 UTC is on time everywhere.
 REMINDER_SWEEP = {"minute": "0,15,30,45", "second": 5}
@@ -91,12 +105,19 @@ class Scheduler:
         on_digest: Callable[[str, str, datetime], object],
         on_reminders: Callable[[], object] | None = None,
         on_retries: Callable[[], object] | None = None,
+        on_purge: Callable[[], object] | None = None,
+        on_missed: Callable[[str, str, datetime, str], object] | None = None,
         grace: timedelta = GRACE,
+        window: timedelta = RETRY_WINDOW,
     ) -> None:
         self._db, self._now = db, now
         self._on_digest, self._on_reminders, self._on_retries = on_digest, on_reminders, on_retries
+        self._on_purge = on_purge
         self.grace = grace
+        self._on_missed = on_missed
+        self.grace, self.window = grace, window
         self._jobs: dict[str, DigestJob] = {}
+        self._pending: dict[tuple[str, str, datetime], str] = {}  # slot → why it waits
         self._lock = threading.RLock()
         self._aps = BackgroundScheduler(
             timezone=UTC,
@@ -115,14 +136,20 @@ class Scheduler:
         self.sync(catch_up=True)
         now = self._now()
         self._aps.add_job(
-            self.sync,
+            _quiet_when_down(self.sync, "following the subscriptions"),
             IntervalTrigger(seconds=SYNC_EVERY.total_seconds()),
             id="sync",
             replace_existing=True,
         )
+        self._aps.add_job(
+            self.retry_pending,
+            IntervalTrigger(seconds=PENDING_EVERY.total_seconds()),
+            id="pending",
+            replace_existing=True,
+        )
         if self._on_reminders is not None:
             self._aps.add_job(
-                self._on_reminders,
+                _quiet_when_down(self._on_reminders, "reminders"),
                 CronTrigger(timezone=UTC, **REMINDER_SWEEP),
                 id="reminders",
                 next_run_time=now,  # catch up on a 09:00 missed while the app was down
@@ -130,9 +157,17 @@ class Scheduler:
             )
         if self._on_retries is not None:
             self._aps.add_job(
-                self._on_retries,
+                _quiet_when_down(self._on_retries, "the retry sweep"),
                 IntervalTrigger(seconds=RECOVER_EVERY.total_seconds()),
                 id="retries",
+                next_run_time=now,
+                replace_existing=True,
+            )
+        if self._on_purge is not None:
+            self._aps.add_job(
+                self._on_purge,
+                IntervalTrigger(seconds=PURGE_EVERY.total_seconds()),
+                id="purge",
                 next_run_time=now,
                 replace_existing=True,
             )
@@ -146,6 +181,15 @@ class Scheduler:
     @property
     def running(self) -> bool:
         return self._aps.running
+
+    def later(self, at: datetime, fn: Callable, *, args: tuple, key: str) -> None:
+        """Run ``fn(*args)`` once at ``at`` (a step rescheduled by a delivery: Retry-After)."""
+        self._aps.add_job(fn, DateTrigger(run_date=at), args=args, id=key, replace_existing=True)
+
+    def pending(self) -> set[tuple[str, str, datetime]]:
+        """Slots waiting for the database to answer again."""
+        with self._lock:
+            return set(self._pending)
 
     # --- jobs ---------------------------------------------------------------------------
 
@@ -181,6 +225,20 @@ class Scheduler:
 
     def job_ids(self) -> set[str]:
         return set(self._jobs)
+
+    def jobs(self) -> list[DigestJob]:
+        return list(self._jobs.values())
+
+    def run_now(self) -> None:
+        """Every digest job, then the reminder and retry sweeps, run at once the way their
+        triggers run them (each works out its own slot from the clock): the playground's
+        "run the scheduled jobs" button."""
+        for job in self.jobs():
+            self._fire(job.team_id, job.channel_id)
+        if self._on_reminders is not None:
+            self._on_reminders()
+        if self._on_retries is not None:
+            self._on_retries()
 
     def _add(self, job: DigestJob, *, catch_up: bool) -> None:
         trigger = job.trigger()
@@ -226,7 +284,55 @@ class Scheduler:
             if not self._handled(job, slot):
                 self._warn_missed(job, slot, now)
             return
-        self._on_digest(team_id, channel_id, slot)
+        self._run(team_id, channel_id, slot)
+
+    def _run(self, team_id: str, channel_id: str, slot: datetime) -> bool:
+        """Hand the slot on; ``False`` when the database did not answer (kept for later)."""
+        key = (team_id, channel_id, slot)
+        try:
+            self._on_digest(team_id, channel_id, slot)
+        except DATABASE_DOWN as exc:
+            with self._lock:
+                first = key not in self._pending
+                self._pending[key] = _gist(exc)
+            if first:
+                log.error(
+                    "digest for %s/%s at %s: the database is not answering (%s); it is posted "
+                    "as soon as it answers again (within %s of the slot)",
+                    team_id,
+                    channel_id,
+                    slot.isoformat(),
+                    _gist(exc),
+                    self.window,
+                )
+            return False
+        with self._lock:
+            self._pending.pop(key, None)
+        return True
+
+    def retry_pending(self) -> None:
+        """Slots the database was down for: run each once it answers again, or — past the
+        retry window — record it as missed and tell the subscriber (``on_missed``)."""
+        now = self._now()
+        for team_id, channel_id, slot in sorted(self.pending(), key=lambda k: k[2]):
+            if now - slot <= self.window:
+                if not self._run(team_id, channel_id, slot):
+                    return  # still down: the others wait for the next round
+                log.info(
+                    "digest for %s/%s at %s: the database answers again", team_id, channel_id, slot
+                )
+                continue
+            with self._lock:
+                why = self._pending.get((team_id, channel_id, slot), "")
+            try:
+                if self._on_missed is not None:
+                    self._on_missed(
+                        team_id, channel_id, slot, f"the database was not answering ({why})"
+                    )
+            except DATABASE_DOWN:
+                return
+            with self._lock:
+                self._pending.pop((team_id, channel_id, slot), None)
 
     def _handled(self, job: DigestJob, slot: datetime) -> bool:
         """The slot was claimed (posted, or given up and logged), or came before the
@@ -250,3 +356,22 @@ class Scheduler:
             self.grace,
             (upcoming_slot(job.trigger(), now) or "never"),
         )
+
+
+def _gist(exc: BaseException) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    text = str(inner).strip().splitlines()
+    return text[0] if text else type(inner).__name__
+
+
+def _quiet_when_down(fn: Callable[[], object], what: str) -> Callable[[], None]:
+    """A periodic job that logs one line, not a traceback, while the database is down (it
+    runs again at its next time)."""
+
+    def run() -> None:
+        try:
+            fn()
+        except DATABASE_DOWN as exc:
+            log.warning("%s skipped: the database is not answering (%s)", what, _gist(exc))
+
+    return run

@@ -8,10 +8,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
 
 
 class TTLCache:
@@ -54,7 +57,14 @@ class Services:
     now: Callable[[], datetime] = utcnow
     scheduler: Any = None  # bot.scheduling.Scheduler: digests and reminders (built by create_app)
     jobs: Any = None  # handlers.jobs.Jobs: what the scheduled jobs post (built by create_app)
+    clients: Any = None  # bot.oauth.Clients: a WebClient per token (built by create_app)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
         return cls(settings=settings, db=Database(settings.database_url))
+
+    def client_for(self, team_id: str, *, quick: bool = False) -> WebClient:
+        """The WebClient that speaks for ``team_id`` outside a request (scheduled posts):
+        with OAuth its installation's bot token (``bot.oauth.NotInstalled`` when it has
+        none), otherwise ``SLACK_BOT_TOKEN``. ``quick``: see ``bot.app.make_client``."""
+        return self.clients.for_team(team_id, quick=quick)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API_URL = "https://slack.com/api/"
 
 # How to fix each setting, shown when it is missing or malformed.
 HINTS = {
-    "slack_bot_token": "set SLACK_BOT_TOKEN to the app's Bot User OAuth Token (starts with xoxb-)",
+    "slack_bot_token": "set SLACK_BOT_TOKEN to the app's Bot User OAuth Token (starts with xoxb-), "
+    "or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install it in many workspaces (OAuth)",
+    "slack_client_id": "set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET together (Basic Information, "
+    "App Credentials), or neither for one workspace with SLACK_BOT_TOKEN",
+    "slack_client_secret": "set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET together (Basic "
+    "Information, App Credentials), or neither for one workspace with SLACK_BOT_TOKEN",
     "slack_signing_secret": "set SLACK_SIGNING_SECRET to the Signing Secret from Basic Information",
     "slack_app_token": "set SLACK_APP_TOKEN to an app-level token with connections:write "
     "(starts with xapp-), or leave it empty for HTTP mode",
@@ -22,7 +29,12 @@ HINTS = {
     "port": "set PORT to a TCP port number between 1 and 65535",
     "log_level": "set LOG_LEVEL to one of DEBUG, INFO, WARNING, ERROR",
     "default_currency": "set DEFAULT_CURRENCY to an ISO currency code such as IDR or USD",
+    "uninstall_grace_days": "set UNINSTALL_GRACE_DAYS to the whole number of days (0 to 3650) "
+    "a workspace's data is kept after it uninstalls the app",
+    "workers": "set WORKERS to the number of web processes, 1 to 64 (default: the CPU count)",
 }
+#: pydantic error type for a setting that is missing because another one is set.
+MISSING = "missing_setting"
 
 
 class SettingsError(Exception):
@@ -34,7 +46,10 @@ class Settings(BaseSettings):
         env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
     )
 
-    slack_bot_token: SecretStr
+    # OAuth (many workspaces) when both are set; one workspace with SLACK_BOT_TOKEN otherwise.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = Field(default=None, validate_default=True)
+    slack_bot_token: SecretStr | None = Field(default=None, validate_default=True)
     slack_signing_secret: SecretStr
     slack_app_token: SecretStr | None = None
     slack_api_url: str = SLACK_API_URL
@@ -42,10 +57,34 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     default_currency: str = "IDR"
+    #: days a workspace's data is kept after it uninstalls the app (a reinstall keeps it)
+    uninstall_grace_days: int = Field(default=30, ge=0, le=3650)
+
+    @field_validator("slack_client_id", "slack_client_secret", "slack_bot_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, v: object) -> object:
+        return None if v is None or not str(v).strip() else v
+
+    @field_validator("slack_client_secret")
+    @classmethod
+    def _client_pair(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        client_id = info.data.get("slack_client_id")
+        if v is not None and client_id is None:
+            raise PydanticCustomError(MISSING, "is missing", {"setting": "slack_client_id"})
+        if v is None and client_id is not None:
+            raise PydanticCustomError(MISSING, "is missing", {"setting": "slack_client_secret"})
+        return v
+
+    #: web processes (gunicorn workers) for ``python -m bot web`` in HTTP mode
+    workers: int = Field(default_factory=lambda: min(os.cpu_count() or 1, 64), ge=1, le=64)
 
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token(cls, v: SecretStr) -> SecretStr:
+    def _bot_token(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if v is None:
+            if info.data.get("slack_client_id") is None:  # OAuth: each workspace's own token
+                raise PydanticCustomError(MISSING, "is missing", {"setting": "slack_bot_token"})
+            return None
         if not v.get_secret_value().startswith("xoxb-"):
             raise ValueError("must start with xoxb-")
         return v
@@ -59,11 +98,15 @@ class Settings(BaseSettings):
 
     @field_validator("slack_app_token", mode="before")
     @classmethod
-    def _app_token(cls, v: object) -> object:
+    def _app_token(cls, v: object, info: ValidationInfo) -> object:
         if v in ("", None):
             return None
         if not str(v).startswith("xapp-"):
             raise ValueError("must start with xapp-")
+        if info.data.get("slack_client_id") is not None:
+            raise ValueError(
+                "OAuth installs (SLACK_CLIENT_ID) are served in HTTP mode: leave it empty"
+            )
         return v
 
     @field_validator("slack_api_url")
@@ -100,6 +143,11 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def oauth(self) -> bool:
+        """Installed in many workspaces through OAuth (each with its own bot token)."""
+        return self.slack_client_id is not None
+
 
 def load_settings(**overrides: object) -> Settings:
     """Read settings, or raise SettingsError naming the first bad setting and the fix."""
@@ -108,7 +156,9 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "settings"
+        field = (err.get("ctx") or {}).get("setting", field)  # named by another setting
         env = field.upper()
-        problem = "is missing" if err["type"] == "missing" else f"is invalid ({err['msg']})"
+        missing = err["type"] in ("missing", MISSING)
+        problem = "is missing" if missing else f"is invalid ({err['msg']})"
         hint = HINTS.get(field, "check its value")
         raise SettingsError(f"{env} {problem}: {hint} (in the environment or .env).") from None

@@ -1,47 +1,82 @@
-"""The Slack side of scheduled posts: the digest in a channel (message + funnel chart) and
-each rep's daily reminder DM. The scheduler (``bot.scheduling``) calls these with the slot
-they are for; ``bot.usecases.delivery`` makes each post happen once.
+"""The Slack side of scheduled posts: the digest in a channel (one message, its funnel chart
+inside) and each rep's daily reminder DM. The scheduler (``bot.scheduling``) calls these with
+the slot they are for; ``bot.usecases.delivery`` makes each post happen once.
 
-Every Web API call goes through the app's client, whose retry handlers wait out 429
-(Retry-After) and back off on 5xx; an attempt that still fails is retried by the sweep
-(``retries``) with backoff until ``bot.usecases.delivery.RETRY_WINDOW`` is over, unless the error is
-one retrying cannot fix (``PERMANENT``). Whoever subscribed a channel is told when its digest
-is given up. One channel or rep failing never stops the others.
+**One message, reconciled.** ``chat.postMessage`` has no idempotency key, so a post whose
+answer is lost (Slack accepted it but answered after the client's timeout, or the process
+died right after sending it) cannot simply be sent again. The digest is therefore one
+message: the chart is uploaded first, unshared (no channel), and shown through an image
+block's ``slack_file``; the message carries ``metadata`` naming its claim. Right before the
+post the claim is marked "post sent"; Slack's answer clears the mark (with the ``ts``, or
+because it refused the post). A run that finds the mark still set looks for the claim's
+message in the channel (``conversations.history`` with ``include_all_metadata``, a few
+minutes around the time it was sent) and records it instead of posting again. That call is
+made only for that rare case: Slack limits it to about one a minute for apps outside the
+Marketplace (a 429 reschedules the look-up), and it needs ``channels:history`` /
+``groups:history``.
+
+**What an error means.** Slack refusing the post (``ok: false``, 429, 503) means nothing was
+posted; a timeout, a reset connection, another 5xx, or ``internal_error`` / ``fatal_error``
+(which Slack documents as "some aspect of the operation may have succeeded") leave the
+outcome unknown. The jobs' client therefore never re-sends a post by itself (slack_sdk's
+5xx and connection-reset retry handlers would, blindly): it retries only what surely never
+reached Slack, and never sleeps out a Retry-After — a 429 reschedules the step at that time.
+
+**Fan-out.** Each distinct digest (workspace, owners, timezone, language, period) is built
+once per slot and its chart uploaded once, then posted to every channel that wants it
+(``Shared``); Slack allows about 100 uploads a minute per workspace and one message a
+second per channel. Whoever subscribed a channel is told when its digest is given up.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.core.i18n import Translator
 from bot.core.slots import GRACE, last_slot, trigger_for, valid_timezone
-from bot.core.stages import OPEN
-from bot.usecases.delivery import LeaseLost, Outcome, Progress, Recorder, deliver, due_retries
-from bot.usecases.digest import CompletionHook, Reminder, gather_digest, gather_reminder
-from bot.usecases.subscriptions import DIGEST
+from bot.usecases import digest, people, subscriptions
+from bot.usecases.delivery import (
+    RETRY_WINDOW,
+    LeaseLost,
+    Outcome,
+    Progress,
+    Recorder,
+    Reschedule,
+    Shared,
+    deliver,
+    due_retries,
+    record_missed,
+)
+from bot.usecases.digest import DIGEST, CompletionHook, Reminder
 from handlers.kit.profiles import fetch_profile
 from handlers.ui import chart
 from handlers.ui import digest as ui
 from handlers.ui import reminders as ui_reminders
 from handlers.ui.digest import slack_error
-from storage import claims as claim_store
-from storage import digests as store
 
 if TYPE_CHECKING:
     from bot.services import Services
-from storage import stages as stage_store
 
 log = logging.getLogger("salespath.jobs")
 
 DIGEST_NOW, REMINDER = "digest_now", "reminder"  # claim kinds, with DIGEST
 REMINDER_AT = "09:00"
-FIRST_DIGEST_LOOKBACK = timedelta(days=1)
+METADATA_EVENT = "salespath_digest"  # the event_type of a digest's message metadata
+DIGEST_NOW_WINDOW = timedelta(minutes=30)  # a /digest now is retried for this long
+LOOK_AROUND = timedelta(minutes=2)  # clock skew margin around a post's sending time
+FILE_WAIT = timedelta(seconds=3)  # a chart just uploaded that Slack is still processing
+FILE_PROCESSING = 60.0  # seconds: a chart refused later than this is an error, not a wait
+HISTORY_PAGE = 15  # conversations.history's cap for apps outside the Marketplace
 #: Slack errors that retrying will not fix.
 PERMANENT = {
     "not_in_channel",
@@ -59,10 +94,135 @@ PERMANENT = {
     "restricted_action",
     "team_access_not_granted",
 }
+#: ``ok: false`` errors after which Slack says the operation may have happened anyway.
+MAYBE_DONE = {"internal_error", "fatal_error", "request_timeout"}
+
+
+# --- what an error from Slack means ---------------------------------------------------------
+
+
+def error_code(exc: BaseException) -> str | None:
+    if not isinstance(exc, SlackApiError):
+        return None
+    data = exc.response.data
+    return data.get("error") if isinstance(data, dict) else None
+
+
+def file_not_ready(exc: BaseException) -> bool:
+    """Slack refused an image block's ``slack_file``: a file just uploaded is processed
+    asynchronously, so this passes (the file id is ours and valid)."""
+    if error_code(exc) != "invalid_blocks":
+        return False
+    data = exc.response.data  # type: ignore[attr-defined]
+    found = [*data.get("errors", []), *data.get("response_metadata", {}).get("messages", [])]
+    return any("slack_file" in str(m) for m in found)
 
 
 def is_permanent(exc: Exception) -> bool:
-    return isinstance(exc, SlackApiError) and exc.response.get("error") in PERMANENT
+    return error_code(exc) in PERMANENT and not file_not_ready(exc)
+
+
+def retry_after(exc: BaseException) -> int | None:
+    """Seconds Slack asked to wait (429 Retry-After), or ``None``."""
+    if not isinstance(exc, SlackApiError) or exc.response.status_code != 429:
+        return None
+    try:
+        return max(1, int(exc.response.headers.get("Retry-After", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def never_reached_slack(exc: BaseException) -> bool:
+    reason = exc.reason if isinstance(exc, URLError) else exc
+    return isinstance(reason, ConnectionRefusedError)
+
+
+def outcome_unknown(exc: BaseException) -> bool:
+    """Whether a post that raised ``exc`` may have been posted all the same."""
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        return (status >= 500 and status != 503) or error_code(exc) in MAYBE_DONE
+    return not never_reached_slack(exc)  # timeouts, resets, anything unexpected
+
+
+class NotReachedRetryHandler(RetryHandler):
+    """Retries (with slack_sdk's short backoff) only a call that surely never reached Slack
+    — a 503, a refused connection — so a post is never sent twice by the client itself."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        if response is not None:
+            return response.status_code == 503
+        return error is not None and never_reached_slack(error)
+
+
+def jobs_client(client: WebClient) -> WebClient:
+    """The jobs' own client: the app's token, base URL and timeout, and only retries that
+    cannot post twice (no Retry-After sleeps in a worker thread: 429 reschedules)."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=[NotReachedRetryHandler(max_retry_count=2)],
+    )
+
+
+class OutcomeUnknown(Exception):
+    """A post that may have been posted: the next attempt looks for it first."""
+
+
+@dataclass(frozen=True)
+class DigestSpec:
+    """One channel's digest: where, for whom, in which timezone and language, and the
+    period whose changes it lists."""
+
+    team_id: str
+    channel_id: str
+    owners: tuple[str, ...]
+    tz: str
+    locale: str
+    since: datetime
+    until: datetime
+
+    @property
+    def build_key(self) -> tuple:
+        """What makes two channels' digests the same: built once, posted to both."""
+        return (
+            self.team_id,
+            tuple(sorted(self.owners)),
+            self.tz,
+            self.locale,
+            self.since,
+            self.until,
+        )
+
+    def to_payload(self, **extra: object) -> dict:
+        data = asdict(self) | {"since": self.since.isoformat(), "until": self.until.isoformat()}
+        return data | {"owners": list(self.owners)} | extra
+
+    @classmethod
+    def from_payload(cls, p: dict) -> DigestSpec:
+        return cls(
+            p["team_id"],
+            p["channel_id"],
+            tuple(p.get("owners") or ()),
+            p["tz"],
+            p["locale"],
+            datetime.fromisoformat(p["since"]),
+            datetime.fromisoformat(p["until"]),
+        )
+
+
+@dataclass
+class Built:
+    """A digest built once for every channel with the same spec: the message, the chart,
+    and (once uploaded) the chart's file id."""
+
+    message: dict
+    png: bytes
+    title: str
+    alt_text: str
+    file_id: str | None = None
+    uploaded_at: float | None = None
 
 
 class Jobs:
@@ -71,39 +231,46 @@ class Jobs:
     def __init__(
         self, services: Services, client: WebClient, *, completion: CompletionHook | None = None
     ) -> None:
-        self.services, self.client = services, client
+        self.services, self.client = services, client  # the app's client (one workspace)
+        self._clients: dict[str | None, WebClient] = {}  # per bot token (OAuth: per workspace)
         self.completion = completion  # checklist completion per deal (default: the checklists')
+        self.builds = Shared()  # each distinct digest once per slot (fan-out)
+        self.uploads = Shared()  # … and its chart's upload
+        self.wall: Callable[[], datetime] = lambda: datetime.now(UTC)  # Slack's clock, for ts
 
     @property
     def db(self):
         return self.services.db
 
+    def client_for(self, team_id: str) -> WebClient:
+        """The jobs' client (``jobs_client``) that speaks for ``team_id``: its own bot token
+        with OAuth (many workspaces), else ``SLACK_BOT_TOKEN``."""
+        oauth = self.services.settings.oauth
+        app_client = self.services.client_for(team_id) if oauth else self.client
+        if app_client.token not in self._clients:
+            self._clients[app_client.token] = jobs_client(app_client)
+        return self._clients[app_client.token]
+
     # --- digests ------------------------------------------------------------------------
 
     def digest(self, team_id: str, channel_id: str, slot: datetime) -> Outcome | None:
         """The scheduled digest of ``channel_id`` for ``slot`` (also used to retry one)."""
-        with self.db.read() as s:
-            sub = store.get_subscription(session=s, team_id=team_id, channel_id=channel_id)
-            prev = claim_store.last_posted(
-                session=s, team_id=team_id, kind=DIGEST, target=channel_id, before=slot
-            )
-        if sub is None or not sub.active:
+        sub = subscriptions.of_channel(self.db, team_id=team_id, channel_id=channel_id)
+        if sub is None:
             return None
-        since = prev.slot if prev else slot - FIRST_DIGEST_LOOKBACK
-        outcome, failure = self._deliver(
-            kind=DIGEST,
-            team_id=team_id,
-            channel_id=channel_id,
-            slot=slot,
-            owners=tuple(sub.owners or ()),
-            tz=sub.tz,
-            locale=sub.locale,
-            since=since,
+        prev = digest.last_digest_slot(self.db, team_id=team_id, channel_id=channel_id, before=slot)
+        spec = DigestSpec(
+            team_id,
+            channel_id,
+            tuple(sub.owners or ()),
+            sub.tz,
+            sub.locale,
+            since=prev or slot - digest.FIRST_DIGEST_LOOKBACK,
             until=slot,
-            permanent=is_permanent,
         )
+        outcome, failure = self._deliver(DIGEST, spec, slot)
         if outcome is Outcome.GAVE_UP:
-            self._tell_subscriber(sub, slot, slack_error(failure))
+            self._tell(team_id, sub.created_by, sub.locale, channel_id, slot, slack_error(failure))
         return outcome
 
     def digest_now(
@@ -115,132 +282,253 @@ class Jobs:
         tz: str,
         locale: str,
         slot: datetime,
+        user_id: str = "",
     ) -> tuple[Outcome, Exception | None]:
-        """``/digest now``: the same digest, claimed per minute so a double submit posts once."""
-        with self.db.read() as s:
-            prev = claim_store.last_posted(
-                session=s, team_id=team_id, kind=DIGEST, target=channel_id
-            )
+        """``/digest now``: the same digest, claimed for ``slot`` (the request's minute) so a
+        double submit or a replay posts once. Retried like a scheduled one for
+        ``DIGEST_NOW_WINDOW``; ``user_id`` is told if it is given up after all."""
+        prev = digest.last_digest_slot(self.db, team_id=team_id, channel_id=channel_id)
         now = self.services.now()
-        return self._deliver(
-            kind=DIGEST_NOW,
-            team_id=team_id,
-            channel_id=channel_id,
-            slot=slot,
-            owners=owners,
-            tz=tz,
-            locale=locale,
-            since=prev.slot if prev else now - FIRST_DIGEST_LOOKBACK,
-            until=now,
-            permanent=lambda exc: True,  # the user is told and may run it again
-        )
+        since = prev or now - digest.FIRST_DIGEST_LOOKBACK
+        spec = DigestSpec(team_id, channel_id, owners, tz, locale, since, now)
+        return self._deliver(DIGEST_NOW, spec, slot, payload=spec.to_payload(user=user_id))
 
     def _deliver(
-        self,
-        *,
-        kind: str,
-        team_id: str,
-        channel_id: str,
-        slot: datetime,
-        owners: tuple[str, ...],
-        tz: str,
-        locale: str,
-        since: datetime,
-        until: datetime,
-        permanent: Callable[[Exception], bool],
+        self, kind: str, spec: DigestSpec, slot: datetime, payload: dict | None = None
     ) -> tuple[Outcome, Exception | None]:
         """Claim (channel, slot) and post the digest once; the outcome and the last error."""
         failure: list[Exception] = []
         outcome = deliver(
             self.db,
-            team_id=team_id,
+            team_id=spec.team_id,
             kind=kind,
-            target=channel_id,
+            target=spec.channel_id,
             slot=slot,
             now=self.services.now,
-            send=self._digest_sender(
-                team_id=team_id,
-                channel_id=channel_id,
-                owners=owners,
-                tz=tz,
-                locale=locale,
-                since=since,
-                until=until,
-                failure=failure,
-            ),
-            permanent=permanent,
+            send=self._digest_sender(kind, spec, slot, failure),
+            permanent=is_permanent,
+            window=DIGEST_NOW_WINDOW if kind == DIGEST_NOW else RETRY_WINDOW,
+            payload=payload,
+            later=lambda at: self._later(at, kind, spec.team_id, spec.channel_id, slot, payload),
         )
         return outcome, (failure[-1] if failure else None)
 
     def _digest_sender(
-        self,
-        *,
-        team_id: str,
-        channel_id: str,
-        owners: tuple[str, ...],
-        tz: str,
-        locale: str,
-        since: datetime,
-        until: datetime,
-        failure: list[Exception],
+        self, kind: str, spec: DigestSpec, slot: datetime, failure: list[Exception]
     ) -> Callable[[Progress, Recorder], None]:
         def send(progress: Progress, record: Recorder) -> None:
-            t = Translator(locale)
             try:
-                with self.db.read() as s:
-                    content = gather_digest(
-                        s,
-                        team_id=team_id,
-                        owners=owners,
-                        now=self.services.now(),
-                        since=since,
-                        until=until,
-                        tz=tz,
-                        completion=self.completion,
-                    )
-                if progress.message_ts is None:
-                    msg = ui.digest_message(t, content, locale=t.locale)
-                    record.hold()  # still ours? (raises LeaseLost when another run took it)
-                    resp = self.client.chat_postMessage(channel=channel_id, **msg)
-                    record.message_posted(resp["ts"])
-                if progress.file_id is None:
-                    titles = ui.chart_titles(t, content)
-                    png = chart.funnel_png(ui.funnel_rows(t, content, t.locale), **titles)
-                    record.hold()
-                    resp = self.client.files_upload_v2(
-                        channel=channel_id,
-                        file=png,
-                        filename="pipeline-funnel.png",
-                        title=titles["title"],
-                        alt_txt=t("Funnel chart: open deals and value per stage, and conversion"),
-                    )
-                    record.file_uploaded(resp["file"]["id"])
-            except LeaseLost:
-                raise  # not a failure: another run has the claim and finishes it
+                if progress.message_ts is not None:
+                    return  # posted (an older run posted the chart separately: done too)
+                if progress.outcome_unknown:
+                    ts = self._find_posted(spec.team_id, spec.channel_id, progress)
+                    if ts is not None:
+                        record.message_posted(ts)
+                        return
+                built = self.builds.get(spec.build_key, lambda: self._build(spec))
+                file_id = progress.file_id or self._upload(spec, built, record)
+                self._post(kind, spec, slot, progress, record, built, file_id)
+            except (LeaseLost, Reschedule):
+                raise  # not failures: another run finishes it, or this one later
             except Exception as exc:
                 failure.append(exc)
                 raise
 
         return send
 
-    def _tell_subscriber(self, sub, slot: datetime, error: str) -> None:
-        """The digest could not be posted for good: tell whoever subscribed the channel. If
-        even that fails (Slack still down), the error log is all that is left: say so."""
-        t = Translator(sub.locale)
-        msg = ui.digest_failed_message(t, channel_id=sub.channel_id, error=error, bot_user_id=None)
+    def _build(self, spec: DigestSpec) -> Built:
+        t = Translator(spec.locale)
+        content = digest.build_digest(
+            self.db,
+            team_id=spec.team_id,
+            owners=spec.owners,
+            now=self.services.now(),
+            since=spec.since,
+            until=spec.until,
+            tz=spec.tz,
+            completion=self.completion,
+        )
+        titles = ui.chart_titles(t, content)
+        return Built(
+            message=ui.digest_message(t, content, locale=t.locale),
+            png=chart.funnel_png(ui.funnel_rows(t, content, t.locale), **titles),
+            title=titles["title"],
+            alt_text=t("Funnel chart: open deals and value per stage, and conversion"),
+        )
+
+    def _upload(self, spec: DigestSpec, built: Built, record: Recorder) -> str | None:
+        """The chart's file id: uploaded once (unshared) for every channel with this digest.
+        A chart Slack won't take for good (e.g. a missing scope) leaves the digest without
+        it rather than unposted; a 429 reschedules this step."""
+
+        def upload() -> Built:  # once per distinct digest: the uploader records it at once
+            record.hold()
+            resp = self.client_for(spec.team_id).files_upload_v2(
+                file=built.png,
+                filename="pipeline-funnel.png",
+                title=built.title,
+                alt_txt=built.alt_text,
+            )
+            built.file_id, built.uploaded_at = resp["file"]["id"], time.monotonic()
+            record.file_uploaded(built.file_id)
+            return built
+
         try:
-            self.client.chat_postMessage(channel=sub.created_by, **msg)
+            file_id = self.uploads.get(spec.build_key, upload).file_id
+        except SlackApiError as exc:
+            if (wait := retry_after(exc)) is not None:
+                raise Reschedule(self._in(wait), "file upload rate-limited") from exc
+            if not is_permanent(exc):
+                raise
+            log.warning("digest for %s/%s: no chart (%s)", spec.team_id, spec.channel_id, exc)
+            return None
+        return file_id  # the others record it with their post (``Recorder.posting``)
+
+    def _post(
+        self,
+        kind: str,
+        spec: DigestSpec,
+        slot: datetime,
+        progress: Progress,
+        record: Recorder,
+        built: Built,
+        file_id: str | None,
+    ) -> None:
+        """The one message, with its claim in ``metadata``; marked "post sent" first so
+        that a lost answer is looked for, never posted blindly again."""
+        msg = built.message
+        if file_id is not None:
+            msg = ui.with_chart(msg, file_id=file_id, title=built.title, alt_text=built.alt_text)
+        metadata = {
+            "event_type": METADATA_EVENT,
+            "event_payload": {"claim": progress.claim_id, "kind": kind, "slot": slot.isoformat()},
+        }
+        record.posting(self.wall(), file_id=file_id)
+        try:
+            client = self.client_for(spec.team_id)
+            resp = client.chat_postMessage(channel=spec.channel_id, metadata=metadata, **msg)
+        except Exception as exc:
+            if outcome_unknown(exc):
+                raise OutcomeUnknown(f"chat.postMessage: {type(exc).__name__}: {exc}") from exc
+            record.not_posted()
+            if (wait := retry_after(exc)) is not None:
+                raise Reschedule(self._in(wait), "chat.postMessage rate-limited") from exc
+            fresh = built.uploaded_at and time.monotonic() - built.uploaded_at < FILE_PROCESSING
+            if file_not_ready(exc) and fresh:
+                raise Reschedule(self._in(FILE_WAIT), "the chart is still being processed") from exc
+            raise
+        record.message_posted(resp["ts"])
+
+    def _find_posted(self, team_id: str, channel_id: str, progress: Progress) -> str | None:
+        """The ``ts`` of the claim's message if Slack has it (looked for in the channel a few
+        minutes around the time it was sent), else ``None``: then it is posted again."""
+        sent = progress.post_started_at
+        assert sent is not None
+        client = self.client_for(team_id)
+        last = sent + LOOK_AROUND + timedelta(seconds=client.timeout)
+        window = {
+            "oldest": f"{(sent - LOOK_AROUND).timestamp():.6f}",
+            "latest": f"{last.timestamp():.6f}",
+        }
+        cursor = None
+        while True:
+            try:
+                resp = client.conversations_history(
+                    channel=channel_id,
+                    include_all_metadata=True,
+                    inclusive=True,
+                    limit=HISTORY_PAGE,
+                    cursor=cursor,
+                    **window,
+                )
+            except SlackApiError as exc:
+                if (wait := retry_after(exc)) is not None:
+                    raise Reschedule(self._in(wait), "conversations.history rate-limited") from exc
+                raise
+            for message in resp.get("messages", []):
+                meta = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if (
+                    meta.get("event_type") == METADATA_EVENT
+                    and payload.get("claim") == progress.claim_id
+                ):
+                    log.info("claim %s: its post was found in %s", progress.claim_id, channel_id)
+                    return message["ts"]
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+            if not resp.get("has_more") or not cursor:
+                return None
+
+    def _in(self, wait: float | timedelta) -> datetime:
+        return self.services.now() + (
+            wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
+        )
+
+    def _later(
+        self,
+        at: datetime,
+        kind: str,
+        team_id: str,
+        target: str,
+        slot: datetime,
+        payload: dict | None,
+    ) -> None:
+        """Run a rescheduled step at ``at`` in this process (the sweep is the fallback)."""
+        scheduler = self.services.scheduler
+        if scheduler is None or not scheduler.running:
+            return
+        delay = max((at - self.services.now()).total_seconds(), 0.0)
+        scheduler.later(
+            datetime.now(UTC) + timedelta(seconds=delay),
+            self.resume,
+            args=(kind, team_id, target, slot, payload),
+            key=f"retry:{kind}:{team_id}:{target}:{slot.isoformat()}",
+        )
+
+    def _tell(
+        self, team_id: str, user_id: str, locale: str, channel_id: str, slot: datetime, error: str
+    ) -> None:
+        """A digest could not be posted for good: tell whoever subscribed the channel (or
+        asked for it). If even that fails (Slack still down), the error log is all that is
+        left: say so."""
+        if not user_id:
+            return
+        t = Translator(locale)
+        msg = ui.digest_failed_message(t, channel_id=channel_id, error=error, bot_user_id=None)
+        try:
+            self.client_for(team_id).chat_postMessage(channel=user_id, **msg)
         except Exception as err:  # logged as an error: the last place this failure shows
             log.error(
-                "digest for %s/%s at %s was given up (%s), and telling %s failed too: %s",
-                sub.team_id,
-                sub.channel_id,
+                "digest for %s at %s was given up (%s), and telling %s failed too: %s",
+                channel_id,
                 slot.isoformat(),
                 error or "no Slack error",
-                sub.created_by,
+                user_id,
                 err,
                 exc_info=True,
             )
+
+    def missed(self, team_id: str, channel_id: str, slot: datetime, why: str) -> None:
+        """A slot that could not be attempted within the retry window (the database was
+        down until too late): its claim is written as failed, the error logged once, and
+        the subscriber told."""
+        sub = subscriptions.of_channel(self.db, team_id=team_id, channel_id=channel_id)
+        recorded = record_missed(
+            self.db,
+            team_id=team_id,
+            kind=DIGEST,
+            target=channel_id,
+            slot=slot,
+            why=why,
+            now=self.services.now(),
+        )
+        if not recorded or sub is None:
+            return  # claimed meanwhile (another process posted it or gave it up)
+        t = Translator(sub.locale)
+        msg = ui.digest_missed_message(t, channel_id=channel_id, due=slot, tz=sub.tz)
+        try:
+            self.client_for(team_id).chat_postMessage(channel=sub.created_by, **msg)
+        except Exception as err:  # logged as an error: the last place this failure shows
+            log.error("telling %s that a digest was missed failed too: %s", sub.created_by, err)
 
     # --- reminders ----------------------------------------------------------------------
 
@@ -248,30 +536,15 @@ class Jobs:
         """The sweep: each rep with something due or stale gets one DM a day at 09:00 in
         their own timezone (within the grace window)."""
         now = self.services.now()
-        with self.db.read() as s:
-            teams = store.list_teams_with_open_deals_all_teams(session=s)
-        for team_id in teams:
+        for team_id in digest.teams_to_remind(self.db):
             try:
                 self._remind_team(team_id, now)
             except Exception:  # one workspace failing never stops the others
                 log.exception("reminders for %s failed", team_id)
 
     def _remind_team(self, team_id: str, now: datetime) -> None:
-        with self.db.read() as s:
-            stages = stage_store.list_stages(session=s, team_id=team_id)
-            quickest = min((st.stale_days or 14 for st in stages if st.kind == OPEN), default=14)
-            owners = store.list_owners_to_remind(
-                session=s,
-                team_id=team_id,
-                due_by=now.date() + timedelta(days=1),  # "today" somewhere on Earth
-                quiet_since=now - timedelta(days=quickest),
-            )
-            done = claim_store.posted_targets_since(
-                session=s, team_id=team_id, kind=REMINDER, since=now - timedelta(hours=20)
-            )
+        owners = digest.owners_to_remind(self.db, team_id=team_id, now=now, kind=REMINDER)
         for owner_id in owners:
-            if owner_id in done:
-                continue
             try:
                 self.remind(team_id, owner_id, now=now)
             except Exception:  # one rep failing never stops the others
@@ -281,15 +554,14 @@ class Jobs:
         self, team_id: str, owner_id: str, *, now: datetime, slot: datetime | None = None
     ) -> Outcome | None:
         """``owner_id``'s reminder for today's 09:00 (their time), or for ``slot``."""
-        profile = fetch_profile(self.services, self.client, team_id, owner_id)
+        profile = fetch_profile(self.services, self.client_for(team_id), team_id, owner_id)
         tz = valid_timezone(profile.tz)
         retry = slot is not None
         if slot is None:
             slot = last_slot(trigger_for(REMINDER_AT, tz), now)
             if slot is None or now - slot > GRACE:
                 return None
-        with self.db.read() as s:
-            content = gather_reminder(s, team_id=team_id, owner_id=owner_id, now=now, tz=tz)
+        content = digest.build_reminder(self.db, team_id=team_id, owner_id=owner_id, now=now, tz=tz)
         if content.empty and not retry:
             return None  # nothing to remind of: no claim, no DM (a retry still closes its claim)
         return deliver(
@@ -299,18 +571,35 @@ class Jobs:
             target=owner_id,
             slot=slot,
             now=self.services.now,
-            send=self._reminder_sender(content, profile.locale),
+            send=self._reminder_sender(content, self._language(team_id, owner_id, profile.locale)),
             permanent=is_permanent,
+            later=lambda at: self._later(at, REMINDER, team_id, owner_id, slot, None),
+        )
+
+    def _language(self, team_id: str, user_id: str, slack_locale: str) -> str:
+        """The recipient's language, as they chose it in Salespath (issue 11)."""
+        return people.language_of(
+            self.db, team_id=team_id, user_id=user_id, slack_locale=slack_locale
         )
 
     def _reminder_sender(self, content: Reminder, locale: str):
+        """A reminder DM. Its outcome, when unknown, is not looked up (that would need
+        ``im:history``, reading the app's DMs): the next attempt sends it again — a rep may
+        rarely get a reminder twice, never none."""
+
         def send(progress: Progress, record: Recorder) -> None:
             if progress.message_ts is not None or content.empty:
                 return
             t = Translator(locale)
             msg = ui_reminders.reminder_message(t, content, locale=t.locale)
             record.hold()
-            resp = self.client.chat_postMessage(channel=content.owner_id, **msg)
+            try:
+                client = self.client_for(content.team_id)
+                resp = client.chat_postMessage(channel=content.owner_id, **msg)
+            except SlackApiError as exc:
+                if (wait := retry_after(exc)) is not None:
+                    raise Reschedule(self._in(wait), "chat.postMessage rate-limited") from exc
+                raise
             record.message_posted(resp["ts"])
 
         return send
@@ -318,23 +607,50 @@ class Jobs:
     # --- retries ------------------------------------------------------------------------
 
     def retries(self) -> None:
-        """The sweep: finish claims whose run crashed or whose attempt failed, once their
-        backoff is over (see ``bot.usecases.delivery``). Digests past the retry window are given up
-        and their subscribers told; a ``/digest now`` whose run died is not resumed (its
-        user saw no answer and may run it again): it is marked failed and logged."""
+        """The sweep: finish claims whose run crashed, whose attempt failed or whose step
+        was rescheduled, once their time has come (see ``bot.usecases.delivery``). Digests
+        past their retry window are given up and whoever subscribed (or asked) is told."""
         now = self.services.now()
-        sweep = due_retries(self.db, kinds=(DIGEST, REMINDER), abandon=(DIGEST_NOW,), now=now)
+        sweep = due_retries(
+            self.db,
+            kinds=(DIGEST, DIGEST_NOW, REMINDER),
+            now=now,
+            windows={DIGEST_NOW: DIGEST_NOW_WINDOW},
+        )
         for r in sweep.closed:
             if r.kind == DIGEST:
-                with self.db.read() as s:
-                    sub = store.get_subscription(session=s, team_id=r.team_id, channel_id=r.target)
-                if sub is not None and sub.active:
-                    self._tell_subscriber(sub, r.slot, "")
+                sub = subscriptions.of_channel(self.db, team_id=r.team_id, channel_id=r.target)
+                if sub is not None:
+                    self._tell(r.team_id, sub.created_by, sub.locale, r.target, r.slot, "")
+            elif r.kind == DIGEST_NOW and r.payload:
+                self._tell(
+                    r.team_id, r.payload.get("user", ""), r.payload["locale"], r.target, r.slot, ""
+                )
         for r in sweep.due:
             try:
-                if r.kind == DIGEST:
-                    self.digest(r.team_id, r.target, r.slot)
-                else:
-                    self.remind(r.team_id, r.target, now=now, slot=r.slot)
+                self.resume(r.kind, r.team_id, r.target, r.slot, r.payload)
             except Exception:  # one failing post never stops the others
                 log.exception("retrying %s for %s/%s failed", r.kind, r.team_id, r.target)
+
+    def resume(
+        self, kind: str, team_id: str, target: str, slot: datetime, payload: dict | None = None
+    ) -> Outcome | None:
+        """Go on with a claim: a scheduled digest, a ``/digest now`` (from its payload) or
+        a reminder."""
+        if kind == DIGEST:
+            return self.digest(team_id, target, slot)
+        if kind == DIGEST_NOW:
+            if not payload:
+                return None  # claimed before payloads were kept: nothing to rebuild it from
+            outcome, failure = self._deliver(kind, DigestSpec.from_payload(payload), slot)
+            if outcome is Outcome.GAVE_UP:
+                self._tell(
+                    team_id,
+                    payload.get("user", ""),
+                    payload["locale"],
+                    target,
+                    slot,
+                    slack_error(failure),
+                )
+            return outcome
+        return self.remind(team_id, target, now=self.services.now(), slot=slot)

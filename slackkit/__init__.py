@@ -1,4 +1,5 @@
-"""Slack test kit: a fake Slack Web API, a signed-request client, a Socket Mode stub."""
+"""Slack test kit: a fake Slack Web API, a signed-request client, a Socket Mode stub; the
+browser playground (``slackkit.playground``) is the same fake with a Slack-like page on top."""
 
 from .client import VERIFICATION_TOKEN, Response, SlackClient, command_fields, sign
 from .fake_slack import Call, FakeSlack, Team, User, all_text, block_problems, view_problems

@@ -17,7 +17,7 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -93,8 +93,15 @@ def command_fields(
     channel_id: str = "C1",
 ) -> dict[str, str]:
     """A slash command's fields, as Slack posts them (and as Socket Mode's payload)."""
+    enterprise: dict[str, str] = {}
     if fake is not None:
-        domain = fake.team(team_id).domain
+        team = fake.team(team_id)
+        domain = team.domain
+        if team.enterprise_id:  # a workspace in an Enterprise Grid says which
+            enterprise = {
+                "enterprise_id": team.enterprise_id,
+                "enterprise_name": team.enterprise_name or team.enterprise_id,
+            }
         user = fake.users.get(user_id)
         user_name = user.name if user else user_id.lower()
         trigger_id = fake.new_trigger_id(user_id=user_id)
@@ -109,6 +116,7 @@ def command_fields(
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
         "team_domain": domain,
+        **enterprise,
         "channel_id": channel_id,
         "channel_name": _channel_name(fake, channel_id),
         "user_id": user_id,
@@ -240,8 +248,18 @@ class SlackClient:
     # --- shared payload parts -------------------------------------------------------------
 
     def _team(self, team_id: str | None) -> Json:
-        team_id = team_id or self.team_id
-        return {"id": team_id, "domain": self.fake.team(team_id).domain}
+        team = self.fake.team(team_id or self.team_id)
+        found = {"id": team.id, "domain": team.domain}
+        if team.enterprise_id:
+            found["enterprise_id"] = team.enterprise_id
+            found["enterprise_name"] = team.enterprise_name or team.enterprise_id
+        return found
+
+    def _enterprise(self, team_id: str | None) -> Json | None:
+        team = self.fake.team(team_id or self.team_id)
+        if not team.enterprise_id:
+            return None
+        return {"id": team.enterprise_id, "name": team.enterprise_name or team.enterprise_id}
 
     def _user(self, user_id: str, team_id: str | None) -> Json:
         known = self.fake.users.get(user_id)
@@ -259,7 +277,7 @@ class SlackClient:
             "api_app_id": APP_ID,
             "token": VERIFICATION_TOKEN,
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise(team_id),
         }
 
     def _as_posted(self, message: Json, team_id: str | None) -> Json:
@@ -273,9 +291,14 @@ class SlackClient:
         message.setdefault("ts", f"{time.time():.6f}")
         return message
 
-    def _response_url(self, team_id: str | None, channel_id: str, user_id: str) -> str:
+    def _response_url(
+        self, team_id: str | None, channel_id: str, user_id: str, message_ts: str | None = None
+    ) -> str:
         return self.fake.new_response_url(
-            team_id=team_id or self.team_id, channel_id=channel_id, user_id=user_id
+            team_id=team_id or self.team_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            message_ts=message_ts,
         )
 
     # --- slash commands -------------------------------------------------------------------
@@ -302,6 +325,8 @@ class SlackClient:
         )
         resp = self._post(urlencode(fields), FORM, retry_num=retry_num, retry_reason=retry_reason)
         resp.trigger_id, resp.response_url = fields["trigger_id"], fields["response_url"]
+        if resp.status == 200:
+            self.fake.after_command(channel_id, user_id, f"{command} {text}".strip(), resp.json)
         return resp
 
     # --- modals ---------------------------------------------------------------------------
@@ -442,7 +467,7 @@ class SlackClient:
             if not ephemeral:
                 payload["message"] = shown
             payload["state"] = state_for(shown, state_answers, validate=False)
-            payload["response_url"] = self._response_url(team_id, channel_id, user_id)
+            payload["response_url"] = self._response_url(team_id, channel_id, user_id, shown["ts"])
         payload["actions"] = [act]
         return payload
 
@@ -583,11 +608,12 @@ class SlackClient:
     ) -> Json:
         """The ``event_callback`` envelope around ``event``."""
         team_id = team_id or self.team_id
+        enterprise_id = self.fake.team(team_id).enterprise_id
         body = dict(event)
         now = time.time()
         body.setdefault("event_ts", f"{now:.6f}")
         authorization = {
-            "enterprise_id": None,
+            "enterprise_id": enterprise_id,
             "team_id": team_id,
             "user_id": self.fake.team(team_id).bot_user_id,
             "is_bot": True,
@@ -596,7 +622,7 @@ class SlackClient:
         return {
             "token": VERIFICATION_TOKEN,
             "team_id": team_id,
-            "enterprise_id": None,
+            "enterprise_id": enterprise_id,
             "api_app_id": APP_ID,
             "event": body,
             "type": "event_callback",
@@ -661,6 +687,27 @@ class SlackClient:
         if thread_ts:
             event["thread_ts"] = thread_ts
         return self.event(event, team_id=team_id)
+
+    def app_uninstalled(self, *, team_id: str | None = None) -> Response:
+        """The workspace removed the app (``app_uninstalled``)."""
+        return self.event({"type": "app_uninstalled"}, team_id=team_id)
+
+    def tokens_revoked(
+        self, *, bot: Sequence[str] = (), oauth: Sequence[str] = (), team_id: str | None = None
+    ) -> Response:
+        """Tokens were revoked (``tokens_revoked``): bot user ids and user ids."""
+        tokens = {"oauth": list(oauth), "bot": list(bot)}
+        return self.event({"type": "tokens_revoked", "tokens": tokens}, team_id=team_id)
+
+    def uninstall(self, *, team_id: str | None = None) -> list[Response]:
+        """What Slack does when a workspace uninstalls the app: the bot token stops
+        working, then ``tokens_revoked`` and ``app_uninstalled`` arrive."""
+        team = self.fake.team(team_id or self.team_id)
+        self.fake.revoke(team.id)
+        return [
+            self.tokens_revoked(bot=[team.bot_user_id], team_id=team.id),
+            self.app_uninstalled(team_id=team.id),
+        ]
 
     def url_verification(self, challenge: str = "challenge-token") -> Response:
         """Slack's check of the Request URL (the app echoes ``challenge``)."""

@@ -3,7 +3,20 @@
 It answers ``POST /api/<method>`` like Slack (form or JSON bodies, Bearer or ``token`` auth,
 real response shapes and error codes), records every call, issues trigger ids that expire
 after 3 seconds and response_urls that accept 5 posts, keeps modal stacks and Home tabs,
-takes file uploads, and can be told to fail (429 + Retry-After, 5xx, or an error code).
+takes file uploads, and can be told to fail (429 + Retry-After, 5xx, or an error code), to
+rate-limit a method like Slack does (``rate_limit``: e.g. 1 message a second per channel), or
+to accept a call and answer it late (``answer_late``: the client times out, the post is in).
+
+Messages keep their ``metadata``; ``conversations.history`` returns it with
+``include_all_metadata`` (and caps ``limit`` at ``history_limit``, as Slack does for apps
+outside the Marketplace). Files uploaded without a channel stay unshared, and a message can
+show one through an image block's ``slack_file`` once the upload is complete (and
+``file_processing`` seconds have passed, as Slack processes files asynchronously).
+
+Besides the call log, it keeps what each channel shows (``conversations``: edits, deletions,
+ephemerals and shared files applied), whose each open modal is, and serves uploaded files at
+``url_private``: the browser playground (``slackkit.playground``) is this same fake with a
+page on top, so tests and the playground exercise one Slack.
 """
 
 from __future__ import annotations
@@ -14,6 +27,7 @@ import email.parser
 import email.policy
 import itertools
 import json
+import mimetypes
 import secrets
 import string
 import threading
@@ -29,13 +43,16 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_timezone_name
 
+from .conversations import Conversations
 from .forms import STATEFUL_TYPES
+from .oauth import Grant, OAuthApp, access_answer
 
 __all__ = ["Call", "FakeSlack", "Team", "User", "all_text", "block_problems"]
 
 APP_ID = "A1"
 JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata", "unfurls"})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open", "apps.event.authorizations.list"})
+CLIENT_ID, CLIENT_SECRET = "1000000001.2000000002", "fake-client-secret"  # the app's, for OAuth
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "response_url")
 INTERACTIVE_TYPES = STATEFUL_TYPES | {"button", "overflow", "workflow_button"}
 STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
@@ -59,7 +76,7 @@ class Call:
 
 @dataclass
 class Team:
-    """A workspace the fake knows, with its bot token."""
+    """A workspace the fake knows, with its bot token (and its Enterprise Grid, if any)."""
 
     id: str
     token: str
@@ -67,6 +84,8 @@ class Team:
     bot_id: str = "BBOT"
     name: str = ""
     domain: str = ""
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
 
 
 @dataclass
@@ -82,6 +101,7 @@ class User:
     is_bot: bool = False
     name: str = ""
     real_name: str = ""
+    title: str = ""
 
     def to_api(self, *, include_locale: bool = False) -> Json:
         """The ``user`` object of ``users.info``."""
@@ -93,6 +113,7 @@ class User:
             "display_name": self.name,
             "display_name_normalized": self.name,
             "email": f"{self.name}@example.com",
+            "title": self.title,
             "team": self.team_id,
         }
         user = {
@@ -141,6 +162,7 @@ class _ResponseUrl:
     user_id: str | None
     issued: float
     uses: int = 0
+    message_ts: str | None = None  # the message an action came from (replace/delete_original)
 
 
 @dataclass
@@ -156,8 +178,23 @@ class _Upload:
     file_id: str
     filename: str
     length: int
+    alt_text: str = ""
     data: bytes | None = None
     complete: Json | None = None
+    completed_at: float | None = None
+    team_id: str = ""
+
+
+@dataclass
+class _Limit:
+    every: float  # seconds between two calls allowed
+    per: str  # "channel" or "team"
+
+
+@dataclass
+class _Late:
+    delay: float
+    times: int
 
 
 _live: weakref.WeakSet[FakeSlack] = weakref.WeakSet()
@@ -184,6 +221,8 @@ class FakeSlack:
         bot_user_id: str = "UBOT",
         bot_id: str = "BBOT",
         app_token: str = "xapp-test",
+        client_id: str = CLIENT_ID,
+        client_secret: str = CLIENT_SECRET,
     ) -> None:
         self.team_id = team_id
         self.token = token
@@ -196,6 +235,8 @@ class FakeSlack:
         self.teams: dict[str, Team] = {}
         self.users: dict[str, User] = {}
         self._token_teams: dict[str, list[str]] = {}
+        self._revoked: set[str] = set()
+        self.oauth = OAuthApp(client_id, client_secret)
         self._cond = threading.Condition(threading.RLock())
         self._ids = itertools.count(1)
         self._triggers: dict[str, _Trigger] = {}
@@ -203,11 +244,19 @@ class FakeSlack:
         self._failures: dict[str, _Failure] = {}
         self._errors: dict[str, str] = {}
         self._messages: list[Json] = []
+        self.conversations = Conversations()
+        self.revision = 0  # bumped on every change: the playground's page waits on it
         self._views: dict[str, Json] = {}
         self._view_sources: dict[str, Json] = {}
         self._open_views: list[str] = []
+        self._view_owners: dict[str, str | None] = {}
         self._home: dict[str, Json] = {}
         self._uploads: dict[str, _Upload] = {}
+        self._limits: dict[str, _Limit] = {}
+        self._last_allowed: dict[tuple[str, str], float] = {}
+        self._late: dict[str, _Late] = {}
+        self.history_limit = 999  # conversations.history's cap (15 outside the Marketplace)
+        self.file_processing = 0.0  # seconds after an upload before slack_file may show it
         self._last_ts = 0.0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -220,10 +269,10 @@ class FakeSlack:
 
     # --- lifecycle -----------------------------------------------------------------------
 
-    def start(self) -> FakeSlack:
-        """Bind a free port on 127.0.0.1 and serve in a background thread."""
+    def start(self, port: int = 0) -> FakeSlack:
+        """Bind ``port`` (0: a free one) on 127.0.0.1 and serve in a background thread."""
         if self._server is None:
-            self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+            self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
             self._server.daemon_threads = True
             self._thread = threading.Thread(
                 target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -266,10 +315,18 @@ class FakeSlack:
     # --- setup ---------------------------------------------------------------------------
 
     def add_team(
-        self, team_id: str, token: str, *, bot_user_id: str = "UBOT", bot_id: str = "BBOT"
+        self,
+        team_id: str,
+        token: str,
+        *,
+        bot_user_id: str = "UBOT",
+        bot_id: str = "BBOT",
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
     ) -> Team:
         """Register a workspace's bot token (the same token may serve several teams)."""
         team = Team(team_id, token, bot_user_id, bot_id, f"Team {team_id}", f"{team_id.lower()}-ws")
+        team.enterprise_id, team.enterprise_name = enterprise_id, enterprise_name
         with self._cond:
             self.teams[team_id] = team
             owners = self._token_teams.setdefault(token, [])
@@ -305,6 +362,40 @@ class FakeSlack:
             self.users[user_id] = user
         return user
 
+    def approve_install(
+        self,
+        authorize_url: str,
+        *,
+        team_id: str,
+        user_id: str = "U1",
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+    ) -> str:
+        """The installer approves the app on Slack's authorize page (the test plays the
+        browser): the code the app trades with ``oauth.v2.access`` (``slackkit.oauth``)."""
+        with self._cond:
+            if user_id not in self.users:
+                self.add_user(user_id, team_id=team_id)
+            return self.oauth.approve(
+                authorize_url,
+                team_id=team_id,
+                user_id=user_id,
+                enterprise_id=enterprise_id,
+                enterprise_name=enterprise_name,
+            )
+
+    def revoke(self, team_id: str) -> list[str]:
+        """The workspace uninstalled the app: its bot tokens stop working (``token_revoked``).
+        The tokens revoked."""
+        with self._cond:
+            gone = [tok for tok, teams in self._token_teams.items() if team_id in teams]
+            for tok in gone:
+                self._token_teams[tok].remove(team_id)
+                if not self._token_teams[tok]:
+                    del self._token_teams[tok]
+                    self._revoked.add(tok)
+            return gone
+
     def join_channel(self, channel_id: str, name: str | None = None) -> None:
         """Make the bot a member of ``channel_id``."""
         with self._cond:
@@ -332,12 +423,15 @@ class FakeSlack:
         team_id: str | None = None,
         channel_id: str | None = None,
         user_id: str | None = None,
+        message_ts: str | None = None,
     ) -> str:
-        """A response_url on this fake: 5 posts within 30 minutes, like Slack."""
+        """A response_url on this fake: 5 posts within 30 minutes, like Slack. With
+        ``message_ts`` (an action on that message), replace_original and delete_original
+        change that message in ``conversations``."""
         key = f"{next(self._ids)}{secrets.token_hex(8)}"
         with self._cond:
             self._response_urls[key] = _ResponseUrl(
-                team_id or self.team_id, channel_id, user_id, time.monotonic()
+                team_id or self.team_id, channel_id, user_id, time.monotonic(), 0, message_ts
             )
         return f"{self.root_url}/response/{key}"
 
@@ -366,6 +460,29 @@ class FakeSlack:
 
     def clear_error(self, method: str) -> None:
         self.set_error(method, None)
+
+    def stop_failing(self, method: str) -> None:
+        """Drop a failure armed with ``fail_next`` and an error set with ``set_error``."""
+        with self._cond:
+            self._failures.pop(method, None)
+            self._errors.pop(method, None)
+
+    def rate_limit(self, method: str, every: float | None, *, per: str = "channel") -> None:
+        """Allow one call to ``method`` every ``every`` seconds per channel (``per="channel"``,
+        like chat.postMessage's 1 message a second) or per workspace (``per="team"``, like
+        conversations.history's 1 a minute for apps outside the Marketplace); a call too soon
+        answers 429 with the seconds left in Retry-After. ``None`` lifts the limit."""
+        with self._cond:
+            if every is None:
+                self._limits.pop(method, None)
+            else:
+                self._limits[method] = _Limit(float(every), per)
+
+    def answer_late(self, method: str, delay: float, *, times: int = 1) -> None:
+        """The next ``times`` calls to ``method`` are carried out at once (a message is
+        posted) but answered only after ``delay`` seconds — by then the client has given up."""
+        with self._cond:
+            self._late[method] = _Late(float(delay), times)
 
     # --- inspection -----------------------------------------------------------------------
 
@@ -402,6 +519,8 @@ class FakeSlack:
         with self._cond:
             self.calls.clear()
             self._messages.clear()
+            self.conversations.clear()
+            self.changed()
 
     def responses(self) -> list[Json]:
         """Bodies posted to response_urls, in order."""
@@ -419,10 +538,22 @@ class FakeSlack:
             view = self._home.get(user_id)
             return copy.deepcopy(view) if view else None
 
-    def open_views(self) -> list[Json]:
-        """Modals currently open, oldest first."""
+    def open_views(self, user_id: str | None = None) -> list[Json]:
+        """Modals currently open (only ``user_id``'s when given), oldest first."""
         with self._cond:
-            return [copy.deepcopy(self._views[v]) for v in self._open_views]
+            return [
+                copy.deepcopy(self._views[v])
+                for v in self._open_views
+                if user_id is None or self._view_owners.get(v) == user_id
+            ]
+
+    def uploaded_file(self, file_id: str) -> tuple[str, bytes] | None:
+        """``(filename, bytes)`` of a completed upload, or ``None``."""
+        with self._cond:
+            upload = self._uploads.get(file_id)
+            if upload is None or upload.data is None:
+                return None
+            return upload.filename, upload.data
 
     def uploaded_files(self) -> list[tuple[str, str, bytes | None, Json | None]]:
         """``(file_id, filename, bytes, completeUploadExternal params)`` per upload URL."""
@@ -457,16 +588,56 @@ class FakeSlack:
                 self._replace_view(view_id, ack["view"])
             elif action == "push" and isinstance(ack.get("view"), dict):
                 team = self.team(stored.get("team_id"))
-                self._add_view(ack["view"], team, stored["root_view_id"], view_id)
+                owner = self._view_owners.get(view_id)
+                self._add_view(ack["view"], team, stored["root_view_id"], view_id, owner)
             elif action == "clear":
                 self._close(stored["root_view_id"], whole_stack=True)
             else:
                 self._close(view_id)
+            self.changed()
 
-    def close_view(self, view_id: str) -> None:
-        """The user closed a modal (``view_closed``)."""
+    def close_view(self, view_id: str, *, whole_stack: bool = False) -> None:
+        """The user closed a modal (``view_closed``); ``whole_stack`` closes the views under it."""
         with self._cond:
-            self._close(view_id)
+            self._close(view_id, whole_stack=whole_stack)
+            self.changed()
+
+    def after_command(self, channel_id: str, user_id: str, command: str, ack: Any) -> None:
+        """Show the app's answer to a slash command like Slack: an ephemeral reply for the
+        user, or (``response_type: in_channel``) the command and the reply for everyone."""
+        if not isinstance(ack, dict) or not (ack.get("text") or ack.get("blocks")):
+            return
+        with self._cond:
+            visible_to = None if ack.get("response_type") == "in_channel" else user_id
+            if visible_to is None:
+                self.add_message(channel_id, user_id, command)
+            team = self.team(self.users[user_id].team_id if user_id in self.users else None)
+            message = self._bot_message(ack, team, self._new_ts())
+            self.conversations.add(channel_id, message, visible_to=visible_to)
+            self.changed()
+
+    def add_message(
+        self, channel_id: str, user_id: str, text: str, *, visible_to: str | None = None
+    ) -> Json:
+        """A message from a person (typed in the playground, or a note from Slackbot) lands
+        in the channel; ``visible_to`` makes it ephemeral. ``text`` is as Slack stores it."""
+        with self._cond:
+            message = {"type": "message", "user": user_id, "text": text, "ts": self._new_ts()}
+            self.conversations.add(channel_id, message, visible_to=visible_to)
+            self.changed()
+            return message
+
+    def changed(self) -> None:
+        """Something visible changed: bump ``revision`` and wake whoever waits on it."""
+        with self._cond:
+            self.revision += 1
+            self._cond.notify_all()
+
+    def wait_for_change(self, since: int, timeout: float) -> int:
+        """Block until ``revision`` passes ``since`` (or ``timeout``); return it."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.revision > since, timeout=timeout)
+            return self.revision
 
     # --- request handling -----------------------------------------------------------------
 
@@ -476,7 +647,7 @@ class FakeSlack:
     def _record(self, call: Call) -> None:
         with self._cond:
             self.calls.append(call)
-            self._cond.notify_all()
+            self.changed()
 
     def _take_failure(self, method: str) -> _Failure | None:
         with self._cond:
@@ -513,6 +684,8 @@ class FakeSlack:
 
     def handle_api(self, method: str, params: Json, headers: dict[str, str]) -> Reply:
         """Answer one Web API call (used by the HTTP handler)."""
+        if method == "oauth.v2.access":  # client credentials, not a token
+            return self._oauth_access(params, headers)
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
         token = token or params.pop("token", None)
@@ -520,7 +693,7 @@ class FakeSlack:
         with self._cond:
             team_id = self._team_for(token, params)
         call = Call(method, params, headers, team_id, time.time())
-        failure = self._take_failure(method)
+        failure = self._take_failure(method) or self._over_limit(method, params, team_id)
         if failure is not None:
             call.failed = True
             self._record(call)
@@ -528,7 +701,35 @@ class FakeSlack:
         body = self._answer(method, token, call)
         call.response = body
         self._record(call)
+        late = self._take_late(method)
+        if late:
+            time.sleep(late)  # this request's own thread: the work is done, the answer waits
         return _json(body)
+
+    def _over_limit(self, method: str, params: Json, team_id: str) -> _Failure | None:
+        """A 429 when ``method`` is called again sooner than its rate limit allows."""
+        with self._cond:
+            limit = self._limits.get(method)
+            if limit is None:
+                return None
+            key = (method, str(params.get("channel") or "") if limit.per == "channel" else team_id)
+            now = time.monotonic()
+            last = self._last_allowed.get(key)
+            if last is not None and now - last < limit.every:
+                wait = limit.every - (now - last)
+                return _Failure(429, max(1, int(-(-wait // 1))), 1, None)
+            self._last_allowed[key] = now
+            return None
+
+    def _take_late(self, method: str) -> float:
+        with self._cond:
+            late = self._late.get(method)
+            if late is None:
+                return 0.0
+            late.times -= 1
+            if late.times <= 0:
+                del self._late[method]
+            return late.delay
 
     def _answer(self, method: str, token: str | None, call: Call) -> Json:
         with self._cond:
@@ -537,6 +738,8 @@ class FakeSlack:
             return {"ok": False, "error": error}
         if not token:
             return {"ok": False, "error": "not_authed"}
+        if token in self._revoked:
+            return {"ok": False, "error": "token_revoked"}
         if token in self.app_tokens:
             if method not in APP_TOKEN_METHODS:
                 return {"ok": False, "error": "not_allowed_token_type"}
@@ -562,6 +765,7 @@ class FakeSlack:
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
             "chat.update": self._chat_update,
@@ -577,10 +781,46 @@ class FakeSlack:
             "files.completeUploadExternal": self._complete_upload,
         }
 
+    def _oauth_access(self, params: Json, headers: dict[str, str]) -> Reply:
+        """``oauth.v2.access``: trade an approved install's code for a new bot token, which
+        from then on speaks for that workspace."""
+        with self._cond:
+            redeemed = self.oauth.redeem(params, headers)
+            team_id = redeemed.team_id if isinstance(redeemed, Grant) else self.team_id
+        call = Call("oauth.v2.access", params, headers, team_id, time.time())
+        failure = self._take_failure(call.method)
+        if failure is not None:
+            call.failed = True
+            self._record(call)
+            return self._failure_reply(failure)
+        with self._cond:
+            body = redeemed if isinstance(redeemed, dict) else self._install(redeemed)
+        call.response = body
+        self._record(call)
+        return _json(body)
+
+    def _install(self, grant: Grant) -> Json:
+        n = next(self._ids)
+        token = f"xoxb-{grant.team_id}-{n}-{secrets.token_hex(12)}"
+        team = self.add_team(
+            grant.team_id,
+            token,
+            bot_user_id=f"UB{grant.team_id}",
+            bot_id=f"BB{grant.team_id}",
+            enterprise_id=grant.enterprise_id,
+            enterprise_name=grant.enterprise_name,
+        )
+        if team.bot_user_id not in self.users:
+            self.add_user(team.bot_user_id, team_id=team.id, name="salespath")
+            self.users[team.bot_user_id].is_bot = True
+        return access_answer(
+            grant, app_id=APP_ID, token=token, bot_user_id=team.bot_user_id, team_name=team.name
+        )
+
     # --- Web API methods (called with the lock held) --------------------------------------
 
     def _auth_test(self, p: Json, team: Team) -> Json:
-        return {
+        answer = {
             "ok": True,
             "url": f"https://{team.domain}.slack.com/",
             "team": team.name,
@@ -590,6 +830,9 @@ class FakeSlack:
             "bot_id": team.bot_id,
             "is_enterprise_install": False,
         }
+        if team.enterprise_id:
+            answer["enterprise_id"] = team.enterprise_id
+        return answer
 
     def _team_info(self, p: Json, team: Team) -> Json:
         info = {"id": team.id, "name": team.name, "domain": team.domain, "email_domain": ""}
@@ -657,6 +900,45 @@ class FakeSlack:
         members = [u.id for u in self.users.values() if u.team_id == team.id]
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
 
+    def _conversations_history(self, p: Json, team: Team) -> Json:
+        """A channel's messages, newest first, between ``oldest`` and ``latest`` (exclusive
+        unless ``inclusive``), ``limit`` at a time (capped at ``history_limit``) with a cursor;
+        ``metadata`` only with ``include_all_metadata``. Ephemeral messages are not history."""
+        channel = str(p.get("channel") or "")
+        if self._channel_info(channel) is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel[:1] in {"C", "G"} and channel not in self.bot_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        try:
+            oldest = float(p.get("oldest") or 0)
+            latest = float(p.get("latest") or "inf")
+            limit = max(1, min(int(p.get("limit") or 100), self.history_limit))
+            offset = int(str(p.get("cursor") or "0").removeprefix("bmV4dF90czo"))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        inclusive = _truthy(p.get("inclusive"))
+
+        def within(ts: float) -> bool:
+            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+        found = [
+            posted.message
+            for posted in reversed(self.conversations.visible(channel))
+            if within(float(posted.ts or 0))
+        ]
+        page = found[offset : offset + limit]
+        if not _truthy(p.get("include_all_metadata")):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = offset + limit < len(found)
+        cursor = f"bmV4dF90czo{offset + limit}" if more else ""
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": cursor},
+        }
+
     def _target_channel(self, raw: Any) -> tuple[str | None, str | None]:
         """(channel id, error) for a chat.* ``channel`` argument."""
         channel = str(raw or "")
@@ -676,11 +958,37 @@ class FakeSlack:
         if not (p.get("text") or p.get("blocks") or p.get("attachments")):
             return {"ok": False, "error": "no_text"}
         if self.validate_blocks and p.get("blocks") is not None:
-            problems = block_problems(p["blocks"], limit=limit)
+            problems = block_problems(p["blocks"], limit=limit) or self._file_problems(p["blocks"])
             if problems:
                 meta = {"messages": problems}
                 return {"ok": False, "error": "invalid_blocks", "response_metadata": meta}
         return None
+
+    def _file_problems(self, blocks: Any) -> list[str]:
+        """Image blocks showing an uploaded file (``slack_file``): the file must exist, be
+        completed, and be processed (``file_processing`` seconds after its upload)."""
+        problems = []
+        for i, block in enumerate(blocks if isinstance(blocks, list) else []):
+            if not isinstance(block, dict) or block.get("type") != "image":
+                continue
+            slack_file = block.get("slack_file")
+            if bool(block.get("image_url")) == bool(slack_file):
+                problems.append(
+                    f"[ERROR] must provide exactly one of image_url or slack_file "
+                    f"[json-pointer:/blocks/{i}]"
+                )
+                continue
+            if not slack_file or slack_file.get("url"):
+                continue
+            upload = self._uploads.get(str(slack_file.get("id") or ""))
+            ready = (
+                upload is not None
+                and upload.completed_at is not None
+                and time.monotonic() - upload.completed_at >= self.file_processing
+            )
+            if not ready:
+                problems.append(f"[ERROR] invalid slack file [json-pointer:/blocks/{i}/slack_file]")
+        return problems
 
     def _new_ts(self) -> str:
         now = max(time.time(), self._last_ts + 0.000001)
@@ -725,6 +1033,7 @@ class FakeSlack:
         ts = self._new_ts()
         message = self._bot_message(p, team, ts)
         self._remember("chat.postMessage", channel, p, ts=ts, thread_ts=p.get("thread_ts"))
+        self.conversations.add(channel, message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _post_ephemeral(self, p: Json, team: Team) -> Json:
@@ -738,6 +1047,8 @@ class FakeSlack:
             return problem
         ts = self._new_ts()
         self._remember("chat.postEphemeral", channel, p, ephemeral=True, user=p["user"], ts=ts)
+        shown = self._bot_message(p, team, ts)
+        self.conversations.add(channel, shown, visible_to=str(p["user"]))
         return {"ok": True, "message_ts": ts}
 
     def _chat_update(self, p: Json, team: Team) -> Json:
@@ -750,6 +1061,7 @@ class FakeSlack:
         if problem:
             return problem
         message = self._bot_message(p, team, str(p["ts"]))
+        self.conversations.replace(channel, str(p["ts"]), message)
         return {
             "ok": True,
             "channel": channel,
@@ -761,6 +1073,7 @@ class FakeSlack:
     def _chat_delete(self, p: Json, team: Team) -> Json:
         if not p.get("ts"):
             return {"ok": False, "error": "message_not_found"}
+        self.conversations.delete(str(p.get("channel") or ""), str(p["ts"]))
         return {"ok": True, "channel": p.get("channel"), "ts": p["ts"]}
 
     def _permalink(self, p: Json, team: Team) -> Json:
@@ -836,11 +1149,14 @@ class FakeSlack:
         stored.update({k: v for k, v in shaped.items() if k not in {"id", "hash", "state"}})
         return stored
 
-    def _add_view(self, view: Json, team: Team, root: str | None, previous: str | None) -> Json:
+    def _add_view(
+        self, view: Json, team: Team, root: str | None, previous: str | None, owner: str | None
+    ) -> Json:
         view_id = f"V{next(self._ids):08d}"
         stored = self._materialize(view, team, view_id, root, previous)
         self._views[view_id] = stored
         self._view_sources[view_id] = copy.deepcopy(view)
+        self._view_owners[view_id] = owner
         self._open_views.append(view_id)
         return stored
 
@@ -872,7 +1188,8 @@ class FakeSlack:
         if problem:
             return problem
         trigger.used = True
-        return {"ok": True, "view": copy.deepcopy(self._add_view(p["view"], team, None, None))}
+        view = self._add_view(p["view"], team, None, None, trigger.user_id)
+        return {"ok": True, "view": copy.deepcopy(view)}
 
     def _views_push(self, p: Json, team: Team) -> Json:
         trigger, error = self._check_trigger(p.get("trigger_id"))
@@ -886,12 +1203,14 @@ class FakeSlack:
         if below is None and self._open_views:
             below = self._open_views[-1]
         if below is None:
-            return {"ok": True, "view": copy.deepcopy(self._add_view(p["view"], team, None, None))}
+            view = self._add_view(p["view"], team, None, None, trigger.user_id)
+            return {"ok": True, "view": copy.deepcopy(view)}
         root = self._views[below]["root_view_id"]
         depth = sum(1 for v in self._open_views if self._views[v]["root_view_id"] == root)
         if depth >= self.max_view_stack:
             return {"ok": False, "error": "push_limit_reached"}
-        return {"ok": True, "view": copy.deepcopy(self._add_view(p["view"], team, root, below))}
+        view = self._add_view(p["view"], team, root, below, trigger.user_id)
+        return {"ok": True, "view": copy.deepcopy(view)}
 
     def _views_update(self, p: Json, team: Team) -> Json:
         view_id = p.get("view_id")
@@ -941,7 +1260,8 @@ class FakeSlack:
         if not filename or length <= 0:
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._ids):08d}"
-        self._uploads[file_id] = _Upload(file_id, str(filename), length)
+        alt_text = str(p.get("alt_txt") or p.get("alt_text") or "")
+        self._uploads[file_id] = _Upload(file_id, str(filename), length, alt_text)
         return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
 
     def _complete_upload(self, p: Json, team: Team) -> Json:
@@ -960,19 +1280,32 @@ class FakeSlack:
         for entry, upload in zip(files, uploads, strict=True):
             assert upload is not None and upload.data is not None
             upload.complete = p
+            upload.completed_at = time.monotonic()
+            upload.team_id = team.id
             done.append(
                 {
                     "id": upload.file_id,
                     "name": upload.filename,
                     "title": entry.get("title") or upload.filename,
                     "size": len(upload.data),
+                    "mimetype": mimetypes.guess_type(upload.filename)[0] or "",
+                    "alt_txt": upload.alt_text,
                     "user": team.bot_user_id,
                     "permalink": f"https://{team.domain}.slack.com/files/{upload.file_id}",
                     "url_private": f"{self.root_url}/files/{upload.file_id}",
                     "channels": [channel] if channel else [],
                 }
             )
+        if channel:
+            self._share_files(str(channel), p, team, done)
         return {"ok": True, "files": done}
+
+    def _share_files(self, channel: str, p: Json, team: Team, files: list[Json]) -> None:
+        """Files completed into a channel show there as a message from the app."""
+        target, _ = self._target_channel(channel)
+        comment = {"text": p.get("initial_comment") or ""}
+        message = {**self._bot_message(comment, team, self._new_ts()), "files": files}
+        self.conversations.add(target or channel, message)
 
     def handle_upload(self, file_id: str, data: bytes, headers: dict[str, str]) -> Reply:
         """Bytes posted to an upload_url."""
@@ -990,6 +1323,19 @@ class FakeSlack:
         with self._cond:
             upload.data = _file_part(data, headers.get("content-type", ""))
         return 200, {"Content-Type": "text/plain"}, f"OK - {len(upload.data)}".encode()
+
+    def serve_file(self, file_id: str) -> Reply:
+        """An uploaded file's bytes at its ``url_private`` (so an image shows in a browser)."""
+        found = self.uploaded_file(file_id)
+        if found is None:
+            return 404, {"Content-Type": "text/plain"}, b"file_not_found"
+        filename, data = found
+        kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return 200, {"Content-Type": kind, "Cache-Control": "max-age=3600"}, data
+
+    def route_other(self, verb: str, path: str, query: str, body: bytes) -> Reply:
+        """Requests outside Slack's own paths: none here (the playground serves its page)."""
+        return 404, {"Content-Type": "text/plain"}, b"not found"
 
     # --- response_url ---------------------------------------------------------------------
 
@@ -1018,8 +1364,28 @@ class FakeSlack:
                 self._remember(
                     "response_url", target.channel_id, body, ephemeral=ephemeral, **extra
                 )
+                self._show_response(target, body)
             self._record(call)
         return status, {"Content-Type": "text/html"}, text.encode()
+
+    def _show_response(self, target: _ResponseUrl, body: Json) -> None:
+        """Apply a response_url post to ``conversations`` like Slack: after an action on a
+        message it replaces that message unless ``replace_original`` is false (Slack's
+        default), ``delete_original`` removes it; otherwise it is a new message, ephemeral
+        unless ``response_type`` is in_channel."""
+        channel, source = target.channel_id, target.message_ts
+        if channel is None:
+            return
+        if _truthy(body.get("delete_original")):
+            self.conversations.delete(channel, source)
+            return
+        team = self.team(target.team_id)
+        replace = source is not None and body.get("replace_original") not in (False, "false")
+        if replace and self.conversations.replace(channel, source, body):
+            return
+        visible_to = None if body.get("response_type") == "in_channel" else target.user_id
+        message = self._bot_message(body, team, self._new_ts())
+        self.conversations.add(channel, message, visible_to=visible_to)
 
     def _response_url_status(self, target: _ResponseUrl | None, body: Json) -> tuple[int, str]:
         if target is None or time.monotonic() - target.issued > self.response_url_ttl:
@@ -1096,12 +1462,14 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def _reply(self, reply: Reply) -> None:
             status, headers, body = reply
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            # A client may hang up first (a browser tab closed on a long poll): nothing to do.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
         def _route(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -1128,8 +1496,10 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self._reply(fake.handle_response_url(rest, payload, headers))
             elif kind == "upload" and rest and self.command == "POST":
                 self._reply(fake.handle_upload(rest, body, headers))
+            elif kind == "files" and rest and self.command == "GET":
+                self._reply(fake.serve_file(rest))
             else:
-                self._reply((404, {"Content-Type": "text/plain"}, b"not found"))
+                self._reply(fake.route_other(self.command, url.path, url.query, body))
 
         do_GET = _route  # noqa: N815
         do_POST = _route  # noqa: N815

@@ -35,11 +35,18 @@ def insert_claim(
     slot: datetime,
     by: str,
     now: datetime,
+    payload: dict | None = None,
 ) -> DeliveryClaim:
     """Insert the claim; raises ``IntegrityError`` when the slot is claimed already (the
     unique constraint is what makes one process win)."""
     claim = DeliveryClaim(
-        team_id=team_id, kind=kind, target=target, slot=slot, claimed_by=by, claimed_at=now
+        team_id=team_id,
+        kind=kind,
+        target=target,
+        slot=slot,
+        claimed_by=by,
+        claimed_at=now,
+        payload=payload,
     )
     session.add(claim)
     session.flush()

@@ -18,6 +18,7 @@ from bot.server import HttpServer
 from bot.services import Services
 from bot.settings import Settings
 from slackkit import FakeSlack, SlackClient
+from storage.db import Database
 from storage.migrate import upgrade
 
 SIGNING_SECRET = "test-signing-secret"
@@ -72,6 +73,15 @@ def pg_url() -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request) -> Database:
+    """The same test on a fresh SQLite file and a fresh PostgreSQL database."""
+    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
+    database = Database(url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

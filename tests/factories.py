@@ -87,3 +87,14 @@ def add_deal(
 def add_manager(db: Database, user_id: str, *, team_id: str = "T1") -> None:
     with db.transaction() as s:
         manager_store.add_manager(session=s, team_id=team_id, user_id=user_id, by="UADMIN", now=NOW)
+
+
+def edit_deal(
+    db: Database, deal_id: int, *, by: str = "U1", now: datetime = NOW, **changes
+) -> None:
+    """Change a deal's fields straight through storage (``storage.deals.DealChanges``)."""
+    with db.transaction() as s:
+        deal = store.get_deal(session=s, team_id="T1", deal_id=deal_id)
+        store.update_deal(
+            session=s, team_id="T1", deal=deal, by=by, now=now, changes=store.DealChanges(**changes)
+        )

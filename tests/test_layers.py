@@ -142,6 +142,8 @@ def door_problem(source: str, target: str) -> str | None:
         return "nothing imports the composition root (bot.app, server, services, scheduling)"
     if a == "leaf":
         return "bot.ids and bot.settings import nothing of ours"
+    if b == "storage" and a in ("listeners", "kit", "ui"):
+        return "the Slack side reads and writes through use cases, never storage"
     if RANK[b] > RANK[a]:
         return f"{a} may not import {b}: listeners → kit → ui → usecases → storage → core"
     if a == b == "listeners":
@@ -222,9 +224,31 @@ def test_imports_inside_functions_say_why():
         ("bot.core.money", "bot.ids", True),
         ("handlers.kit.middleware", "bot.services", False),
         ("slackkit.fake_slack", "bot.core.money", False),
+        ("handlers.jobs", "storage.digests", False),
         ("handlers.commands", "handlers.commands.prospect", True),
         ("handlers", "handlers.commands", True),
     ],
 )
 def test_the_rules_themselves(source, target, allowed):
     assert (door_problem(source, target) is None) is allowed
+
+
+def _functions(path: Path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node, node.end_lineno - node.lineno + 1
+
+
+def test_functions_fit_on_a_screen():
+    """Listeners ≤ 40 lines; everything else ≤ 60, except pure Block Kit builders (``ui``)
+    and parsers that say so in their docstring."""
+    too_long = []
+    for module, path in MODULES.items():
+        if layer(module) in ("ui", "slackkit"):
+            continue
+        most = 40 if listener_owner(module) else 60
+        for fn, lines in _functions(path):
+            parser = "A parser" in (ast.get_docstring(fn) or "")
+            if lines > most and not parser:
+                too_long.append(f"{path.relative_to(ROOT)}:{fn.lineno} {fn.name} ({lines} lines)")
+    assert not too_long, too_long

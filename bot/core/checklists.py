@@ -254,7 +254,9 @@ def read_batna(
         values[choice.key] = None
         if text:
             try:
-                values[choice.key] = parse_amount(text, default_currency=default_currency)
+                values[choice.key] = parse_amount(
+                    text, default_currency=default_currency, language=locale
+                )
             except InvalidInput as err:
                 errors[choice.key] = InvalidInput(err.message, field=choice.key, **err.params)
     given = [(k, m) for k, m in values.items() if m is not None]

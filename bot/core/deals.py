@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.errors import InvalidInput, Msg, PermissionDenied
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Number
 from bot.core.reasons import match_reason
 from bot.core.stages import (
     LOST,
@@ -19,6 +19,7 @@ from bot.core.stages import (
     is_backward,
     match_stage,
     next_stage,
+    stage_label,
     terminal_stage,
 )
 
@@ -39,11 +40,14 @@ class DealLike(Protocol):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: computed once per request (``handlers.kit.middleware``)."""
+    """Who is acting: computed once per request (``handlers.kit.middleware``). ``language``:
+    the one they read and write in (``bot.core.i18n.choose_language``): it decides how their
+    amounts are read (``M`` is miliar in Indonesian rupiah) and the words they get."""
 
     team_id: str
     user_id: str
     is_manager: bool = False
+    language: str = "en"
 
 
 def require_manager(actor: Actor, why: str) -> None:
@@ -80,8 +84,8 @@ def check_move_text(rest: str) -> None:
                 "and a stage or a lost reason with a note may use {most}. "
                 "Shorten the note and send it again."
             ),
-            count=f"{len(rest):,}",
-            most=f"{MOVE_TEXT_MAX:,}",
+            count=Number(len(rest)),
+            most=Number(MOVE_TEXT_MAX),
         )
 
 
@@ -95,72 +99,92 @@ class MovePlan:
     needs_confirm: str | None = None  # "backward" | "reopen" | None
 
 
+def _won(stages, deal: DealLike, keyword: str | None, rest: str):
+    if rest.strip():  # "won by competitor" means lost: never close on a guess
+        raise InvalidInput(
+            N_(
+                "“{keyword}” takes nothing after it, so I didn't move “{deal}”. Won: "
+                "/advance {deal} won. Lost, with a reason: /advance {deal} lost <reason> "
+                "[note]."
+            ),
+            keyword=keyword,
+            deal=deal.name,
+        )
+    return terminal_stage(stages, WON)
+
+
+def lost_reason(deal: DealLike, rest: str) -> tuple[str, str | None]:
+    """``lost <reason> [note]``: the reason's key and the note. Reasons may be several
+    words ("no decision", "went dark"): the longest that reads as a reason wins."""
+    if not rest.strip():
+        raise InvalidInput(
+            N_("Say why it was lost: /advance {deal} lost <reason> [note]."), deal=deal.name
+        )
+    words = rest.split()
+    for n in (3, 2, 1):
+        if len(words) >= n:
+            try:
+                return match_reason(" ".join(words[:n])).key, " ".join(words[n:]) or None
+            except InvalidInput:
+                if n == 1:
+                    raise
+    raise AssertionError("unreachable: one word either matches or raises")
+
+
+def _to(stages, deal: DealLike, rest: str):
+    if not rest.strip():
+        raise InvalidInput(N_("Which stage? /advance {deal} to <stage>."), deal=deal.name)
+    target = match_stage(rest.strip(), stages)
+    if target.kind == LOST:
+        raise InvalidInput(
+            N_("To close a deal as lost, give a reason: /advance {deal} lost <reason>."),
+            deal=deal.name,
+        )
+    return target
+
+
+def _next(stages, deal: DealLike, current):
+    if deal.status != OPEN:
+        raise InvalidInput(
+            N_(
+                "“{deal}” is already closed ({status}). To re-open it, move it to a stage: "
+                "/advance {deal} to <stage>."
+            ),
+            deal=deal.name,
+            status=Msg(STATUS_LABELS.get(deal.status, deal.status)),
+        )
+    target = next_stage(current, stages)
+    if target is None:
+        raise InvalidInput(
+            N_(
+                "“{deal}” is in the last open stage ({stage}). Close it with "
+                "/advance {deal} won or /advance {deal} lost <reason>."
+            ),
+            deal=deal.name,
+            stage=stage_label(current.name),
+        )
+    return target
+
+
 def plan_move(*, stages: list[S], deal: DealLike, keyword: str | None, rest: str) -> MovePlan:
+    """Where ``/advance <deal> [keyword rest]`` takes the deal: the next stage, ``to <stage>``,
+    ``won``, or ``lost <reason> [note]``; and whether the user must confirm first."""
     check_move_text(rest)
     current = next(s for s in stages if s.id == deal.stage_id)
     kw = (keyword or "").lower()
     reason = note = None
     if kw in ("won", "menang"):
-        if rest.strip():  # "won by competitor" means lost: never close on a guess
-            raise InvalidInput(
-                N_(
-                    "“{keyword}” takes nothing after it, so I didn't move “{deal}”. Won: "
-                    "/advance {deal} won. Lost, with a reason: /advance {deal} lost <reason> "
-                    "[note]."
-                ),
-                keyword=keyword,
-                deal=deal.name,
-            )
-        target = terminal_stage(stages, WON)
+        target = _won(stages, deal, keyword, rest)
     elif kw in ("lost", "kalah"):
         target = terminal_stage(stages, LOST)
-        if not rest.strip():
-            raise InvalidInput(
-                N_("Say why it was lost: /advance {deal} lost <reason> [note]."), deal=deal.name
-            )
-        words = rest.split()
-        # Reasons may be two words ("no decision", "went dark"): try the longest first.
-        for n in (3, 2, 1):
-            if len(words) >= n:
-                try:
-                    reason = match_reason(" ".join(words[:n])).key
-                    note = " ".join(words[n:]) or None
-                    break
-                except InvalidInput:
-                    if n == 1:
-                        raise
+        reason, note = lost_reason(deal, rest)
     elif kw in ("to", "ke"):
-        if not rest.strip():
-            raise InvalidInput(N_("Which stage? /advance {deal} to <stage>."), deal=deal.name)
-        target = match_stage(rest.strip(), stages)
-        if target.kind == LOST:
-            raise InvalidInput(
-                N_("To close a deal as lost, give a reason: /advance {deal} lost <reason>."),
-                deal=deal.name,
-            )
+        target = _to(stages, deal, rest)
     else:
-        if deal.status != OPEN:
-            raise InvalidInput(
-                N_(
-                    "“{deal}” is already closed ({status}). To re-open it, move it to a stage: "
-                    "/advance {deal} to <stage>."
-                ),
-                deal=deal.name,
-                status=Msg(STATUS_LABELS.get(deal.status, deal.status)),
-            )
-        target = next_stage(current, stages)
-        if target is None:
-            raise InvalidInput(
-                N_(
-                    "“{deal}” is in the last open stage ({stage}). Close it with "
-                    "/advance {deal} won or /advance {deal} lost <reason>."
-                ),
-                deal=deal.name,
-                stage=current.name,
-            )
+        target = _next(stages, deal, current)
     if target.id == current.id:
         raise InvalidInput(
-            N_("“{deal}” is already in {stage}."), deal=deal.name, stage=current.name
+            N_("“{deal}” is already in {stage}."), deal=deal.name, stage=stage_label(current.name)
         )
     confirm = None
     if deal.status != OPEN:

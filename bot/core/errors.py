@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.i18n import Msg as Msg  # an error's parameter, translated when shown
+from bot.core.i18n import MsgList, Number
+
 
 def _shown(t, value: object) -> object:
-    """A parameter as the reader sees it: an ``Msg`` translated, a date in their words."""
-    if isinstance(value, Msg):
-        return t(value)
+    """A parameter as the reader sees it: a ``Msg`` (or each of a ``MsgList``) translated,
+    a date in their words."""
+    if isinstance(value, Msg | MsgList | Number):
+        return t.shown(value)
     if isinstance(value, date):
         return t.day(value)
     return value
-
-
-class Msg(str):
-    """An English msgid given as an error's parameter: translated when the error is shown
-    (``InvalidInput(N_("tick “{tick}”"), tick=Msg(N_("Yes, move it")))``)."""
 
 
 class DomainError(Exception):

@@ -1,18 +1,33 @@
 """Money: reading the amounts reps type, and writing them back for people to read.
 
-The rule (also in ``docs/AMOUNTS.md``)
-======================================
+The rule (also in ``docs/AMOUNTS.md``, whose table is run as tests)
+===================================================================
 
-An amount is ``[currency] number [multiplier] [currency]``, spaces optional, case ignored.
+An amount is ``[currency] number [multiplier] [currency]``, spaces optional, case ignored
+except for ``M``.
 
 * **Currency** from a symbol or code before or after the number: ``Rp``/``Rp.``/``IDR``/
   ``rupiah`` → IDR, ``$``/``US$``/``USD`` → USD, ``€``/``EUR``, ``S$``/``SGD``, ``RM``/``MYR``,
   ``£``/``GBP``, ``¥``/``JP¥``/``JPY``, ``A$``/``AU$``/``AUD``. None given: the workspace default.
   Two different currencies are refused.
-* **Multiplier**: ``k``, ``rb``, ``ribu``, ``thousand`` = 10³; ``jt``, ``juta``, ``m``, ``M``,
-  ``mio``, ``mn``, ``million`` = 10⁶; ``b``, ``bn``, ``miliar``, ``milyar``, ``billion`` = 10⁹;
-  ``tn``, ``triliun``, ``trilyun``, ``trillion`` = 10¹². ``M`` is *million* (as in English
-  "1.5M"), never *miliar*: for miliar write ``miliar`` or ``bn``.
+* **Multiplier**, the same in every language: ``k``, ``rb``, ``ribu``, ``thousand`` = 10³;
+  ``jt``, ``juta``, ``mio``, ``mn``, ``million`` = 10⁶; ``b``, ``bn``, ``miliar``, ``milyar``,
+  ``billion`` = 10⁹; ``t``, ``tn``, ``triliun``, ``trilyun``, ``trillion`` = 10¹².
+* **``m`` and ``M``** depend on the writer's language and the amount's currency, because
+  Indonesian sellers write ``M`` for *miliar* (``Rp 2,5 M``) and English writers for million:
+
+  ========================  ==========================  =================================
+  language + currency       ``M``                       ``m``
+  ========================  ==========================  =================================
+  Indonesian + IDR          miliar (10⁹)                asked (``AmbiguousAmount``)
+  English + IDR             asked                       million (10⁶); asked after a
+                                                        decimal comma (``2,5m``)
+  any + another currency    million (10⁶)               million (10⁶)
+  ========================  ==========================  =================================
+
+  "Asked" raises ``AmbiguousAmount`` with both readings, so a reply can offer them as
+  buttons (or a modal show both under the field); ``parse_amount(..., unit=6 or 9)`` reads
+  it as the user then chose.
 * **Separators** ``.`` and ``,``:
 
   1. Both occur: the last one is the decimal mark and occurs once; the other one groups
@@ -35,8 +50,10 @@ An amount is ``[currency] number [multiplier] [currency]``, spaces optional, cas
 Formatting: IDR is always ``Rp50.000.000`` (dots, no decimals, no space) whatever the locale;
 other currencies follow the locale through Babel (``$5,000`` in English, ``US$5.000`` in
 Indonesian), without ``.00`` when the amount is whole. ``format_money_short`` writes
-``Rp50jt``/``Rp1,5 miliar`` (Indonesian) or ``Rp50m``/``Rp1.5bn`` (English) — one decimal at
-most, and text that ``parse_amount`` reads back.
+``Rp304,1 jt``/``Rp1,4 M`` (Indonesian) or ``Rp304.1m``/``Rp1.4bn`` (English) — one decimal
+at most, and text that ``parse_amount`` reads back in the same language. ``money_words``
+writes an amount out (``2,5 miliar``, ``2.5 billion``) for the echo of a parsed amount
+(``echo_money``: ``Rp2.500.000.000 — 2,5 miliar``).
 """
 
 from __future__ import annotations
@@ -87,14 +104,23 @@ _CURRENCY_WORDS: dict[str, str] = {
 
 _MULTIPLIERS: dict[str, int] = {
     **dict.fromkeys(("k", "rb", "ribu", "thousand"), 3),
-    **dict.fromkeys(("jt", "juta", "m", "mio", "mn", "million"), 6),
+    **dict.fromkeys(("jt", "juta", "m", "mio", "mn", "million"), 6),  # "m": see _unit
     **dict.fromkeys(("b", "bn", "miliar", "milyar", "billion"), 9),
-    **dict.fromkeys(("tn", "triliun", "trilyun", "trillion"), 12),
+    **dict.fromkeys(("t", "tn", "triliun", "trilyun", "trillion"), 12),
 }
+MILLION, BILLION = 6, 9  # the two readings of an ambiguous m or M
 
-_SHORT_UNITS: dict[str, tuple[tuple[int, str], ...]] = {
-    "en": ((12, "tn"), (9, "bn"), (6, "m"), (3, "k")),
-    "id": ((12, " triliun"), (9, " miliar"), (6, "jt"), (3, "rb")),
+# Short forms, largest unit first: (power of ten, suffix); each reads back in its language.
+_SHORT_UNITS: dict[tuple[str, bool], tuple[tuple[int, str], ...]] = {
+    ("en", True): ((12, "tn"), (9, "bn"), (6, "m"), (3, "k")),
+    ("en", False): ((12, "tn"), (9, "bn"), (6, "m"), (3, "k")),
+    ("id", True): ((12, " T"), (9, " M"), (6, " jt"), (3, " rb")),  # IDR: M is miliar
+    ("id", False): ((12, " triliun"), (9, " miliar"), (6, " jt"), (3, " rb")),
+}
+# Amounts written out in words (``2,5 miliar``, ``2.5 billion``).
+_WORDS: dict[str, tuple[tuple[int, str], ...]] = {
+    "en": ((12, "trillion"), (9, "billion"), (6, "million"), (3, "thousand")),
+    "id": ((12, "triliun"), (9, "miliar"), (6, "juta"), (3, "ribu")),
 }
 
 
@@ -138,6 +164,33 @@ NOT_WHOLE = N_(
     "or add a unit, like 1,5jt for one and a half million."
 )
 TOO_MANY_DECIMALS = N_("“{text}” has more than {places} decimals; {currency} has {places}.")
+AMBIGUOUS_UNIT = N_(
+    "“{text}” could be {million} ({million_words}) or {billion} ({billion_words}). "
+    "Write {million_hint} or {billion_hint} to be sure."
+)
+
+
+class AmbiguousAmount(InvalidInput):
+    """``m`` or ``M`` that could be million or miliar (see the module's table): the two
+    readings (``readings[0]`` million, ``readings[1]`` miliar), each also written out, and
+    the user's words. Raised instead of guessing; ``parse_amount(..., unit=…)`` reads the
+    amount as the user then chose."""
+
+    def __init__(self, text: str, number: str, readings: tuple[Money, Money], language: str):
+        short, long = (money_words(r, language) or "" for r in readings)
+        super().__init__(
+            AMBIGUOUS_UNIT,
+            field="value",
+            text=text,
+            million=format_money(readings[0], language),
+            million_words=short,
+            billion=format_money(readings[1], language),
+            billion_words=long,
+            million_hint=f"{number}jt" if language == "id" else f"{number} million",
+            billion_hint=f"{number} miliar" if language == "id" else f"{number} billion",
+        )
+        self.readings = readings
+        self.units = (MILLION, BILLION)
 
 
 @dataclass(frozen=True)
@@ -172,9 +225,9 @@ def currency_places(currency: str) -> int:
     return _PLACES.get(currency, 2)
 
 
-def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
-    return " ".join(text.split()).lower()
+def _normalise(text: str, *, lower: bool = True) -> str:
+    text = " ".join(unicodedata.normalize("NFKC", text).replace("\u2212", "-").split())
+    return text.lower() if lower else text
 
 
 def _strip_trailing(text: str) -> str:
@@ -260,14 +313,54 @@ def _unsupported_code(text: str) -> str | None:
     return None
 
 
-def parse_amount(text: str, *, default_currency: str = "IDR") -> Money:
-    """Read an amount the way reps type it (see the module docstring for the rule).
+def _unit(typed: str, *, currency: str, language: str, comma: bool, unit: int | None) -> int | None:
+    """The power of ten of ``m``/``M`` as typed (case kept), or ``None`` when it is
+    ambiguous and ``unit`` (the user's answer) doesn't settle it. See the module's table."""
+    if currency != "IDR":
+        return MILLION
+    if language == "id":
+        return BILLION if typed == "M" else unit
+    if typed == "M" or comma:
+        return unit
+    return MILLION
 
-    Raises ``InvalidInput`` (``field="value"``) with the reason and the user's ``text``."""
+
+def _power(match: re.Match, cased: str, number: Decimal, currency: str, **how) -> int:
+    """The multiplier's power of ten; ``AmbiguousAmount`` for an ``m``/``M`` that stays
+    ambiguous. ``how``: the parse's ``language``, ``unit`` and ``shown`` text."""
+    mult = match.group("mult")
+    if mult != "m":
+        return _MULTIPLIERS[mult] if mult else 0
+    language = _language(how["language"])
+    same = len(cased) == len(match.string)  # lower-casing kept the positions
+    typed = cased[match.start("mult") : match.end("mult")] if same else "m"
+    num = match.group("num")
+    comma = "," in num and "." not in num
+    power = _unit(typed, currency=currency, language=language, comma=comma, unit=how["unit"])
+    if power is None:
+        readings = tuple(
+            Money(number.scaleb(p).quantize(Decimal(1)), currency) for p in (MILLION, BILLION)
+        )
+        raise AmbiguousAmount(how["shown"], num, readings, language)
+    return power
+
+
+def parse_amount(
+    text: str, *, default_currency: str = "IDR", language: str = "en", unit: int | None = None
+) -> Money:
+    """Read an amount the way reps type it (see the module docstring for the rule), in the
+    writer's ``language`` (``"en"``, ``"id"``): it decides ``m`` and ``M`` for rupiah.
+
+    Raises ``InvalidInput`` (``field="value"``) with the reason and the user's ``text``;
+    ``AmbiguousAmount`` for an ``m``/``M`` that could be million or miliar, unless ``unit``
+    (6 or 9: the user's choice among the two) settles it."""
     if default_currency not in SUPPORTED_CURRENCIES:
         raise ValueError(f"unsupported default currency {default_currency!r}")
+    if unit not in (None, MILLION, BILLION):
+        raise ValueError(f"an ambiguous unit is read as 10^6 or 10^9, not 10^{unit}")
     shown = " ".join(text.split())
-    normal = _strip_trailing(_normalise(text))
+    cased = _strip_trailing(_normalise(text, lower=False))
+    normal = cased.lower()
     match = _AMOUNT_RE.fullmatch(normal)
     if match is None:
         code = _unsupported_code(normal)
@@ -291,9 +384,9 @@ def parse_amount(text: str, *, default_currency: str = "IDR") -> Money:
 
     if match.group("sign1") or match.group("sign2"):
         raise InvalidInput(NEGATIVE, field="value", text=shown)
-    mult = match.group("mult")
-    number = _read_number(match.group("num"), multiplier=mult, text=shown)
-    amount = number.scaleb(_MULTIPLIERS[mult]) if mult else number
+    number = _read_number(match.group("num"), multiplier=match.group("mult"), text=shown)
+    power = _power(match, cased, number, currency, language=language, unit=unit, shown=shown)
+    amount = number.scaleb(power)
     if amount == 0:
         raise InvalidInput(ZERO, field="value", text=shown)
     if amount > MAX_AMOUNT:
@@ -334,25 +427,56 @@ def format_money(money: Money, locale: str = "en") -> str:
     return format_currency(amount, money.currency, locale=lang)
 
 
+def _scaled(size: Decimal, units: tuple[tuple[int, str], ...], places: int) -> tuple[Decimal, str]:
+    """``size`` in the largest unit that still gives at least 1 once rounded to ``places``
+    (999 950 000 → 1bn, not 1000m); below a thousand, ``(size, "")``."""
+    quantum = Decimal(1).scaleb(-places)
+    for exp, name in units:
+        scaled = size.scaleb(-exp).quantize(quantum, ROUND_HALF_UP)
+        if scaled >= 1:
+            return scaled, name
+    return size, ""
+
+
+def _digits(number: Decimal, lang: str) -> str:
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "id" else text
+
+
 def format_money_short(money: Money, locale: str = "en") -> str:
-    """A compact form for tight places, one decimal at most: ``Rp50jt``, ``Rp1,5 miliar``,
-    ``US$12rb`` (id); ``Rp50m``, ``Rp1.5bn``, ``$12k`` (en). Below a thousand it is the full
-    form. ``parse_amount`` reads the result back (to within the rounding)."""
+    """A compact form for tight places, one decimal at most: ``Rp304,1 jt``, ``Rp1,4 M``,
+    ``US$12 rb`` (id); ``Rp304.1m``, ``Rp1.4bn``, ``$12k`` (en). Below a thousand it is the
+    full form. ``parse_amount`` reads the result back in the same language (to within the
+    rounding)."""
     lang = _language(locale)
-    units = _SHORT_UNITS.get(lang, _SHORT_UNITS["en"])
+    units = _SHORT_UNITS.get((lang, money.currency == "IDR"), _SHORT_UNITS["en", True])
     size = abs(money.amount)
     if size < 1000:
         return format_money(money, locale)
-    tenth = Decimal("0.1")
-    # The largest unit that still gives at least 1 once rounded (999 950 000 → 1bn, not 1000m).
-    scaled, suffix = next(
-        (size.scaleb(-exp).quantize(tenth, ROUND_HALF_UP), name)
-        for exp, name in units
-        if size.scaleb(-exp).quantize(tenth, ROUND_HALF_UP) >= 1
-    )
-    digits = f"{scaled:f}".removesuffix(".0")
-    if lang == "id":
-        digits = digits.replace(".", ",")
+    scaled, suffix = _scaled(size, units, 1)
     symbol = "Rp" if money.currency == "IDR" else get_currency_symbol(money.currency, lang)
     sign = "-" if money.amount < 0 else ""
-    return f"{sign}{symbol}{digits}{suffix}"
+    return f"{sign}{symbol}{_digits(scaled, lang)}{suffix}"
+
+
+def money_words(money: Money, locale: str = "en") -> str | None:
+    """The amount written out for a reader to check at a glance: ``2,5 miliar``,
+    ``304,1 juta`` (id); ``2.5 billion``, ``50 thousand`` (en). Three decimals at most,
+    ``~`` in front when that rounds. ``None`` below a thousand (the digits say it all)."""
+    lang = "id" if _language(locale) == "id" else "en"
+    size = abs(money.amount)
+    if size < 1000:
+        return None
+    scaled, word = _scaled(size, _WORDS[lang], 3)
+    exact = scaled.scaleb(next(e for e, w in _WORDS[lang] if w == word)) == size
+    sign = "-" if money.amount < 0 else ""
+    return f"{'' if exact else '~'}{sign}{_digits(scaled, lang)} {word}"
+
+
+def echo_money(money: Money, locale: str = "en") -> str:
+    """A parsed amount echoed back: in full, then written out (``Rp2.500.000.000 — 2,5
+    miliar``), so a misreading shows at once."""
+    full, words = format_money(money, locale), money_words(money, locale)
+    return f"{full} — {words}" if words else full

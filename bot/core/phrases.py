@@ -1,5 +1,7 @@
-"""The words of ``/pipeline``'s sub-commands, in English and Indonesian, and how a deal's
-history is asked for (``Acme history spin 2``). Plain text parsing, no Slack."""
+"""The words of ``/pipeline``'s and ``/digest``'s sub-commands, in English and Indonesian,
+and how a deal's history is asked for (``Acme history spin 2``). Plain text parsing, no
+Slack. (Stage, lost-reason and source words are in ``bot.core.stages``, ``reasons`` and
+``sources``; weekdays and times in ``bot.core.slots``; move words in ``bot.core.deals``.)"""
 
 from __future__ import annotations
 
@@ -11,14 +13,53 @@ from bot.core.checklists import KINDS
 PIPELINE_TEAM_WORDS = frozenset({"team", "tim"})
 TEAM_WORDS = frozenset({"team", "tim", "all", "semua"})
 MINE_WORDS = frozenset({"mine", "me", "my", "saya", "aku"})
-STAGES_WORDS = frozenset({"stages", "tahap"})
-STATS_WORDS = frozenset({"stats", "statistik"})
+STAGES_WORDS = frozenset({"stages", "tahap", "tahapan"})
+STATS_WORDS = frozenset({"stats", "statistik", "statistics"})
 EXPORT_WORDS = frozenset({"export", "ekspor"})
-MANAGER_WORDS = frozenset({"manager", "managers"})
+MANAGER_WORDS = frozenset({"manager", "managers", "manajer"})
 GATE_WORDS = frozenset({"gates", "gate", "gerbang"})
 HISTORY_WORDS = ("history", "riwayat")
 HELP_WORDS = frozenset({"help", "bantuan", "?", "-h", "--help"})
-MANAGERS_RE = re.compile(r"^managers?\s*(add|remove|list)?\s*(.*)$", re.I | re.S)
+LANGUAGE_WORDS = frozenset({"lang", "language", "bahasa"})
+SETTINGS_WORDS = frozenset({"settings", "setting", "pengaturan", "setelan"})
+MANAGER_OPS = {
+    **dict.fromkeys(("add", "tambah", "tambahkan"), "add"),
+    **dict.fromkeys(("remove", "hapus", "keluarkan"), "remove"),
+    **dict.fromkeys(("list", "daftar"), "list"),
+}
+MANAGERS_RE = re.compile(
+    r"^(?:managers?|manajer)\s*(add|remove|list|tambahkan|tambah|hapus|keluarkan|daftar)?\s*(.*)$",
+    re.I | re.S,
+)
+
+# /pipeline stats periods: 7d, 30d, 90d, quarter (bot.core.metrics) and their other words.
+PERIOD_WORDS = {
+    **dict.fromkeys(("7d", "7h", "7hari", "week", "minggu", "pekan"), "7d"),
+    **dict.fromkeys(("30d", "30h", "30hari", "month", "bulan"), "30d"),
+    **dict.fromkeys(("90d", "90h", "90hari"), "90d"),
+    **dict.fromkeys(("quarter", "q", "kuartal", "triwulan"), "quarter"),
+}
+DAY_WORDS = frozenset({"d", "day", "days", "hari"})  # "30 days", "30 hari"
+
+# /digest's sub-commands.
+DIGEST_HERE = frozenset({"here", "sini", "subscribe", "langganan"})
+DIGEST_STATUS = frozenset({"status", "info"})
+DIGEST_OFF = frozenset({"off", "stop", "berhenti", "unsubscribe", "matikan", "hentikan"})
+DIGEST_NOW = frozenset({"now", "sekarang"})
+
+
+def period_words(words: list[str]) -> list[str]:
+    """``30 days`` / ``30 hari`` as one word (``30d``); each period word as its key."""
+    out: list[str] = []
+    for word in words:
+        low = word.lower()
+        if low in DAY_WORDS and out and out[-1].isdigit():
+            out[-1] += "d"
+            continue
+        out.append(low)
+    return [PERIOD_WORDS.get(w, w) for w in out]
+
+
 MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -33,8 +74,18 @@ def first_word(text: str) -> str:
 def managers_args(text: str) -> tuple[str, list[str]]:
     """``managers add <@U1> <@U2>`` → ("add", ["U1", "U2"]); no verb lists them."""
     m = MANAGERS_RE.match(text.strip())
-    op = (m.group(1) or "list").lower() if m else "list"
+    op = MANAGER_OPS[(m.group(1) or "list").lower()] if m else "list"
     return op, MENTION_RE.findall(m.group(2) if m else "")
+
+
+def language_request(text: str) -> str | None:
+    """``lang id``, ``bahasa indonesia``, ``language`` → what names the language (``""``:
+    none, show the reader's own); ``None`` when the text is not about a language (``Bahasa
+    Kita Corp``, more than two words after the first, is a deal's name)."""
+    words = text.split()
+    if not words or words[0].lower() not in LANGUAGE_WORDS or len(words) > 3:
+        return None
+    return " ".join(words[1:])
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ How the text is read, token by token (spaces separate tokens):
   (links by their label, channels as ``#name``); ``@here`` and user groups are refused.
 * An amount (see ``bot.core.money``) is one token or spreads over its neighbours: a currency before
   it (``Rp 50.000.000``), a multiplier and/or a currency after it (``50 jt``, ``1,5 juta``,
-  ``5000 USD``).
+  ``5000 USD``). It is read in the user's language (``M`` is miliar for an Indonesian writing
+  rupiah); an ``m``/``M`` that could be million or miliar raises ``AmbiguousAmount`` as is (the
+  caller asks which, and reads the text again with the answer as ``unit``).
 * Source words (``bot.core.sources``), the longest alias first (``cold outreach``, ``centre of
   influence``). A generic ``referral`` next to a kind of referral (``referral friend``) is that
   kind.
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from bot.core.errors import InvalidInput
 from bot.core.i18n import N_, Translator
 from bot.core.money import (
+    AmbiguousAmount,
     Money,
     is_currency_word,
     is_multiplier_word,
@@ -220,8 +223,15 @@ def _merge_sources(first: Source, second: Source) -> Source | None:
     return None
 
 
-def parse_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd:
-    """Read ``/prospect`` quick-add text (see the module docstring). Raises ``InvalidInput``."""
+def parse_quick_add(
+    text: str, *, default_currency: str = "IDR", language: str = "en", unit: int | None = None
+) -> QuickAdd:
+    """Read ``/prospect`` quick-add text (see the module docstring) written in ``language``;
+    ``unit`` settles an ambiguous ``m``/``M`` (``bot.core.money.parse_amount``). Raises
+    ``InvalidInput``, and ``AmbiguousAmount`` when the amount must be asked about.
+
+    A parser: one pass over the tokens, each rule in the order the module docstring gives,
+    so it reads top to bottom and is longer than most functions on purpose."""
     tokens = _tokenize(text)
     value: Money | None = None
     value_words = ""
@@ -267,7 +277,11 @@ def parse_quick_add(text: str, *, default_currency: str = "IDR") -> QuickAdd:
                     TWO_AMOUNTS, field="value", text=text, first=value_words, second=words
                 )
             try:
-                value = parse_amount(words, default_currency=default_currency)
+                value = parse_amount(
+                    words, default_currency=default_currency, language=language, unit=unit
+                )
+            except AmbiguousAmount:
+                raise  # not a mistake: a question for the user
             except InvalidInput as cause:
                 raise AmountInTextError(cause, text) from cause
             value_words = words

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.core.errors import InvalidInput
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Msg, MsgList
 from bot.core.matching import lookup_term
 
 
@@ -17,6 +17,7 @@ class LostReason:
     key: str
     label: str  # English msgid
     aliases: tuple[str, ...] = ()
+    word: str = ""  # msgid: what to type, shown in the list of reasons (its key, spelt)
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class DmuRole:
     key: str
     label: str  # English msgid
     aliases: tuple[str, ...] = ()
+    word: str = ""  # msgid: what to type, shown in the list of roles
 
 
 LOST_REASONS: tuple[LostReason, ...] = (
@@ -31,26 +33,59 @@ LOST_REASONS: tuple[LostReason, ...] = (
         "product",
         N_("Product objection"),
         ("product", "produk", "fitur", "feature", "features", "keberatan produk"),
+        N_("product"),
     ),
     LostReason(
         "need",
         N_("Need objection"),
-        ("no need", "not needed", "no urgency", "kebutuhan", "tidak butuh", "tidak perlu"),
+        (
+            "no need",
+            "not needed",
+            "no urgency",
+            "kebutuhan",
+            "keberatan kebutuhan",
+            "tidak butuh",
+            "tidak perlu",
+            "belum perlu",
+            "tidak mendesak",
+        ),
+        N_("need"),
     ),
     LostReason(
         "emotion",
         N_("Emotion objection"),
-        ("emotional", "emosi", "not listening", "tidak fokus"),
+        (
+            "emotional",
+            "emosi",
+            "keberatan emosi",
+            "emosional",
+            "keberatan emosional",
+            "not listening",
+            "tidak fokus",
+        ),
+        N_("emotion"),
     ),
     LostReason(
         "price",
         N_("Price"),
-        ("harga", "too expensive", "expensive", "mahal", "budget", "anggaran", "biaya", "cost"),
+        (
+            "harga",
+            "too expensive",
+            "expensive",
+            "mahal",
+            "terlalu mahal",
+            "budget",
+            "anggaran",
+            "biaya",
+            "cost",
+        ),
+        N_("price"),
     ),
     LostReason(
         "competitor",
         N_("Competitor"),
-        ("competition", "kompetitor", "pesaing", "saingan", "kompetisi"),
+        ("competition", "kompetitor", "pesaing", "saingan", "kompetisi", "kalah saing"),
+        N_("competitor"),
     ),
     LostReason(
         "no_decision",
@@ -67,8 +102,9 @@ LOST_REASONS: tuple[LostReason, ...] = (
             "tanpa kabar",
             "menghilang",
         ),
+        N_("no decision"),
     ),
-    LostReason("other", N_("Other"), ("lainnya", "lain", "lain-lain")),
+    LostReason("other", N_("Other"), ("lainnya", "lain", "lain-lain"), N_("other")),
 )
 
 DMU_ROLES: tuple[DmuRole, ...] = (
@@ -76,14 +112,21 @@ DMU_ROLES: tuple[DmuRole, ...] = (
         "decision_maker",
         N_("Decision maker"),
         ("dm", "decider", "pengambil keputusan", "pembuat keputusan", "pemutus"),
+        N_("decision maker"),
     ),
-    DmuRole("user_influence", N_("User influence"), ("user", "pengguna", "end user")),
+    DmuRole(
+        "user_influence",
+        N_("User influence"),
+        ("user", "pengguna", "end user"),
+        N_("user influence"),
+    ),
     DmuRole(
         "technical_influence",
         N_("Technical influence"),
         ("technical", "tech", "teknis", "pengaruh teknis"),
+        N_("technical influence"),
     ),
-    DmuRole("coach", N_("Coach"), ("coaches", "champion", "pelatih", "orang dalam")),
+    DmuRole("coach", N_("Coach"), ("coaches", "champion", "pelatih", "orang dalam"), N_("coach")),
 )
 
 Item = TypeVar("Item", LostReason, DmuRole)
@@ -97,44 +140,41 @@ def _match(text: str, items: Sequence[Item]) -> list[Item]:
     return lookup_term(text, [(i, ((i.key, _spelt(i.key)), (i.label,), i.aliases)) for i in items])
 
 
-def _choices(items: Sequence[LostReason] | Sequence[DmuRole]) -> str:
-    return ", ".join(_spelt(i.key) for i in items)
+def _choices(items: Sequence[LostReason] | Sequence[DmuRole]) -> MsgList:
+    """What to type for each item, in the reader's language when shown."""
+    return MsgList(Msg(i.word or _spelt(i.key)) for i in items)
+
+
+def _one(text: str, items: Sequence[Item], several: str, unknown: str, *, what: str) -> Item:
+    """The one item ``text`` names, or ``InvalidInput`` listing the candidates (``several``)
+    or every item (``unknown``): msgids with ``{text}`` and ``{<what>}``."""
+    hits = _match(text, items)
+    if len(hits) == 1:
+        return hits[0]
+    listed = _choices(hits or items)
+    raise InvalidInput(several if hits else unknown, text=text, **{what: listed})
 
 
 def match_reason(text: str) -> LostReason:
     """The lost reason ``text`` names (key, label, alias — English or Indonesian — or a
     unique prefix; case and accents ignored). Raises ``InvalidInput`` listing the reasons."""
-    hits = _match(text, LOST_REASONS)
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise InvalidInput(
-            N_("“{text}” could be several reasons: {reasons}. Write more of it."),
-            text=text,
-            reasons=_choices(hits),
-        )
-    raise InvalidInput(
+    return _one(
+        text,
+        LOST_REASONS,
+        N_("“{text}” could be several reasons: {reasons}. Write more of it."),
         N_("“{text}” is not a lost reason. Use one of: {reasons}."),
-        text=text,
-        reasons=_choices(LOST_REASONS),
+        what="reasons",
     )
 
 
 def match_role(text: str) -> DmuRole:
     """The decision-maker-unit role ``text`` names, like :func:`match_reason`."""
-    hits = _match(text, DMU_ROLES)
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise InvalidInput(
-            N_("“{text}” could be several roles: {roles}. Write more of it."),
-            text=text,
-            roles=_choices(hits),
-        )
-    raise InvalidInput(
+    return _one(
+        text,
+        DMU_ROLES,
+        N_("“{text}” could be several roles: {roles}. Write more of it."),
         N_("“{text}” is not a role in the decision. Use one of: {roles}."),
-        text=text,
-        roles=_choices(DMU_ROLES),
+        what="roles",
     )
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.errors import InvalidInput
-from bot.core.i18n import N_
+from bot.core.i18n import LANGUAGE_WORDS, N_
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = DAYS[:5]
@@ -47,6 +47,7 @@ DAY_SETS = {
     "tiap": DAYS,
     "weekend": ("sat", "sun"),
     "weekends": ("sat", "sun"),
+    "harian": DAYS,
 }
 FILLER = {"every", "day", "days", "hari", "at", "pukul", "jam", "on"}
 TZ_ALIASES = {
@@ -60,6 +61,14 @@ TZ_ALIASES = {
     "myt": "Asia/Kuala_Lumpur",
 }
 
+# Indonesian parts of the day after an hour: "jam 9 pagi", "3 sore", "8 malam".
+_DAYPART_RE = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(pagi|siang|sore|malam)\b", re.I)
+# Phrases of several words that mean one set of days.
+_DAY_PHRASES = (
+    (re.compile(r"\b(?:every|each)\s+day\b", re.I), "daily"),
+    (re.compile(r"\b(?:setiap|tiap)\s+hari\s+kerja\b", re.I), "kerja"),
+    (re.compile(r"\bakhir\s+(?:pekan|minggu)\b", re.I), "weekend"),
+)
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.I)
 _MENTION_RE = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _OFFSET_RE = re.compile(r"^(?:utc|gmt)?\s*[+-]\d{1,2}(?::?\d{2})?$", re.I)
@@ -71,6 +80,7 @@ class Schedule:
     tz: str  # IANA name
     weekdays: tuple[str, ...]  # cron day names in week order
     owners: tuple[str, ...] = ()  # empty: the whole team
+    language: str | None = None  # chosen for the channel; None: the workspace's default
 
     @property
     def hour(self) -> int:
@@ -108,6 +118,29 @@ def _cities() -> dict[str, list[str]]:
         if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/")):
             out.setdefault(z.rsplit("/", 1)[1].lower(), []).append(z)
     return out
+
+
+def _daypart(match: re.Match) -> str:
+    """``9 pagi`` → ``09:00``, ``1 siang`` → ``13:00``, ``4 sore`` → ``16:00``, ``8 malam``
+    → ``20:00`` (``12 malam``: midnight); an impossible hour is left for the time check."""
+    hour, minute, part = int(match.group(1)), int(match.group(2) or 0), match.group(3).lower()
+    if hour > 12 or minute > 59:
+        return match.group(0)
+    if part == "pagi":
+        hour %= 12
+    elif part == "siang":
+        hour = hour if hour >= 11 else hour + 12
+    else:  # sore, malam
+        hour = 0 if (part == "malam" and hour == 12) else hour % 12 + 12
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _phrases(text: str) -> str:
+    """Several words that say one thing, as the one word the parser reads."""
+    text = _DAYPART_RE.sub(_daypart, text)
+    for pattern, word in _DAY_PHRASES:
+        text = pattern.sub(word, text)
+    return text
 
 
 def parse_time(token: str) -> str | None:
@@ -207,17 +240,46 @@ def parse_days(token: str) -> tuple[str, ...] | None:
     return tuple(d for d in DAYS if d in set(days))
 
 
+LANGUAGE_LEADS = {"bahasa", "lang", "language", "in"}  # "bahasa id", "lang en", "in english"
+
+
+def _take_language(tokens: list[str]) -> tuple[str | None, list[str]]:
+    """The digest's language among the words (``bahasa`` alone: Indonesian; ``bahasa en``,
+    ``lang id``, ``english``, ``indonesia``), and the other words."""
+    for i, token in enumerate(tokens):
+        low = token.lower()
+        after = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
+        if low in LANGUAGE_LEADS and after in LANGUAGE_WORDS:
+            return LANGUAGE_WORDS[after], tokens[:i] + tokens[i + 2 :]
+        if low in LANGUAGE_WORDS and len(low) > 2:  # "id"/"en" alone could be anything
+            return LANGUAGE_WORDS[low], tokens[:i] + tokens[i + 1 :]
+        if low in ("lang", "language"):
+            raise InvalidInput(
+                N_(
+                    "“{text}”: which language? Write bahasa id or bahasa en, like: "
+                    "/digest here 08:00 bahasa id."
+                ),
+                text=" ".join(tokens[i : i + 2]),
+            )
+    return None, tokens
+
+
 def parse_schedule(text: str, *, default_tz: str) -> Schedule:
-    """What follows ``/digest here``: ``[HH:MM] [timezone] [weekdays] [for @a @b]`` in any
-    order. Defaults: 09:00, ``default_tz`` (the user's Slack timezone), Monday to Friday,
-    the whole team."""
+    """What follows ``/digest here``: ``[HH:MM] [timezone] [weekdays] [for @a @b]
+    [bahasa id|en]`` in any order. Defaults: 09:00, ``default_tz`` (the user's Slack
+    timezone), Monday to Friday, the whole team, the workspace's default language.
+
+    A parser: one pass over the words, each kind of word in turn, so it reads top to bottom
+    and is longer than most functions on purpose."""
     at = tz = None
     days: list[str] = []
     owners: list[str] = []
+    text = _phrases(text)
     # "mon - fri" is "mon-fri"; commas and semicolons only separate ("08:00, mon,fri").
     text = re.sub(r"\s*[-–—]\s*(?=[^\W\d])", "-", text)
     text = re.sub(r"(?<=[^\W\d])\s*[-–—]\s*", "-", text)
-    for token in re.sub(r"[,;]+", " ", text).split():
+    language, tokens = _take_language(re.sub(r"[,;]+", " ", text).split())
+    for token in tokens:
         low = token.lower().strip(",")
         mention = _MENTION_RE.match(token)
         if mention:
@@ -268,7 +330,7 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
         )
     weekdays = tuple(d for d in DAYS if d in set(days)) if days else WORKDAYS
     owners_unique = tuple(dict.fromkeys(owners))
-    return Schedule(at or DEFAULT_AT, tz or default_tz or "UTC", weekdays, owners_unique)
+    return Schedule(at or DEFAULT_AT, tz or default_tz or "UTC", weekdays, owners_unique, language)
 
 
 def valid_timezone(tz: str | None) -> str:

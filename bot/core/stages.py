@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from bot.core.errors import InvalidInput, NotFound
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Msg, MsgList, Translator, available_locales
 from bot.core.matching import lookup_term
 
 
@@ -149,26 +149,62 @@ DEFAULT_STAGES: tuple[StageSpec, ...] = (
 )
 
 _DEFAULT_ALIASES = {spec.key: spec.aliases for spec in DEFAULT_STAGES}
+_DEFAULT_NAME = {spec.key: spec.name for spec in DEFAULT_STAGES}
+#: The default stages' names as stored (English msgids). A stage with one of these names is
+#: shown in the reader's language; a name a workspace gave it is shown as written.
+DEFAULT_NAMES = frozenset(_DEFAULT_NAME.values())
+
+
+def stage_label(name: str) -> str:
+    """A stage's name as the reader should see it: a default name is a ``Msg`` (translated
+    where shown, ``Prospecting`` → ``Prospecting``, ``Won`` → ``Menang``), any other name is
+    the workspace's own and stays as written. Works for history snapshots too."""
+    return Msg(name) if name in DEFAULT_NAMES else name
+
+
+def edited_name(typed: str, stored: str, language: str) -> str:
+    """A name back from the stage editor, which showed a default name translated: left as it
+    was stored when the manager kept it, so the stage still shows in each reader's language."""
+    if stored in DEFAULT_NAMES and typed.casefold() == Translator(language)(stored).casefold():
+        return stored
+    return typed
+
+
+def _translated(name: str) -> tuple[str, ...]:
+    """A default name in every language we have (``Presentasi``), so it can be typed."""
+    return tuple(Translator(lang)(name) for lang in available_locales())
 
 
 def _aliases(stage: StageLike) -> Sequence[str]:
-    """A stage's own aliases; a stored stage without any keeps those of its default key, so
-    "negosiasi" still finds a renamed negotiation stage."""
+    """A stage's own aliases; a stored stage without any keeps those of its default key (and
+    its default name in every language), so "negosiasi" still finds a renamed negotiation
+    stage."""
     own = getattr(stage, "aliases", None)
     if own is not None:
         return tuple(own)
-    return _DEFAULT_ALIASES.get(getattr(stage, "key", None) or "", ())
+    key = getattr(stage, "key", None) or ""
+    default = _DEFAULT_NAME.get(key)
+    return _DEFAULT_ALIASES.get(key, ()) + (_translated(default) if default else ())
 
 
-def _names(stages: Sequence[StageLike]) -> str:
-    return ", ".join(s.name for s in stages)
+def _names(stages: Sequence[StageLike]) -> MsgList:
+    """The stages' names for an error's parameter, each shown to its reader."""
+    return MsgList(stage_label(s.name) for s in stages)
+
+
+def _shown_names(stage: StageLike) -> tuple[str, ...]:
+    """The names a reader sees for the stage: a default name's translations."""
+    return _translated(stage.name) if stage.name in DEFAULT_NAMES else ()
 
 
 def match_stage(text: str, stages: Sequence[S]) -> S:
     """The stage ``text`` names: by exact name, then key, then alias (case and accents
     ignored), else by a unique prefix of at least two letters. Raises ``InvalidInput``
     naming the candidates (ambiguous) or all stages (unknown), echoing ``text``."""
-    entries = [(s, ((s.name,), (getattr(s, "key", None) or "",), _aliases(s))) for s in stages]
+    entries = [
+        (s, ((s.name, *_shown_names(s)), (getattr(s, "key", None) or "",), _aliases(s)))
+        for s in stages
+    ]
     hits = lookup_term(text, entries)
     if len(hits) == 1:
         return hits[0]
@@ -225,4 +261,6 @@ def terminal_stage(stages: Sequence[S], kind: str) -> S:
     for s in stages:
         if s.kind == kind:
             return s
-    raise NotFound(N_("This workspace has no “{kind}” stage."), kind=kind)
+    raise NotFound(
+        N_("This workspace has no “{kind}” stage."), kind=Msg(STATUS_LABELS.get(kind, kind))
+    )

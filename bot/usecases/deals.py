@@ -24,12 +24,13 @@ from bot.core.deals import (
 from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.gates import Gate, blocking_gate
 from bot.core.i18n import N_
-from bot.core.matching import Candidate, match_names, normalise, split_command
-from bot.core.money import Money, parse_amount
+from bot.core.matching import Candidate, normalise, split_command
+from bot.core.money import AmbiguousAmount, Money, parse_amount
 from bot.core.quickadd import QuickAdd, parse_quick_add
 from bot.usecases.views import DealView, deal_money, deal_view
 from storage import checklists as checklist_store
 from storage import deals as store
+from storage import lookups
 from storage import requests as requests_store
 from storage import stages as stage_store
 from storage import workspaces as workspace_store
@@ -50,13 +51,13 @@ class Resolved:
 def resolve_deal(
     *, session: Session, team_id: str, text: str, status: str | None = None
 ) -> Resolved:
+    """The deal ``text`` names (of ``status`` when the workspace has deals of it): found
+    through the database's indexes (``storage.lookups``), matched as
+    ``bot.core.matching`` says."""
     text = text.strip().strip('"“”')
     if not text:
         raise InvalidInput(N_("Which deal? Write its name, e.g. “Acme”."), text=text)
-    names = store.deal_names(session=session, team_id=team_id, status=status)
-    if not names and status is not None:
-        names = store.deal_names(session=session, team_id=team_id)
-    result = match_names(text, [Candidate(id=i, name=n) for i, n in names])
+    result = lookups.match_deals(session=session, team_id=team_id, text=text, status=status)
     if result.exact is not None:
         deal = store.get_deal(session=session, team_id=team_id, deal_id=result.exact.id)
         return Resolved(deal=deal, exact=True)
@@ -110,6 +111,25 @@ class Duplicates:
     deals: list[DealView]
 
 
+@dataclass(frozen=True)
+class AskAmount:
+    """The amount's ``m``/``M`` could be million or miliar (``bot.core.money``): ask, and add
+    the deal with ``quick_add(text, unit=…)`` once the user picks a reading."""
+
+    text: str  # the whole quick-add text
+    typed: str  # the amount as typed
+    readings: tuple[Money, ...]  # million, miliar
+    units: tuple[int, ...]  # their powers of ten, the answer to give back
+
+
+def _add(s: Session, actor: Actor, now: datetime, *, owner_id: str | None, **fields) -> Deal:
+    """A new deal of ``actor``'s (or ``owner_id``'s), in the first open stage."""
+    new = store.NewDeal(owner_id=owner_id or actor.user_id, **fields)
+    return store.create_deal(
+        session=s, team_id=actor.team_id, created_by=actor.user_id, now=now, new=new
+    )
+
+
 def default_currency(db: Database, team_id: str) -> str:
     with db.read() as s:
         return workspace_store.default_currency(s, team_id)
@@ -123,9 +143,19 @@ def quick_add(
     key: str | None,
     now: datetime,
     allow_duplicate: bool = False,
-) -> Created | Duplicates:
-    """``/prospect Acme Corp 50jt referral @maria``."""
-    parsed = parse_quick_add(text, default_currency=default_currency(db, actor.team_id))
+    unit: int | None = None,
+) -> Created | Duplicates | AskAmount:
+    """``/prospect Acme Corp 50jt referral @maria``, read in the actor's language; ``unit``:
+    the reading the user picked for an ambiguous ``m``/``M`` (``AskAmount``)."""
+    try:
+        parsed = parse_quick_add(
+            text,
+            default_currency=default_currency(db, actor.team_id),
+            language=actor.language,
+            unit=unit,
+        )
+    except AmbiguousAmount as asked:
+        return AskAmount(text, str(asked.params["text"]), asked.readings, asked.units)
 
     def created(s: Session, deal: Deal) -> Created:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
@@ -137,17 +167,14 @@ def quick_add(
             if dups:
                 stages = stage_store.list_stages(session=s, team_id=actor.team_id)
                 return Duplicates(text, [deal_view(d, stages) for d in dups]), None
-        deal = store.create_deal(
-            session=s,
-            team_id=actor.team_id,
-            created_by=actor.user_id,
-            now=now,
-            new=store.NewDeal(
-                name=parsed.name,
-                owner_id=parsed.owner_id or actor.user_id,
-                value=parsed.value,
-                source=parsed.source.key if parsed.source else None,
-            ),
+        deal = _add(
+            s,
+            actor,
+            now,
+            name=parsed.name,
+            owner_id=parsed.owner_id,
+            value=parsed.value,
+            source=parsed.source.key if parsed.source else None,
         )
         return created(s, deal), str(deal.id)
 
@@ -255,8 +282,9 @@ def _probability(text: str) -> int | None:
     return p
 
 
-def validate(f: DealFields, *, default_currency: str) -> Valid:
-    """Every field's problem at once (``FieldErrors``), or the answers as values."""
+def validate(f: DealFields, *, default_currency: str, language: str = "en") -> Valid:
+    """Every field's problem at once (``FieldErrors``), or the answers as values; the value
+    read in the user's ``language`` (an ambiguous ``M`` shows both readings under it)."""
     errors: dict[str, DomainError] = {}
     name = f.name.strip()
     if not name:
@@ -264,7 +292,9 @@ def validate(f: DealFields, *, default_currency: str) -> Valid:
     value = None
     if f.value.strip():
         try:
-            value = parse_amount(f.value.strip(), default_currency=f.currency or default_currency)
+            value = parse_amount(
+                f.value.strip(), default_currency=f.currency or default_currency, language=language
+            )
         except InvalidInput as err:
             errors["value"] = err
     next_step = f.next_step.strip() or None
@@ -307,7 +337,7 @@ def check_dates(v: Valid, today: date, stored: Deal | None = None) -> None:
         when = getattr(v, key)
         unchanged = stored is not None and getattr(stored, key) == when
         if when is not None and when < today and not unchanged:
-            errors[key] = InvalidInput(msgid, date=when.isoformat())
+            errors[key] = InvalidInput(msgid, date=when)
     field_errors(errors)
 
 
@@ -315,6 +345,7 @@ def check_dates(v: Valid, today: date, stored: Deal | None = None) -> None:
 class Saved:
     deal_id: int
     name: str
+    value: Money | None = None  # as just typed, echoed back in full
 
 
 @dataclass(frozen=True)
@@ -345,7 +376,9 @@ def save(
     today: date,
 ) -> Created | Saved | SameNameWarning | Retried:
     """The deal form submitted: a new deal, or the edits of ``deal_id``."""
-    valid = validate(fields, default_currency=default_currency(db, actor.team_id))
+    valid = validate(
+        fields, default_currency=default_currency(db, actor.team_id), language=actor.language
+    )
     if deal_id is not None:
 
         def edit(s: Session):
@@ -392,7 +425,7 @@ def _edit(
             contact_role=v.contact_role,
         ),
     )
-    return Saved(deal.id, deal.name), str(deal.id)
+    return Saved(deal.id, deal.name, v.value), str(deal.id)
 
 
 def _create(
@@ -405,22 +438,19 @@ def _create(
     warning = _same_name_warning(s, actor.team_id, dups, v.name, form_id=form_id, key=key)
     if warning is not None:
         return warning, None
-    deal = store.create_deal(
-        session=s,
-        team_id=actor.team_id,
-        created_by=actor.user_id,
-        now=now,
-        new=store.NewDeal(
-            name=v.name,
-            owner_id=v.owner_id or actor.user_id,
-            value=v.value,
-            source=v.source,
-            contact_name=v.contact_name,
-            contact_role=v.contact_role,
-            expected_close=v.expected_close,
-            next_step=v.next_step,
-            next_step_due=v.next_step_due,
-        ),
+    deal = _add(
+        s,
+        actor,
+        now,
+        name=v.name,
+        owner_id=v.owner_id,
+        value=v.value,
+        source=v.source,
+        contact_name=v.contact_name,
+        contact_role=v.contact_role,
+        expected_close=v.expected_close,
+        next_step=v.next_step,
+        next_step_due=v.next_step_due,
     )
     stages = stage_store.list_stages(session=s, team_id=actor.team_id)
     return Created(deal_view(deal, stages, s)), str(deal.id)

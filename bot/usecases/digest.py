@@ -22,15 +22,18 @@ from sqlmodel import Session
 from bot.core import metrics
 from bot.core.money import Money
 from bot.core.slots import local_date
-from bot.core.stages import LOST
+from bot.core.stages import LOST, OPEN
 from bot.usecases import checklists
 from bot.usecases.views import deal_money
+from storage import claims as claim_store
 from storage import digests as digest_store
 from storage import metrics as metric_store
 from storage import stages as stage_store
+from storage.db import Database, run_once
 from storage.models import Deal, Stage
 
 DEFAULT_STALE_DAYS = 14
+DIGEST = "digest"  # the claim kind of a scheduled digest
 TOP = 5  # items shown per list; the rest are counted
 METRICS_PERIOD = "30d"
 
@@ -57,6 +60,7 @@ class DealItem:
     snoozed_until: date | None = None
     snooze_reason: str | None = None
     completion: str | None = None  # checklist completion, when the hook gives it
+    stage_id: int | None = None  # the stage it is in (a move button carries it)
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ def stale_cutoffs(stages: Sequence[Stage], now: datetime) -> dict[int, datetime]
     return {
         s.id: now - timedelta(days=s.stale_days or DEFAULT_STALE_DAYS)
         for s in stages
-        if s.kind == metrics.OPEN
+        if s.kind == OPEN
     }
 
 
@@ -131,6 +135,7 @@ def _item(deal: Deal, names: dict[int, str], now: datetime, **kw) -> DealItem:
         name=deal.name,
         owner_id=deal.owner_id,
         stage=names.get(deal.stage_id, "?"),
+        stage_id=deal.stage_id,
         value=deal_money(deal),
         next_step=deal.next_step,
         due=deal.next_step_due,
@@ -168,8 +173,11 @@ def _due_listing(session, team_id, owners, names, now, today, limit, include_tod
 def _changes(session, team_id, owners, names, now, since, until, top) -> dict[str, Listing]:
     """New, moved, won and lost deals in ``(since, until]``."""
     changes: dict[str, Listing] = {}
+    totals = digest_store.count_moves(
+        session=session, team_id=team_id, owners=owners, since=since, until=until
+    )
     for kind in digest_store.MOVE_KINDS:
-        rows, total = digest_store.list_moves(
+        rows = digest_store.list_moves(
             session=session,
             team_id=team_id,
             owners=owners,
@@ -190,7 +198,7 @@ def _changes(session, team_id, owners, names, now, since, until, top) -> dict[st
                 )
                 for m, d in rows
             ],
-            total,
+            totals[kind],
         )
     return changes
 
@@ -243,6 +251,7 @@ def gather_digest(
     snoozed, snoozed_total = digest_store.list_snoozed(
         session=session, team_id=team_id, owners=owners, today=today, limit=top
     )
+    opened = metric_store.open_pipeline(session, scope, stages)  # one pass over open deals
     digest = Digest(
         team_id=team_id,
         owners=owners,
@@ -251,11 +260,14 @@ def gather_digest(
         until=until,
         today=today,
         tz=tz,
-        stages=metric_store.open_by_stage(session, scope),
-        totals=metric_store.open_totals(session, scope),
-        weighted=metric_store.weighted_pipeline(session, scope),
+        stages=opened.stages,
+        totals=opened.totals,
+        weighted=opened.weighted,
         period=metric_store.period_metrics(
-            session, scope, metrics.period_bounds(METRICS_PERIOD, now=now, tz=tz)
+            session,
+            scope,
+            metrics.period_bounds(METRICS_PERIOD, now=now, tz=tz),
+            totals=opened.totals,
         ),
         conversion=metric_store.stage_conversion(
             session, scope, created_from=now - timedelta(days=90)
@@ -295,4 +307,71 @@ def gather_reminder(
         today=today,
         due=_due_listing(session, team_id, owners, names, now, today, top, True),
         stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
+    )
+
+
+# --- what the scheduled jobs read -------------------------------------------------------
+
+FIRST_DIGEST_LOOKBACK = timedelta(days=1)  # "since" of a channel's first digest
+
+
+def last_digest_slot(db: Database, *, team_id: str, channel_id: str, before=None):
+    """The slot of the channel's latest posted digest (before ``before``), or ``None``."""
+    with db.read() as s:
+        prev = claim_store.last_posted(
+            session=s, team_id=team_id, kind=DIGEST, target=channel_id, before=before
+        )
+    return prev.slot if prev else None
+
+
+def build_digest(db: Database, **kw) -> Digest:
+    with db.read() as s:
+        return gather_digest(s, **kw)
+
+
+def build_reminder(db: Database, **kw) -> Reminder:
+    with db.read() as s:
+        return gather_reminder(s, **kw)
+
+
+def teams_to_remind(db: Database) -> list[str]:
+    with db.read() as s:
+        return digest_store.list_teams_with_open_deals_all_teams(session=s)
+
+
+def owners_to_remind(db: Database, *, team_id: str, now: datetime, kind: str) -> list[str]:
+    """Reps of a workspace with a next step due or a deal gone quiet, not yet reminded in
+    the last 20 hours (claims of ``kind``)."""
+    with db.read() as s:
+        stages = stage_store.list_stages(session=s, team_id=team_id)
+        quickest = min(
+            (st.stale_days or DEFAULT_STALE_DAYS for st in stages if st.kind == OPEN),
+            default=DEFAULT_STALE_DAYS,
+        )
+        owners = digest_store.list_owners_to_remind(
+            session=s,
+            team_id=team_id,
+            due_by=now.date() + timedelta(days=1),  # "today" somewhere on Earth
+            quiet_since=now - timedelta(days=quickest),
+        )
+        done = claim_store.posted_targets_since(
+            session=s, team_id=team_id, kind=kind, since=now - timedelta(hours=20)
+        )
+    return [o for o in owners if o not in done]
+
+
+def now_slot(
+    db: Database, *, team_id: str, key: str | None, now: datetime
+) -> tuple[datetime, bool]:
+    """The slot a ``/digest now`` request posts for, and whether this is its first delivery:
+    the request's minute (two requests in one minute post once); a replay of the same
+    request (Slack's retry, the same signed request sent again) gets the first one's slot
+    back — however much later it comes — and ``False``."""
+    slot = now.replace(second=0, microsecond=0)
+    return run_once(
+        db,
+        team_id=team_id,
+        key=f"digest_now:{key}" if key else None,
+        work=lambda session: ((slot, True), slot.isoformat()),
+        replay=lambda session, record: (datetime.fromisoformat(record), False),
     )

@@ -15,7 +15,7 @@ from bot.core.deals import Actor, ensure_can_change, plan_move
 from bot.core.errors import DomainError, InvalidInput, Msg, Reasons, field_errors
 from bot.core.gates import blocking_gate
 from bot.core.i18n import N_
-from bot.core.stages import LOST, STATUS_LABELS
+from bot.core.stages import LOST, STATUS_LABELS, stage_label
 from bot.usecases.checklists import check_owner
 from bot.usecases.deals import apply_move
 from bot.usecases.views import ActivityView, DealOption, activity_view
@@ -82,7 +82,7 @@ def _held(plan, current, deal: Deal, ticks: Collection[str], gate) -> list[Domai
                     ),
                     deal=deal.name,
                     status=Msg(STATUS_LABELS.get(deal.status, deal.status)),
-                    stage=plan.target.name,
+                    stage=stage_label(plan.target.name),
                     tick=tick,
                 )
             )
@@ -93,8 +93,8 @@ def _held(plan, current, deal: Deal, ticks: Collection[str], gate) -> list[Domai
                         "{stage} is an earlier stage than {current}. To move “{deal}” back "
                         "anyway, tick “{tick}” below and save again."
                     ),
-                    stage=plan.target.name,
-                    current=current.name,
+                    stage=stage_label(plan.target.name),
+                    current=stage_label(current.name),
                     deal=deal.name,
                     tick=tick,
                 )
@@ -114,7 +114,7 @@ def _held(plan, current, deal: Deal, ticks: Collection[str], gate) -> list[Domai
 def _missing(stage: str, checklist: str) -> DomainError:
     return InvalidInput(
         N_("{stage} asks for a {kind} checklist, and this deal has none yet."),
-        stage=stage,
+        stage=stage_label(stage),
         kind=Msg(cl.KIND_LABELS[checklist]),
     )
 
@@ -149,7 +149,7 @@ def _move(
                 "{stage} requires a {kind} checklist first. Press “Fill {kind}” below, save "
                 "it, then save this log again."
             ),
-            stage=plan.target.name,
+            stage=stage_label(plan.target.name),
             kind=Msg(cl.KIND_LABELS[gate.checklist]),
         )
         raise Reasons([required, stay], field="stage")
@@ -159,6 +159,13 @@ def _move(
     before, after = apply_move(session=s, actor=actor, deal=deal, plan=plan, now=now)
     warnings = [_missing(plan.target.name, gate.checklist)] if gate is not None else []
     return before.name, after.name, warnings
+
+
+def _activity(s: Session, actor: Actor, deal: Deal, now: datetime, **fields):
+    new = checklist_store.NewActivity(**fields)
+    return checklist_store.add_activity(
+        session=s, team_id=actor.team_id, deal=deal, by=actor.user_id, now=now, new=new
+    )
 
 
 def log_meeting(
@@ -190,23 +197,20 @@ def log_meeting(
         checklist_store.add_attendee_contacts(
             session=s, team_id=actor.team_id, deal_id=deal.id, attendees=log.attendees, now=now
         )
-        row = checklist_store.add_activity(
-            session=s,
-            team_id=actor.team_id,
-            deal=deal,
-            by=actor.user_id,
-            now=now,
-            new=checklist_store.NewActivity(
-                kind=checklist_store.MEETING,
-                occurred_on=log.occurred_on,
-                notes=log.notes,
-                outcome=log.outcome,
-                attendees=log.attendees,
-                next_step=log.next_step,
-                next_step_due=log.next_step_due,
-                stage_from=moved_from,
-                stage_to=moved_to,
-            ),
+        row = _activity(
+            s,
+            actor,
+            deal,
+            now,
+            kind=checklist_store.MEETING,
+            occurred_on=log.occurred_on,
+            notes=log.notes,
+            outcome=log.outcome,
+            attendees=log.attendees,
+            next_step=log.next_step,
+            next_step_due=log.next_step_due,
+            stage_from=moved_from,
+            stage_to=moved_to,
         )
         return Logged(deal.id, deal.name, activity_view(row), warnings), str(row.id)
 
@@ -230,19 +234,16 @@ def add_note(
     def work(s: Session) -> tuple[Logged, str]:
         deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=note.deal_id)
         ensure_can_change(actor, deal)
-        row = checklist_store.add_activity(
-            session=s,
-            team_id=actor.team_id,
-            deal=deal,
-            by=actor.user_id,
-            now=now,
-            new=checklist_store.NewActivity(
-                kind=checklist_store.NOTE,
-                occurred_on=note.occurred_on,
-                notes=note.notes,
-                message_link=note.link,
-                message_author=note.author,
-            ),
+        row = _activity(
+            s,
+            actor,
+            deal,
+            now,
+            kind=checklist_store.NOTE,
+            occurred_on=note.occurred_on,
+            notes=note.notes,
+            message_link=note.link,
+            message_author=note.author,
         )
         return Logged(deal.id, deal.name, activity_view(row)), str(row.id)
 

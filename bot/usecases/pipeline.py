@@ -20,7 +20,7 @@ from storage import digests as digest_store
 from storage import metrics as metric_store
 from storage import stages as stage_store
 from storage.db import Database
-from storage.models import Deal, Stage
+from storage.models import Stage
 
 
 @dataclass(frozen=True)
@@ -49,19 +49,27 @@ def _groups(stages: list[Stage], totals, deals: list[DealView]) -> list[StageGro
     return groups
 
 
+PER_STAGE = 8  # deals read per stage: what ``/pipeline`` and the Home tab show at most
+
+
 def pipeline(db: Database, actor: Actor, *, team: bool) -> Pipeline:
-    """``/pipeline`` (mine) or ``/pipeline team``."""
+    """``/pipeline`` (mine) or ``/pipeline team``: the totals from one pass over the open
+    deals, and only the deals shown (the most valuable of each stage)."""
     owner = None if team else actor.user_id
     with db.read() as s:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
-        totals = store.open_totals(session=s, team_id=actor.team_id, owner_id=owner)
-        deals = store.open_deals(session=s, team_id=actor.team_id, owner_id=owner, limit=400)
-        views = [deal_view(d, stages) for d in deals]
-        weighted = metric_store.weighted_pipeline(
-            s, Scope(actor.team_id, (owner,) if owner else ())
+        scope = Scope(actor.team_id, (owner,) if owner else ())
+        opened = metric_store.open_pipeline(s, scope, stages)
+        deals = store.top_open_deals(
+            session=s,
+            team_id=actor.team_id,
+            stage_ids=[st.id for st in open_stages(stages)],
+            owner_id=owner,
+            per_stage=PER_STAGE,
         )
-    grand = money_by_currency((x.currency, x.value_cents) for x in totals)
-    return Pipeline(team, _groups(stages, totals, views), grand, weighted)
+    views = [deal_view(d, stages) for d in deals]
+    grand = money_by_currency((x.currency, x.value_cents) for x in opened.rows)
+    return Pipeline(team, _groups(stages, opened.rows, views), grand, opened.weighted)
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,9 @@ def card(db: Database, actor: Actor, *, deal_id: int) -> Card:
     )
 
 
+HOME_DUE = 100  # next steps due read for the Home tab (it shows 15 and counts the rest)
+
+
 @dataclass(frozen=True)
 class Home:
     groups: list[StageGroup]
@@ -113,31 +124,37 @@ class Home:
 def home(db: Database, actor: Actor, *, now: datetime, today: date) -> Home:
     """The user's own dashboard: open deals by stage, next steps due this week (or
     overdue), and quiet deals by the digest's stale rule (per-stage days, snoozes)."""
-    week_end = today + timedelta(days=7)
+    mine = (actor.user_id,)
     with db.read() as s:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
-        totals = store.open_totals(session=s, team_id=actor.team_id, owner_id=actor.user_id)
-        deals = store.open_deals(
-            session=s, team_id=actor.team_id, owner_id=actor.user_id, limit=500
+        opened = metric_store.open_pipeline(s, Scope(actor.team_id, mine), stages)
+        deals = store.top_open_deals(
+            session=s,
+            team_id=actor.team_id,
+            stage_ids=[st.id for st in open_stages(stages)],
+            owner_id=actor.user_id,
+            per_stage=PER_STAGE,
+        )
+        due, _ = digest_store.list_due(
+            session=s,
+            team_id=actor.team_id,
+            owners=mine,
+            today=today + timedelta(days=7),
+            include_today=True,
+            awake_only=False,
+            limit=HOME_DUE,
         )
         quiet, _ = digest_store.list_stale(
             session=s,
             team_id=actor.team_id,
-            owners=(actor.user_id,),
+            owners=mine,
             today=today,
             limit=50,
             cutoffs=stale_cutoffs(stages, now),
         )
-    views = {d.id: deal_view(d, stages) for d in deals}
-    due = sorted(
-        (views[d.id] for d in deals if _due_by(d, week_end)), key=lambda v: v.next_step_due
-    )
+    views = [deal_view(d, stages) for d in deals]
     stale = [(deal_view(d, stages), (now - d.last_activity_at).days) for d in quiet]
-    return Home(_groups(stages, totals, list(views.values())), due, stale)
-
-
-def _due_by(deal: Deal, day: date) -> bool:
-    return bool(deal.next_step and deal.next_step_due and deal.next_step_due <= day)
+    return Home(_groups(stages, opened.rows, views), [deal_view(d, stages) for d in due], stale)
 
 
 @dataclass(frozen=True)

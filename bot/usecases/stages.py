@@ -14,7 +14,7 @@ from bot.core import gates
 from bot.core.deals import Actor, require_manager
 from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.i18n import N_
-from bot.core.stages import LOST, MAX_OPEN_STAGES, OPEN, order_max
+from bot.core.stages import LOST, MAX_OPEN_STAGES, OPEN, edited_name, order_max
 from storage import checklists as checklist_store
 from storage import stages as stage_store
 from storage.db import Database
@@ -67,7 +67,7 @@ def save(
     require_manager(actor, EDIT_STAGES)
     with db.transaction() as s:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
-        edits = read_edits(values, stages, shown)
+        edits = read_edits(values, stages, shown, actor.language)
         stage_store.save_stages(session=s, team_id=actor.team_id, edits=edits)
         return [st.name for st in stage_store.list_stages(session=s, team_id=actor.team_id)]
 
@@ -89,7 +89,7 @@ def _number(values, name, errors, lo: int, hi: int, *, required: bool = True) ->
 
 
 def read_edits(
-    values: Mapping[str, Any], stages: list[Stage], shown: Collection[str]
+    values: Mapping[str, Any], stages: list[Stage], shown: Collection[str], language: str = "en"
 ) -> list[stage_store.StageEdit]:
     """The editor's answers as edits of every stage, or ``FieldErrors``.
 
@@ -106,7 +106,9 @@ def read_edits(
     seen: dict[str, str] = {st.name.casefold(): "" for st in stages if f"name:{st.id}" not in shown}
     edits: list[stage_store.StageEdit] = []
     for st in stages:
-        name = _name(values, f"name:{st.id}", st.name, shown, seen, errors)
+        name = edited_name(
+            _name(values, f"name:{st.id}", st.name, shown, seen, errors), st.name, language
+        )
         if st.kind != OPEN:
             edits.append(stage_store.StageEdit(st.id, name, st.position, st.probability, None))
             continue

@@ -10,12 +10,12 @@ from datetime import datetime
 
 from bot.core.deals import Actor
 from bot.core.slots import Schedule, trigger_for, upcoming_slot
+from bot.usecases.digest import DIGEST
 from storage import claims as claim_store
 from storage import digests as store
+from storage import preferences as preference_store
 from storage.db import Database
 from storage.models_digest import DigestSubscription
-
-DIGEST = "digest"  # the claim kind of a scheduled digest
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,13 @@ def subscribe(
     *,
     channel_id: str,
     schedule: Schedule,
-    locale: str,
     now: datetime,
 ) -> Subscribed:
+    """Subscribe the channel (or change its schedule). Its digest is written in the language
+    the schedule names, else in the workspace's default, which it then follows."""
     with db.transaction() as s:
         before = store.get_subscription(session=s, team_id=actor.team_id, channel_id=channel_id)
+        default, _ = preference_store.workspace_settings(session=s, team_id=actor.team_id)
         sub = store.save_subscription(
             session=s,
             team_id=actor.team_id,
@@ -44,7 +46,8 @@ def subscribe(
             tz=schedule.tz,
             weekdays=schedule.cron_days,
             owners=list(schedule.owners),
-            locale=locale,
+            locale=schedule.language or default,
+            language_chosen=schedule.language is not None,
             by=actor.user_id,
             now=now,
         )
@@ -83,4 +86,11 @@ def stop(db: Database, actor: Actor, *, channel_id: str, now: datetime) -> bool:
 def active(db: Database, actor: Actor, *, channel_id: str) -> DigestSubscription | None:
     with db.read() as s:
         sub = store.get_subscription(session=s, team_id=actor.team_id, channel_id=channel_id)
+    return sub if sub is not None and sub.active else None
+
+
+def of_channel(db: Database, *, team_id: str, channel_id: str) -> DigestSubscription | None:
+    """The channel's active subscription (for the scheduled jobs, which act for no user)."""
+    with db.read() as s:
+        sub = store.get_subscription(session=s, team_id=team_id, channel_id=channel_id)
     return sub if sub is not None and sub.active else None

@@ -120,7 +120,7 @@ class ActivityView:
     outcome: str | None = None
     attendees: Sequence[tuple[str, str | None]] = ()
     next_step: str | None = None
-    moved: str | None = None  # "Probing → Presentation"
+    moved: tuple[str | None, str] | None = None  # ("Probing", "Presentation"): stage names
     link: str | None = None
 
 
@@ -133,7 +133,7 @@ def activity_view(a: Activity) -> ActivityView:
         outcome=a.outcome,
         attendees=[(x["name"], x.get("role")) for x in a.attendees or []],
         next_step=a.next_step,
-        moved=f"{a.stage_from} → {a.stage_to}" if a.stage_to else None,
+        moved=(a.stage_from, a.stage_to) if a.stage_to else None,
         link=a.message_link,
     )
 

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from handlers.actions import checklists, deals, digest, fallback, stages
+from handlers.actions import amounts, checklists, deals, digest, fallback, settings, stages
 
 
 def register(app: App) -> None:
@@ -10,6 +10,8 @@ def register(app: App) -> None:
     checklists.register(app)
     digest.register(app)
     stages.register(app)
+    amounts.register(app)
+    settings.register(app)
 
 
 def register_fallback(app: App) -> None:

@@ -6,14 +6,11 @@ import json
 import re
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
 from bot.core import checklists as cl
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import checklists, deals
-from handlers.kit.replies import answer, open_then_fill, update_view
+from handlers.kit.replies import open_then_fill, update_view
 from handlers.ui import checklists as ui
 from handlers.ui import deals as ui_deals
 from handlers.ui.common import read_meta
@@ -22,16 +19,7 @@ from handlers.ui.forms import notice_modal
 KIND_BY_ACTION = {ids.ACTION_OPEN_SPIN: cl.SPIN, ids.ACTION_OPEN_BATNA: cl.BATNA}
 
 
-def open_checklist(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    form: dict,
-) -> None:
+def open_checklist(ack: Ack, body, action, client, actor, t, services, form) -> None:
     """On a card or a gate message: open the checklist (a gate's move completes when it is
     saved). Inside the meeting log: push it for the deal picked there."""
     ack()
@@ -56,9 +44,7 @@ def open_checklist(
     open_then_fill(client, t, body["trigger_id"], build, push=bool(view))
 
 
-def pick_checklist_deal(
-    ack: Ack, body: dict, action: dict, client: WebClient, actor: Actor, t: Translator, services
-) -> None:
+def pick_checklist_deal(ack: Ack, body, action, client, actor, t, services) -> None:
     """A deal picked in the modal ``/spin`` or ``/batna`` opened: the checklist replaces
     the picker."""
     ack()
@@ -69,17 +55,7 @@ def pick_checklist_deal(
     update_view(client, view_id=view["id"], hash=view.get("hash"), view=filled)
 
 
-def move_anyway(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    respond,
-    request_key,
-) -> None:
+def move_anyway(ack: Ack, action, actor, t, services, answer, request_key):
     """Past a warning gate without its checklist (never a required one)."""
     ack()
     deal_id, then = ui_deals.decode_move(action["value"])
@@ -93,29 +69,20 @@ def move_anyway(
         confirmed=True,
         gate_override=True,
     )
-    answer(respond, client, body, actor.user_id, ui_deals.move_reply(t, result), replace=True)
+    answer(ui_deals.move_reply(t, result), replace=True)
 
 
-def history_page(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    respond,
-) -> None:
+def history_page(ack: Ack, action, actor, t, services, answer):
     """Older / Newer / Full history under a history: the message becomes that page."""
     ack()
     p = json.loads(action["value"])
     history = checklists.history(
         services.db, actor, deal_id=int(p["d"]), kind=p.get("k"), page=int(p.get("p") or 1)
     )
-    answer(respond, client, body, actor.user_id, ui.history_reply(t, history), replace=True)
+    answer(ui.history_reply(t, history), replace=True)
 
 
-def spin_refresh(ack: Ack, body: dict, action: dict, client: WebClient, t: Translator, form: dict):
+def spin_refresh(ack: Ack, body, action, client, t, form):
     """Awareness picked or variant switched: redraw the SPIN modal, keeping every answer."""
     ack()
     view = body["view"]

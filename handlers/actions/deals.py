@@ -3,137 +3,78 @@
 import re
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
 from bot.core.deals import Actor
 from bot.usecases import deals, meetings, pipeline
-from handlers.kit.replies import answer, open_then_fill
+from bot.usecases.deals import MoveRequest
+from handlers.kit.replies import open_then_fill
 from handlers.ui import cards
 from handlers.ui import deals as ui
 from handlers.ui import meetings as ui_meetings
 
 
-def edit_deal(ack: Ack, body: dict, action: dict, client: WebClient, actor: Actor, t, services):
+def edit_deal(ack: Ack, body, action, client, actor, t, services):
     ack()
     draft = deals.draft(services.db, actor, deal_id=int(action["value"]))
     channel = (body.get("channel") or {}).get("id")
     client.views_open(trigger_id=body["trigger_id"], view=ui.deal_form(t, draft, channel=channel))
 
 
-def advance_deal(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t,
-    services,
-    respond,
-    request_key,
-):
-    ack()
-    result = deals.move(
+def move(services, actor: Actor, key, deal_id: int, then: MoveRequest | None, **kw):
+    """Move a deal as ``then`` says (the next stage when ``None``)."""
+    return deals.move(
         services.db,
         actor,
-        deal_id=int(action["value"]),
-        request=deals.MoveRequest(),
-        key=request_key,
+        deal_id=deal_id,
+        request=then or MoveRequest(),
+        key=key,
         now=services.now(),
+        **kw,
     )
-    answer(respond, client, body, actor.user_id, ui.move_reply(t, result))
 
 
-def open_card(
-    ack: Ack, body: dict, action: dict, client: WebClient, actor: Actor, t, services, respond
-):
+def advance_deal(ack: Ack, action, actor, t, services, answer, request_key):
+    """ "Advance": the next stage, unless the deal moved since the user saw it."""
+    ack()
+    deal_id, then = ui.decode_advance(action["value"])
+    answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)))
+
+
+def open_card(ack: Ack, action, actor, t, services, answer):
     ack()
     card = pipeline.card(services.db, actor, deal_id=int(action["value"]))
-    answer(respond, client, body, actor.user_id, cards.card_message(t, card, now=services.now()))
+    answer(cards.card_message(t, card, now=services.now()))
 
 
-def home_deal_menu(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t,
-    services,
-    respond,
-    request_key,
-):
-    """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>"."""
+def home_deal_menu(ack: Ack, action, actor, t, services, answer, request_key):
+    """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>[:<stage>]"."""
     what, _, deal_id = action["selected_option"]["value"].partition(":")
     chosen = {"value": deal_id}
     if what == "advance":
-        return advance_deal(ack, body, chosen, client, actor, t, services, respond, request_key)
-    open_card(ack, body, chosen, client, actor, t, services, respond)
+        return advance_deal(ack, chosen, actor, t, services, answer, request_key)
+    open_card(ack, chosen, actor, t, services, answer)
 
 
-def pick_deal(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t,
-    services,
-    respond,
-    request_key,
-):
+def pick_deal(ack: Ack, action, actor, t, services, answer, request_key):
     """A deal picked among several (or suggested): its card, or the move the user asked for."""
     ack()
     deal_id, then = ui.decode_move(action["value"])
     if then is None:
-        msg = cards.card_message(
-            t, pipeline.card(services.db, actor, deal_id=deal_id), now=services.now()
-        )
-    else:
-        result = deals.move(
-            services.db, actor, deal_id=deal_id, request=then, key=request_key, now=services.now()
-        )
-        msg = ui.move_reply(t, result)
-    answer(respond, client, body, actor.user_id, msg, replace=True)
+        card = pipeline.card(services.db, actor, deal_id=deal_id)
+        return answer(cards.card_message(t, card, now=services.now()), replace=True)
+    answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)), replace=True)
 
 
-def confirm_move(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t,
-    services,
-    respond,
-    request_key,
-):
+def confirm_move(ack: Ack, action, actor, t, services, answer, request_key):
     """ "Yes, move it": a move back, or re-opening a closed deal, as confirmed."""
     ack()
     deal_id, then = ui.decode_move(action["value"])
-    result = deals.move(
-        services.db,
-        actor,
-        deal_id=deal_id,
-        request=then,
-        key=request_key,
-        now=services.now(),
-        confirmed=True,
-    )
-    answer(respond, client, body, actor.user_id, ui.move_reply(t, result), replace=True)
+    result = move(services, actor, request_key, deal_id, then, confirmed=True)
+    answer(ui.move_reply(t, result), replace=True)
 
 
-def confirm_create(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t,
-    services,
-    respond,
-    request_key,
-):
+def confirm_create(ack: Ack, action, actor, t, services, answer, request_key):
     """ "Create anyway": a second open deal of the same name."""
     ack()
     result = deals.quick_add(
@@ -144,22 +85,19 @@ def confirm_create(
         now=services.now(),
         allow_duplicate=True,
     )
-    answer(respond, client, body, actor.user_id, ui.added_reply(t, result), replace=True)
+    answer(ui.added_reply(t, result), replace=True)
 
 
-def cancel(ack: Ack, body: dict, respond) -> None:
+def cancel(ack: Ack, body, respond) -> None:
     ack()
     if body.get("response_url"):
         respond(delete_original=True)
 
 
-def log_meeting(
-    ack: Ack, body: dict, action: dict, client: WebClient, actor: Actor, t, services, today
-):
+def log_meeting(ack: Ack, body, action, client, actor, t, services, today):
     """The "Log meeting" button on every deal reply."""
     ack()
-    channel = (body.get("channel") or {}).get("id")
-    deal_id = int(action["value"])
+    channel, deal_id = (body.get("channel") or {}).get("id"), int(action["value"])
 
     def build() -> dict:
         draft = meetings.draft(services.db, actor, deal_id=deal_id, today=today)

@@ -4,34 +4,27 @@ import json
 import re
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
-from bot.core.deals import Actor
 from bot.core.i18n import Translator
-from bot.usecases import followups, pipeline
+from bot.usecases import followups, people, pipeline
 from handlers.kit.profiles import fetch_profile
-from handlers.kit.replies import answer
 from handlers.ui import cards
 from handlers.ui import reminders as ui
 
 
-def nudge(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    respond,
-) -> None:
+def nudge(ack: Ack, action, client, actor, t, services, answer):
     """A manager asks a deal's owner for an update: the owner gets a DM (in their language)
     with a one-click way to log a meeting or set the next step."""
     ack()
     value = json.loads(action["value"])
     item = followups.nudge_item(services.db, actor, deal_id=int(value["deal"]), now=services.now())
-    owner_t = Translator(fetch_profile(services, client, actor.team_id, item.owner_id).locale)
+    owner = fetch_profile(services, client, actor.team_id, item.owner_id)
+    owner_t = Translator(
+        people.language_of(
+            services.db, team_id=actor.team_id, user_id=item.owner_id, slack_locale=owner.locale
+        )
+    )
     dm = ui.nudge_dm(
         owner_t,
         item=item,
@@ -40,40 +33,16 @@ def nudge(
         locale=owner_t.locale,
     )
     client.chat_postMessage(channel=item.owner_id, **dm)
-    answer(
-        respond,
-        client,
-        body,
-        actor.user_id,
-        ui.nudged_message(t, owner_id=item.owner_id, deal=item.name),
-    )
+    answer(ui.nudged_message(t, owner_id=item.owner_id, deal=item.name))
 
 
-def digest_card(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    respond,
-) -> None:
+def digest_card(ack: Ack, action, actor, t, services, answer):
     ack()
     card = pipeline.card(services.db, actor, deal_id=int(action["value"]))
-    answer(respond, client, body, actor.user_id, cards.card_message(t, card, now=services.now()))
+    answer(cards.card_message(t, card, now=services.now()))
 
 
-def snooze(
-    ack: Ack,
-    body: dict,
-    action: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    today,
-) -> None:
+def snooze(ack: Ack, body, action, client, actor, t, services, today) -> None:
     ack()
     draft = followups.snooze_draft(services.db, actor, deal_id=int(action["value"]), today=today)
     client.views_open(trigger_id=body["trigger_id"], view=ui.snooze_form(t, draft))

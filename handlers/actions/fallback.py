@@ -4,18 +4,13 @@ import logging
 import re
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
-from bot.core.i18n import Translator
-from handlers.kit.replies import answer
 from handlers.ui.common import message
 
 log = logging.getLogger("salespath")
 
 
-def unknown_action(
-    ack: Ack, body: dict, action: dict, client: WebClient, t: Translator, respond, context
-) -> None:
+def unknown_action(ack: Ack, action, t, answer) -> None:
     """A button from an older version of the app, or a menu that only matters on submit.
     For a button, say what to do instead."""
     ack()
@@ -25,7 +20,7 @@ def unknown_action(
             ":information_source: That button belongs to an older message and no longer "
             "works. Run the command again (e.g. `/pipeline`) for fresh buttons."
         )
-        answer(respond, client, body, context.user_id, message(text))
+        answer(message(text))
 
 
 def register(app: App) -> None:

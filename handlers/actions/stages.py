@@ -1,24 +1,21 @@
 """Managers' editors: "Edit stages" (with its page buttons) and "Edit gates"."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import stages
 from handlers.kit.replies import open_then_fill, update_view
 from handlers.ui import gates as ui_gates
 from handlers.ui import stages as ui
 
 
-def edit_stages(ack: Ack, body: dict, client: WebClient, actor: Actor, t: Translator, services):
+def edit_stages(ack: Ack, body, client, actor, t, services):
     ack()
     rows = stages.rows(services.db, actor)
     client.views_open(trigger_id=body["trigger_id"], view=ui.stages_modal(t, rows))
 
 
-def change_page(ack: Ack, body: dict, client: WebClient, actor: Actor, t: Translator, services):
+def change_page(ack: Ack, body, client, actor, t, services):
     """The page buttons of an editor with more open stages than fit in one view."""
     ack()
     page = ui.page_of(body["actions"][0].get("value"))
@@ -26,7 +23,7 @@ def change_page(ack: Ack, body: dict, client: WebClient, actor: Actor, t: Transl
     update_view(client, view_id=body["view"]["id"], hash=body["view"].get("hash"), view=view)
 
 
-def edit_gates(ack: Ack, body: dict, client: WebClient, actor: Actor, t: Translator, services):
+def edit_gates(ack: Ack, body, client, actor, t, services):
     ack()
 
     def build() -> dict:

@@ -2,13 +2,10 @@
 seconds) with a loading view, then shows the checklist, a deal picker, or the problem."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
 from bot.core import checklists as cl
-from bot.core.deals import Actor
 from bot.core.errors import DomainError
-from bot.core.i18n import Translator
 from bot.usecases import checklists
 from handlers.kit.replies import open_then_fill
 from handlers.ui import checklists as ui
@@ -17,16 +14,7 @@ from handlers.ui.common import echo_line
 KIND = {ids.CMD_SPIN: cl.SPIN, ids.CMD_BATNA: cl.BATNA}
 
 
-def checklist_command(
-    ack: Ack,
-    body: dict,
-    command: dict,
-    client: WebClient,
-    text: str,
-    actor: Actor,
-    t: Translator,
-    services,
-) -> None:
+def checklist_command(ack: Ack, body, command, client, text, actor, t, services) -> None:
     ack()
     kind, channel = KIND[command["command"]], command.get("channel_id")
 

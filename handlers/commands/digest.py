@@ -6,37 +6,30 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.core.deals import Actor
+from bot.core import phrases
 from bot.core.i18n import Translator
-from bot.usecases import subscriptions
+from bot.usecases import digest, settings, subscriptions
 from bot.usecases.delivery import Outcome
 from handlers.kit.replies import reply
 from handlers.ui import digest as ui
 from handlers.ui.common import message, problem_message, unknown_subcommand
 from handlers.ui.usage import USAGE
 
-HERE = {"here", "sini", "subscribe"}
-STATUS = {"status"}
-OFF = {"off", "stop", "berhenti", "unsubscribe"}
-NOW = {"now", "sekarang"}
 
-
-def digest_command(
-    ack: Ack, command: dict, text: str, actor: Actor, t: Translator, services, context, client
-) -> None:
+def digest_command(ack: Ack, command, text, actor, t, services, context, client) -> None:
     word = text.partition(" ")[0]
     word, channel_id, db = word.lower(), command["channel_id"], services.db
-    if word in HERE:
+    if word in phrases.DIGEST_HERE:
         return subscribe(ack, command, text, actor, t, services, context, client)
-    if word in STATUS:
+    if word in phrases.DIGEST_STATUS:
         result = subscriptions.status(db, actor, channel_id=channel_id, now=services.now())
         return reply(ack, ui.status_reply(t, result, channel_id=channel_id))
-    if word in OFF:
+    if word in phrases.DIGEST_OFF:
         stopped = subscriptions.stop(db, actor, channel_id=channel_id, now=services.now())
         if stopped and services.scheduler is not None:
             services.scheduler.remove(actor.team_id, channel_id)
         return reply(ack, ui.stopped_message(t, channel_id=channel_id, stopped=stopped))
-    if word in NOW:
+    if word in phrases.DIGEST_NOW:
         return post_now(ack, command, text, actor, t, services, context, client)
     reply(ack, unknown_subcommand(t, USAGE[ids.CMD_DIGEST], text))
 
@@ -58,8 +51,8 @@ def channel_problem(t: Translator, client: WebClient, channel_id: str, bot_user_
     return None
 
 
-def subscribe(ack: Ack, command: dict, text: str, actor, t, services, context, client) -> None:
-    profile, channel_id = context.get("profile"), command["channel_id"]
+def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> None:
+    channel_id = command["channel_id"]
     schedule = ui.schedule_args(text.partition(" ")[2], default_tz=context["tz"])
     problem = channel_problem(t, client, channel_id, context.bot_user_id)
     if problem:
@@ -69,7 +62,6 @@ def subscribe(ack: Ack, command: dict, text: str, actor, t, services, context, c
         actor,
         channel_id=channel_id,
         schedule=schedule,
-        locale=profile.locale if profile else "en",
         now=services.now(),
     )
     if services.scheduler is not None:
@@ -77,25 +69,28 @@ def subscribe(ack: Ack, command: dict, text: str, actor, t, services, context, c
     reply(ack, ui.subscribed_reply(t, result, channel_id=channel_id))
 
 
-def post_now(
-    ack: Ack, command: dict, text: str, actor: Actor, t, services, context, client
-) -> None:
+def post_now(ack: Ack, command, text, actor, t, services, context, client) -> None:
     channel_id = command["channel_id"]
     problem = channel_problem(t, client, channel_id, context.bot_user_id)
     if problem:
         return reply(ack, problem_message(t, problem, command=command["command"], text=text))
     reply(ack, message(t("Posting the digest here…")))
     sub = subscriptions.active(services.db, actor, channel_id=channel_id)
-    profile, now = context.get("profile"), services.now()
+    now = services.now()
+    slot, first = digest.now_slot(
+        services.db, team_id=actor.team_id, key=context.get("request_key"), now=now
+    )
     outcome, error = services.jobs.digest_now(
         team_id=actor.team_id,
         channel_id=channel_id,
         owners=tuple(sub.owners) if sub else (),
         tz=sub.tz if sub else context["tz"],
-        locale=sub.locale if sub else (profile.locale if profile else "en"),
-        slot=now.replace(second=0, microsecond=0),
+        locale=sub.locale if sub else settings.channel_language(services.db, team_id=actor.team_id),
+        slot=slot,
+        user_id=actor.user_id,
     )
-    if outcome is not Outcome.POSTED:
+    quiet = {Outcome.POSTED} | ({Outcome.ALREADY_POSTED, Outcome.BUSY} if not first else set())
+    if outcome not in quiet:  # a replay of this request says nothing more: the first does
         text = ui.digest_now_problem(t, outcome, error, bot_user_id=context.bot_user_id)
         context.respond(response_type="ephemeral", replace_original=False, **message(text))
 

@@ -5,7 +5,6 @@ import re
 from slack_bolt import Ack, App
 
 from bot import ids
-from bot.core.i18n import Translator
 from bot.core.phrases import is_help
 from handlers.kit.replies import reply
 from handlers.ui.common import help_message
@@ -16,12 +15,12 @@ from handlers.ui.usage import USAGE
 EMPTY_IS_HELP = frozenset({ids.CMD_ADVANCE, ids.CMD_SPIN, ids.CMD_BATNA, ids.CMD_DIGEST})
 
 
-def asks_for_help(body: dict) -> bool:
+def asks_for_help(body):
     text = (body.get("text") or "").strip()
     return is_help(text) or (not text and body.get("command") in EMPTY_IS_HELP)
 
 
-def answer_help(ack: Ack, command: dict, t: Translator) -> None:
+def answer_help(ack: Ack, command, t) -> None:
     reply(ack, help_message(USAGE[command["command"]], t))
 
 

@@ -1,32 +1,27 @@
 """``/pipeline``: my open deals by stage; ``team``; ``stages``; ``gates``; ``stats``;
-``export``; ``managers add|remove|list``; ``<deal>`` (a card) and ``<deal> history``."""
+``export``; ``managers add|remove|list``; ``lang id|en`` (``bahasa id``); ``settings``
+(managers); ``<deal>`` (a card) and ``<deal> history``."""
+
+from functools import partial
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
 from bot.core import phrases
 from bot.core.deals import Actor
 from bot.core.i18n import Translator
-from bot.usecases import checklists, deals, people, pipeline, stages, stats
+from bot.usecases import checklists, deals, people, pipeline, settings, stages, stats
 from handlers.kit.profiles import known_admin
 from handlers.kit.replies import reply
 from handlers.ui import cards, gates
 from handlers.ui import checklists as ui_checklists
 from handlers.ui import deals as ui
+from handlers.ui import settings as ui_settings
 from handlers.ui import stats as ui_stats
 from handlers.ui.export import deals_csv, moves_csv
 
 
-def pipeline_command(
-    ack: Ack,
-    text: str,
-    actor: Actor,
-    t: Translator,
-    tz: str,
-    services,
-    client: WebClient,
-) -> None:
+def pipeline_command(ack: Ack, command, text, actor, t, tz, services, client) -> None:
     word, db = phrases.first_word(text), services.db
     if not text or word in phrases.PIPELINE_TEAM_WORDS:
         return reply(ack, ui.pipeline_reply(t, pipeline.pipeline(db, actor, team=bool(text))))
@@ -42,21 +37,47 @@ def pipeline_command(
         return export(ack, text, actor, t, services, client)
     if word in phrases.MANAGER_WORDS:
         return managers(ack, text, actor, t, services)
+    if (language := phrases.language_request(text)) is not None:
+        return choose_language(ack, language, actor, t, services)
+    if text.strip().lower() in phrases.SETTINGS_WORDS:
+        return open_settings(ack, command, actor, t, services, client)
     reply(ack, card_or_history(text, actor, t, services))
 
 
-def export(ack: Ack, text: str, actor: Actor, t: Translator, services, client: WebClient) -> None:
+def open_settings(ack: Ack, command, actor, t, services, client) -> None:
+    """``/pipeline settings`` (managers): the workspace's default language and currency."""
+    current = settings.workspace_settings(services.db, actor)
+    ack()
+    view = ui_settings.settings_modal(t, current, channel=command["channel_id"])
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def choose_language(ack: Ack, language: str, actor, t, services) -> None:
+    """``/pipeline lang id``: answered in the language chosen; alone, the reader's own."""
+    if not language:
+        return reply(ack, ui_settings.language_status(t))
+    done = people.set_language(services.db, actor, language, now=services.now())
+    reply(ack, ui_settings.language_set_reply(Translator(done.language), done))
+
+
+def export(ack: Ack, text, actor, t, services, client) -> None:
     """Two CSV files in the user's DM: their deals (or the team's, for managers)."""
     team = ui_stats.export_args(text)
     stats.check_export(actor, team=team)
     reply(ack, ui_stats.export_started_message(t, team=team))
-    done = stats.export(services.db, actor, team=team, deals_csv=deals_csv, moves_csv=moves_csv)
+    done = stats.export(
+        services.db,
+        actor,
+        team=team,
+        deals_csv=partial(deals_csv, t=t),
+        moves_csv=partial(moves_csv, t=t),
+    )
     dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
     upload = ui_stats.export_upload(t, done, day=services.now().date(), team=team)
     client.files_upload_v2(channel=dm, **upload)
 
 
-def managers(ack: Ack, text: str, actor: Actor, t: Translator, services) -> None:
+def managers(ack: Ack, text, actor, t, services) -> None:
     op, users = phrases.managers_args(text)
     result = people.managers(services.db, actor, op=op, users=users, now=services.now())
     admins = [

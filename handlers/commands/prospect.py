@@ -1,27 +1,14 @@
 """``/prospect``: no text opens the new-deal form; with text, quick add."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import deals
 from handlers.kit.replies import reply
 from handlers.ui import deals as ui
 
 
-def prospect(
-    ack: Ack,
-    body: dict,
-    command: dict,
-    client: WebClient,
-    text: str,
-    actor: Actor,
-    t: Translator,
-    services,
-    request_key: str | None,
-) -> None:
+def prospect(ack: Ack, body, command, client, text, actor, t, services, request_key) -> None:
     if not text:
         ack()
         draft = deals.draft(services.db, actor, deal_id=None)

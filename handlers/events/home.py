@@ -1,19 +1,17 @@
 """The Home tab: the user's own dashboard, published when they open it."""
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import pipeline
 from handlers.ui import home as ui
 
 
-def home_opened(event: dict, client: WebClient, actor: Actor, t: Translator, services, today):
+def home_opened(event, client, actor, t, services, today):
     if event.get("tab") not in (None, "home"):
         return
     result = pipeline.home(services.db, actor, now=services.now(), today=today)
-    client.views_publish(user_id=event["user"], view=ui.home_reply(t, result))
+    view = ui.home_reply(t, result, manager=actor.is_manager)
+    client.views_publish(user_id=event["user"], view=view)
 
 
 def register(app: App) -> None:

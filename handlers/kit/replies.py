@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -22,15 +22,19 @@ def reply(ack: Ack, msg: dict) -> None:
     ack(response_type="ephemeral", **msg)
 
 
-def answer(
-    respond, client: WebClient, body: dict, user_id: str, msg: dict, *, replace: bool = False
-) -> None:
-    """Reply where the button was: in place of an ephemeral message (``replace``), or
-    privately under it; from the Home tab (no response_url), in the app's DM."""
-    if body.get("response_url"):
-        respond(response_type="ephemeral", replace_original=replace, **msg)
-    else:
-        client.chat_postMessage(channel=user_id, **msg)
+class Answer:
+    """Reply where the user pressed a button: in place of an ephemeral message
+    (``replace``), or privately under it; from the Home tab (no response_url), in the app's
+    DM. The middleware injects one per request as ``answer``."""
+
+    def __init__(self, context: BoltContext, body: dict) -> None:
+        self.context, self.body = context, body
+
+    def __call__(self, msg: dict, *, replace: bool = False) -> None:
+        if self.body.get("response_url"):
+            self.context.respond(response_type="ephemeral", replace_original=replace, **msg)
+        else:
+            self.context.client.chat_postMessage(channel=self.context.user_id, **msg)
 
 
 def post_privately(client: WebClient, user_id: str, channel: str | None, msg: dict) -> None:

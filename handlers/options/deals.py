@@ -3,13 +3,11 @@
 from slack_bolt import Ack, App
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import meetings
 from handlers.ui import meetings as ui
 
 
-def deal_options(ack: Ack, body: dict, actor: Actor, t: Translator, services) -> None:
+def deal_options(ack: Ack, body, actor, t, services) -> None:
     found = meetings.search(services.db, actor, query=body.get("value") or "")
     ack(options=ui.deal_options(t, found))
 

@@ -1,16 +1,14 @@
 """Message shortcut "Add to deal": the message becomes a note on a deal, with a link back."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.core.i18n import Translator
 from handlers.kit.replies import update_view
 from handlers.ui import meetings as ui
 
 
-def add_to_deal(ack: Ack, body: dict, client: WebClient, t: Translator, text: str) -> None:
+def add_to_deal(ack: Ack, body, client, t, text) -> None:
     ack()
     msg = body.get("message") or {}
     channel = (body.get("channel") or {}).get("id") or ""

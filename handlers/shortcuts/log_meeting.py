@@ -1,19 +1,14 @@
 """Global shortcut "Log meeting": the meeting form, opened at once, filled when ready."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import meetings
 from handlers.kit.replies import open_then_fill
 from handlers.ui import meetings as ui
 
 
-def log_meeting(
-    ack: Ack, body: dict, client: WebClient, actor: Actor, t: Translator, services, today
-) -> None:
+def log_meeting(ack: Ack, body, client, actor, t, services, today) -> None:
     ack()
 
     def build() -> dict:

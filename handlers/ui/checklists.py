@@ -63,7 +63,7 @@ def _basis_line(t: Translator, form: ChecklistForm) -> ContextBlock:
             deal=escape(form.deal_name),
             v=form.basis.version,
             by=form.basis.by,
-            day=day(form.basis.at),
+            day=day(t, form.basis.at),
             n=form.basis.version + 1,
         )
     else:
@@ -345,7 +345,7 @@ def _version_head(t: Translator, v: VersionView) -> str:
         filled=v.filled,
         parts=v.parts,
         by=v.by,
-        day=day(v.at),
+        day=day(t, v.at),
     )
 
 
@@ -703,7 +703,7 @@ def newer_version_view(t: Translator, view: dict, form: dict, result: NewerVersi
         "(`/pipeline {deal} history` shows both).",
         by=latest.by if latest else "?",
         v=latest.version if latest else 0,
-        day=latest.at.date().isoformat() if latest else "",
+        day=day(t, latest.at) if latest else "",
         n=(latest.version if latest else 0) + 1,
         deal=meta.get("n") or "",
     )

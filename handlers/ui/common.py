@@ -7,6 +7,7 @@ import json
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
 from bot.core.i18n import Translator
+from bot.core.stages import STATUS_LABELS, stage_label
 from handlers.ui.usage import Usage
 
 TEXT_LIMIT = 3000  # characters in one section text
@@ -21,6 +22,17 @@ def escape(text: str) -> str:
 
 def clip(text: str, limit: int = TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stage_text(t: Translator, name: str | None) -> str:
+    """A stage's name for its reader: a default stage's in their language (until the
+    workspace renames it), a workspace's own name as written."""
+    return str(t.shown(stage_label(name))) if name else "?"
+
+
+def status_text(t: Translator, status: str) -> str:
+    """open / won / lost, in the reader's language."""
+    return t(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def echo_line(t: Translator, command: str, text: str) -> str:
@@ -58,8 +70,8 @@ def notice(text: str) -> dict:
 
 
 def usage_blocks(usage: Usage, t: Translator) -> list:
-    forms = "\n".join(f"`{syntax}` — {t(what)}" for syntax, what in usage.forms)
-    examples = "\n".join(f"`{ex}`" for ex in usage.examples)
+    forms = "\n".join(f"`{t(syntax)}` — {t(what)}" for syntax, what in usage.forms)
+    examples = "\n".join(f"`{t(ex)}`" for ex in usage.examples)
     return [
         SectionBlock(text=MarkdownTextObject(text=clip(f"*{usage.command}* — {t(usage.summary)}"))),
         SectionBlock(text=MarkdownTextObject(text=clip(forms))),

@@ -27,12 +27,13 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.core.money import Money, format_money
+from bot.core.money import Money, echo_money, format_money
 from bot.core.quickadd import QuickAdd
 from bot.core.reasons import DMU_ROLES, LOST_REASONS
 from bot.core.sources import SOURCES, source_by_key
-from bot.core.stages import LOST, OPEN, STATUS_LABELS, WON
+from bot.core.stages import LOST, OPEN, WON
 from bot.usecases.deals import (
+    AskAmount,
     Choices,
     Created,
     DealDraft,
@@ -48,13 +49,19 @@ from bot.usecases.deals import (
 from bot.usecases.people import Managers
 from bot.usecases.pipeline import Card, Pipeline, StageList
 from bot.usecases.views import DealView, StageGroup
-from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, notice
+from handlers.ui.amounts import amount_question
+from handlers.ui.common import (
+    MAX_MESSAGE_BLOCKS,
+    clip,
+    compact_json,
+    escape,
+    message,
+    notice,
+    stage_text,
+    status_text,
+)
 from handlers.ui.gates import gate_message
 from handlers.ui.playbook import playbook_text
-
-
-def status_text(t: Translator, status: str) -> str:
-    return t(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def source_text(t: Translator, key: str | None) -> str:
@@ -71,14 +78,37 @@ def money_text(money: Money | None, locale: str, t: Translator) -> str:
     return format_money(money, locale) if money is not None else t("no value yet")
 
 
-def deal_buttons(t: Translator, deal_id: int, *, edit: bool = True) -> ActionsBlock:
+def value_echo(t: Translator, money: Money | None) -> str:
+    """A value just typed, in full and written out: ``Rp2.500.000.000 — 2,5 miliar``."""
+    return echo_money(money, t.locale) if money is not None else t("no value yet")
+
+
+def encode_advance(deal_id: int, stage_id: int | None) -> str:
+    """An Advance button's value: the deal, and the stage its user sees it in (the move is
+    refused when the deal has moved since): ``"12:3"``; ``"12"`` when the stage is unknown."""
+    return str(deal_id) if stage_id is None else f"{deal_id}:{stage_id}"
+
+
+def decode_advance(value: str) -> tuple[int, MoveRequest | None]:
+    """``encode_advance`` read back: the deal, and the move to its next stage from the stage
+    seen (``None``: from wherever it is, as buttons sent before stages were carried)."""
+    deal_id, _, stage_id = value.partition(":")
+    return int(deal_id), MoveRequest(from_stage=int(stage_id)) if stage_id else None
+
+
+def deal_buttons(
+    t: Translator, deal_id: int, *, edit: bool = True, stage_id: int | None = None
+) -> ActionsBlock:
     value = str(deal_id)
     elements = []
     if edit:
         elements.append(ButtonElement(text=t("Edit"), action_id=ids.ACTION_EDIT_DEAL, value=value))
     elements += [
         ButtonElement(
-            text=t("Advance"), action_id=ids.ACTION_ADVANCE_DEAL, value=value, style="primary"
+            text=t("Advance"),
+            action_id=ids.ACTION_ADVANCE_DEAL,
+            value=encode_advance(deal_id, stage_id),
+            style="primary",
         ),
         ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
         ButtonElement(text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=value),
@@ -89,15 +119,15 @@ def deal_buttons(t: Translator, deal_id: int, *, edit: bool = True) -> ActionsBl
 def deal_line(d: DealView, locale: str, t: Translator) -> str:
     parts = [f"*{escape(d.name)}*", money_text(d.value, locale, t), f"<@{d.owner_id}>"]
     if d.next_step:
-        due = f" ({d.next_step_due.isoformat()})" if d.next_step_due else ""
+        due = f" ({t.short_date(d.next_step_due)})" if d.next_step_due else ""
         parts.append(t("next: {step}", step=escape(clip(d.next_step, 120))) + due)
     return " · ".join(parts)
 
 
 def created_message(d: DealView, locale: str, t: Translator, *, understood: str) -> dict:
-    text = t("Added *{name}* at {stage}.", name=escape(d.name), stage=d.stage)
+    text = t("Added *{name}* at {stage}.", name=escape(d.name), stage=stage_text(t, d.stage))
     facts = [
-        t("Value: {value}", value=money_text(d.value, locale, t)),
+        t("Value: {value}", value=value_echo(t, d.value)),
         t("Source: {source}", source=source_text(t, d.source)),
         t("Owner: <@{owner}>", owner=d.owner_id),
     ]
@@ -105,13 +135,15 @@ def created_message(d: DealView, locale: str, t: Translator, *, understood: str)
         SectionBlock(text=MarkdownTextObject(text=":white_check_mark: " + text)),
         SectionBlock(fields=[MarkdownTextObject(text=f) for f in facts]),
         ContextBlock(elements=[MarkdownTextObject(text=understood)]),
-        deal_buttons(t, d.id),
+        deal_buttons(t, d.id, stage_id=d.stage_id),
     ]
     return message(text + " " + " · ".join(facts), blocks)
 
 
-def saved_message(t: Translator, *, deal_id: int, name: str) -> dict:
+def saved_message(t: Translator, *, deal_id: int, name: str, value: Money | None = None) -> dict:
     text = t("Saved *{name}*.", name=escape(name))
+    if value is not None:
+        text += " " + t("Value: {value}", value=value_echo(t, value))
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=":white_check_mark: " + text)),
         deal_buttons(t, deal_id),
@@ -122,7 +154,9 @@ def saved_message(t: Translator, *, deal_id: int, name: str) -> dict:
 def duplicate_message(
     t: Translator, existing: Sequence[DealView], *, command_text: str, locale: str
 ) -> dict:
-    lines = "\n".join("• " + deal_line(d, locale, t) + f" — {d.stage}" for d in existing[:5])
+    lines = "\n".join(
+        "• " + deal_line(d, locale, t) + f" — {stage_text(t, d.stage)}" for d in existing[:5]
+    )
     text = t("There is already an open deal with that name:")
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=":eyes: " + text + "\n" + lines)),
@@ -152,6 +186,7 @@ def moved_message(
     playbook: str | None,
     locale: str,
 ) -> dict:
+    before, after = stage_text(t, before), stage_text(t, after)
     if deal.status == WON:
         head = t(
             ":trophy: *{name}* is won! ({before} → {after})",
@@ -176,7 +211,7 @@ def moved_message(
     blocks: list = [SectionBlock(text=MarkdownTextObject(text=head))]
     if playbook:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(playbook))))
-    blocks.append(deal_buttons(t, deal.id))
+    blocks.append(deal_buttons(t, deal.id, stage_id=deal.stage_id))
     return message(head, blocks)
 
 
@@ -187,15 +222,15 @@ def confirm_move_message(
         text = t(
             "“{name}” is closed ({status}). Re-open it and move it to {target}?",
             name=escape(deal.name),
-            status=deal.status,
-            target=target,
+            status=status_text(t, deal.status),
+            target=stage_text(t, target),
         )
     else:
         text = t(
             "That moves “{name}” backwards, from {stage} to {target}. Are you sure?",
             name=escape(deal.name),
-            stage=deal.stage,
-            target=target,
+            stage=stage_text(t, deal.stage),
+            target=stage_text(t, target),
         )
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=":warning: " + text)),
@@ -431,7 +466,7 @@ def pipeline_message(
     blocks.append(
         SectionBlock(
             fields=[
-                MarkdownTextObject(text=t("*Open deals*\n{n}", n=total_deals)),
+                MarkdownTextObject(text=t("*Open deals*\n{n}", n=t.number(total_deals))),
                 MarkdownTextObject(text=t("*Total value*\n{v}", v=totals_text(grand, locale))),
                 MarkdownTextObject(text=t("*Weighted*\n{v}", v=totals_text(weighted, locale))),
             ]
@@ -458,7 +493,7 @@ def pipeline_message(
             lines.append(t("…and {n} more", n=g.count - len(shown)))
         head = t(
             "*{stage}* — {n} · {value}",
-            stage=g.name,
+            stage=stage_text(t, g.name),
             n=g.count,
             value=totals_text(g.totals, locale),
         )
@@ -493,7 +528,7 @@ def deal_card(
     prob = d.probability if d.probability is not None else stage_probability
     status = status_text(t, d.status)
     fields = [
-        t("*Stage*\n{stage} ({status})", stage=d.stage, status=status),
+        t("*Stage*\n{stage} ({status})", stage=stage_text(t, d.stage), status=status),
         t("*Value*\n{value}", value=money_text(d.value, locale, t)),
         t("*Owner*\n<@{owner}>", owner=d.owner_id),
         t("*Win probability*\n{p}%", p=prob) + ("" if d.probability is None else " " + t("(set)")),
@@ -502,7 +537,7 @@ def deal_card(
         t("*Source*\n{source}", source=source_text(t, d.source)),
         t(
             "*Expected close*\n{date}",
-            date=d.expected_close.isoformat() if d.expected_close else t("not set"),
+            date=t.date(d.expected_close) if d.expected_close else t("not set"),
         )
         + (t(" (slipped {n}×)", n=slips) if slips else ""),
     ]
@@ -522,7 +557,7 @@ def deal_card(
             )
         )
     step = (
-        (escape(d.next_step) + (f" ({d.next_step_due.isoformat()})" if d.next_step_due else ""))
+        (escape(d.next_step) + (f" ({t.date(d.next_step_due)})" if d.next_step_due else ""))
         if d.next_step
         else t("none — set one with Edit")
     )
@@ -539,8 +574,13 @@ def deal_card(
     if history:
         rows = []
         for at, before, after, by in list(history)[-10:]:
-            move = f"{before} → {after}" if before else t("created in {stage}", stage=after)
-            rows.append(f"• {at.date().isoformat()} {move} · <@{by}>")
+            after = stage_text(t, after)
+            move = (
+                f"{stage_text(t, before)} → {after}"
+                if before
+                else t("created in {stage}", stage=after)
+            )
+            rows.append(f"• {t.day(at.date())} {move} · <@{by}>")
         more = len(history) - 10
         if more > 0:
             rows.insert(0, t("…{n} earlier moves", n=more))
@@ -551,7 +591,7 @@ def deal_card(
         )
     blocks.extend(extra_blocks)
     blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]  # whatever grows, the buttons stay
-    blocks.append(deal_buttons(t, d.id))
+    blocks.append(deal_buttons(t, d.id, stage_id=d.stage_id))
     return message(t("Deal card: {name}", name=d.name), blocks)
 
 
@@ -559,7 +599,8 @@ def stages_message(
     t: Translator, *, stages: Sequence[tuple[str, int, str]], can_edit: bool
 ) -> dict:
     lines = [
-        f"{i + 1}. *{escape(name)}* — {prob}%" + (f" ({kind})" if kind != OPEN else "")
+        f"{i + 1}. *{escape(stage_text(t, name))}* — {t.percent(prob / 100)}"
+        + (f" ({status_text(t, kind)})" if kind != OPEN else "")
         for i, (name, prob, kind) in enumerate(stages)
     ]
     blocks: list = [
@@ -595,7 +636,7 @@ def understood_text(t: Translator, q: QuickAdd) -> str:
             t(
                 "value {typed} → {value}",
                 typed=escape(typed.get("value", "")),
-                value=format_money(q.value, t.locale),
+                value=echo_money(q.value, t.locale),
             )
         )
     if q.source is not None:
@@ -613,7 +654,9 @@ def understood_text(t: Translator, q: QuickAdd) -> str:
     return t("I understood: {bits}.", bits="; ".join(bits))
 
 
-def added_reply(t: Translator, result: Created | Duplicates) -> dict:
+def added_reply(t: Translator, result: Created | Duplicates | AskAmount) -> dict:
+    if isinstance(result, AskAmount):
+        return amount_question(t, result)
     if isinstance(result, Duplicates):
         return duplicate_message(t, result.deals, command_text=result.text, locale=t.locale)
     understood = understood_text(t, result.parsed) if result.parsed else t("Added from the form.")
@@ -626,14 +669,14 @@ def same_name_text(t: Translator, w: SameNameWarning) -> str:
         "Press “Add deal” again to add a second one, or change the name.",
         name=w.name,
         owner=w.owner_id,
-        stage=w.stage,
+        stage=stage_text(t, w.stage),
         more=t(", and {count} more", count=w.more) if w.more else "",
     )
 
 
 def saved_reply(t: Translator, result: Created | Saved) -> dict:
     if isinstance(result, Saved):
-        return saved_message(t, deal_id=result.deal_id, name=result.name)
+        return saved_message(t, deal_id=result.deal_id, name=result.name, value=result.value)
     return added_reply(t, result)
 
 

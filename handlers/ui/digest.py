@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, get_day_names
-from babel.numbers import format_decimal
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -15,13 +14,14 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
+    ImageBlock,
     MarkdownTextObject,
     SectionBlock,
 )
 
 from bot import ids
 from bot.core.errors import InvalidInput, WithUsage
-from bot.core.i18n import Translator
+from bot.core.i18n import LANGUAGE_NAMES, Translator, normalise_locale
 from bot.core.metrics import PeriodMetrics
 from bot.core.money import Money, format_money, format_money_short
 from bot.core.reasons import LOST_REASONS
@@ -30,7 +30,15 @@ from bot.usecases.delivery import Outcome
 from bot.usecases.digest import EMPTY, DealItem, Digest, Listing
 from bot.usecases.subscriptions import Status, Subscribed
 from handlers.ui.chart import FunnelRow
-from handlers.ui.common import MAX_MESSAGE_BLOCKS, clip, compact_json, escape, message, notice
+from handlers.ui.common import (
+    MAX_MESSAGE_BLOCKS,
+    clip,
+    compact_json,
+    escape,
+    message,
+    notice,
+    stage_text,
+)
 
 MAX_BLOCKS = MAX_MESSAGE_BLOCKS
 
@@ -92,8 +100,26 @@ def schedule_line(t: Translator, *, at: str, tz: str, weekdays, owners) -> str:
 # --- /digest here, status, off ----------------------------------------------------------
 
 
+def language_line(t: Translator, language: str | None) -> str:
+    """In which language the channel's digest is written (issue 11)."""
+    name = LANGUAGE_NAMES[normalise_locale(language)]
+    return t(
+        "Written in {language}; choose with `/digest here … bahasa id` or `bahasa en`.",
+        language=name,
+    )
+
+
 def subscribed_message(
-    t: Translator, *, channel_id: str, at: str, tz: str, weekdays, owners, next_at, changed: bool
+    t: Translator,
+    *,
+    channel_id: str,
+    at: str,
+    tz: str,
+    weekdays,
+    owners,
+    next_at,
+    changed: bool,
+    language: str | None = None,
 ) -> dict:
     head = (
         t(
@@ -110,7 +136,10 @@ def subscribed_message(
     )
     nxt = t("Next one: {when}.", when=when_text(t, next_at, tz))
     tips = t("Try it now with `/digest now`; stop it with `/digest off`.")
-    blocks = [section(":white_check_mark: " + head), context(nxt + " " + tips)]
+    blocks = [
+        section(":white_check_mark: " + head),
+        context(nxt + " " + language_line(t, language) + " " + tips),
+    ]
     return message(head + " " + nxt, blocks)
 
 
@@ -124,6 +153,7 @@ def status_message(
     owners=(),
     next_at: datetime | None = None,
     last_at: datetime | None = None,
+    language: str | None = None,
 ) -> dict:
     if at is None or tz is None:
         text = t(
@@ -143,6 +173,7 @@ def status_message(
         if last_at
         else t("Not posted yet.")
     )
+    facts.append(language_line(t, language))
     return message(text + " " + " ".join(facts), [section(text), context(" ".join(facts))])
 
 
@@ -183,14 +214,15 @@ def money_list(values: dict[str, Money], locale: str, *, short: bool = False) ->
     return " + ".join(fmt(values[c], locale) for c in sorted(values)) or "—"
 
 
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{round(rate * 100):d}%"
+def percent(rate: float | None, t: Translator | None = None) -> str:
+    """A share as a whole percentage, written for the reader (``71%``)."""
+    return (t or Translator()).percent(rate)
 
 
 def days_text(t: Translator, days: float | None) -> str:
     if days is None:
         return "—"
-    return t("{n} days", n=format_decimal(round(days, 1), "#,##0.#", locale=t.locale))
+    return t("{n} days", n=t.number(round(days, 1)))
 
 
 def reason_label(t: Translator, key: str | None) -> str:
@@ -212,7 +244,7 @@ def metrics_fields(t: Translator, pm: PeriodMetrics, locale: str) -> list[str]:
     rate = pm.win_rate
     win = t(
         "*Win rate*\n{rate} ({won} won, {lost} lost)",
-        rate=percent(rate.rate),
+        rate=percent(rate.rate, t),
         won=rate.won,
         lost=rate.lost,
     )
@@ -261,11 +293,11 @@ def _change_line(t: Translator, kind: str, item: DealItem, locale: str) -> str:
     name = f"*{escape(item.name)}*"
     value = format_money_short(item.value, locale) if item.value else ""
     if kind == "moved":
-        detail = f"{t(item.moved_from or '?')} → {t(item.moved_to or '?')}"
+        detail = f"{stage_text(t, item.moved_from)} → {stage_text(t, item.moved_to)}"
     elif kind == "lost":
         detail = reason_label(t, item.lost_reason)
     else:
-        detail = t(item.stage)
+        detail = stage_text(t, item.stage)
     return " · ".join(p for p in (name, detail, value, f"<@{item.owner_id}>") if p)
 
 
@@ -331,7 +363,7 @@ def _nudge(t: Translator, item: DealItem, why: str) -> ButtonElement:
 
 def _attention_line(t: Translator, item: DealItem, why: str, locale: str) -> str:
     value = format_money_short(item.value, locale) if item.value else ""
-    head = " · ".join(p for p in (f"*{escape(item.name)}*", t(item.stage), value) if p)
+    head = " · ".join(p for p in (f"*{escape(item.name)}*", stage_text(t, item.stage), value) if p)
     if why == "stale":
         detail = t("no activity for {n} days · <@{owner}>", n=item.quiet_days, owner=item.owner_id)
     else:
@@ -389,7 +421,7 @@ def _stage_lines(t: Translator, d: Digest, locale: str) -> str:
     for s in d.stages:
         value = money_list(s.value, locale, short=True) if s.value else ""
         deals = t.plural("{n} deal", "{n} deals", s.count)
-        lines.append(" · ".join(p for p in (f"*{t(s.name)}*", deals, value) if p))
+        lines.append(" · ".join(p for p in (f"*{stage_text(t, s.name)}*", deals, value) if p))
     return "\n".join(lines)
 
 
@@ -416,7 +448,7 @@ def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
         blocks.append(
             SectionBlock(
                 fields=[
-                    md(t("*Open deals*\n{n}", n=d.open_count)),
+                    md(t("*Open deals*\n{n}", n=t.number(d.open_count))),
                     md(t("*Total value*\n{v}", v=money_list(totals, locale))),
                     md(t("*Weighted pipeline*\n{v}", v=money_list(d.weighted, locale))),
                 ]
@@ -453,10 +485,10 @@ def funnel_rows(t: Translator, d: Digest, locale: str) -> list[FunnelRow]:
         rate = step.rate if step else None
         label = None
         if step is not None:
-            label = percent(rate) + (" " + t("won") if step == d.conversion[-1] else "")
+            label = percent(rate, t) + (" " + t("won") if step == d.conversion[-1] else "")
         rows.append(
             FunnelRow(
-                stage=t(s.name),
+                stage=stage_text(t, s.name),
                 count=s.count,
                 value=money_list(s.value, locale, short=True) if s.value else "",
                 conversion=label,
@@ -493,6 +525,18 @@ def digest_failed_message(
     return notice(text)
 
 
+def digest_missed_message(t: Translator, *, channel_id: str, due: datetime, tz: str) -> dict:
+    """The database was not answering at a digest's time and came back too late to post it."""
+    text = t(
+        ":warning: The pipeline digest for <#{channel}> due {when} was not posted: the "
+        "database was not answering then, and it came back too late. The next one goes out "
+        "as scheduled.",
+        channel=channel_id,
+        when=when_text(t, due, tz),
+    )
+    return notice(text)
+
+
 # --- what the subscription use cases return -----------------------------------------------
 
 
@@ -504,16 +548,19 @@ def schedule_args(text: str, *, default_tz: str) -> Schedule:
         raise WithUsage(err) from None
 
 
+def _schedule(sub) -> dict:
+    return {
+        "at": sub.at,
+        "tz": sub.tz,
+        "weekdays": sub.weekdays,
+        "owners": sub.owners,
+        "language": sub.locale,
+    }
+
+
 def subscribed_reply(t: Translator, r: Subscribed, *, channel_id: str) -> dict:
     return subscribed_message(
-        t,
-        channel_id=channel_id,
-        at=r.sub.at,
-        tz=r.sub.tz,
-        weekdays=r.sub.weekdays,
-        owners=r.sub.owners,
-        next_at=r.next_at,
-        changed=r.changed,
+        t, channel_id=channel_id, next_at=r.next_at, changed=r.changed, **_schedule(r.sub)
     )
 
 
@@ -521,14 +568,7 @@ def status_reply(t: Translator, r: Status, *, channel_id: str) -> dict:
     if r.sub is None:
         return status_message(t, channel_id=channel_id, at=None, tz=None)
     return status_message(
-        t,
-        channel_id=channel_id,
-        at=r.sub.at,
-        tz=r.sub.tz,
-        weekdays=r.sub.weekdays,
-        owners=r.sub.owners,
-        next_at=r.next_at,
-        last_at=r.last_at,
+        t, channel_id=channel_id, next_at=r.next_at, last_at=r.last_at, **_schedule(r.sub)
     )
 
 
@@ -538,12 +578,25 @@ def slack_error(exc: Exception | None) -> str:
     return type(exc).__name__ if exc else ""
 
 
+def with_chart(msg: dict, *, file_id: str, title: str, alt_text: str) -> dict:
+    """The digest message with its funnel chart as the last block: an image block showing the
+    uploaded (unshared) file through ``slack_file``, so the digest is one message."""
+    image = ImageBlock(slack_file={"id": file_id}, alt_text=clip(alt_text, 2000), title=title)
+    blocks = [*msg.get("blocks", [])[: MAX_BLOCKS - 1], image.to_dict()]
+    return {**msg, "blocks": blocks}
+
+
 def digest_now_problem(
     t: Translator, outcome: Outcome, error: Exception | None, *, bot_user_id: str | None
 ) -> str:
-    """Why ``/digest now`` posted nothing."""
+    """Why ``/digest now`` posted nothing (yet)."""
     if outcome in (Outcome.ALREADY_POSTED, Outcome.BUSY):
         return t("A digest was posted here a moment ago. Try again in a minute.")
+    if outcome in (Outcome.RETRYING, Outcome.RESCHEDULED, Outcome.WAITING):
+        return t(
+            "Slack hasn't confirmed the digest yet. I'll keep at it and post it here once — "
+            "no need to run `/digest now` again."
+        )
     if slack_error(error) in ("not_in_channel", "channel_not_found"):
         return invite_problem(t, bot_user_id=bot_user_id)
     return t(

@@ -33,10 +33,11 @@ def md(text: str) -> MarkdownTextObject:
     return MarkdownTextObject(text=clip(text))
 
 
-def day(at: datetime | date | None) -> str:
+def day(t: Translator, at: datetime | date | None) -> str:
+    """A day as the reader writes it (``Mon 30 Nov``); ``—`` for none."""
     if at is None:
         return "—"
-    return (at.date() if isinstance(at, datetime) else at).isoformat()
+    return t.day(at.date() if isinstance(at, datetime) else at)
 
 
 def modal(

@@ -20,7 +20,7 @@ from bot.core import checklists as cl
 from bot.core import gates
 from bot.core.i18n import Translator
 from bot.usecases.stages import GateRow, Gates
-from handlers.ui.common import clip, escape, message
+from handlers.ui.common import clip, escape, message, stage_text
 from handlers.ui.forms import md, modal, option
 
 
@@ -36,7 +36,9 @@ def gate_label(t: Translator, checklist: str | None, mode: str) -> str:
 def gates_message(
     t: Translator, rows: Sequence[GateRow], *, can_edit: bool, saved: bool = False
 ) -> dict:
-    lines = [f"• *{escape(r.stage)}* — {gate_label(t, r.checklist, r.mode)}" for r in rows]
+    lines = [
+        f"• *{escape(stage_text(t, r.stage))}* — {gate_label(t, r.checklist, r.mode)}" for r in rows
+    ]
     text = t("*Stage gates*: the checklist a deal needs before it enters a stage.")
     if saved:
         text = ":white_check_mark: " + t("Saved the stage gates.") + "\n" + text
@@ -88,7 +90,7 @@ def gates_modal(t: Translator, rows: Sequence[GateRow]) -> dict:
         blocks.append(
             InputBlock(
                 block_id=f"{ids.BLOCK_GATE_PREFIX}{r.stage_id}",
-                label=clip(r.stage, 2000),
+                label=clip(stage_text(t, r.stage), 2000),
                 element=StaticSelectElement(
                     action_id=ids.INPUT,
                     options=options,
@@ -115,7 +117,7 @@ def gate_message(
     value: str,
 ) -> dict:
     """A move held at a gate: fill the checklist (then the move completes), or move anyway."""
-    kind = t(cl.KIND_LABELS[checklist])
+    kind, stage = t(cl.KIND_LABELS[checklist]), stage_text(t, stage)
     if required:
         text = t(
             ":no_entry: *{stage}* requires a {kind} checklist before “{deal}” can enter it, "

@@ -21,14 +21,16 @@ from bot import ids
 from bot.core.i18n import Translator
 from bot.usecases.pipeline import Home
 from bot.usecases.views import DealView, StageGroup
-from handlers.ui.common import MAX_VIEW_BLOCKS, clip, escape
-from handlers.ui.deals import money_text, totals_text
+from handlers.ui.common import MAX_VIEW_BLOCKS, clip, escape, stage_text
+from handlers.ui.deals import encode_advance, money_text, totals_text
+from handlers.ui.settings import language_menu
 
 PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, advance)
 
 
 def _deal_row(d: DealView, t: Translator, locale: str, note: str) -> list:
-    text = f"*{escape(d.name)}* · {d.stage} · {money_text(d.value, locale, t)}\n{note}"
+    stage = stage_text(t, d.stage)
+    text = f"*{escape(d.name)}* · {stage} · {money_text(d.value, locale, t)}\n{note}"
     return [
         SectionBlock(
             text=MarkdownTextObject(text=clip(text)),
@@ -42,7 +44,7 @@ def _deal_row(d: DealView, t: Translator, locale: str, note: str) -> list:
                 ButtonElement(
                     text=t("Advance"),
                     action_id=ids.ACTION_ADVANCE_DEAL,
-                    value=str(d.id),
+                    value=encode_advance(d.id, d.stage_id),
                     style="primary",
                 ),
             ],
@@ -55,9 +57,20 @@ def _deal_menu(d: DealView, t: Translator) -> OverflowMenuElement:
         action_id=ids.ACTION_HOME_DEAL,
         options=[
             Option(text=t("Open card"), value=f"card:{d.id}"),
-            Option(text=t("Advance"), value=f"advance:{d.id}"),
+            Option(text=t("Advance"), value="advance:" + encode_advance(d.id, d.stage_id)),
         ],
     )
+
+
+def _settings_blocks(t: Translator, *, manager: bool) -> list:
+    """The reader's language menu; for managers, the workspace's settings too (issue 11)."""
+    blocks: list = [language_menu(t)]
+    if manager:
+        button = ButtonElement(
+            text=t("Workspace settings"), action_id=ids.ACTION_OPEN_SETTINGS, value="settings"
+        )
+        blocks.append(ActionsBlock(block_id="home_settings", elements=[button]))
+    return blocks
 
 
 def home_view(
@@ -67,8 +80,9 @@ def home_view(
     due: Sequence[DealView],
     stale: Sequence[tuple[DealView, int]],
     locale: str,
+    manager: bool = False,
 ) -> dict:
-    blocks: list = [HeaderBlock(text=t("My pipeline"))]
+    blocks: list = [HeaderBlock(text=t("My pipeline")), *_settings_blocks(t, manager=manager)]
     total = sum(g.count for g in groups)
     if not total:
         blocks.append(
@@ -88,7 +102,7 @@ def home_view(
             continue
         head = t(
             "*{stage}* — {n} · {value}",
-            stage=g.name,
+            stage=stage_text(t, g.name),
             n=g.count,
             value=totals_text(g.totals, locale),
         )
@@ -117,7 +131,7 @@ def home_view(
                     t(
                         "Next: {step} (due {date})",
                         step=escape(clip(d.next_step or "", 200)),
-                        date=d.next_step_due.isoformat() if d.next_step_due else "—",
+                        date=t.day(d.next_step_due) if d.next_step_due else "—",
                     ),
                 )
                 for d in due
@@ -148,5 +162,5 @@ def home_view(
     return View(type="home", blocks=blocks[:MAX_VIEW_BLOCKS]).to_dict()
 
 
-def home_reply(t: Translator, h: Home) -> dict:
-    return home_view(t, groups=h.groups, due=h.due, stale=h.stale, locale=t.locale)
+def home_reply(t: Translator, h: Home, *, manager: bool = False) -> dict:
+    return home_view(t, groups=h.groups, due=h.due, stale=h.stale, locale=t.locale, manager=manager)

@@ -36,15 +36,15 @@ from bot.usecases.meetings import (
     MeetingDraft,
 )
 from bot.usecases.views import ActivityView, DealOption
-from handlers.ui.common import clip, compact_json, escape, message
-from handlers.ui.deals import deal_buttons, status_text
+from handlers.ui.common import clip, compact_json, escape, message, stage_text, status_text
+from handlers.ui.deals import deal_buttons
 from handlers.ui.forms import md, modal, option, text_input
 
 
 def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
     kind = t("meeting") if a.kind == "meeting" else t("note")
     notes = escape(a.notes if full else clip(a.notes, 140))
-    parts = [f"{a.on.isoformat()} *{kind}*", notes]
+    parts = [f"{t.day(a.on)} *{kind}*", notes]
     if a.outcome:
         parts.append(t("outcome: {text}", text=escape(a.outcome)))
     if full and a.attendees:
@@ -56,9 +56,12 @@ def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
     if full and a.next_step:
         parts.append(t("next: {step}", step=escape(a.next_step)))
     if a.moved:
-        parts.append(t("moved {move}", move=a.moved))
+        before, after = a.moved
+        move = f"{stage_text(t, before)} → {stage_text(t, after)}"
+        parts.append(t("moved {move}", move=move))
     if a.link:
-        parts.append(f"<{a.link}|{t('message')}>")
+        label = t("message")  # outside the f-string, so that extraction sees it
+        parts.append(f"<{a.link}|{label}>")
     parts.append(f"<@{a.by}>")
     return "• " + " · ".join(parts)
 
@@ -100,7 +103,7 @@ MeetingForm = MeetingDraft  # what the form opens with
 
 def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
     roles = ", ".join(t(r.label).lower() for r in DMU_ROLES)
-    stage_options = [option(name, str(sid)) for sid, name in form.stages][:99]
+    stage_options = [option(stage_text(t, name), str(sid)) for sid, name in form.stages][:99]
     if stage_options:  # a picked stage cannot be cleared in Slack: this takes it back
         stage_options.insert(0, option(t(KEEP_LABEL), STAGE_KEEP))
     next_hint = (
@@ -210,9 +213,7 @@ def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
 def meeting_saved_message(
     t: Translator, *, deal_id: int, deal_name: str, a: ActivityView, extra: Sequence[str] = ()
 ) -> dict:
-    head = t(
-        "Logged the meeting of {day} on *{deal}*.", day=a.on.isoformat(), deal=escape(deal_name)
-    )
+    head = t("Logged the meeting of {day} on *{deal}*.", day=t.day(a.on), deal=escape(deal_name))
     blocks: list = [
         SectionBlock(text=md(":white_check_mark: " + head)),
         SectionBlock(text=md(activity_line(t, a, full=True))),

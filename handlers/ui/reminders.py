@@ -20,7 +20,8 @@ from bot.core.i18n import Translator
 from bot.core.money import format_money_short
 from bot.usecases.digest import DealItem, Reminder
 from bot.usecases.followups import SnoozeDraft
-from handlers.ui.common import clip, escape, message, notice
+from handlers.ui.common import clip, escape, message, notice, stage_text
+from handlers.ui.deals import encode_advance
 from handlers.ui.digest import (
     MAX_BLOCKS,
     context,
@@ -34,7 +35,7 @@ from handlers.ui.digest import (
 
 def _deal_head(t: Translator, item: DealItem, locale: str) -> str:
     value = format_money_short(item.value, locale) if item.value else ""
-    return " · ".join(p for p in (f"*{escape(item.name)}*", t(item.stage), value) if p)
+    return " · ".join(p for p in (f"*{escape(item.name)}*", stage_text(t, item.stage), value) if p)
 
 
 def nudge_dm(t: Translator, *, item: DealItem, why: str, manager_id: str, locale: str) -> dict:
@@ -89,7 +90,10 @@ def _reminder_buttons(t: Translator, item: DealItem, block_id: str) -> ActionsBl
         block_id=block_id,
         elements=[
             ButtonElement(
-                text=t("Advance"), action_id=ids.ACTION_ADVANCE_DEAL, value=value, style="primary"
+                text=t("Advance"),
+                action_id=ids.ACTION_ADVANCE_DEAL,
+                value=encode_advance(item.id, item.stage_id),
+                style="primary",
             ),
             ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
             ButtonElement(text=t("Snooze"), action_id=ids.ACTION_SNOOZE, value=value),

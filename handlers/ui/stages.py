@@ -37,7 +37,7 @@ from bot import ids
 from bot.core.i18n import Translator
 from bot.core.stages import MAX_OPEN_STAGES, OPEN, WON, order_max
 from bot.usecases.stages import StageRow
-from handlers.ui.common import MAX_VIEW_BLOCKS
+from handlers.ui.common import MAX_VIEW_BLOCKS, stage_text
 
 #: Page buttons inside the stage editor (value: the page number to show, from 0).
 ACTION_STAGES_PREV, ACTION_STAGES_NEXT = ids.ACTION_STAGES_PREV, ids.ACTION_STAGES_NEXT
@@ -75,12 +75,12 @@ def _number(value: int | None, lo: int, hi: int) -> NumberInputElement:
 
 def _open_stage_blocks(t: Translator, row: StageRow, top: int) -> list:
     blocks: list = [
-        HeaderBlock(text=row.name[:150]),
+        HeaderBlock(text=stage_text(t, row.name)[:150]),
         InputBlock(
             block_id=field_id("name", row.id),
             label=t("Name"),
             element=PlainTextInputElement(
-                action_id=ids.INPUT, initial_value=row.name[:80], max_length=80
+                action_id=ids.INPUT, initial_value=stage_text(t, row.name)[:80], max_length=80
             ),
         ),
         InputBlock(
@@ -203,7 +203,9 @@ def stages_modal(t: Translator, rows: Sequence[StageRow], *, page: int = 0) -> d
                     block_id=field_id("name", row.id),
                     label=label,
                     element=PlainTextInputElement(
-                        action_id=ids.INPUT, initial_value=row.name[:80], max_length=80
+                        action_id=ids.INPUT,
+                        initial_value=stage_text(t, row.name)[:80],
+                        max_length=80,
                     ),
                 )
             )

@@ -14,9 +14,9 @@ from bot.core.errors import InvalidInput, WithUsage
 from bot.core.i18n import N_, Translator
 from bot.core.metrics import ConversionStep, LostRow, PeriodMetrics, lost_by_reason
 from bot.core.money import Money
-from bot.core.phrases import MINE_WORDS, TEAM_WORDS
+from bot.core.phrases import MINE_WORDS, TEAM_WORDS, period_words
 from bot.usecases.stats import Export, Stats
-from handlers.ui.common import clip, message
+from handlers.ui.common import clip, message, stage_text
 from handlers.ui.digest import (
     context,
     md,
@@ -49,7 +49,12 @@ def stats_message(
         SectionBlock(fields=[md(f) for f in metrics_fields(t, pm, locale)]),
         SectionBlock(
             fields=[
-                md(t("*Open deals*\n{n}", n=sum(x.count for x in pm.open_totals.values()))),
+                md(
+                    t(
+                        "*Open deals*\n{n}",
+                        n=t.number(sum(x.count for x in pm.open_totals.values())),
+                    )
+                ),
                 md(t("*Total value*\n{v}", v=money_list(totals, locale))),
                 md(t("*Weighted pipeline*\n{v}", v=money_list(weighted, locale))),
             ]
@@ -58,11 +63,11 @@ def stats_message(
     steps = [
         t(
             "• {a} → {b}: {to} of {of} ({rate})",
-            a=t(c.from_stage),
-            b=t(c.to_stage),
-            to=c.reached_to,
-            of=c.reached_from,
-            rate=percent(c.rate),
+            a=stage_text(t, c.from_stage),
+            b=stage_text(t, c.to_stage),
+            to=t.number(c.reached_to),
+            of=t.number(c.reached_from),
+            rate=percent(c.rate, t),
         )
         for c in conversion
     ]
@@ -78,7 +83,11 @@ def stats_message(
         for row in lost:
             by_stage.setdefault(row.stage, []).append(f"{reason_label(t, row.reason)} {row.count}")
         lines = [
-            t("• lost at {stage}: {reasons}", stage=t(stage), reasons=", ".join(reasons))
+            t(
+                "• lost at {stage}: {reasons}",
+                stage=stage_text(t, stage),
+                reasons=", ".join(reasons),
+            )
             for stage, reasons in by_stage.items()
         ]
         reasons = lost_by_reason(lost)
@@ -123,7 +132,7 @@ def export_comment(t: Translator, *, deals: int, moves: int, team: bool) -> str:
 def stats_args(text: str) -> tuple[str, bool]:
     """``stats [7d|30d|90d|quarter] [team|mine]`` in any order: (period, team)."""
     period, team = "30d", False
-    for token in text.split()[1:]:
+    for token in period_words(text.split()[1:]):
         low = token.lower()
         if low in TEAM_WORDS:
             team = True

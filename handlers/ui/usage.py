@@ -1,4 +1,6 @@
-"""Usage and examples for each slash command (English msgids, translated when shown)."""
+"""Usage and examples for each slash command: English msgids, translated when shown — the
+syntax lines and examples too, since every command reads its Indonesian words as well
+(``/advance <deal> ke <tahap>``)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from bot.core.i18n import N_
 class Usage:
     command: str
     summary: str
-    forms: tuple[tuple[str, str], ...]  # (syntax, what it does)
-    examples: tuple[str, ...]
+    forms: tuple[tuple[str, str], ...]  # (syntax, what it does): msgids
+    examples: tuple[str, ...]  # msgids (a line with no word to translate is a plain string)
 
 
 USAGE: dict[str, Usage] = {
@@ -22,13 +24,13 @@ USAGE: dict[str, Usage] = {
         N_("Log a new prospect (a deal at the start of the sales path)."),
         (
             ("/prospect", N_("open the new-deal form")),
-            ("/prospect <name> [value] [source] [@owner]", N_("quick add, in any order")),
-            ("/prospect help", N_("show this help")),
+            (N_("/prospect <name> [value] [source] [@owner]"), N_("quick add, in any order")),
+            (N_("/prospect help"), N_("show this help")),
         ),
         (
-            "/prospect Acme Corp 50jt referral @maria",
-            "/prospect PT Maju Jaya Rp 50.000.000 inbound",
-            "/prospect Kopi Kenangan $5,000 cold outreach",
+            N_("/prospect Acme Corp 50jt referral @maria"),
+            N_("/prospect PT Maju Jaya Rp 50.000.000 inbound"),
+            N_("/prospect Kopi Kenangan $5,000 cold outreach"),
         ),
     ),
     ids.CMD_ADVANCE: Usage(
@@ -36,15 +38,15 @@ USAGE: dict[str, Usage] = {
         N_("Move a deal along the sales path."),
         (
             ("/advance <deal>", N_("move it to the next stage")),
-            ("/advance <deal> to <stage>", N_("move it to a given stage")),
-            ("/advance <deal> won", N_("close it as won")),
-            ("/advance <deal> lost <reason> [note]", N_("close it as lost, with a reason")),
+            (N_("/advance <deal> to <stage>"), N_("move it to a given stage")),
+            (N_("/advance <deal> won"), N_("close it as won")),
+            (N_("/advance <deal> lost <reason> [note]"), N_("close it as lost, with a reason")),
         ),
         (
             "/advance Acme",
-            "/advance Acme to negotiation",
-            "/advance Acme won",
-            "/advance Acme lost price went with a cheaper vendor",
+            N_("/advance Acme to negotiation"),
+            N_("/advance Acme won"),
+            N_("/advance Acme lost price went with a cheaper vendor"),
         ),
     ),
     ids.CMD_SPIN: Usage(
@@ -64,31 +66,36 @@ USAGE: dict[str, Usage] = {
         N_("See the pipeline."),
         (
             ("/pipeline", N_("my open deals by stage")),
-            ("/pipeline team", N_("everyone's open deals by stage")),
+            (N_("/pipeline team"), N_("everyone's open deals by stage")),
             ("/pipeline <deal>", N_("the deal card")),
-            ("/pipeline stages", N_("the stage list (managers can edit it)")),
-            ("/pipeline gates", N_("the checklist each stage needs (managers can edit)")),
+            (N_("/pipeline stages"), N_("the stage list (managers can edit it)")),
+            (N_("/pipeline gates"), N_("the checklist each stage needs (managers can edit)")),
             (
-                "/pipeline stats [7d|30d|90d|quarter] [team]",
+                N_("/pipeline stats [7d|30d|90d|quarter] [team]"),
                 N_("win rate, deal size, velocity, where deals drop"),
             ),
-            ("/pipeline export [team]", N_("a CSV of deals in a DM")),
-            ("/pipeline managers add @someone", N_("name a manager (managers only)")),
+            (N_("/pipeline export [team]"), N_("a CSV of deals in a DM")),
+            (N_("/pipeline managers add @someone"), N_("name a manager (managers only)")),
+            (N_("/pipeline lang id|en"), N_("the language Salespath writes to you in")),
+            (
+                N_("/pipeline settings"),
+                N_("the workspace's default language and currency (managers)"),
+            ),
         ),
-        ("/pipeline", "/pipeline team", "/pipeline Acme", "/pipeline stats 30d"),
+        ("/pipeline", N_("/pipeline team"), "/pipeline Acme", N_("/pipeline stats 30d")),
     ),
     ids.CMD_DIGEST: Usage(
         ids.CMD_DIGEST,
         N_("Post a daily pipeline digest in this channel."),
         (
             (
-                "/digest here [HH:MM] [timezone] [weekdays] [for @a @b]",
+                N_("/digest here [HH:MM] [timezone] [weekdays] [for @a @b] [bahasa id|en]"),
                 N_("subscribe this channel"),
             ),
             ("/digest status", N_("show this channel's subscription")),
-            ("/digest now", N_("post the digest here now")),
-            ("/digest off", N_("stop the digest in this channel")),
+            (N_("/digest now"), N_("post the digest here now")),
+            (N_("/digest off"), N_("stop the digest in this channel")),
         ),
-        ("/digest here", "/digest here 08:30 Asia/Jakarta mon-fri", "/digest now"),
+        (N_("/digest here"), N_("/digest here 08:30 Asia/Jakarta mon-fri"), N_("/digest now")),
     ),
 }

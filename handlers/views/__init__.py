@@ -3,7 +3,7 @@ under it (``handlers.kit.errors``), so nothing typed is lost."""
 
 from slack_bolt import App
 
-from handlers.views import checklist, deal, gates, meeting, note, snooze, stages
+from handlers.views import checklist, deal, gates, meeting, note, settings, snooze, stages
 
 
 def register(app: App) -> None:
@@ -14,3 +14,4 @@ def register(app: App) -> None:
     snooze.register(app)
     stages.register(app)
     gates.register(app)
+    settings.register(app)

@@ -3,13 +3,10 @@ while this user was writing (then their answers stay in the modal). When a stage
 waited for it, the move completes."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot import ids
-from bot.core.deals import Actor
 from bot.core.errors import DomainError
-from bot.core.i18n import Translator
 from bot.usecases import checklists, deals
 from handlers.kit.replies import post_privately
 from handlers.ui import checklists as ui
@@ -17,16 +14,7 @@ from handlers.ui import deals as ui_deals
 from handlers.ui.common import message, read_meta
 
 
-def checklist_submitted(
-    ack: Ack,
-    view: dict,
-    form: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    request_key,
-) -> None:
+def checklist_submitted(ack: Ack, view, form, client, actor, t, services, request_key) -> None:
     sub = ui.submitted(view, form)
     result = checklists.save(
         services.db, actor, sub, key=request_key, now=services.now(), locale=t.locale

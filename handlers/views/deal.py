@@ -1,28 +1,15 @@
 """The new-deal / Edit form submitted."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import deals
 from handlers.kit.replies import post_privately
 from handlers.ui import deals as ui
 from handlers.ui.common import read_meta
 
 
-def deal_submitted(
-    ack: Ack,
-    view: dict,
-    form: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    today,
-    request_key,
-) -> None:
+def deal_submitted(ack: Ack, view, form, client, actor, t, services, today, request_key) -> None:
     meta = read_meta(view)
     result = deals.save(
         services.db,

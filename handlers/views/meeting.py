@@ -2,28 +2,15 @@
 move, in one transaction (a Slack retry stores nothing twice)."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import meetings
 from handlers.kit.replies import post_privately
 from handlers.ui import meetings as ui
 from handlers.ui.common import read_meta
 
 
-def meeting_submitted(
-    ack: Ack,
-    view: dict,
-    form: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    today,
-    request_key,
-) -> None:
+def meeting_submitted(ack: Ack, view, form, client, actor, t, services, today, request_key) -> None:
     meta = read_meta(view)
     log = meetings.read_log(form, today=today)
     result = meetings.log_meeting(

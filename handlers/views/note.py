@@ -1,11 +1,8 @@
 """A Slack message kept on a deal as a note ("Add to deal")."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import meetings
 from handlers.kit.replies import post_privately
 from handlers.ui import meetings as ui
@@ -13,16 +10,7 @@ from handlers.ui.common import read_meta
 
 
 def note_submitted(
-    ack: Ack,
-    view: dict,
-    form: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    tz,
-    today,
-    request_key,
+    ack: Ack, view, form, client, actor, t, services, tz, today, request_key
 ) -> None:
     meta = read_meta(view)
     deal_id, notes = meetings.read_note(form)

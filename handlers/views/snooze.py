@@ -3,25 +3,13 @@
 from datetime import date
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.core.i18n import Translator
 from bot.usecases import followups
 from handlers.ui import reminders as ui
 
 
-def snooze_submitted(
-    ack: Ack,
-    view: dict,
-    form: dict,
-    client: WebClient,
-    actor: Actor,
-    t: Translator,
-    services,
-    today,
-) -> None:
+def snooze_submitted(ack: Ack, view, form, client, actor, t, services, today) -> None:
     picked = form.get(ids.BLOCK_SNOOZE_UNTIL)
     result = followups.snooze(
         services.db,

@@ -35,11 +35,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_no_tokens_prints_one_line_and_exits_2(tmp_path):
+def test_no_tokens_serves_the_playground_then_stops_on_sigterm(tmp_path):
+    """``make run`` on a fresh machine: no Slack tokens → the playground on PORT, one line
+    with its URL, a sample pipeline in its own SQLite file (never salespath.db)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=clean_env(PORT=str(port)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line, line + proc.stderr.read()
+        assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in line  # how to connect Slack
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read().decode()
+        assert "<html" in page.lower()
+        config = urllib.request.urlopen(f"http://127.0.0.1:{port}/pg/config", timeout=10).read()
+        assert b"/prospect" in config and b"Log meeting" in config
+        assert (tmp_path / "salespath-playground.db").exists()
+        assert not (tmp_path / "salespath.db").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET is missing"),
+        ({"SLACK_SIGNING_SECRET": SIGNING_SECRET}, "SLACK_BOT_TOKEN is missing"),
+    ],
+    ids=["bot-token-only", "signing-secret-only"],
+)
+def test_one_token_of_two_is_a_one_line_configuration_error(tmp_path, env, missing):
     proc = subprocess.run(
         [sys.executable, "-m", "bot"],
         cwd=tmp_path,
-        env=clean_env(),
+        env=clean_env(**env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -47,8 +84,22 @@ def test_no_tokens_prints_one_line_and_exits_2(tmp_path):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
-    assert "SLACK_BOT_TOKEN is missing" in lines[0]
+    assert missing in lines[0]
     assert "Traceback" not in proc.stderr
+
+
+def test_the_playground_refuses_to_run_beside_slack_tokens(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "playground"],
+        cwd=tmp_path,
+        env=clean_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "runs only without Slack tokens" in proc.stdout + proc.stderr
+    assert not (tmp_path / "salespath-playground.db").exists()
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import jsonschema
 import pytest
 import yaml
 
+from bot import ids
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_PATH = ROOT / "manifest.yml"
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "manifest.schema.1.0.0.json"
@@ -28,6 +30,8 @@ BOT_SCOPES = {
     "files:write",
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
 }
 
 
@@ -137,17 +141,23 @@ def test_shortcuts(manifest: dict[str, Any]) -> None:
 def test_bot_scopes(manifest: dict[str, Any]) -> None:
     scopes = manifest["oauth_config"]["scopes"]["bot"]
     assert len(scopes) == len(set(scopes)), "duplicate scope"
-    assert set(scopes) == BOT_SCOPES
+    assert set(scopes) == BOT_SCOPES == set(ids.BOT_SCOPES)  # OAuth installs ask for these
     # The digest asks to be invited instead of posting uninvited.
     assert "chat:write.public" not in scopes
     assert "user" not in manifest["oauth_config"]["scopes"]
+
+
+def test_oauth_redirect_url(manifest: dict[str, Any]) -> None:
+    assert manifest["oauth_config"]["redirect_urls"] == [
+        "https://salespath.example.com/slack/oauth_redirect"
+    ]
 
 
 def test_settings(manifest: dict[str, Any]) -> None:
     settings = manifest["settings"]
     assert settings["event_subscriptions"] == {
         "request_url": EVENTS_URL,
-        "bot_events": ["app_home_opened"],
+        "bot_events": ["app_home_opened", "app_uninstalled", "tokens_revoked"],
     }
     assert settings["interactivity"] == {
         "is_enabled": True,

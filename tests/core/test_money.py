@@ -43,9 +43,7 @@ PARSED = [
     ("50 juta", idr("50000000")),
     ("50JT", idr("50000000")),
     ("1.5m", idr("1500000")),
-    ("1,5m", idr("1500000")),
-    ("1.5M", idr("1500000")),
-    ("1,5M", idr("1500000")),
+    # "1,5m", "1.5M", "1,5M" in rupiah are asked about: tests/core/test_amounts_by_language.py
     ("2 mio", idr("2000000")),
     ("2mn", idr("2000000")),
     ("3 million", idr("3000000")),
@@ -304,22 +302,22 @@ def test_unknown_locale_falls_back_to_english() -> None:
 
 SHORT = [
     # (amount, currency, en, id)
-    ("50000000", "IDR", "Rp50m", "Rp50jt"),
-    ("1500000", "IDR", "Rp1.5m", "Rp1,5jt"),
-    ("1234567", "IDR", "Rp1.2m", "Rp1,2jt"),
-    ("1250000", "IDR", "Rp1.3m", "Rp1,3jt"),
-    ("500000", "IDR", "Rp500k", "Rp500rb"),
-    ("1500000000", "IDR", "Rp1.5bn", "Rp1,5 miliar"),
-    ("999950000", "IDR", "Rp1bn", "Rp1 miliar"),
-    ("2000000000000", "IDR", "Rp2tn", "Rp2 triliun"),
+    ("50000000", "IDR", "Rp50m", "Rp50 jt"),
+    ("1500000", "IDR", "Rp1.5m", "Rp1,5 jt"),
+    ("1234567", "IDR", "Rp1.2m", "Rp1,2 jt"),
+    ("1250000", "IDR", "Rp1.3m", "Rp1,3 jt"),
+    ("500000", "IDR", "Rp500k", "Rp500 rb"),
+    ("1500000000", "IDR", "Rp1.5bn", "Rp1,5 M"),
+    ("999950000", "IDR", "Rp1bn", "Rp1 M"),
+    ("2000000000000", "IDR", "Rp2tn", "Rp2 T"),
     ("999", "IDR", "Rp999", "Rp999"),
-    ("-50000000", "IDR", "-Rp50m", "-Rp50jt"),
-    ("5000", "USD", "$5k", "US$5rb"),
-    ("1200000", "USD", "$1.2m", "US$1,2jt"),
+    ("-50000000", "IDR", "-Rp50m", "-Rp50 jt"),
+    ("5000", "USD", "$5k", "US$5 rb"),
+    ("1200000", "USD", "$1.2m", "US$1,2 jt"),
     ("999.5", "USD", "$999.50", "US$999,50"),
-    ("1000", "IDR", "Rp1k", "Rp1rb"),  # a thousand is the first short one
-    ("20000", "SGD", "SGD20k", "SGD20rb"),
-    ("2500", "EUR", "€2.5k", "€2,5rb"),
+    ("1000", "IDR", "Rp1k", "Rp1 rb"),  # a thousand is the first short one
+    ("20000", "SGD", "SGD20k", "SGD20 rb"),
+    ("2500", "EUR", "€2.5k", "€2,5 rb"),
 ]
 
 
@@ -358,7 +356,7 @@ def test_what_we_write_in_full_reads_back_the_same(value: Money, locale: str) ->
 )
 @pytest.mark.parametrize("locale", ["en", "id"])
 def test_what_we_write_short_reads_back_the_same(value: Money, locale: str) -> None:
-    assert parse_amount(format_money_short(value, locale)) == value
+    assert parse_amount(format_money_short(value, locale), language=locale) == value
 
 
 @pytest.mark.parametrize(

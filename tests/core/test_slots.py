@@ -274,12 +274,6 @@ def test_no_timezone_anywhere_is_utc() -> None:
     assert schedule("08:00", default_tz="").tz == "UTC"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'every day' is read as two filler words, so it means the default Mon–Fri, "
-    "although 'setiap hari' and 'daily' mean all seven days and the digest's own status "
-    "line says 'every day' for them (handlers/ui/digest.py)",
-)
 def test_every_day_is_all_seven_days() -> None:
     assert schedule("every day at 7am").weekdays == EVERY_DAY
 

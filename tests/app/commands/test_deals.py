@@ -130,7 +130,9 @@ def test_modal_open_fill_submit_then_visible_in_pipeline(slack, running, fake):
     shown = all_text(pipe.json)
     assert "Kopi Kenangan" in shown and "Prospecting" in shown
     card = all_text(slack.command(ids.CMD_PIPELINE, "kopi").json)
-    assert "Budi" in card and "Send proposal" in card and "2026-12-20" in card
+    assert (
+        "Budi" in card and "Send proposal" in card and "Sunday, 20 Dec 2026" in card
+    )  # Babel, for the reader (issue 11)
 
 
 def test_modal_bad_value_keeps_modal_open_with_field_error(slack, running, fake):

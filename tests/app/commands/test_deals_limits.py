@@ -225,8 +225,8 @@ def test_a_close_or_due_date_newly_set_in_the_past_is_a_field_error(slack, runni
         ids.BLOCK_NEXT_STEP_DUE: "2026-11-01",
     }
     errors = slack.view_submission(view, typed).json["errors"]
-    assert "2026-11-20" in errors[ids.BLOCK_CLOSE_DATE] and "past" in errors[ids.BLOCK_CLOSE_DATE]
-    assert "2026-11-01" in errors[ids.BLOCK_NEXT_STEP_DUE]
+    assert "Fri 20 Nov" in errors[ids.BLOCK_CLOSE_DATE] and "past" in errors[ids.BLOCK_CLOSE_DATE]
+    assert "Sun 1 Nov" in errors[ids.BLOCK_NEXT_STEP_DUE]
     assert deals(running) == []
     ok = slack.view_submission(
         view, {**typed, ids.BLOCK_CLOSE_DATE: "2026-11-23", ids.BLOCK_NEXT_STEP_DUE: "2026-11-24"}

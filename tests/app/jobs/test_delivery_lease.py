@@ -1,6 +1,6 @@
 """A run that loses its claim mid-post stops at once: two deliverers (two app processes on
 one database, SQLite file and PostgreSQL), the first stalled past its lease while the second
-takes the claim over and finishes — one message, one chart."""
+takes the claim over and finishes — one message, one chart upload."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ LATER = NOW + LEASE + timedelta(seconds=1)  # the first run's lease has run out
 
 
 @pytest.mark.parametrize(
-    ("module", "name", "message_by_first"),
-    [(ui, "digest_message", False), (chart, "funnel_png", True)],
-    ids=["stalled-before-the-message", "stalled-before-the-chart"],
+    ("module", "name", "uploaded_by_first"),
+    [(chart, "funnel_png", False), (ui, "with_chart", True)],
+    ids=["stalled-before-the-upload", "stalled-before-the-post"],
 )
 def test_a_run_stalled_past_its_lease_stops_when_another_took_over(
     two_processes,  # noqa: F811 - the fixture imported above
@@ -32,7 +32,7 @@ def test_a_run_stalled_past_its_lease_stops_when_another_took_over(
     monkeypatch,
     module,
     name,
-    message_by_first,
+    uploaded_by_first,
 ):
     first, second = two_processes
     real = getattr(module, name)
@@ -40,10 +40,10 @@ def test_a_run_stalled_past_its_lease_stops_when_another_took_over(
     posted_before_stall: list[int] = []
 
     def stall(*args, **kwargs):
-        """The first run hangs here (building the message, or drawing the chart) until its
+        """The first run hangs here (drawing the chart, or after uploading it) until its
         lease has run out and the second process has taken the slot over and finished."""
         if not posted_before_stall:  # the first run's call (the second's runs through)
-            posted_before_stall.append(len(posted(fake)))
+            posted_before_stall.append((len(posted(fake)), len(uploads(fake))))
             for jobs in two_processes:
                 jobs.services.now = lambda: LATER
             took_over.append(second.digest("T1", "C1", SLOT))
@@ -57,7 +57,7 @@ def test_a_run_stalled_past_its_lease_stops_when_another_took_over(
     assert (claim.state, claim.attempt, claim.posted_at) == ("posted", 2, LATER)
     assert claim.message_ts == posted(fake)[0]["ts"]
     assert claim.file_id == uploads(fake)[0][0]
-    assert posted_before_stall == [1 if message_by_first else 0]
+    assert posted_before_stall == [(0, 1 if uploaded_by_first else 0)]
     # Nothing left to do for anyone.
     for jobs in two_processes:
         assert jobs.digest("T1", "C1", SLOT) == Outcome.ALREADY_POSTED
@@ -75,10 +75,10 @@ def test_a_run_that_lost_its_claim_before_marking_it_posted_does_not_say_posted(
     second: list[Outcome] = []
 
     def sender(then=None):
-        def send(progress, record):
-            if progress.message_ts is None:
+        def send(progress, record):  # one step recorded, not the last (marking is apart)
+            if progress.file_id is None:
                 record.hold()
-                record.message_posted(client.chat_postMessage(channel="C1", text="hi")["ts"])
+                record.file_uploaded(client.chat_postMessage(channel="C1", text="hi")["ts"])
             if then is not None:
                 then()
 
@@ -90,7 +90,7 @@ def test_a_run_that_lost_its_claim_before_marking_it_posted_does_not_say_posted(
 
     try:
         assert deliver(dbs[0], **slot_of(clock), send=sender(second_takes_over)) == Outcome.BUSY
-        assert second == [Outcome.POSTED]  # it found the message recorded: posted nothing
+        assert second == [Outcome.POSTED]  # it found the step recorded: posted nothing
         assert len(posted(fake)) == 1
         with dbs[0].read() as s:
             row = claim_store.get_claim(

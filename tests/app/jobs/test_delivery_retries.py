@@ -11,7 +11,7 @@ import pytest
 
 from bot.scheduling import RECOVER_EVERY
 from bot.usecases.delivery import LEASE, RETRY_WINDOW, Outcome, backoff
-from handlers.jobs import Jobs
+from handlers.jobs import DIGEST_NOW_WINDOW, DigestSpec, Jobs
 from slackkit import all_text
 from storage import claims as claim_store
 from tests.app.jobs.test_digest import NOW, add_deal, claims, dms, posted
@@ -129,19 +129,42 @@ def test_a_crashed_run_past_the_retry_window_expires_and_the_subscriber_is_told(
     assert len(dms(fake, "U1")) == 1
 
 
-def test_a_crashed_digest_now_is_marked_failed_by_the_sweep(jobs, fake, running, caplog):
-    with running.services.db.transaction() as s:  # /digest now claimed, then its run died
+def crashed_digest_now(running) -> None:
+    """/digest now claimed, then its run died (before posting)."""
+    spec = DigestSpec("T1", "C1", (), "Asia/Jakarta", "en", NOW - timedelta(days=1), NOW)
+    with running.services.db.transaction() as s:
         claim_store.insert_claim(
-            session=s, team_id="T1", kind="digest_now", target="C1", slot=NOW, by="dead", now=NOW
+            session=s,
+            team_id="T1",
+            kind="digest_now",
+            target="C1",
+            slot=NOW,
+            by="dead",
+            now=NOW,
+            payload=spec.to_payload(user="U2"),
         )
+
+
+def test_a_crashed_digest_now_is_finished_by_the_sweep(jobs, fake, running):
+    crashed_digest_now(running)
     running.services.now = lambda: NOW + 2 * MINUTE  # its lease still runs: left alone
     jobs.retries()
-    assert claims(running)[0].state == "claimed"
+    assert claims(running)[0].state == "claimed" and not posted(fake, "C1")
     running.services.now = lambda: NOW + LEASE + timedelta(seconds=30)
     jobs.retries()
     [claim] = claims(running)
-    assert claim.state == "failed" and not posted(fake, "C1")
-    assert "digest_now for T1/C1 at " + NOW.isoformat() + " was never posted" in caplog.text
-    assert "not resumed" in caplog.text
+    assert claim.state == "posted" and len(posted(fake, "C1")) == 1
+    assert "Pipeline digest" in all_text(posted(fake, "C1")[0]["params"])
     jobs.retries()
-    assert claims(running)[0].state == "failed" and not posted(fake, "C1")
+    assert len(posted(fake, "C1")) == 1
+
+
+def test_a_digest_now_not_posted_within_its_window_tells_who_asked(jobs, fake, running, caplog):
+    crashed_digest_now(running)
+    running.services.now = lambda: NOW + DIGEST_NOW_WINDOW + MINUTE
+    jobs.retries()
+    [claim] = claims(running)
+    assert claim.state == "expired" and not posted(fake, "C1")
+    assert "digest_now for T1/C1 at " + NOW.isoformat() + " was never posted" in caplog.text
+    [note] = dms(fake, "U2")
+    assert "couldn't post the pipeline digest in <#C1>" in all_text(note["params"])

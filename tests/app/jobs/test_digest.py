@@ -270,6 +270,21 @@ def pipeline(clock):
     return clock
 
 
+def wait_digest(fake, count: int = 1) -> None:
+    """The digest is one message (its chart inside): wait for the post after the ack."""
+    deadline = time.monotonic() + 10
+    while len(posted(fake)) < count:
+        assert time.monotonic() < deadline, f"{len(posted(fake))} digest(s) posted"
+        time.sleep(0.05)
+
+
+def chart_of(payload: dict) -> dict:
+    """The image block showing the funnel chart (the message's last block)."""
+    [image] = [b for b in payload["blocks"] if b["type"] == "image"]
+    assert payload["blocks"][-1] == image
+    return image
+
+
 def digest_payload(fake) -> dict:
     [msg] = posted(fake)
     return msg["params"]
@@ -278,7 +293,7 @@ def digest_payload(fake) -> dict:
 def test_digest_now_posts_numbers_changes_attention_and_chart(slack, pipeline, fake):
     resp = slack.command(ids.CMD_DIGEST, "now")
     assert "Posting" in all_text(resp.json)
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     shown = all_text(digest_payload(fake))
     # Open deals and value per stage; totals per currency, never added up.
     assert "*Prospecting* · 5 deals" in shown
@@ -304,18 +319,23 @@ def test_digest_now_posts_numbers_changes_attention_and_chart(slack, pipeline, f
     labels = [b["text"]["text"] for b in buttons(digest_payload(fake))]
     assert labels.count("Nudge owner") == 2
     assert {"Fresh Lead", "Moving Co", "Quiet Corp", "Late Step", "Slipping"} <= set(labels)
-    # The chart went to the same channel.
-    [(_, filename, data, complete)] = fake.uploaded_files()
+    # The chart is in the same message: uploaded unshared, shown through slack_file.
+    [(file_id, filename, data, complete)] = fake.uploaded_files()
     assert filename == "pipeline-funnel.png" and data.startswith(b"\x89PNG")
-    assert complete["channel_id"] == "C1"
+    assert "channel_id" not in complete and "channels" not in complete
+    image = chart_of(digest_payload(fake))
+    assert image["slack_file"] == {"id": file_id} and "Funnel chart" in image["alt_text"]
     [claim] = wait_for_claims(pipeline, "posted")
     assert claim.kind == "digest_now" and claim.message_ts == posted(fake)[0]["ts"]
-    assert claim.file_id == complete["files"][0]["id"]
+    assert claim.file_id == file_id
+    meta = digest_payload(fake)["metadata"]
+    assert meta["event_type"] == "salespath_digest"
+    assert meta["event_payload"]["claim"] == claim.id
 
 
 def test_digest_now_twice_in_a_minute_posts_once(slack, pipeline, fake):
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     slack.command(ids.CMD_DIGEST, "now")
     [note] = fake.wait_for("response_url")
     assert "a moment ago" in all_text(note.params)
@@ -343,7 +363,7 @@ def test_long_lists_show_the_top_and_a_count_within_block_limits(slack, clock, f
         )
         add_deal(db, f"New {i:02d}", created=NOW - timedelta(hours=1))
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     payload = digest_payload(fake)  # the fake refuses blocks over Slack's limits
     assert len(payload["blocks"]) <= 50
     shown = all_text(payload)
@@ -353,7 +373,7 @@ def test_long_lists_show_the_top_and_a_count_within_block_limits(slack, clock, f
 
 def test_empty_workspace_digest(slack, clock, fake):
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     shown = all_text(digest_payload(fake))
     assert "No open deals yet" in shown and "No stale deals" in shown
 
@@ -378,7 +398,7 @@ def test_changes_are_since_the_previous_digest(slack, clock, fake):
 
 def test_manager_nudges_the_owner_who_gets_a_dm_with_one_click(slack, pipeline, fake):
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     payload = digest_payload(fake)
     nudge = next(b for b in buttons(payload) if b["action_id"] == ids.ACTION_NUDGE)
     resp = slack.block_action(
@@ -399,7 +419,7 @@ def test_manager_nudges_the_owner_who_gets_a_dm_with_one_click(slack, pipeline, 
 
 def test_only_managers_nudge(slack, pipeline, fake):
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     payload = digest_payload(fake)
     nudge = next(b for b in buttons(payload) if b["action_id"] == ids.ACTION_NUDGE)
     slack.block_action(ids.ACTION_NUDGE, value=nudge["value"], message=payload, user_id="U1")
@@ -413,7 +433,7 @@ def test_only_managers_nudge(slack, pipeline, fake):
 
 def test_deal_name_button_opens_its_card(slack, pipeline, fake):
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     payload = digest_payload(fake)
     card = next(b for b in buttons(payload) if b["text"]["text"] == "Slipping")
     slack.block_action(card["action_id"], value=card["value"], message=payload, user_id="U2")
@@ -469,7 +489,7 @@ def test_digest_shows_time_to_close_velocity_and_filled_checklists(slack, pipeli
         )
     add_deal(db, "Open Dollars", 2_000, currency="USD", created=NOW - timedelta(days=2))
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     shown = all_text(digest_payload(fake))
     # Winner Inc: created 20 days before NOW, won 2 hours before it: 19.9 days.
     assert "*Time to close*\n19.9 days (median 19.9 days)" in shown
@@ -485,7 +505,7 @@ def test_a_close_date_that_passed_unmoved_since_the_last_digest_is_listed(slack,
     add_deal(db, "Due Today", created=NOW - timedelta(days=3), expected_close=date(2026, 11, 23))
     slack.command(ids.CMD_DIGEST, "here 09:00 Asia/Jakarta")
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     [slipped] = [
         b["text"]["text"]
         for b in digest_payload(fake)["blocks"]

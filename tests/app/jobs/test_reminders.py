@@ -13,7 +13,7 @@ from bot.usecases.delivery import Outcome
 from handlers.jobs import Jobs
 from slackkit import all_text
 from storage import deals as store
-from tests.app.jobs.test_digest import NOW, add_deal, buttons, claims, dms, posted
+from tests.app.jobs.test_digest import NOW, add_deal, buttons, claims, dms, posted, wait_digest
 from tests.factories import add_manager
 
 # NOW is Monday 23 Nov 2026, 02:00 UTC = 09:00 in Jakarta (the fake's default timezone).
@@ -83,9 +83,14 @@ def test_nothing_due_means_no_dm_and_no_claim(running, fake):
     assert not posted(fake, "DU1") and not claims(running)
 
 
-def test_rate_limited_reminder_is_sent_once(reps, fake, running):
-    fake.fail_next("chat.postMessage", status=429, retry_after=1)
-    assert reps.remind("T1", "U1", now=NOW) == Outcome.POSTED
+def test_rate_limited_reminder_is_rescheduled_and_sent_once(reps, fake, running):
+    fake.fail_next("chat.postMessage", status=429, retry_after=7)
+    assert reps.remind("T1", "U1", now=NOW) == Outcome.RESCHEDULED  # no sleep in the thread
+    [claim] = claims(running)
+    assert (claim.state, claim.retry_at) == ("claimed", NOW + timedelta(seconds=7))
+    assert reps.remind("T1", "U1", now=NOW) == Outcome.WAITING  # not before Retry-After
+    running.services.now = lambda: NOW + timedelta(seconds=7)
+    reps.retries()
     assert reps.remind("T1", "U1", now=NOW) == Outcome.ALREADY_POSTED
     assert len(posted(fake, "DU1")) == 1
     [claim] = claims(running)
@@ -93,7 +98,7 @@ def test_rate_limited_reminder_is_sent_once(reps, fake, running):
 
 
 def test_a_failed_reminder_is_retried_by_the_sweep(reps, fake, running):
-    fake.fail_next("chat.postMessage", status=500, times=3)  # more than the client retries
+    fake.fail_next("chat.postMessage", status=500)  # the jobs' client never re-sends a post
     assert reps.remind("T1", "U1", now=NOW) == Outcome.RETRYING
     running.services.now = lambda: NOW + timedelta(minutes=2)
     reps.retries()
@@ -151,7 +156,7 @@ def test_snooze_asks_reason_and_date_then_the_deal_rests(reps, fake, running, sl
     reps.reminders()
     assert "Gone Quiet" not in all_text(dms(fake, "U1", count=3)[2]["params"])
     slack.command(ids.CMD_DIGEST, "now")
-    fake.wait_for("files.completeUploadExternal")
+    wait_digest(fake)
     digest = all_text(posted(fake, "C1")[0]["params"])
     assert "Snoozed (1)" in digest and "Budget decision in January" in digest
     assert "Stale deals (1)" in digest  # only U2's "Theirs"

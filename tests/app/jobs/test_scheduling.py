@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from slack_sdk import WebClient
 from sqlmodel import SQLModel, select
 
 from bot import ids
@@ -26,7 +27,7 @@ from storage import digests as store
 from storage.db import Database
 from storage.models_digest import DeliveryClaim
 from tests.app.jobs.test_digest import NOW, add_deal, claims, dms, posted
-from tests.conftest import make_settings
+from tests.conftest import BOT_TOKEN, make_settings
 
 SLOT = NOW  # Monday 23 Nov 2026, 09:00 in Jakarta
 
@@ -219,55 +220,56 @@ def test_two_processes_racing_for_a_slot_post_once(two_processes, fake):
     assert len(posted(fake)) == 1
 
 
-def test_slack_429_waits_retry_after_and_posts_once(jobs, fake, running):
-    fake.fail_next("chat.postMessage", status=429, retry_after=1)
-    fake.fail_next("files.completeUploadExternal", status=429, retry_after=1)
-    assert jobs.digest("T1", "C1", SLOT) == Outcome.POSTED
-    tries = fake.calls_to("chat.postMessage")
-    assert [c.failed for c in tries] == [True, False]
-    assert tries[1].at - tries[0].at >= 0.9  # waited for Retry-After
+def test_slack_429_reschedules_the_post_at_retry_after_and_posts_once(jobs, fake, running):
+    fake.fail_next("chat.postMessage", status=429, retry_after=2)
+    assert jobs.digest("T1", "C1", SLOT) == Outcome.RESCHEDULED  # no worker thread sleeps
+    [claim] = claims(running)
+    assert (claim.state, claim.retry_at, claim.post_started_at) == (
+        "claimed",
+        NOW + timedelta(seconds=2),
+        None,  # Slack refused it: nothing to look for
+    )
+    assert claim.file_id == uploads(fake)[0][0]  # the upload is done and kept
+    assert jobs.digest("T1", "C1", SLOT) == Outcome.WAITING  # a scheduled re-run: not yet
+    running.services.now = lambda: NOW + timedelta(seconds=2)
+    jobs.retries()
+    assert [c.failed for c in fake.calls_to("chat.postMessage")] == [True, False]
     assert len(posted(fake)) == 1 and len(uploads(fake)) == 1
+    assert claims(running)[0].state == "posted"
+    assert not fake.calls_to("conversations.history")
 
 
-def test_slack_5xx_backs_off_and_posts_once(jobs, fake):
+def test_slack_503_is_retried_by_the_client_and_posts_once(jobs, fake):
+    # 503: Slack did not take the request, so the client may send it again at once.
     fake.fail_next("chat.postMessage", status=503, times=2)
     assert jobs.digest("T1", "C1", SLOT) == Outcome.POSTED
     assert [c.failed for c in fake.calls_to("chat.postMessage")] == [True, True, False]
     assert len(posted(fake)) == 1
 
 
-def test_slack_down_longer_than_the_retries_is_finished_by_the_sweep(jobs, fake, running):
-    fake.fail_next("chat.postMessage", status=500, times=3)
-    assert jobs.digest("T1", "C1", SLOT) == Outcome.RETRYING
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_other_5xx_leave_the_outcome_unknown_and_the_next_attempt_looks_first(
+    jobs, fake, running, status
+):
+    fake.fail_next("chat.postMessage", status=status)
+    assert jobs.digest("T1", "C1", SLOT) == Outcome.RETRYING  # never re-sent blindly
     [claim] = claims(running)
-    assert claim.state == "claimed" and "Internal Server Error" in (claim.last_error or "")
-    assert not posted(fake)
+    assert claim.state == "claimed" and claim.post_started_at is not None
+    assert "OutcomeUnknown" in (claim.last_error or "")
+    assert len(fake.calls_to("chat.postMessage")) == 1
     running.services.now = lambda: NOW + timedelta(minutes=2)
-    jobs.retries()
+    jobs.retries()  # looks in the channel, finds nothing, posts
+    [look] = fake.calls_to("conversations.history")
+    assert look.params["include_all_metadata"] in (True, "true", "1")
     [claim] = claims(running)
-    assert (claim.state, claim.attempt) == ("posted", 2)
+    assert (claim.state, claim.attempt, claim.post_started_at) == ("posted", 2, None)
     assert len(posted(fake)) == 1 and len(uploads(fake)) == 1
 
 
-def test_slack_502_is_retried_by_the_client_then_by_the_sweep(jobs, fake, running):
-    # The client retries every 5xx twice with backoff (bot.app.AnyServerErrorRetryHandler);
-    # a 502 that outlasts those retries fails the attempt and the sweep retries later.
-    fake.fail_next("chat.postMessage", status=502)
-    assert jobs.digest("T1", "C1", SLOT) == Outcome.POSTED
-    assert len(posted(fake)) == 1
-    fake.fail_next("chat.postMessage", status=502, times=3)
-    next_slot = SLOT + timedelta(days=1)
-    running.services.now = lambda: NOW + timedelta(days=1)
-    assert jobs.digest("T1", "C1", next_slot) == Outcome.RETRYING
-    running.services.now = lambda: NOW + timedelta(days=1, minutes=2)
-    jobs.retries()
-    assert len(posted(fake)) == 2 and all(c.state == "posted" for c in claims(running))
-
-
-def test_chart_upload_failing_retries_only_the_chart(jobs, fake, running):
+def test_chart_upload_failing_posts_nothing_until_it_works(jobs, fake, running):
     fake.fail_next("upload", status=500)
     assert jobs.digest("T1", "C1", SLOT) == Outcome.RETRYING
-    assert len(posted(fake)) == 1 and not uploads(fake)
+    assert not posted(fake) and not uploads(fake)
     running.services.now = lambda: NOW + timedelta(minutes=2)
     jobs.retries()
     assert len(posted(fake)) == 1 and len(uploads(fake)) == 1
@@ -289,15 +291,31 @@ def test_a_crash_after_claiming_is_finished_on_the_next_run(jobs, fake, running)
     assert (claim.state, claim.attempt) == ("posted", 2)
 
 
-def test_a_crash_after_posting_the_message_posts_only_the_chart(jobs, fake, running):
+def test_a_crash_after_uploading_the_chart_posts_it_without_uploading_again(jobs, fake, running):
+    web = WebClient(token=BOT_TOKEN, base_url=fake.base_url)
+    chart = web.files_upload_v2(file=b"\x89PNG chart", filename="pipeline-funnel.png")
     with running.services.db.transaction() as s:
         claim = claim_store.insert_claim(
             session=s, team_id="T1", kind="digest", target="C1", slot=SLOT, by="dead", now=NOW
         )
+        claim.file_id = chart["file"]["id"]
+    running.services.now = lambda: NOW + LEASE + timedelta(seconds=30)
+    jobs.retries()
+    [message] = posted(fake)
+    assert message["params"]["blocks"][-1]["slack_file"] == {"id": chart["file"]["id"]}
+    assert len(fake.calls_to("files.completeUploadExternal")) == 1  # the dead run's only
+    assert claims(running)[0].state == "posted"
+
+
+def test_a_claim_posted_by_an_older_version_in_two_parts_is_left_alone(jobs, fake, running):
+    with running.services.db.transaction() as s:  # message posted, chart not yet: done
+        claim = claim_store.insert_claim(
+            session=s, team_id="T1", kind="digest", target="C1", slot=SLOT, by="old", now=NOW
+        )
         claim.message_ts = "1795400000.000100"
     running.services.now = lambda: NOW + LEASE + timedelta(seconds=30)
     jobs.retries()
-    assert not posted(fake) and len(uploads(fake)) == 1
+    assert not posted(fake) and not uploads(fake)
     assert claims(running)[0].state == "posted"
 
 

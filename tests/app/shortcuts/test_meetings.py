@@ -77,7 +77,7 @@ def test_log_meeting_shortcut_end_to_end(slack, running, fake):
     )
     assert sub.status == 200 and not sub.text.strip(), sub.text
     note = all_text(fake.wait_for("chat.postMessage")[0].params)  # no channel: the app DM
-    assert "Logged the meeting of 2026-11-20 on *Acme Corp*" in note
+    assert "Logged the meeting of Fri 20 Nov on *Acme Corp*" in note
     assert "Budi Santoso (Decision maker)" in note and "moved Probing → Closing" in note
     [log] = rows(running, Activity)
     assert (log.kind, log.occurred_on, log.outcome, log.created_by) == (

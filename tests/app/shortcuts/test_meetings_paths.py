@@ -11,14 +11,13 @@ from sqlmodel import delete
 from bot import ids
 from slackkit import all_text
 from storage import checklists as cstore
-from storage import deals as store
 from storage import requests as requests_store
 from storage.models import Contact, Deal, StageMove
 from storage.models_checklist import Activity, ChecklistVersion
 from tests.app.commands.test_gates import stage_of
 from tests.app.shortcuts.test_meetings import MESSAGE, deal_row, meeting_modal_from_shortcut, rows
 from tests.app.views.test_checklists import blocks, filled_modal, valid
-from tests.factories import NOW, make_deal
+from tests.factories import edit_deal, make_deal
 
 ACME = {"text": {"type": "plain_text", "text": "Acme"}, "value": "1"}
 
@@ -57,16 +56,7 @@ def test_deal_deleted_meanwhile_is_a_clear_error_and_nothing_is_stored(slack, ru
 def test_deal_given_to_another_owner_meanwhile_is_refused(slack, running, fake):
     deal_id = make_deal(running.services.db, name="Acme", owner_id="U1", next_step="Call")
     view = log_modal(slack, fake)
-    with running.services.db.transaction() as s:
-        deal = store.get_deal(session=s, team_id="T1", deal_id=deal_id)
-        store.update_deal(
-            session=s,
-            team_id="T1",
-            deal=deal,
-            by="UADMIN",
-            now=NOW,
-            changes=store.DealChanges(owner_id="U2"),
-        )
+    edit_deal(running.services.db, deal_id, by="UADMIN", owner_id="U2")
     fake.clear()
     sub = slack.view_submission(
         view,

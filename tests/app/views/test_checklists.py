@@ -22,7 +22,7 @@ from storage import stages as stage_store
 from storage.db import Database
 from storage.models import Contact, Deal, StageMove
 from storage.models_checklist import ChecklistVersion
-from tests.factories import NOW, add_manager, make_deal
+from tests.factories import NOW, add_manager, edit_deal, make_deal
 
 # --- helpers shared by the checklist, meeting and gate tests ----------------------------
 
@@ -358,16 +358,7 @@ def test_deal_deleted_meanwhile_is_a_clear_error(slack, running, fake):
 def test_deal_given_to_someone_else_meanwhile_is_refused(slack, running, fake):
     deal_id = make_deal(running.services.db, name="Acme", owner_id="U1")
     view = open_checklist(slack, fake, ids.CMD_SPIN)
-    with running.services.db.transaction() as s:
-        deal = store.get_deal(session=s, team_id="T1", deal_id=deal_id)
-        store.update_deal(
-            session=s,
-            team_id="T1",
-            deal=deal,
-            by="UADMIN",
-            now=NOW,
-            changes=store.DealChanges(owner_id="U2"),
-        )
+    edit_deal(running.services.db, deal_id, by="UADMIN", owner_id="U2")
     sub = slack.view_submission(view, {"problem_learned": "Slow"})
     assert "now belongs to <@U2>" in sub.json["errors"]["awareness"]
     assert not versions(running)
@@ -451,14 +442,6 @@ def test_modal_opens_within_the_trigger_window_even_when_data_is_slow(
 
 
 # --- storage on SQLite and PostgreSQL ---------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request) -> Database:
-    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
-    database = Database(url)
-    yield database
-    database.dispose()
 
 
 def save(db: Database, deal_id: int, kind: str = "spin", filled: int = 1, team_id: str = "T1"):

@@ -241,14 +241,6 @@ def test_history_of_one_checklist_by_text(slack, running):
 # --- storage on SQLite and PostgreSQL ---------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request) -> Database:
-    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
-    database = Database(url)
-    yield database
-    database.dispose()
-
-
 def test_storage_pages_one_kind_newest_first(db):
     a, b = make_deal(db, name="A"), make_deal(db, name="B")
     add_versions(db, a, cl.SPIN, 7)
