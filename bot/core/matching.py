@@ -204,7 +204,7 @@ def match_names(query: str, candidates: Sequence[Candidate]) -> MatchResult:
         n = len(q.lead)
         for c, k in keyed:
             pairs = [(q.core, k.core), (q.full, k.full)]
-            if n >= 4 and len(k.lead) > n:
+            if n >= 4 and len(k.lead) >= n:
                 pairs.append((q.lead, k.lead[:n]))
             found = [d for a, b in pairs if (d := _distance_within(a, b, budget)) is not None]
             if found:
