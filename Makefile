@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev lint format migrate bench sample clean messages
+.PHONY: run test install install-dev lint format migrate bench sample clean messages mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ format: install-dev
 
 messages: install-dev      ## update the gettext catalogues from the code (Babel)
 	$(BIN)/python -m bot.catalog
+
+mutate: install-dev        ## mutation testing of bot/core, a module at a time (slow: not in test or CI); MODULES="money slots"
+	$(BIN)/python -c "import mutmut" 2>/dev/null || $(BIN)/python -m pip install --quiet 'mutmut>=3.8,<4'
+	$(BIN)/python -m tools.mutate $(MODULES)
 
 bench: install-dev         ## speed and memory figures for docs/PERFORMANCE.md
 	$(BIN)/python -m bench $(BENCH_ARGS)

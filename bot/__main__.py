@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     quiet = max(logging.WARNING, logging.getLevelName(settings.log_level))
     logging.getLogger("alembic").setLevel(quiet)  # its INFO lines are start-up noise
+    logging.getLogger("salespath").info(settings.mode_warning())  # issue 14: the setup trap
     try:
         upgrade(settings.database_url)
     except Exception as exc:

@@ -17,6 +17,7 @@ from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register_listeners
+from handlers.announcements import Wins
 from handlers.jobs import Jobs
 from handlers.kit import errors, middleware
 
@@ -84,7 +85,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> App:
     middleware.install(app, services, lambda token: clients.for_token(token, quick=True))
     errors.install(app)
     register_listeners(app)
-    build_scheduler(services, Jobs(services, app.client))
+    jobs = Jobs(services, app.client)
+    services.wins = Wins(services, jobs)  # issue 14: won deals posted like the digests
+    build_scheduler(services, jobs)
     return app
 
 
@@ -95,7 +98,33 @@ def build_scheduler(services: Services, jobs: Jobs) -> None:
         now=lambda: services.now(),  # read at each call: tests swap the clock
         on_digest=jobs.digest,
         on_reminders=jobs.reminders,
-        on_retries=jobs.retries,
+        on_retries=one_after_another(jobs.retries, *win_sweep(services)),
         on_purge=lambda: oauth.purge(services),
         on_missed=jobs.missed,
     )
+
+
+def win_sweep(services: Services) -> tuple:
+    """Issue 14: won deals are announced by a sweep that runs with the retry sweep (every
+    couple of minutes), until the scheduler has a hook of its own for it."""
+    return (services.wins.sweep,) if services.wins is not None else ()
+
+
+def one_after_another(*sweeps):
+    """One scheduled job running several sweeps: one failing never stops the next; the
+    first error is raised again once all have run (the scheduler logs a database that is
+    down as one line)."""
+
+    def run() -> None:
+        first: Exception | None = None
+        for sweep in sweeps:
+            try:
+                sweep()
+            except Exception as exc:  # the first raised again below, after the others ran
+                if first is not None:
+                    log.exception("%s failed", sweep)
+                first = first or exc
+        if first is not None:
+            raise first
+
+    return run

@@ -112,3 +112,24 @@ BLOCK_LANGUAGE = "language"
 # --- faults, replays, hostile input (issue 13: append below) ----------------------------
 ACTION_RETRY_REQUEST = "request_retry"  # value: sealed {kind, request, key}: run it again
 ACTION_CONFIRM_SHARED_DIGEST = "digest_confirm_shared"  # a manager confirms a shared channel
+
+# --- the sales path at the moment it matters (issue 14: append below) ------------------
+ACTION_UNDO_MOVE = "move_undo"  # value: {"d": deal id, "m": move id}
+ACTION_WON_TECHNIQUE = "won_technique"  # + "_<key>": value {"d": deal id, "t": technique}
+ACTION_WON_VALUE = "won_value"  # value: deal id; opens VIEW_WON_VALUE
+VIEW_WON_VALUE = "won_value_modal"
+BLOCK_WON_VALUE = "won_value"
+ACTION_WIN_BACK = "win_back"  # value: deal id; opens VIEW_WIN_BACK
+VIEW_WIN_BACK = "win_back_modal"
+BLOCK_WIN_BACK_ON = "win_back_on"
+ACTION_REOPEN = "win_back_reopen"  # value: deal id: re-open a lost deal from its reminder
+ACTION_KEEP_SAFE = "keep_safe"  # value: deal id: Keep is safe, start a Grow deal
+ACTION_KEEP_NOT_YET = "keep_not_yet"  # value: deal id: ask again in two weeks
+ACTION_START_GROW = "grow_start"  # value: won deal id: the new-deal form for a Grow deal
+ACTION_HOME_VIEW = "home_view"  # value: "mine" | "team" (managers' Home tab)
+ACTION_DIGEST_ALL = "digest_see_all"  # value: {"w": "stale" | "overdue", "o": [owners]}
+ACTION_CURRENCY_PICK = "quickadd_currency"  # + "_<n>": value: the quick-add text to run
+ACTION_OPEN_APPROACH = "checklist_open_approach"
+ACTION_OPEN_FAB = "checklist_open_fab"
+VIEW_APPROACH = "approach_modal"
+VIEW_FAB = "fab_modal"

@@ -58,6 +58,7 @@ class Services:
     scheduler: Any = None  # bot.scheduling.Scheduler: digests and reminders (built by create_app)
     jobs: Any = None  # handlers.jobs.Jobs: what the scheduled jobs post (built by create_app)
     clients: Any = None  # bot.oauth.Clients: a WebClient per token (built by create_app)
+    wins: Any = None  # handlers.announcements.Wins: won deals announced in channels (issue 14)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

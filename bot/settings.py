@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API_URL = "https://slack.com/api/"
+APP_TOKEN_PLACEHOLDER = "xapp-your-app-level-token"  # .env.example's, for Socket Mode
 
 # How to fix each setting, shown when it is missing or malformed.
 HINTS = {
@@ -103,6 +104,8 @@ class Settings(BaseSettings):
             return None
         if not str(v).startswith("xapp-"):
             raise ValueError("must start with xapp-")
+        if str(v) == APP_TOKEN_PLACEHOLDER:
+            raise ValueError("is still the placeholder from .env.example")
         if info.data.get("slack_client_id") is not None:
             raise ValueError(
                 "OAuth installs (SLACK_CLIENT_ID) are served in HTTP mode: leave it empty"
@@ -142,6 +145,30 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    def mode_warning(self) -> str:
+        """One start-up line saying which mode the app runs in and what Slack's side must
+        match (issue 14: ``manifest.yml`` ships with Socket Mode on; an app whose manifest
+        says Socket Mode but runs without ``SLACK_APP_TOKEN`` is never reached)."""
+        if self.oauth:
+            return (
+                "HTTP mode with OAuth installs (SLACK_CLIENT_ID is set): Slack must reach "
+                f"this app at https://<your public host>/slack/events (port {self.port}), and "
+                "the app's manifest must say socket_mode_enabled: false with that URL and the "
+                "redirect URL /slack/oauth_redirect."
+            )
+        if self.socket_mode:
+            return (
+                "Socket Mode (SLACK_APP_TOKEN is set): the app connects out to Slack; the "
+                "app's manifest must say socket_mode_enabled: true."
+            )
+        return (
+            f"HTTP mode (SLACK_APP_TOKEN is empty): Slack must reach this app at "
+            f"https://<your public host>/slack/events (port {self.port}), and the app's "
+            "manifest must say socket_mode_enabled: false with that URL. manifest.yml ships "
+            "with Socket Mode on: Socket Mode needs SLACK_APP_TOKEN (an app-level token "
+            "xapp-… with connections:write, from Basic Information → App-Level Tokens)."
+        )
 
     @property
     def oauth(self) -> bool:

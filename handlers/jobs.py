@@ -32,7 +32,10 @@ once a manager confirmed it (``shared_ok``): a channel can become shared after i
 subscribed, so ``conversations.info`` is asked first, as a step of the claim
 (``_shared_check``) — a 429 reschedules it, another error is retried like a failed post, and
 an unconfirmed shared channel gets nothing: the claim is given up and the subscriber told
-why. A confirmed channel costs no call.
+why. A confirmed channel costs no call. A won deal's announcement (``post_once`` with
+``check=shared_check``) is held to the same rule, checked the same way inside its claim:
+no win is posted in an unconfirmed shared channel (its claim is given up, logged; the
+subscriber hears it from the digest's refusal).
 """
 
 from __future__ import annotations
@@ -197,6 +200,7 @@ class DigestSpec:
     locale: str
     since: datetime
     until: datetime
+    first: bool = False  # no digest was posted here before (issue 14: "the first digest")
 
     @property
     def build_key(self) -> tuple:
@@ -208,6 +212,7 @@ class DigestSpec:
             self.locale,
             self.since,
             self.until,
+            self.first,
         )
 
     def to_payload(self, **extra: object) -> dict:
@@ -224,6 +229,7 @@ class DigestSpec:
             p["locale"],
             datetime.fromisoformat(p["since"]),
             datetime.fromisoformat(p["until"]),
+            bool(p.get("first", False)),
         )
 
 
@@ -282,6 +288,7 @@ class Jobs:
             sub.locale,
             since=prev or slot - digest.FIRST_DIGEST_LOOKBACK,
             until=slot,
+            first=prev is None,
         )
         check = partial(self._shared_check, team_id, sub)
         outcome, failure = self._deliver(DIGEST, spec, slot, check=check)
@@ -290,6 +297,14 @@ class Jobs:
             why = SHARED_NOT_CONFIRMED if shared else slack_error(failure)
             self._tell(team_id, sub.created_by, sub.locale, channel_id, slot, why)
         return outcome
+
+    def shared_check(self, team_id: str, channel_id: str) -> None:
+        """``_shared_check`` for a channel's current subscription (read now: a manager may
+        have confirmed the channel since), for posts other than the digest."""
+        sub = subscriptions.of_channel(self.db, team_id=team_id, channel_id=channel_id)
+        if sub is None:
+            raise NotConfirmed(f"{channel_id} has no digest subscription any more")
+        self._shared_check(team_id, sub)
 
     def _shared_check(self, team_id: str, sub: DigestSubscription) -> None:
         """Raise ``NotConfirmed`` when the channel is shared with another organisation (Slack
@@ -327,7 +342,7 @@ class Jobs:
         prev = digest.last_digest_slot(self.db, team_id=team_id, channel_id=channel_id)
         now = self.services.now()
         since = prev or now - digest.FIRST_DIGEST_LOOKBACK
-        spec = DigestSpec(team_id, channel_id, owners, tz, locale, since, now)
+        spec = DigestSpec(team_id, channel_id, owners, tz, locale, since, now, first=prev is None)
         return self._deliver(DIGEST_NOW, spec, slot, payload=spec.to_payload(user=user_id))
 
     def _deliver(
@@ -397,6 +412,7 @@ class Jobs:
             until=spec.until,
             tz=spec.tz,
             completion=self.completion,
+            first=spec.first,  # issue 14: no "since the last digest" before the first
         )
         titles = ui.chart_titles(t, content)
         return Built(
@@ -444,28 +460,60 @@ class Jobs:
         built: Built,
         file_id: str | None,
     ) -> None:
-        """The one message, with its claim in ``metadata``; marked "post sent" first so
-        that a lost answer is looked for, never posted blindly again."""
+        """The one message, with its chart; a chart Slack is still processing waits."""
         msg = built.message
         if file_id is not None:
             msg = ui.with_chart(msg, file_id=file_id, title=built.title, alt_text=built.alt_text)
+
+        def refused(exc: Exception) -> None:
+            fresh = built.uploaded_at and time.monotonic() - built.uploaded_at < FILE_PROCESSING
+            if file_not_ready(exc) and fresh:
+                raise Reschedule(self._in(FILE_WAIT), "the chart is still being processed") from exc
+
+        self._send_claimed(
+            kind,
+            spec.team_id,
+            spec.channel_id,
+            slot,
+            progress,
+            record,
+            msg,
+            file_id=file_id,
+            refused=refused,
+        )
+
+    def _send_claimed(
+        self,
+        kind: str,
+        team_id: str,
+        channel_id: str,
+        slot: datetime,
+        progress: Progress,
+        record: Recorder,
+        msg: dict,
+        *,
+        file_id: str | None = None,
+        refused: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Post ``msg`` with its claim in ``metadata``; marked "post sent" first so that a
+        lost answer is looked for, never posted blindly again. ``refused`` may reschedule a
+        post Slack refused (it was not posted)."""
         metadata = {
             "event_type": METADATA_EVENT,
             "event_payload": {"claim": progress.claim_id, "kind": kind, "slot": slot.isoformat()},
         }
         record.posting(self.wall(), file_id=file_id)
         try:
-            client = self.client_for(spec.team_id)
-            resp = client.chat_postMessage(channel=spec.channel_id, metadata=metadata, **msg)
+            client = self.client_for(team_id)
+            resp = client.chat_postMessage(channel=channel_id, metadata=metadata, **msg)
         except Exception as exc:
             if outcome_unknown(exc):
                 raise OutcomeUnknown(f"chat.postMessage: {type(exc).__name__}: {exc}") from exc
             record.not_posted()
             if (wait := retry_after(exc)) is not None:
                 raise Reschedule(self._in(wait), "chat.postMessage rate-limited") from exc
-            fresh = built.uploaded_at and time.monotonic() - built.uploaded_at < FILE_PROCESSING
-            if file_not_ready(exc) and fresh:
-                raise Reschedule(self._in(FILE_WAIT), "the chart is still being processed") from exc
+            if refused is not None:
+                refused(exc)
             raise
         record.message_posted(resp["ts"])
 
@@ -507,6 +555,50 @@ class Jobs:
             cursor = (resp.get("response_metadata") or {}).get("next_cursor")
             if not resp.get("has_more") or not cursor:
                 return None
+
+    # --- other one-message posts (issue 14: won deals announced in channels) ---------------
+
+    def post_once(
+        self,
+        kind: str,
+        team_id: str,
+        channel_id: str,
+        *,
+        target: str,
+        slot: datetime,
+        build: Callable[[], dict],
+        check: Callable[[], None] | None = None,
+    ) -> Outcome:
+        """A one-message post other than the digest, claimed as (``kind``, ``target``,
+        ``slot``) and delivered like the digest: its claim rides in the message's metadata,
+        a post whose answer was lost is looked for before posting again, a 429 reschedules
+        it, and a failed one is retried once its time has come (whoever calls this again:
+        its own sweep). ``build`` makes the message, only when it is to be posted;
+        ``check`` runs first inside the claim and raises to stop it (``NotConfirmed``: the
+        claim is given up)."""
+
+        def send(progress: Progress, record: Recorder) -> None:
+            if progress.message_ts is not None:
+                return
+            if progress.outcome_unknown:
+                ts = self._find_posted(team_id, channel_id, progress)
+                if ts is not None:
+                    record.message_posted(ts)
+                    return
+            if check is not None:
+                check()
+            self._send_claimed(kind, team_id, channel_id, slot, progress, record, build())
+
+        return deliver(
+            self.db,
+            team_id=team_id,
+            kind=kind,
+            target=target,
+            slot=slot,
+            now=self.services.now,
+            send=send,
+            permanent=is_permanent,
+        )
 
     def _in(self, wait: float | timedelta) -> datetime:
         return self.services.now() + (

@@ -17,8 +17,10 @@ from sqlmodel import Session, col, select
 from bot.core.checklists import Attendee
 from bot.core.errors import InvalidInput
 from bot.core.i18n import N_
-from bot.core.matching import Candidate, fold, match_names
+from bot.core.matching import fold
 from bot.core.stages import OPEN
+from storage import lookups
+from storage.metrics import is_open
 from storage.models import Contact, Deal, Stage
 from storage.models_checklist import Activity, ChecklistVersion
 
@@ -114,6 +116,24 @@ def checklist_kinds(*, session: Session, team_id: str, deal_id: int) -> set[str]
     )
 
 
+def checklist_kinds_of(
+    *, session: Session, team_id: str, deal_ids: Iterable[int]
+) -> dict[int, set[str]]:
+    """``{deal_id: kinds it has}`` for several deals at once (one query)."""
+    ids = list(deal_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(ChecklistVersion.deal_id, ChecklistVersion.kind)
+        .where(ChecklistVersion.team_id == team_id, col(ChecklistVersion.deal_id).in_(ids))
+        .distinct()
+    ).all()
+    out: dict[int, set[str]] = {}
+    for deal_id, kind in rows:
+        out.setdefault(deal_id, set()).add(kind)
+    return out
+
+
 @dataclass(frozen=True)
 class Latest:
     """The latest version of one checklist of one deal, as digests and cards show it."""
@@ -191,7 +211,10 @@ def add_activity(
         occurred_on=new.occurred_on,
         notes=new.notes,
         outcome=new.outcome,
-        attendees=[{"name": a.name, "role": a.role} for a in new.attendees],
+        attendees=[
+            {"name": a.name, "role": a.role, **({"title": a.title} if a.title else {})}
+            for a in new.attendees
+        ],
         next_step=new.next_step,
         next_step_due=new.next_step_due,
         stage_from=new.stage_from,
@@ -229,7 +252,8 @@ def add_attendee_contacts(
     *, session: Session, team_id: str, deal_id: int, attendees: Sequence[Attendee], now: datetime
 ) -> int:
     """Attendees join the deal's decision-maker unit: new names become contacts, and a
-    known contact without a role gets the one given. Returns how many were added."""
+    known contact without a role (or a title) gets the one given. Returns how many were
+    added."""
     existing = {
         fold(c.name): c
         for c in session.exec(
@@ -241,13 +265,19 @@ def add_attendee_contacts(
         known = existing.get(fold(a.name))
         if known is None:
             contact = Contact(
-                team_id=team_id, deal_id=deal_id, name=a.name, role=a.role, created_at=now
+                team_id=team_id,
+                deal_id=deal_id,
+                name=a.name,
+                role=a.role,
+                title=a.title,
+                created_at=now,
             )
             session.add(contact)
             existing[fold(a.name)] = contact
             added += 1
-        elif a.role and not known.role:
-            known.role = a.role
+        elif (a.role and not known.role) or (a.title and not known.title):
+            known.role = known.role or a.role
+            known.title = known.title or a.title
             session.add(known)
     session.flush()
     return added
@@ -267,27 +297,27 @@ class DealChoice:
 def search_deals(
     *, session: Session, team_id: str, query: str, user_id: str, limit: int = 100
 ) -> list[DealChoice]:
-    """Deals for a type-ahead: names containing the words typed, then close spellings; open
-    deals before closed ones and the user's own first. Empty query: the user's open deals."""
-    rows = session.exec(
-        select(Deal.id, Deal.name, Deal.status, Deal.owner_id).where(Deal.team_id == team_id)
-    ).all()
-    deals = [DealChoice(*r) for r in rows]
-
-    def rank(d: DealChoice) -> tuple[int, int, str]:
-        return (d.status != OPEN, d.owner_id != user_id, fold(d.name))
-
-    q = fold(query)
-    if not q:
-        mine = [d for d in deals if d.owner_id == user_id and d.status == OPEN]
-        return sorted(mine or deals, key=rank)[:limit]
-    words = q.split()
-    hits = [d for d in deals if all(w in fold(d.name) for w in words)]
+    """Deals for a type-ahead: names containing the words typed (a word under three letters
+    starts a word of the name), then close spellings; open deals before closed ones and the
+    user's own first. Empty query: the user's open deals. Through the name indexes
+    (``storage.lookups``), never every deal."""
+    fields = select(Deal.id, Deal.name, Deal.status, Deal.owner_id).where(Deal.team_id == team_id)
+    rank = (Deal.status != OPEN, Deal.owner_id != user_id, Deal.name_fold, Deal.id)
+    words = fold(query).split()
+    if not words:
+        mine = fields.where(Deal.owner_id == user_id, is_open())
+        found = session.exec(mine.order_by(Deal.name_fold, Deal.id).limit(limit)).all()
+        found = found or session.exec(fields.order_by(*rank).limit(limit)).all()
+        return [DealChoice(*r) for r in found]
+    where = lookups.contains_words(session, words)
+    hits = [DealChoice(*r) for r in session.exec(fields.where(where).order_by(*rank).limit(limit))]
     seen = {d.id for d in hits}
-    by_id = {d.id: d for d in deals}
-    fuzzy = match_names(query, [Candidate(d.id, d.name) for d in deals if d.id not in seen])
-    more = [by_id[c.id] for c in fuzzy.matches]
-    return (sorted(hits, key=rank) + more)[:limit]
+    fuzzy = lookups.match_deals(session=session, team_id=team_id, text=query)
+    wanted = [c.id for c in fuzzy.matches if c.id not in seen][: limit - len(hits)]
+    if not wanted:
+        return hits
+    rows = {r[0]: DealChoice(*r) for r in session.exec(fields.where(col(Deal.id).in_(wanted)))}
+    return hits + [rows[i] for i in wanted if i in rows]
 
 
 # --- stage gates ------------------------------------------------------------------------

@@ -7,17 +7,19 @@ Every query is filtered by ``team_id``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import union_all, update
 from sqlmodel import Session, col, select
 
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.i18n import N_
-from bot.core.matching import normalise
+from bot.core.matching import name_keys, normalise
 from bot.core.money import Money
 from bot.core.stages import LOST, OPEN, open_stages
+from storage.metrics import is_open
 from storage.models import (
     CloseDateChange,
     Contact,
@@ -77,10 +79,13 @@ def create_deal(
     stages = list_stages(session=session, team_id=team_id)
     first = open_stages(stages)[0]
     name = clean_name(new.name)
+    keys = name_keys(name)
     deal = Deal(
         team_id=team_id,
         name=name,
-        name_key=normalise(name),
+        name_key=keys.key,
+        name_fold=keys.folded,
+        name_compact=keys.compact,
         value_cents=new.value.cents if new.value else None,
         currency=new.value.currency if new.value else default_currency(session, team_id),
         source=new.source,
@@ -167,9 +172,23 @@ def get_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
 
 
 def lock_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
-    """Read a deal for update (row lock on PostgreSQL) so concurrent moves serialise."""
+    """Read a deal to change it, one change of a deal at a time: PostgreSQL locks its row
+    (``FOR UPDATE``). SQLite has no row locks, and its driver begins a transaction only at
+    the first write, so a plain read could see a deal another request is changing: a no-op
+    write first takes the database's write lock (waiting for a concurrent writer to commit),
+    and the read after it sees the latest row until this transaction ends."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(Deal)
+            .where(col(Deal.id) == deal_id, Deal.team_id == team_id)
+            .values(updated_at=Deal.updated_at)  # in no index, no trigger: nothing to redo
+            .execution_options(synchronize_session=False)
+        )
     deal = session.exec(
-        select(Deal).where(Deal.id == deal_id, Deal.team_id == team_id).with_for_update()
+        select(Deal)
+        .where(Deal.id == deal_id, Deal.team_id == team_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
     if deal is None:
         raise NotFound(N_("That deal no longer exists."))
@@ -208,7 +227,8 @@ def update_deal(
 ) -> Deal:
     if changes.name is not None:
         deal.name = clean_name(changes.name)
-        deal.name_key = normalise(deal.name)
+        keys = name_keys(deal.name)
+        deal.name_key, deal.name_fold, deal.name_compact = keys.key, keys.folded, keys.compact
     if changes.value is not None:
         deal.value_cents = changes.value.cents
         deal.currency = changes.value.currency
@@ -317,35 +337,29 @@ def close_date_slips(*, session: Session, team_id: str, deal_id: int) -> int:
 # --- pipeline views ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StageTotal:
-    stage_id: int
-    currency: str
-    count: int
-    value_cents: int
-
-
-def open_totals(*, session: Session, team_id: str, owner_id: str | None = None) -> list[StageTotal]:
-    """Open deals and value per stage and currency, aggregated in SQL."""
-    q = (
-        select(
-            Deal.stage_id, Deal.currency, func.count(), func.coalesce(func.sum(Deal.value_cents), 0)
-        )
-        .where(Deal.team_id == team_id, Deal.status == OPEN)
-        .group_by(Deal.stage_id, Deal.currency)
-    )
-    if owner_id:
-        q = q.where(Deal.owner_id == owner_id)
-    return [StageTotal(s, c, n, int(v)) for s, c, n, v in session.exec(q).all()]
-
-
-def open_deals(
-    *, session: Session, team_id: str, owner_id: str | None = None, limit: int = 200
+def top_open_deals(
+    *,
+    session: Session,
+    team_id: str,
+    stage_ids: Sequence[int],
+    per_stage: int,
+    owner_id: str | None = None,
 ) -> list[Deal]:
-    q = select(Deal).where(Deal.team_id == team_id, Deal.status == OPEN)
-    if owner_id:
-        q = q.where(Deal.owner_id == owner_id)
-    q = q.order_by(col(Deal.value_cents).desc().nulls_last(), Deal.id).limit(limit)
+    """The ``per_stage`` most valuable open deals of each stage (no value last, then oldest
+    first), by stage. One statement of per-stage ``LIMIT``s, each a few entries of the
+    partial index ``ix_deal_open_top`` (``ix_deal_open_owner`` for one owner): a
+    ``row_number()`` window would read every open deal (0.1 s at 170,000 on SQLite)."""
+    value_first = (col(Deal.value_cents).desc().nulls_last(), col(Deal.id))
+    if not stage_ids:
+        return []
+    tops = []
+    for stage_id in stage_ids:
+        q = select(Deal.id).where(Deal.team_id == team_id, is_open(), Deal.stage_id == stage_id)
+        if owner_id:
+            q = q.where(Deal.owner_id == owner_id)
+        tops.append(select(q.order_by(*value_first).limit(per_stage).subquery()))
+    ids = union_all(*tops) if len(tops) > 1 else tops[0]
+    q = select(Deal).where(col(Deal.id).in_(ids)).order_by(Deal.stage_id, *value_first)
     return list(session.exec(q).all())
 
 

@@ -4,15 +4,16 @@ counts, sums and averages as ``GROUP BY`` queries, nothing loads every deal into
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from itertools import pairwise
 
-from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlalchemy import case, func, literal_column
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
 from bot.core.metrics import (
-    WON_RANK,
     ConversionStep,
     LostRow,
     Period,
@@ -51,54 +52,103 @@ def _days_to_close(session: Session):
     return func.extract("epoch", Deal.closed_at - Deal.created_at) / 86400.0
 
 
-def open_by_stage(session: Session, scope: Scope) -> list[StageOpen]:
-    stages = [
-        s for s in stage_store.list_stages(session=session, team_id=scope.team_id) if s.kind == OPEN
-    ]
+def is_open():
+    """``status = 'open'`` written out, so that the partial indexes on open deals (whose
+    predicate it is) serve the query; a bound parameter would hide it from the planner."""
+    return col(Deal.status) == literal_column(f"'{OPEN}'")
+
+
+@dataclass(frozen=True)
+class OpenRow:
+    """Open deals of one stage in one currency: how many, their value, how many have a
+    value, and their value weighted by probability (× 100: cents × percent)."""
+
+    stage_id: int
+    currency: str
+    count: int
+    value_cents: int
+    valued: int
+    weighted_x100: int
+
+
+@dataclass(frozen=True)
+class OpenPipeline:
+    """Every open-deal figure of a scope, from one pass over its open deals."""
+
+    rows: list[OpenRow]
+    stages: list[StageOpen]
+    totals: dict[str, Totals]
+    weighted: dict[str, Money]
+
+
+def open_rows(session: Session, scope: Scope, probabilities: dict[int, int]) -> list[OpenRow]:
+    """One ``GROUP BY`` over the scope's open deals (a covering partial index): per stage and
+    currency, the count, the value, and the value weighted by the deal's own probability or,
+    without one, its stage's (``probabilities``: stage id → percent)."""
+    own = func.sum(Deal.value_cents * Deal.probability)  # NULL probability: left out
+    bare = func.sum(case((Deal.probability.is_(None), Deal.value_cents)))
     q = _scoped(
         select(
             Deal.stage_id,
             Deal.currency,
             func.count(),
             func.coalesce(func.sum(Deal.value_cents), 0),
-        ).where(Deal.status == OPEN),
+            func.count(Deal.value_cents),
+            func.coalesce(own, 0),
+            func.coalesce(bare, 0),
+        ).where(is_open()),
         scope,
     ).group_by(Deal.stage_id, Deal.currency)
+    return [
+        OpenRow(stage, currency, n, int(v), valued, int(o) + int(b) * probabilities.get(stage, 0))
+        for stage, currency, n, v, valued, o, b in session.exec(q).all()
+        if stage in probabilities
+    ]
+
+
+def open_pipeline(
+    session: Session, scope: Scope, stages: Sequence[Stage] | None = None
+) -> OpenPipeline:
+    """Open deals by stage, totals per currency and the weighted pipeline, in one query."""
+    if stages is None:
+        stages = stage_store.list_stages(session=session, team_id=scope.team_id)
+    rows = open_rows(session, scope, {s.id: s.probability for s in stages})
     counts: dict[int, int] = defaultdict(int)
     values: dict[int, dict[str, Money]] = defaultdict(dict)
-    for stage_id, currency, n, cents in session.exec(q).all():
-        counts[stage_id] += n
-        if cents:
-            values[stage_id][currency] = Money.from_cents(cents, currency)
-    return [
-        StageOpen(s.id, s.name, s.position, s.probability, counts[s.id], values[s.id])
-        for s in stages
-    ]
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    weighted: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        counts[r.stage_id] += r.count
+        if r.value_cents:
+            values[r.stage_id][r.currency] = Money.from_cents(r.value_cents, r.currency)
+        totals[r.currency][0] += r.count
+        totals[r.currency][1] += r.value_cents
+        weighted[r.currency][0] += r.valued
+        weighted[r.currency][1] += r.weighted_x100
+    opens = [s for s in stages if s.kind == OPEN]
+    return OpenPipeline(
+        rows=rows,
+        stages=[
+            StageOpen(s.id, s.name, s.position, s.probability, counts[s.id], values[s.id])
+            for s in opens
+        ],
+        totals={c: Totals(n, Money.from_cents(v, c)) for c, (n, v) in totals.items()},
+        weighted={c: Money.from_cents(Decimal(w) / 100, c) for c, (n, w) in weighted.items() if n},
+    )
+
+
+def open_by_stage(session: Session, scope: Scope) -> list[StageOpen]:
+    return open_pipeline(session, scope).stages
 
 
 def open_totals(session: Session, scope: Scope) -> dict[str, Totals]:
     """Open deals and their value, per currency."""
-    q = _scoped(
-        select(Deal.currency, func.count(), func.coalesce(func.sum(Deal.value_cents), 0)).where(
-            Deal.status == OPEN
-        ),
-        scope,
-    ).group_by(Deal.currency)
-    return {c: Totals(n, Money.from_cents(v, c)) for c, n, v in session.exec(q).all()}
+    return open_pipeline(session, scope).totals
 
 
 def weighted_pipeline(session: Session, scope: Scope) -> dict[str, Money]:
     """Σ open value × probability (the deal's override, else its stage's), per currency."""
-    probability = func.coalesce(Deal.probability, Stage.probability)
-    q = _scoped(
-        select(Deal.currency, func.sum(Deal.value_cents * probability))
-        .join(Stage, Stage.id == Deal.stage_id)
-        .where(Deal.status == OPEN, Stage.team_id == scope.team_id, Deal.value_cents.is_not(None)),
-        scope,
-    ).group_by(Deal.currency)
-    return {
-        c: Money.from_cents(Decimal(v) / 100, c) for c, v in session.exec(q).all() if v is not None
-    }
+    return open_pipeline(session, scope).weighted
 
 
 def win_rate(session: Session, scope: Scope, period: Period) -> WinRate:
@@ -141,12 +191,55 @@ def time_to_close(session: Session, scope: Scope, period: Period) -> TimeToClose
     return TimeToClose(n, float(mean), sum(values) / len(values))
 
 
-def period_metrics(session: Session, scope: Scope, period: Period) -> PeriodMetrics:
-    totals = open_totals(session, scope)
-    by_currency = win_rate_by_currency(session, scope, period)
-    sizes = average_deal_size(session, scope, period)
-    rate = win_rate(session, scope, period)
-    ttc = time_to_close(session, scope, period)
+def _median_days(session: Session, scope: Scope, period: Period, n: int) -> float | None:
+    """The median of the ``n`` won deals' days to close (the middle one or two, by SQL)."""
+    if not n:
+        return None
+    days = _days_to_close(session)
+    middle = _closed_in(_scoped(select(days.label("d")), scope), period, WON)
+    middle = middle.order_by(days).offset((n - 1) // 2).limit(1 if n % 2 else 2)
+    values = [float(v) for v in session.exec(middle).all()]
+    return sum(values) / len(values)
+
+
+def period_metrics(
+    session: Session, scope: Scope, period: Period, totals: dict[str, Totals] | None = None
+) -> PeriodMetrics:
+    """The period's metrics from one pass over the deals closed in it (and one more for the
+    median time to close); ``totals``: the scope's open totals when already read."""
+    totals = open_totals(session, scope) if totals is None else totals
+    days = _days_to_close(session)
+    q = _closed_in(
+        _scoped(
+            select(
+                Deal.currency,
+                Deal.status,
+                func.count(),
+                func.count(Deal.value_cents),
+                func.sum(Deal.value_cents),
+                func.sum(days),
+            ),
+            scope,
+        ),
+        period,
+        (WON, LOST),
+    ).group_by(Deal.currency, Deal.status)
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    sizes: dict[str, Money] = {}
+    won_days, won = 0.0, 0
+    for currency, status, n, valued, cents, total_days in session.exec(q).all():
+        counts[currency][status] = n
+        if status == WON:
+            if valued:
+                sizes[currency] = Money.from_cents(Decimal(cents) / valued, currency)
+            won, won_days = won + n, won_days + float(total_days or 0)
+    by_currency = {c: WinRate(won=x.get(WON, 0), lost=x.get(LOST, 0)) for c, x in counts.items()}
+    rate = WinRate(
+        won=sum(r.won for r in by_currency.values()), lost=sum(r.lost for r in by_currency.values())
+    )
+    ttc = TimeToClose(
+        won, won_days / won if won else None, _median_days(session, scope, period, won)
+    )
     return PeriodMetrics(
         period=period,
         win_rate=rate,
@@ -166,40 +259,59 @@ def period_metrics(session: Session, scope: Scope, period: Period) -> PeriodMetr
 def stage_conversion(
     session: Session, scope: Scope, *, created_from: datetime | None = None
 ) -> list[ConversionStep]:
-    """From history: for each open stage, of the deals that reached it, how many reached the
-    next one (the last open stage converts to Won). ``created_from`` limits it to deals
-    created since then (a cohort)."""
+    """From history, for each open stage: of the deals that were in it, how many went on to
+    a later open stage or to Won (the last open stage: to Won). A deal that skipped a stage
+    was never in it and does not count for it; an undone move and its undo count for
+    nothing. ``created_from`` limits it to deals created since then (a cohort)."""
     stages = stage_store.list_stages(session=session, team_id=scope.team_id)
     opens = sorted((s for s in stages if s.kind == OPEN), key=lambda s: (s.position, s.id))
     won = next((s for s in stages if s.kind == WON), None)
-    rank = case(
-        (StageMove.to_status == WON, WON_RANK),
-        (StageMove.to_status == LOST, None),
-        else_=Stage.position,
-    )
-    per_deal = _scoped(
-        select(StageMove.deal_id, func.max(rank).label("reach"))
-        .join(Stage, Stage.id == StageMove.to_stage_id)
+    kept = (StageMove.undone_at.is_(None), StageMove.undo_of.is_(None))
+    entries = _scoped(
+        select(
+            StageMove.deal_id.label("deal_id"),
+            StageMove.to_stage_id.label("stage_id"),
+            func.min(StageMove.id).label("first_id"),
+        )
         .join(Deal, Deal.id == StageMove.deal_id)
-        .where(StageMove.team_id == scope.team_id, Stage.team_id == scope.team_id),
+        .where(StageMove.team_id == scope.team_id, StageMove.to_status == OPEN, *kept),
         scope,
     )
     if created_from is not None:
-        per_deal = per_deal.where(Deal.created_at >= created_from)
-    sub = per_deal.group_by(StageMove.deal_id).subquery()
-    counts = session.exec(select(sub.c.reach, func.count()).group_by(sub.c.reach)).all()
-
-    def reached(position: int) -> int:
-        return sum(n for r, n in counts if r is not None and r >= position)
-
-    steps: list[ConversionStep] = []
-    for here, nxt in pairwise(opens):
-        steps.append(
-            ConversionStep(here.name, nxt.name, reached(here.position), reached(nxt.position))
+        # A deal's moves come after its creation: the index on moves by time narrows
+        # them to the cohort's period before the join.
+        entries = entries.where(Deal.created_at >= created_from, StageMove.moved_at >= created_from)
+    e = entries.group_by(StageMove.deal_id, StageMove.to_stage_id).subquery()
+    here = aliased(Stage)
+    later, there = aliased(StageMove), aliased(Stage)
+    went_on = (
+        select(later.id)
+        .join(there, there.id == later.to_stage_id)
+        .where(
+            later.team_id == scope.team_id,
+            later.deal_id == e.c.deal_id,
+            later.id > e.c.first_id,
+            later.undone_at.is_(None),
+            later.undo_of.is_(None),
+            (later.to_status == WON)
+            | ((later.to_status == OPEN) & (there.position > here.position)),
         )
-    if opens and won is not None:
-        last = opens[-1]
-        steps.append(ConversionStep(last.name, won.name, reached(last.position), reached(WON_RANK)))
+        .exists()
+    )
+    counts = {
+        stage_id: (int(n), int(on or 0))
+        for stage_id, n, on in session.exec(
+            select(e.c.stage_id, func.count(), func.sum(case((went_on, 1), else_=0)))
+            .join(here, here.id == e.c.stage_id)
+            .where(here.team_id == scope.team_id)
+            .group_by(e.c.stage_id)
+        ).all()
+    }
+    steps: list[ConversionStep] = []
+    nexts = [*opens[1:], won] if won is not None else opens[1:]
+    for stage, nxt in zip(opens, nexts, strict=False):
+        n, on = counts.get(stage.id, (0, 0))
+        steps.append(ConversionStep(stage.name, nxt.name, n, on))
     return steps
 
 

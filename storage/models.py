@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from bot.core.matching import name_keys
 from bot.core.stages import OPEN
 
 
@@ -44,6 +45,16 @@ def ts_field(*, nullable: bool = False, index: bool = False, **kw) -> object:
         sa_column=Column(UTCDateTime(), nullable=nullable, index=index),
         **kw,
     )
+
+
+def name_key_field(which: str) -> object:
+    """A matching key of ``name`` (``bot.core.matching.name_keys``). The ORM's writes set
+    it (``storage.deals``); a bulk insert of rows without it gets it from ``name``."""
+
+    def from_name(context) -> str:
+        return getattr(name_keys(context.get_current_parameters()["name"]), which)
+
+    return Field(max_length=200, sa_column_kwargs={"default": from_name})
 
 
 def cents_field(*, nullable: bool = True) -> object:
@@ -111,16 +122,96 @@ class Stage(SQLModel, table=True):
     created_at: datetime = ts_field()
 
 
+def only_where(condition: str) -> dict:
+    """A partial index's predicate, the same on both databases. A query uses the index when
+    its WHERE states the predicate literally (``storage.metrics.is_open``)."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
+OPEN_DEALS = "status = 'open'"
+
+
 class Deal(SQLModel, table=True):
+    # Besides these, 0008_lookups makes per database: the trigram index on name_fold, and
+    # ix_deal_open_top / ix_deal_open_owner (open deals by stage, most valuable first:
+    # /pipeline's deals; the owner's also holds currency and probability for the totals).
     __table_args__ = (
         Index("ix_deal_team_status_owner", "team_id", "status", "owner_id"),
         Index("ix_deal_team_name_key", "team_id", "name_key"),
+        # Exact and prefix lookups of a typed name (``storage.lookups``): a range of the
+        # B-tree, ``LIKE 'x%'`` on PostgreSQL (hence text_pattern_ops), ``GLOB`` on SQLite.
+        Index(
+            "ix_deal_team_name_compact",
+            "team_id",
+            "name_compact",
+            postgresql_ops={"name_compact": "text_pattern_ops"},
+        ),
+        # Partial indexes on open deals holding every column their queries read, so that
+        # they are read alone (``status`` too: SQLite needs it to call an index covering).
+        # Every open-deal total of a workspace in one pass (``storage.metrics.open_pipeline``;
+        # for some owners: ix_deal_open_owner, below):
+        Index(
+            "ix_deal_open_totals",
+            *("team_id", "stage_id", "currency", "value_cents", "probability", "status"),
+            **only_where(OPEN_DEALS),
+        ),
+        # What the digest, reminders and the Home tab list, each with its count, for the
+        # workspace and for some owners (a rep may own most of a workspace's deals):
+        Index(
+            "ix_deal_open_activity",
+            *("team_id", "last_activity_at", "id", "stage_id", "snoozed_until", "owner_id"),
+            "status",
+            **only_where(OPEN_DEALS),
+        ),
+        Index(
+            "ix_deal_open_owner_activity",
+            *("team_id", "owner_id", "last_activity_at", "id", "stage_id", "snoozed_until"),
+            "status",
+            **only_where(OPEN_DEALS),
+        ),
+        Index(
+            "ix_deal_open_due",
+            *("team_id", "next_step_due", "id", "snoozed_until", "owner_id", "status"),
+            "next_step",
+            **only_where(OPEN_DEALS + " AND next_step IS NOT NULL"),
+        ),
+        Index(
+            "ix_deal_open_owner_due",
+            *("team_id", "owner_id", "next_step_due", "id", "snoozed_until", "status"),
+            "next_step",
+            **only_where(OPEN_DEALS + " AND next_step IS NOT NULL"),
+        ),
+        # The deal pickers' first list: the user's open deals by name.
+        Index(
+            "ix_deal_open_owner_name",
+            *("team_id", "owner_id", "name_fold", "id", "status"),
+            **only_where(OPEN_DEALS),
+        ),
+        Index(
+            "ix_deal_open_close",
+            *("team_id", "expected_close", "id", "owner_id", "status"),
+            **only_where(OPEN_DEALS),
+        ),
+        Index(
+            "ix_deal_open_snoozed",
+            *("team_id", "snoozed_until", "id", "owner_id", "status"),
+            **only_where(OPEN_DEALS + " AND snoozed_until IS NOT NULL"),
+        ),
+        # Deals closed in a period (win rate, deal size, time to close).
+        Index(
+            "ix_deal_team_closed",
+            *("team_id", "closed_at", "status", "currency", "value_cents", "created_at"),
+            "owner_id",
+            **only_where("closed_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     name: str = Field(max_length=200)
-    name_key: str = Field(max_length=200)
+    name_key: str = name_key_field("key")  # normalise(name): duplicates, exact lookups
+    name_fold: str = name_key_field("folded")  # fold(name): trigram index, word starts
+    name_compact: str = name_key_field("compact")  # name_fold without spaces: prefixes
     value_cents: int | None = cents_field()
     currency: str = Field(default="IDR", max_length=3)
     source: str | None = Field(default=None, max_length=40)
@@ -140,6 +231,11 @@ class Deal(SQLModel, table=True):
     closed_at: datetime | None = ts_field(nullable=True)
     snoozed_until: date | None = None
     snooze_reason: str | None = Field(default=None, max_length=500)
+    # --- after the close (issue 14) ---
+    won_technique: str | None = Field(default=None, max_length=32)  # bot.core.closing key
+    win_back_on: date | None = None  # a lost deal: when to try again (a reminder)
+    keep_check_on: date | None = None  # a won deal: when to ask whether Keep is safe
+    grown_from_id: int | None = None  # a Grow deal: the won deal it grows (same workspace)
 
 
 class StageMove(SQLModel, table=True):
@@ -164,6 +260,10 @@ class StageMove(SQLModel, table=True):
     to_status: str = Field(default=OPEN, max_length=8)
     moved_by: str = Field(max_length=32)
     moved_at: datetime = ts_field()
+    # An Undo (issue 14): the compensating move names the move it undoes, which gets
+    # ``undone_at``; stage conversion reads neither.
+    undo_of: int | None = None
+    undone_at: datetime | None = ts_field(nullable=True)
 
 
 class Contact(SQLModel, table=True):
@@ -174,6 +274,7 @@ class Contact(SQLModel, table=True):
     deal_id: int = Field(foreign_key="deal.id", index=True)
     name: str = Field(max_length=200)
     role: str | None = Field(default=None, max_length=32)
+    title: str | None = Field(default=None, max_length=200)  # free text: "IT manager"
     is_primary: bool = False
     created_at: datetime = ts_field()
 
@@ -182,6 +283,7 @@ class CloseDateChange(SQLModel, table=True):
     """Every change of a deal's expected close date (slips are counted from these)."""
 
     __tablename__ = "close_date_change"
+    __table_args__ = (Index("ix_close_date_change_team_at", "team_id", "changed_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)

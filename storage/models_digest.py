@@ -41,6 +41,8 @@ class DigestSubscription(SQLModel, table=True):
     active: bool = True
     # Slack Connect: a manager confirmed the pipeline may be posted in this shared channel
     shared_ok: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    #: won deals are announced in the channel from this moment (``None``: not announced)
+    wins_from: datetime | None = ts_field(nullable=True)
     created_at: datetime = ts_field()
     updated_at: datetime = ts_field()
 

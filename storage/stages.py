@@ -99,7 +99,8 @@ class StageEdit:
 def save_stages(*, session: Session, team_id: str, edits: Sequence[StageEdit]) -> None:
     """Apply the stage editor: renames, order, probabilities, additions, unused removals.
 
-    Open stages are renumbered 1..n by (order, old position); Won and Lost stay last.
+    Open stages are renumbered 1..n by (order, old position), a new stage before an old one
+    given the same order (it takes the place asked for); Won and Lost stay last.
     """
     stages = {s.id: s for s in list_stages(session=session, team_id=team_id)}
     for e in edits:
@@ -129,7 +130,7 @@ def save_stages(*, session: Session, team_id: str, edits: Sequence[StageEdit]) -
                 kind=OPEN,
             )
             session.add(st)
-            keep.append((e.order, 999, st))
+            keep.append((e.order, -1, st))  # order 5 means "at 5": before the stage now at 5
         elif not e.remove:
             st = stages[e.id]
             st.name = e.name

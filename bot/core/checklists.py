@@ -35,13 +35,25 @@ from typing import Any, Literal
 
 from bot.core.errors import InvalidInput
 from bot.core.i18n import N_
+from bot.core.matching import fold
 from bot.core.money import Money, format_money, parse_amount
 from bot.core.reasons import DMU_ROLES, match_role
 
 SPIN: Literal["spin"] = "spin"
 BATNA: Literal["batna"] = "batna"
-KINDS: tuple[str, ...] = (SPIN, BATNA)
-KIND_LABELS = {SPIN: N_("SPIN"), BATNA: N_("BATNA")}
+APPROACH: Literal["approach"] = "approach"  # issue 14: Approach preparation
+FAB: Literal["fab"] = "fab"  # issue 14: Presentation F.A.B.
+KINDS: tuple[str, ...] = (SPIN, BATNA, APPROACH, FAB)
+#: The checklists in the order of the sales path (cards, the history).
+PATH_ORDER: tuple[str, ...] = (APPROACH, SPIN, FAB, BATNA)
+KIND_LABELS = {
+    SPIN: N_("SPIN"),
+    BATNA: N_("BATNA"),
+    APPROACH: N_("Approach preparation"),
+    FAB: N_("Presentation F.A.B."),
+}
+#: Short names for one-line summaries, the same in every language (method names).
+SHORT_NAMES = {SPIN: "SPIN", BATNA: "BATNA", APPROACH: "Approach", FAB: "F.A.B."}
 
 TEXT_MAX = 2000  # characters in one answer
 
@@ -330,6 +342,10 @@ class Completion:
 
 
 def completion(kind: str, data: Mapping[str, Any]) -> Completion:
+    if kind == APPROACH:
+        return _approach_completion(data)
+    if kind == FAB:
+        return _fab_completion(data)
     if kind == SPIN:
         fields = data.get("fields") or {}
         mode = data.get("mode") if data.get("mode") in QUESTIONS_BY_MODE else MODE_SPIN
@@ -349,13 +365,193 @@ def completion(kind: str, data: Mapping[str, Any]) -> Completion:
 
 def completion_label(latest: Mapping[str, tuple[int, int]]) -> str:
     """``{"spin": (3, 5)}`` → ``SPIN 3/5 · BATNA —``: how far each checklist of a deal is,
-    the same in every language (for digests and lists)."""
+    the same in every language (for digests and lists). SPIN and BATNA are always named;
+    Approach preparation and F.A.B. once the deal has them."""
+    shown = [k for k in PATH_ORDER if k in (SPIN, BATNA) or k in latest]
     return " · ".join(
-        f"{kind.upper()} {latest[kind][0]}/{latest[kind][1]}"
+        f"{SHORT_NAMES[kind]} {latest[kind][0]}/{latest[kind][1]}"
         if kind in latest
-        else f"{kind.upper()} —"
-        for kind in KINDS
+        else f"{SHORT_NAMES[kind]} —"
+        for kind in sorted(shown, key=lambda k: (k not in (SPIN, BATNA), KINDS.index(k)))
     )
+
+
+# --- Approach preparation (issue 14; seed 000: Approaching) -----------------------------
+
+PROFILE, DMU, MOMENT, MEDIA, MOOD = "profile", "dmu", "moment", "media", "mood"
+FORM_NOTES, PURPOSE = "form_notes", "purpose"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One answer of a checklist: its key (also the modal's block id), label and hint."""
+
+    key: str
+    label: str  # English msgid
+    hint: str  # English msgid
+
+
+APPROACH_FIELDS: tuple[Prompt, ...] = (
+    Prompt(
+        PROFILE,
+        N_("Profile studied"),
+        N_("Who you are meeting and what they care about: role, company, recent news."),
+    ),
+    Prompt(
+        DMU,
+        N_("Decision-maker unit mapped"),
+        N_(
+            "Who decides, who uses it, who judges it technically, who coaches you. "
+            "Start with the users and the technical people: easy to reach, they know the problem."
+        ),
+    ),
+    Prompt(MOMENT, N_("3M: Moment"), N_("When to reach them, given their work and character.")),
+    Prompt(MEDIA, N_("3M: Media"), N_("How to reach them: visit, call, chat, email.")),
+    Prompt(MOOD, N_("3M: Mood"), N_("How they felt: tone of voice, answers, face.")),
+    Prompt(
+        FORM_NOTES,
+        N_("F.O.R.M. notes"),
+        N_("Small talk that warmed up: Family, Occupation, Recreation, Motivation."),
+    ),
+    Prompt(PURPOSE, N_("Purpose stated"), N_("Why you came, said plainly, in one sentence.")),
+)
+APPROACH_KEYS = tuple(p.key for p in APPROACH_FIELDS)
+THREE_M = (MOMENT, MEDIA, MOOD)
+
+
+def read_approach(raw: Raw) -> tuple[dict, dict[str, InvalidInput]]:
+    """``{"fields": {key: text}}``; nothing filled is refused under the first field."""
+    errors: dict[str, InvalidInput] = {}
+    _check_length(raw, APPROACH_KEYS, errors)
+    data = {"fields": {k: _text(raw, k) for k in APPROACH_KEYS if _text(raw, k)}}
+    if not errors and not data["fields"]:
+        errors[PROFILE] = InvalidInput(
+            N_("Nothing to save yet: fill at least one part of the preparation."), field=PROFILE
+        )
+    return data, errors
+
+
+def _approach_completion(data: Mapping[str, Any]) -> Completion:
+    """Five parts: the profile, the decision-maker unit, the 3M (all three), F.O.R.M. notes,
+    the purpose."""
+    f = data.get("fields") or {}
+    parts = [
+        bool(f.get(PROFILE)),
+        bool(f.get(DMU)),
+        all(f.get(k) for k in THREE_M),
+        bool(f.get(FORM_NOTES)),
+        bool(f.get(PURPOSE)),
+    ]
+    return Completion(sum(parts), len(parts))
+
+
+# --- Presentation F.A.B. (issue 14; seed 000: Presentation) -----------------------------
+
+FAB_ROWS = 3  # needs a presentation answers, one row each
+FAB_PARTS = ("feature", "advantage", "benefit")
+ORDER_FAB, ORDER_BAF = "fab", "baf"  # after SPIN the presentation leads with the benefit
+FAB_PROMPTS = {
+    "need": Prompt(
+        "need", N_("Need {n}"), N_("A need the customer told you (from SPIN: the need-payoff).")
+    ),
+    "feature": Prompt(
+        "feature", N_("Feature"), N_("What is built into the product that answers it.")
+    ),
+    "advantage": Prompt(
+        "advantage", N_("Advantage"), N_("An offer or programme on top of it, often for a while.")
+    ),
+    "benefit": Prompt("benefit", N_("Benefit"), N_("How it solves their problem, in their words.")),
+}
+
+
+def fab_field(part: str, row: int) -> str:
+    """The answer key (and block id) of ``part`` in row ``row`` (1-based): ``benefit_2``."""
+    return f"{part}_{row}"
+
+
+def fab_order(has_spin: bool) -> str:
+    return ORDER_BAF if has_spin else ORDER_FAB
+
+
+def fab_parts(order: str) -> tuple[str, ...]:
+    """The order the presentation goes through a need's answer: F, A, B — or B, A, F."""
+    return tuple(reversed(FAB_PARTS)) if order == ORDER_BAF else FAB_PARTS
+
+
+def read_fab(raw: Raw, *, order: str) -> tuple[dict, dict[str, InvalidInput]]:
+    """``{"order": "fab"|"baf", "rows": [{"need", "feature", "advantage", "benefit"}]}``,
+    rows with nothing in them left out. An answer without its need is refused: a benefit
+    answers a need."""
+    keys = [fab_field(p, n) for n in range(1, FAB_ROWS + 1) for p in ("need", *FAB_PARTS)]
+    errors: dict[str, InvalidInput] = {}
+    _check_length(raw, keys, errors)
+    rows = []
+    for n in range(1, FAB_ROWS + 1):
+        row = {p: _text(raw, fab_field(p, n)) for p in ("need", *FAB_PARTS)}
+        if not any(row.values()):
+            continue
+        if not row["need"] and fab_field("need", n) not in errors:
+            errors[fab_field("need", n)] = InvalidInput(
+                N_("Write the need these answers are for (a need found in SPIN)."),
+                field=fab_field("need", n),
+            )
+        rows.append({k: v for k, v in row.items() if v})
+    data = {"order": order if order in (ORDER_FAB, ORDER_BAF) else ORDER_FAB, "rows": rows}
+    if not errors and not rows:
+        first = fab_field("need", 1)
+        errors[first] = InvalidInput(
+            N_("Nothing to save yet: write a need and what answers it."), field=first
+        )
+    return data, errors
+
+
+def _fab_completion(data: Mapping[str, Any]) -> Completion:
+    """One part per need: done when its feature, advantage and benefit are all written."""
+    rows = [r for r in data.get("rows") or [] if r.get("need")]
+    done = sum(1 for r in rows if all(r.get(p) for p in FAB_PARTS))
+    return Completion(done, max(len(rows), 1))
+
+
+def needs_from_spin(spin: Mapping[str, Any] | None) -> list[str]:
+    """The needs a SPIN version found, to start a F.A.B. sheet with: what was learned as
+    need-payoff (or, failing that, as the problem; direct questions: the benefit)."""
+    fields = (spin or {}).get("fields") or {}
+    found = [
+        fields.get(key)
+        for key in ("need_payoff_learned", "problem_learned", "reveal_benefit_learned")
+    ]
+    return [text for text in found if text][:FAB_ROWS]
+
+
+# --- closing (issue 14; seed 000: Closing) ----------------------------------------------
+
+CLOSING_TECHNIQUES: tuple[Choice, ...] = (
+    Choice(
+        "ask_for_it",
+        N_("Ask for it"),
+        N_("They showed buying signals (questions, praise, requests) and you asked."),
+    ),
+    Choice(
+        "summary_of_benefit",
+        N_("Summary of benefit"),
+        N_("You recapped the benefits that matter most to them."),
+    ),
+    Choice(
+        "suggestion_close",
+        N_("Suggestion close"),
+        N_("You linked their problems to the product and recommended it."),
+    ),
+)
+
+
+def closing_technique(key: str | None) -> Choice | None:
+    return next((c for c in CLOSING_TECHNIQUES if c.key == key), None)
+
+
+def read_technique(key: str) -> str:
+    if closing_technique(key) is None:
+        raise InvalidInput(N_("“{value}” is not a closing technique."), value=key)
+    return key
 
 
 # --- meeting logs -----------------------------------------------------------------------
@@ -368,36 +564,50 @@ NOTES_MAX = 3000
 class Attendee:
     name: str
     role: str | None  # a bot.core.reasons.DMU_ROLES key
+    title: str | None = None  # what was written when it is not only a role: "IT manager"
 
 
 def parse_attendees(text: str) -> list[Attendee]:
-    """One person a line: ``Budi Santoso, decision maker``, ``Sari (coach)``, ``Andi - tech``
-    or just a name. Roles are the decision-maker unit's, in English or Indonesian."""
+    """One person a line: ``Budi Santoso, decision maker``, ``Sari (coach)``, ``Andi - tech``,
+    ``Andi, IT manager`` or just a name. A decision-maker-unit role (English or Indonesian)
+    is recognised — the whole text, or a role named in it (``Head of tech`` → technical
+    influence); any other text is kept as the person's title (issue 14)."""
     people: list[Attendee] = []
     lines = [line.strip(" •*-\t") for line in text.splitlines()]
     for n, line in enumerate((x for x in lines if x), start=1):
         name, role_text = _split_role(line)
-        role = None
-        if role_text:
-            try:
-                role = match_role(role_text).key
-            except InvalidInput:
-                raise InvalidInput(
-                    N_(
-                        "Line {n}, “{line}”: I don't know the role “{role}”. Roles: {roles}. "
-                        "Write one person a line, like “Budi, decision maker”."
-                    ),
-                    n=n,
-                    line=line,
-                    role=role_text,
-                    roles=", ".join(r.key.replace("_", " ") for r in DMU_ROLES),
-                ) from None
+        role, title = _role_and_title(role_text)
+        if role and title is None and "," in name:  # "Andi, IT manager, decision maker"
+            name, _, rest = name.partition(",")
+            name, title = name.strip(), rest.strip() or None
         if len(name) > 200:
             raise InvalidInput(N_("Line {n}: a name can be at most 200 characters."), n=n)
-        people.append(Attendee(name, role))
+        if title and len(title) > 200:
+            raise InvalidInput(N_("Line {n}: a title can be at most 200 characters."), n=n)
+        people.append(Attendee(name, role, title))
     if len(people) > MAX_ATTENDEES:
         raise InvalidInput(N_("Up to {max} attendees, one a line."), max=MAX_ATTENDEES)
     return people
+
+
+def _role_and_title(text: str | None) -> tuple[str | None, str | None]:
+    """``decision maker`` → (decision_maker, None); ``IT manager`` → (None, "IT manager");
+    ``Head of tech`` → (technical_influence, "Head of tech")."""
+    if not text:
+        return None, None
+    try:
+        return match_role(text).key, None
+    except InvalidInput:
+        pass
+    words = f" {fold(text)} "
+    named = [
+        r.key
+        for r in DMU_ROLES
+        if any(
+            f" {fold(term)} " in words for term in (r.key.replace("_", " "), r.label, *r.aliases)
+        )
+    ]
+    return (named[0] if len(named) == 1 else None), text
 
 
 def _split_role(line: str) -> tuple[str, str | None]:

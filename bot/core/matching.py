@@ -9,22 +9,28 @@ decides:
 
 1. exact — the normalised query equals the normalised name ("acme" = "PT Acme Tbk");
 2. prefix — the query starts the name, or starts one of its words ("corp" → "Acme Corp");
-3. typo — a Damerau-Levenshtein distance of at most 1 (queries up to 7 characters) or 2
-   (longer ones), against the whole name or the same-length start of it.
+3. typo — an optimal-string-alignment (Damerau-Levenshtein) distance of at most 1 (queries
+   up to 7 characters) or 2 (longer ones), against the whole name or the same-length start
+   of it.
 
-When nothing matches, the closest names by similarity are offered as suggestions. Every
-step is a cheap check per candidate, so a workspace of thousands of deals is fine.
+When nothing matches, the closest names by similarity are offered as suggestions. Distances
+and similarities come from rapidfuzz (C++). In a workspace the candidates are not every
+deal: the database narrows them through its indexes first (``storage.deals.match_deals``
+asks for the keys :func:`name_keys` stores and :func:`plan_lookup` describes), and
+:func:`match_names` decides among the few it gets back.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 T = TypeVar("T")
 
@@ -57,7 +63,7 @@ _APOSTROPHES = re.compile(r"['’`]")  # "O'Brien" → "OBrien"
 _SEPARATORS = re.compile(r"[\W_]+")
 
 MAX_SUGGESTIONS = 5
-SUGGESTION_CUTOFF = 0.4
+SUGGESTION_CUTOFF = 40  # rapidfuzz's ratio, 0-100
 
 
 @lru_cache(maxsize=32768)
@@ -104,15 +110,20 @@ class Candidate:
     name: str
 
 
+EXACT, PREFIX, TYPO = "exact", "prefix", "typo"
+
+
 @dataclass
 class MatchResult:
     """``exact``: the one deal the query names (then ``matches == [exact]``). ``matches``:
     every deal the query could mean, best first. ``suggestions``: only when nothing
-    matched, the closest names (at most five)."""
+    matched, the closest names (at most five). ``tier``: which tier matched (``EXACT``,
+    ``PREFIX``, ``TYPO``), empty when none did."""
 
     exact: Candidate | None = None
     matches: list[Candidate] = field(default_factory=list)
     suggestions: list[Candidate] = field(default_factory=list)
+    tier: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,8 @@ def _keys(name: str) -> _Keys:
     return _Keys(full, lead, core, *(s.replace(" ", "") for s in (full, lead, core)))
 
 
-def _typo_budget(query: str) -> int:
+def typo_budget(query: str) -> int:
+    """How many edits a typed name may be off by: none under 3 characters, 1 up to 7."""
     if len(query) < 3:
         return 0
     return 1 if len(query) <= 7 else 2
@@ -142,45 +154,8 @@ def _typo_budget(query: str) -> int:
 
 def _distance_within(a: str, b: str, limit: int) -> int | None:
     """Optimal-string-alignment (Damerau-Levenshtein) distance if it is ≤ ``limit``."""
-    if a == b:
-        return 0
-    la, lb = len(a), len(b)
-    if abs(la - lb) > limit:
-        return None  # each edit changes the length by ≤ 1
-    # A common prefix and suffix never change the distance: drop them, so similar names
-    # (many "Toko Jaya 01", "Toko Jaya 02"…) cost a tiny table instead of a full one.
-    start = 0
-    while start < la and start < lb and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < la - start and end < lb - start and a[la - 1 - end] == b[lb - 1 - end]:
-        end += 1
-    a, b = a[start : la - end], b[start : lb - end]
-    la, lb = len(a), len(b)
-    if not la or not lb:
-        return max(la, lb) if max(la, lb) <= limit else None
-    if len(set(a) ^ set(b)) > 2 * limit:
-        return None  # each edit changes the letter set by ≤ 2
-    # Banded table: only cells within ``limit`` of the diagonal can stay within the limit.
-    over = limit + 1
-    before: list[int] = []
-    prev = [j if j <= limit else over for j in range(lb + 1)]
-    for i in range(1, la + 1):
-        ca = a[i - 1]
-        cur = [i if i <= limit else over] + [over] * lb
-        row_min = cur[0]
-        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
-            cb = b[j - 1]
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                v = min(v, before[j - 2] + 1)
-            cur[j] = v if v < over else over
-            if v < row_min:
-                row_min = v
-        if row_min > limit:  # row minima never decrease
-            return None
-        before, prev = prev, cur
-    return prev[lb] if prev[lb] <= limit else None
+    d = OSA.distance(a, b, score_cutoff=limit)
+    return d if d <= limit else None
 
 
 def _order(c: Candidate) -> tuple[str, str, int]:
@@ -200,9 +175,9 @@ def match_names(query: str, candidates: Sequence[Candidate]) -> MatchResult:
         wanted = getattr(q, attr)
         hits = [c for c, k in keyed if getattr(k, attr) == wanted]
         if len(hits) == 1:
-            return MatchResult(exact=hits[0], matches=hits)
+            return MatchResult(exact=hits[0], matches=hits, tier=EXACT)
         if hits:
-            return MatchResult(matches=sorted(hits, key=_order))
+            return MatchResult(matches=sorted(hits, key=_order), tier=EXACT)
 
     # 2. prefix of the name, else of one of its words
     ranked: list[tuple[int, int, tuple[str, str, int], Candidate]] = []
@@ -219,51 +194,108 @@ def match_names(query: str, candidates: Sequence[Candidate]) -> MatchResult:
         elif word_start in " " + k.full:
             ranked.append((1, len(k.core), _order(c), c))
     if ranked:
-        return MatchResult(matches=[r[-1] for r in sorted(ranked, key=lambda r: r[:3])])
+        return MatchResult(
+            matches=[r[-1] for r in sorted(ranked, key=lambda r: r[:3])], tier=PREFIX
+        )
 
     # 3. small typos, against the whole name or the start of it
-    budget = _typo_budget(q.core)
+    budget = typo_budget(q.core)
     if budget:
         n = len(q.lead)
         for c, k in keyed:
             pairs = [(q.core, k.core), (q.full, k.full)]
-            if n >= 4 and len(k.lead) > n:
+            if n >= 4 and len(k.lead) >= n:
                 pairs.append((q.lead, k.lead[:n]))
             found = [d for a, b in pairs if (d := _distance_within(a, b, budget)) is not None]
             if found:
                 ranked.append((min(found), abs(len(k.core) - n), _order(c), c))
         if ranked:
-            return MatchResult(matches=[r[-1] for r in sorted(ranked, key=lambda r: r[:3])])
+            return MatchResult(
+                matches=[r[-1] for r in sorted(ranked, key=lambda r: r[:3])], tier=TYPO
+            )
 
     return MatchResult(suggestions=_closest(q, keyed))
 
 
 def _closest(q: _Keys, keyed: list[tuple[Candidate, _Keys]]) -> list[Candidate]:
-    """Like ``difflib.get_close_matches``, against the name with and without affixes. The
-    bar rises to the fifth-best score so far, so the cheap upper bounds skip most names."""
-    matchers = {}
-    for text in dict.fromkeys((q.core, q.full)):
-        matchers[text] = difflib.SequenceMatcher(autojunk=False)
-        matchers[text].set_seq2(text)
+    """The names most similar to the query (rapidfuzz's ratio, with and without affixes),
+    at least ``SUGGESTION_CUTOFF``, best first."""
     scored: list[tuple[float, int, tuple[str, str, int], Candidate]] = []
-    bar = SUGGESTION_CUTOFF
     for c, k in keyed:
-        best = 0.0
-        pairs = [(q.core, k.core), (q.full, k.full)]
-        for qt, text in pairs if pairs[0] != pairs[1] else pairs[:1]:
-            sm = matchers[qt]
-            sm.set_seq1(text)
-            floor = max(bar, best)
-            if sm.real_quick_ratio() >= floor and sm.quick_ratio() >= floor:
-                best = max(best, sm.ratio())
-        if best >= bar:
+        best = max(
+            fuzz.ratio(q.core, k.core, score_cutoff=SUGGESTION_CUTOFF),
+            fuzz.ratio(q.full, k.full, score_cutoff=SUGGESTION_CUTOFF),
+        )
+        if best:
             scored.append((-best, len(k.core), _order(c), c))
-            if len(scored) > 4 * MAX_SUGGESTIONS:
-                scored.sort(key=lambda s: s[:3])
-                del scored[MAX_SUGGESTIONS:]
-                bar = -scored[-1][0]
     scored.sort(key=lambda s: s[:3])
     return [s[-1] for s in scored[:MAX_SUGGESTIONS]]
+
+
+# --- asking the database: the keys a deal stores, and what a query looks for --------------
+
+#: Legal forms that may stand before a name: a typed "maju" starts "PT Maju Jaya".
+LEADING_AFFIXES = tuple(sorted(_AFFIXES_EITHER_END))
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """What a deal stores to be found through indexes: ``key`` (:func:`normalise`, for
+    duplicates and exact lookups), ``folded`` (:func:`fold`, for the fuzzy index and word
+    starts) and ``compact`` (``folded`` without spaces, for exact and prefix lookups)."""
+
+    key: str
+    folded: str
+    compact: str
+
+
+def name_keys(name: str) -> NameKeys:
+    folded = fold(name)
+    return NameKeys(normalise(name), folded, folded.replace(" ", ""))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What to ask the database for the deals a query may name (a superset of the deals
+    :func:`match_names` would pick, best ones first, which it then decides among):
+
+    - ``compact`` / ``key``: exact — the stored ``compact`` equal to one of ``compact``, or
+      the stored ``key`` equal to ``key``;
+    - ``prefixes``: the stored ``compact`` starting with one of these (the query with or
+      without its affixes, after a leading legal form or not);
+    - ``word_start``: a word of the stored ``folded`` starting with this;
+    - ``fuzzy``: the text to compare by similarity (the fuzzy index), and ``budget`` the
+      edits a typo may have; ``starts``: two-letter starts of the name (as typed, and with
+      its first two letters swapped) for the short queries the fuzzy index misses.
+    """
+
+    compact: tuple[str, ...]
+    key: str
+    prefixes: tuple[str, ...]
+    word_start: str
+    fuzzy: str
+    budget: int
+    starts: tuple[str, ...]
+
+
+def plan_lookup(query: str) -> Lookup | None:
+    """The lookups for ``query``; ``None`` when it has no letter or digit to look for."""
+    q = _keys(query)
+    if not q.full:
+        return None
+    heads = dict.fromkeys((q.full_compact, q.lead_compact, q.core_compact))
+    prefixes = dict.fromkeys(a + h for h in heads for a in ("", *LEADING_AFFIXES))
+    start = q.lead_compact[:2]
+    starts = dict.fromkeys(a + s for s in (start, start[::-1]) for a in ("", *LEADING_AFFIXES))
+    return Lookup(
+        compact=tuple(dict.fromkeys((q.full_compact, q.lead_compact))),
+        key=q.core,
+        prefixes=tuple(prefixes),
+        word_start=q.lead,
+        fuzzy=q.full,
+        budget=typo_budget(q.core),
+        starts=tuple(starts) if len(start) == 2 else (),
+    )
 
 
 # --- short vocabularies (stages, reasons, roles) ------------------------------------------

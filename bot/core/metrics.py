@@ -15,10 +15,10 @@ Money is always per currency, never summed across currencies. Definitions:
   no velocity. A mean time to close under one day counts as one day (no division by ~0).
 * *Weighted pipeline* = Σ open value × stage probability — the deal's own win probability
   where a manager or owner overrode it (issue 3: it defaults to its stage's).
-* *Stage conversion* = of the deals that reached a stage, the share that reached the next,
-  from stage history. A deal "reached" a stage when its history moved it there or to a
-  later open stage, or won it (a deal moved straight to Won passed every stage); a move to
-  Lost reaches nothing new.
+* *Stage conversion* = of the deals that were in a stage, the share that went on to a later
+  open stage or to won, from stage history. A deal was in a stage when its history moved
+  it there (or it was created there); a deal that skipped a stage (Prospecting → Won) was
+  never in it and does not count for it. An undone move and its undo count for nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from bot.core.money import Money
 from bot.core.stages import LOST, OPEN, WON  # noqa: F401 - re-exported for the metric queries
 
 PERIODS = ("7d", "30d", "90d", "quarter")
-WON_RANK = 1_000_000  # "reached" rank of a won deal: beyond every open stage
 
 
 @dataclass(frozen=True)
@@ -173,6 +172,10 @@ class PeriodMetrics:
 
 @dataclass(frozen=True)
 class ConversionStep:
+    """One open stage's conversion: ``reached_from`` deals were in ``from_stage``, and
+    ``reached_to`` of them went on to a later open stage or to Won. ``to_stage``: the next
+    stage's name (Won after the last open stage), for labels."""
+
     from_stage: str
     to_stage: str
     reached_from: int

@@ -379,3 +379,126 @@ def _name(tokens: list[_Token], text: str) -> str:
             second=_name_text(tokens[resume:end]),
         )
     return _name_text(tokens[at[0] : at[-1] + 1])
+
+
+# --- a currency code written apart from the amount (issue 14) -------------------------------
+
+
+@dataclass(frozen=True)
+class CurrencyQuestion:
+    """``1.5m Initech USD``: is USD the amount's currency (the deal is "Initech"), or part of
+    the name ("Initech USD", in the default currency)? Asked, never guessed. ``as_currency``
+    and ``as_name`` are the quick-add text rewritten for each answer."""
+
+    name: str  # the name without the code: "Initech"
+    word: str  # the code as written: "USD"
+    currency: str  # what it means: "USD"
+    default: str  # the amount's currency otherwise
+    as_currency: str
+    as_name: str
+    apart: bool = False  # the code stands alone at the end: not a part of the name at all
+
+
+def _currency_of(word: str) -> str | None:
+    if not is_currency_word(word):
+        return None
+    try:
+        return parse_amount(f"1 {word}").currency
+    except InvalidInput:
+        return None
+
+
+def _explicit(value_words: str, default_currency: str, **how) -> bool:
+    """Whether the amount as written names its currency (parsing it with two different
+    defaults gives the same currency); ``how``: the writer's ``language`` and ``unit``."""
+    other = "USD" if default_currency != "USD" else "EUR"
+    try:
+        a = parse_amount(value_words, default_currency=default_currency, **how).currency
+        b = parse_amount(value_words, default_currency=other, **how).currency
+    except InvalidInput:
+        return True
+    return a == b
+
+
+def _rebuilt(q: QuickAdd, name: str, currency_word: str | None) -> str:
+    """The quick-add text again, the name quoted (so it reads as typed) and the amount
+    followed by ``currency_word``: each part in the order typed."""
+    parts = []
+    for kind, words in q.understood:
+        if kind == "name":
+            parts.append('"' + name.replace('"', "") + '"')
+        elif kind == "value":
+            parts.append(f"{words} {currency_word}" if currency_word else words)
+        else:
+            parts.append(words)
+    return " ".join(parts)
+
+
+def currency_question(
+    q: QuickAdd, text: str, *, default_currency: str = "IDR", **how
+) -> CurrencyQuestion | None:
+    """A currency code or symbol at the end of the name, written apart from an amount that
+    names no currency: ``1.5m Initech USD``. Names that only start with such a word ("RM
+    Tech") and quoted names ("Initech USD" in quotes) are names as written."""
+    words = q.name.split()
+    if q.value is None or len(words) < 2:
+        return None
+    currency = _currency_of(words[-1])
+    value_words = dict(q.understood).get("value", "")
+    if currency in (None, q.value.currency) or _explicit(value_words, default_currency, **how):
+        return None
+    last = next((tok for tok in reversed(_tokenize(text)) if words[-1] in tok.raw.split()), None)
+    if last is None or last.quoted:
+        return None
+    name = " ".join(words[:-1]).rstrip(" ,;:-–—|/·")
+    return CurrencyQuestion(
+        name=name,
+        word=words[-1],
+        currency=currency,
+        default=q.value.currency,
+        as_currency=_rebuilt(q, name, words[-1]),
+        as_name=_rebuilt(q, q.name, None),
+    )
+
+
+def read_quick_add(
+    text: str,
+    *,
+    default_currency: str = "IDR",
+    language: str = "en",
+    unit: int | None = None,
+    mentions: frozenset[str] | None = None,
+) -> QuickAdd | CurrencyQuestion:
+    """``parse_quick_add``, or the question a currency code apart from the amount raises:
+    at the end of the name (``1.5m Initech USD``), or alone at the end of the text after
+    other parts (``Tech Corp 50jt referral @maria MYR``). Read in ``language``, ``unit``
+    settling an ambiguous ``m``/``M``, ``mentions`` the real mentions (``parse_quick_add``);
+    ``AmbiguousAmount`` is raised as is (asked first)."""
+    how = {"language": language, "unit": unit}
+    try:
+        q = parse_quick_add(text, default_currency=default_currency, mentions=mentions, **how)
+    except InvalidInput as err:
+        tokens = _tokenize(text) if err.message == SPLIT_NAME else []
+        last = tokens[-1] if tokens else None
+        if last is None or not last.plain or _currency_of(last.word) is None:
+            raise
+        head = text[: text.rstrip().rfind(last.raw)].rstrip()
+        q = parse_quick_add(head, default_currency=default_currency, mentions=mentions, **how)
+        value_words = dict(q.understood).get("value", "")
+        currency = _currency_of(last.word)
+        if (
+            q.value is None
+            or currency == q.value.currency
+            or _explicit(value_words, default_currency, **how)
+        ):
+            raise err from None
+        return CurrencyQuestion(
+            name=q.name,
+            word=last.word,
+            currency=currency,
+            default=q.value.currency,
+            as_currency=_rebuilt(q, q.name, last.word),
+            as_name=_rebuilt(q, q.name, None),
+            apart=True,
+        )
+    return currency_question(q, text, default_currency=default_currency, **how) or q

@@ -197,6 +197,13 @@ def _shown_names(stage: StageLike) -> tuple[str, ...]:
     return _translated(stage.name) if stage.name in DEFAULT_NAMES else ()
 
 
+def stage_terms(stage: StageLike) -> tuple[str, ...]:
+    """Every word ``match_stage`` reads as ``stage``: its name (a default one in every
+    language), key and aliases (for a typo's closeness, ``bot.core.deals.read_move``)."""
+    key = getattr(stage, "key", None) or ""
+    return (stage.name, *_shown_names(stage), key, *_aliases(stage))
+
+
 def match_stage(text: str, stages: Sequence[S]) -> S:
     """The stage ``text`` names: by exact name, then key, then alias (case and accents
     ignored), else by a unique prefix of at least two letters. Raises ``InvalidInput``

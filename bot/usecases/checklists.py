@@ -44,6 +44,10 @@ class ChecklistDraft:
     currency: str
     data: dict[str, Any] = field(default_factory=dict)  # the latest version's answers
     basis: Basis = field(default_factory=Basis)
+    #: F.A.B.: the needs the deal's SPIN found (to start with), and whether it has SPIN
+    #: (then the sheet goes in B.A.F. order)
+    spin_needs: tuple[str, ...] = ()
+    has_spin: bool = False
 
 
 def draft(db: Database, actor: Actor, *, kind: str, deal_id: int) -> ChecklistDraft:
@@ -54,9 +58,24 @@ def draft(db: Database, actor: Actor, *, kind: str, deal_id: int) -> ChecklistDr
         latest = checklist_store.latest_checklist(
             session=s, team_id=actor.team_id, deal_id=deal.id, kind=kind
         )
+        spin = (
+            checklist_store.latest_checklist(
+                session=s, team_id=actor.team_id, deal_id=deal.id, kind=cl.SPIN
+            )
+            if kind == cl.FAB
+            else None
+        )
     basis = Basis(latest.version, latest.created_by, latest.created_at) if latest else Basis()
     return ChecklistDraft(
-        kind, deal.id, deal.name, deal.owner_id, deal.currency, latest.data if latest else {}, basis
+        kind,
+        deal.id,
+        deal.name,
+        deal.owner_id,
+        deal.currency,
+        latest.data if latest else {},
+        basis,
+        spin_needs=tuple(cl.needs_from_spin(spin.data if spin else None)),
+        has_spin=spin is not None,
     )
 
 
@@ -70,7 +89,7 @@ def find(db: Database, actor: Actor, *, kind: str, text: str) -> ChecklistDraft 
         raise InvalidInput(
             N_("No deal matches “{typed}”. Add one with /prospect <name>."), typed=text
         )
-    return choices_of(found, text, None)
+    return choices_of(found, text, None, db=db, team_id=actor.team_id)
 
 
 def check_owner(actor: Actor, deal: Deal, owner_seen: str | None) -> None:
@@ -97,7 +116,7 @@ class Submitted:
     values: dict[str, Any]
     owner_seen: str | None
     version_seen: int
-    mode: str | None = None  # SPIN: the questions' variant
+    mode: str | None = None  # SPIN: the questions' variant; F.A.B.: "fab" or "baf"
 
 
 @dataclass(frozen=True)
@@ -127,6 +146,10 @@ def read(db: Database, actor: Actor, sub: Submitted, *, locale: str) -> tuple[di
         deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=sub.deal_id)
     if sub.kind == cl.SPIN:
         data, errors = cl.read_spin({**sub.values, "mode": sub.mode})
+    elif sub.kind == cl.APPROACH:
+        data, errors = cl.read_approach(sub.values)
+    elif sub.kind == cl.FAB:
+        data, errors = cl.read_fab(sub.values, order=sub.mode or cl.ORDER_FAB)
     else:
         data, errors = cl.read_batna(sub.values, default_currency=deal.currency, locale=locale)
     field_errors(dict(errors))
@@ -203,7 +226,7 @@ def history(
             session=s, team_id=actor.team_id, deal_id=deal.id
         )
         sections = []
-        for k in (kind,) if kind else cl.KINDS:
+        for k in (kind,) if kind else cl.PATH_ORDER:
             total = counts.get(k, 0)
             # only a paged checklist goes past its first page, and never past its last
             shown = min(max(page, 1), max(1, -(-total // size))) if kind else 1
@@ -240,7 +263,7 @@ def card_extras(db: Database, actor: Actor, *, deal_id: int) -> CardExtras:
     with db.read() as s:
         latest = {
             kind: version_view(v)
-            for kind in cl.KINDS
+            for kind in cl.PATH_ORDER
             if (
                 v := checklist_store.latest_checklist(
                     session=s, team_id=actor.team_id, deal_id=deal_id, kind=kind

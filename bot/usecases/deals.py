@@ -8,11 +8,14 @@ dataclass the UI renders. Nothing here knows Slack or wording: refusals are doma
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlmodel import Session
 
+from bot.core.aftersales import UNDO_WINDOW, keep_check_day
 from bot.core.deals import (
     MOVE_WORDS,
     Actor,
@@ -20,21 +23,26 @@ from bot.core.deals import (
     check_move_text,
     ensure_can_change,
     plan_move,
+    read_move,
+    wants_decision_maker,
 )
 from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.gates import Gate, blocking_gate
 from bot.core.i18n import N_
-from bot.core.matching import Candidate, match_names, normalise, split_command
+from bot.core.matching import Candidate, normalise, split_command
 from bot.core.money import SUPPORTED_CURRENCIES, AmbiguousAmount, Money, parse_amount
-from bot.core.quickadd import QuickAdd, parse_quick_add
+from bot.core.quickadd import CurrencyQuestion, QuickAdd, read_quick_add
+from bot.core.stages import OPEN, WON
 from bot.usecases.views import DealView, deal_money, deal_view
+from storage import aftersales as after_store
 from storage import checklists as checklist_store
 from storage import deals as store
+from storage import lookups
 from storage import requests as requests_store
 from storage import stages as stage_store
 from storage import workspaces as workspace_store
 from storage.db import Database, run_once
-from storage.models import Deal, Stage
+from storage.models import Deal, Stage, StageMove
 
 # --- finding a deal from what a user typed ----------------------------------------------
 
@@ -50,13 +58,13 @@ class Resolved:
 def resolve_deal(
     *, session: Session, team_id: str, text: str, status: str | None = None
 ) -> Resolved:
+    """The deal ``text`` names (of ``status`` when the workspace has deals of it): found
+    through the database's indexes (``storage.lookups``), matched as
+    ``bot.core.matching`` says."""
     text = text.strip().strip('"“”')
     if not text:
         raise InvalidInput(N_("Which deal? Write its name, e.g. “Acme”."), text=text)
-    names = store.deal_names(session=session, team_id=team_id, status=status)
-    if not names and status is not None:
-        names = store.deal_names(session=session, team_id=team_id)
-    result = match_names(text, [Candidate(id=i, name=n) for i, n in names])
+    result = lookups.match_deals(session=session, team_id=team_id, text=text, status=status)
     if result.exact is not None:
         deal = store.get_deal(session=session, team_id=team_id, deal_id=result.exact.id)
         return Resolved(deal=deal, exact=True)
@@ -79,26 +87,57 @@ def deal_named(db: Database, actor: Actor, *, text: str) -> str | None:
 @dataclass(frozen=True)
 class Choices:
     """The text named several deals (``suggestions`` False) or none, with the closest names:
-    the user picks one, and ``then`` (a move, or the card) goes on with it."""
+    the user picks one, and ``then`` (a move, or the card) goes on with it. ``details``:
+    what tells the deals apart (stage, value, owner, created), by deal id."""
 
     typed: str
     choices: list[Candidate]
     suggestions: bool
     then: MoveRequest | None = None  # None: open the card
+    details: dict[int, DealView] = field(default_factory=dict)
 
 
-def choices_of(found: Resolved, typed: str, then: MoveRequest | None) -> Choices:
+def choices_of(
+    found: Resolved,
+    typed: str,
+    then: MoveRequest | None,
+    *,
+    db: Database | None = None,
+    team_id: str | None = None,
+) -> Choices:
+    """The picker for what ``found`` offers; with ``db``, each deal's details too."""
     if found.choices:
-        return Choices(typed, found.choices, False, then)
-    if found.suggestions:
-        return Choices(typed, found.suggestions, True, then)
-    raise InvalidInput(
-        N_(
-            "No deal matches “{typed}”, and there are no deals to suggest. "
-            "Add one with /prospect <name>."
-        ),
-        typed=typed,
-    )
+        picked, suggested = found.choices, False
+    elif found.suggestions:
+        picked, suggested = found.suggestions, True
+    else:
+        raise InvalidInput(
+            N_(
+                "No deal matches “{typed}”, and there are no deals to suggest. "
+                "Add one with /prospect <name>."
+            ),
+            typed=typed,
+        )
+    details = describe(db, team_id, picked) if db is not None and team_id else {}
+    return Choices(typed, list(picked), suggested, then, details)
+
+
+PICKER_MAX = 20  # deals a picker shows (``handlers.ui.deals.pick_deal_blocks``)
+
+
+def describe(db: Database, team_id: str, picked: Sequence[Candidate]) -> dict[int, DealView]:
+    """Stage, value, owner and creation of the deals a picker shows."""
+    with db.read() as s:
+        stages = stage_store.list_stages(session=s, team_id=team_id)
+        out = {}
+        for c in picked[:PICKER_MAX]:
+            try:
+                out[c.id] = deal_view(
+                    store.get_deal(session=s, team_id=team_id, deal_id=c.id), stages
+                )
+            except DomainError:  # deleted meanwhile: the picker shows its name alone
+                continue
+    return out
 
 
 # --- quick add --------------------------------------------------------------------------
@@ -111,11 +150,21 @@ class Created:
 
 
 @dataclass(frozen=True)
+class CurrencyAsked:
+    """``1.5m Initech USD``: a currency code apart from the amount, asked about (issue 14)."""
+
+    text: str
+    question: CurrencyQuestion
+    mentions: frozenset[str] = frozenset()  # the real mentions the text was read with
+
+
+@dataclass(frozen=True)
 class Duplicates:
     """Open deals already have this name: ask before adding another."""
 
     text: str
     deals: list[DealView]
+    mentions: frozenset[str] = frozenset()  # the real mentions the text was read with
 
 
 @dataclass(frozen=True)
@@ -153,12 +202,14 @@ def quick_add(
     allow_duplicate: bool = False,
     unit: int | None = None,
     mentions: frozenset[str] | None = None,
-) -> Created | Duplicates | AskAmount:
+) -> Created | Duplicates | AskAmount | CurrencyAsked:
     """``/prospect Acme Corp 50jt referral @maria``, read in the actor's language; ``unit``:
     the reading the user picked for an ambiguous ``m``/``M`` (``AskAmount``); ``mentions``:
-    the people the text really mentions (a mention-shaped token of anyone else is refused)."""
+    the people the text really mentions (a mention-shaped token of anyone else is refused).
+    A currency code written apart from the amount, at the end of the name (``1.5m Initech
+    USD``), is asked about first (``CurrencyAsked``)."""
     try:
-        parsed = parse_quick_add(
+        parsed = read_quick_add(
             text,
             default_currency=default_currency(db, actor.team_id),
             language=actor.language,
@@ -168,6 +219,8 @@ def quick_add(
     except AmbiguousAmount as asked:
         found = mentions or frozenset()
         return AskAmount(text, str(asked.params["text"]), asked.readings, asked.units, found)
+    if isinstance(parsed, CurrencyQuestion):
+        return CurrencyAsked(text, parsed, mentions or frozenset())
 
     def created(s: Session, deal: Deal) -> Created:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
@@ -178,7 +231,8 @@ def quick_add(
             dups = store.find_open_duplicates(session=s, team_id=actor.team_id, name=parsed.name)
             if dups:
                 stages = stage_store.list_stages(session=s, team_id=actor.team_id)
-                return Duplicates(text, [deal_view(d, stages) for d in dups]), None
+                views = [deal_view(d, stages) for d in dups]
+                return Duplicates(text, views, mentions or frozenset()), None
         deal = _add(
             s,
             actor,
@@ -224,19 +278,32 @@ class DealDraft:
     fields: DealFields
     deal_id: int | None = None
     owner_id: str | None = None
+    grow_of: int | None = None  # a Grow deal's form: the won deal it grows
+
+
+def _grouped(money: Money) -> str:
+    """Digits in groups of three, without a currency: ``150.000.000`` for IDR and JPY (no
+    decimals), ``5,000.50`` for the others."""
+    places = 0 if money.currency in ("IDR", "JPY") else 2
+    amount = money.amount.quantize(Decimal(1).scaleb(-places))
+    text = f"{amount:,.{places}f}"
+    if places == 0:
+        return text.replace(",", ".")
+    return text.removesuffix(".00")
 
 
 def plain_amount(money: Money) -> str:
-    """The amount as the Edit form shows it: bare digits when they read back as the same
-    amount in the form's currency (so changing the Currency menu changes the deal's
-    currency), else with its currency code so that nothing is misread."""
-    text = f"{money.amount.normalize():f}"
-    try:
-        if parse_amount(text, default_currency=money.currency) == money:
-            return text
-    except InvalidInput:
-        pass
-    return f"{money.currency} {text}"
+    """The amount as the Edit form shows it: digits in groups (``150.000.000``) when they
+    read back as the same amount in the form's currency (so changing the Currency menu
+    changes the deal's currency), else bare digits, else with its currency code so that
+    nothing is misread."""
+    for text in (_grouped(money), f"{money.amount.normalize():f}"):
+        try:
+            if parse_amount(text, default_currency=money.currency) == money:
+                return text
+        except InvalidInput:
+            pass
+    return f"{money.currency} {money.amount.normalize():f}"
 
 
 def draft(db: Database, actor: Actor, *, deal_id: int | None) -> DealDraft:
@@ -355,10 +422,38 @@ def check_dates(v: Valid, today: date, stored: Deal | None = None) -> None:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One field an edit changed: its key (``value``, ``next_step``…) and both values, as
+    stored (a ``Money``, a date, a source key, a user id, text)."""
+
+    field: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
 class Saved:
     deal_id: int
     name: str
+    changes: tuple[Change, ...] = ()
     value: Money | None = None  # as just typed, echoed back in full
+
+
+def _snapshot(s: Session, deal: Deal) -> dict[str, object]:
+    contacts = store.deal_contacts(session=s, team_id=deal.team_id, deal_id=deal.id)
+    primary = next((c for c in contacts if c.is_primary), None)
+    return {
+        "name": deal.name,
+        "value": deal_money(deal),
+        "source": deal.source,
+        "owner": deal.owner_id,
+        "contact": primary.name if primary else None,
+        "contact_role": primary.role if primary else None,
+        "expected_close": deal.expected_close,
+        "next_step": deal.next_step,
+        "next_step_due": deal.next_step_due,
+        "probability": deal.probability,
+    }
 
 
 @dataclass(frozen=True)
@@ -387,8 +482,10 @@ def save(
     key: str | None,
     now: datetime,
     today: date,
+    grow_of: int | None = None,
 ) -> Created | Saved | SameNameWarning | Retried:
-    """The deal form submitted: a new deal, or the edits of ``deal_id``."""
+    """The deal form submitted: a new deal (a Grow deal of ``grow_of``), or the edits of
+    ``deal_id``."""
     valid = validate(
         fields, default_currency=default_currency(db, actor.team_id), language=actor.language
     )
@@ -400,7 +497,9 @@ def save(
         return run_once(db, team_id=actor.team_id, key=key, work=edit, replay=_retried)
 
     def create(s: Session):
-        return _create(s, actor, valid, form_id=form_id, key=key, now=now, today=today)
+        return _create(
+            s, actor, valid, form_id=form_id, key=key, now=now, today=today, grow_of=grow_of
+        )
 
     return run_once(db, team_id=actor.team_id, key=key, work=create, replay=_retried)
 
@@ -415,6 +514,7 @@ def _edit(
     deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
     ensure_can_change(actor, deal)
     check_dates(v, today, stored=deal)
+    before = _snapshot(s, deal)
     store.update_deal(
         session=s,
         team_id=actor.team_id,
@@ -438,11 +538,21 @@ def _edit(
             contact_role=v.contact_role,
         ),
     )
-    return Saved(deal.id, deal.name, v.value), str(deal.id)
+    after = _snapshot(s, deal)
+    changes = tuple(Change(k, before[k], after[k]) for k in before if before[k] != after[k])
+    return Saved(deal.id, deal.name, changes, v.value), str(deal.id)
 
 
 def _create(
-    s: Session, actor: Actor, v: Valid, *, form_id: str, key: str | None, now: datetime, today
+    s: Session,
+    actor: Actor,
+    v: Valid,
+    *,
+    form_id: str,
+    key: str | None,
+    now: datetime,
+    today,
+    grow_of: int | None = None,
 ) -> tuple[Created | SameNameWarning | Retried, str | None]:
     check_dates(v, today)
     dups = store.find_open_duplicates(session=s, team_id=actor.team_id, name=v.name)
@@ -465,8 +575,19 @@ def _create(
         next_step=v.next_step,
         next_step_due=v.next_step_due,
     )
+    if grow_of is not None:
+        _link_grow(s, actor, deal=deal, grow_of=grow_of, now=now)
     stages = stage_store.list_stages(session=s, team_id=actor.team_id)
     return Created(deal_view(deal, stages, s)), str(deal.id)
+
+
+def _link_grow(s: Session, actor: Actor, *, deal: Deal, grow_of: int, now: datetime) -> None:
+    """A deal saved from the Grow form: linked to the won deal it grows (issue 14)."""
+    won = store.get_deal(session=s, team_id=actor.team_id, deal_id=grow_of)
+    if won.status == WON:  # re-opened meanwhile: the new deal stands on its own
+        after_store.set_after_close(
+            session=s, team_id=actor.team_id, deal=deal, now=now, grown_from_id=won.id
+        )
 
 
 def _same_name_warning(
@@ -491,7 +612,7 @@ def _same_name_warning(
     )
 
 
-# --- moving a deal ----------------------------------------------------------------------
+# --- moving a deal ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -510,27 +631,36 @@ class Moved:
     before: str
     after: str
     after_key: str | None  # the new stage's default key, for its playbook
+    move_id: int | None = None  # set while the move may be undone (``undo``)
+    reason_words: str | None = None  # lost: the words read as the reason
+    technique: str | None = None  # won: the closing technique on record
+    grow_of: int | None = None  # a Grow deal: the won deal it grows
 
 
 @dataclass(frozen=True)
 class NeedsConfirm:
-    """A move back, or re-opening a closed deal: asked before it is made."""
+    """A move back, re-opening a closed deal, or a move read from words that were not a
+    plain ``to``/``won``/``lost`` (a guess): asked before it is made."""
 
     deal: DealView
     target: str
-    kind: str  # "backward" | "reopen"
+    kind: str  # "backward" | "reopen" | "guess"
     then: MoveRequest
+    typed: str | None = None  # a guess: what the user wrote
+    also: str | None = None  # a guess that also goes back ("backward") or re-opens ("reopen")
 
 
 @dataclass(frozen=True)
 class Gated:
-    """The target stage asks for a checklist the deal lacks."""
+    """The target stage asks for a checklist the deal lacks (``gate``), or for a decision
+    maker on record (``no_decision_maker``, a warning)."""
 
     deal_id: int
     deal_name: str
     stage: str
-    gate: Gate
+    gate: Gate | None
     then: MoveRequest
+    no_decision_maker: bool = False
 
 
 MoveResult = Moved | NeedsConfirm | Gated
@@ -539,25 +669,60 @@ MoveResult = Moved | NeedsConfirm | Gated
 def advance_text(
     db: Database, actor: Actor, *, text: str, key: str | None, now: datetime
 ) -> MoveResult | Choices:
-    """``/advance <deal> [to <stage> | won | lost <reason> [note]]``."""
+    """``/advance <deal> [to <stage> | won [value] | lost <reason> [note]]``. A deal's
+    exact name wins; otherwise a trailing stage name or a misspelt ``won``/``lost`` is read
+    as the move (``Globex presentation``), and that guess is confirmed before moving."""
     deal_text, keyword, rest = split_command(text, MOVE_WORDS)
     check_move_text(rest)  # before a picker carries it in its buttons
+    guess = False
     with db.read() as s:
         found = resolve_deal(session=s, team_id=actor.team_id, text=deal_text)
+        if keyword is None and not found.exact:
+            stages = stage_store.list_stages(session=s, team_id=actor.team_id)
+            reading = read_move(text, stages)
+            if reading is not None:
+                head = resolve_deal(session=s, team_id=actor.team_id, text=reading.deal_text)
+                if head.deal is not None or head.choices:
+                    found, deal_text, guess = head, reading.deal_text, True
+                    keyword, rest = reading.keyword, reading.rest
+                    check_move_text(rest)
     then = MoveRequest(keyword, rest)
     if found.deal is None:
-        return choices_of(found, deal_text, then)
-    return move(db, actor, deal_id=found.deal.id, request=then, key=key, now=now)
+        return choices_of(found, deal_text, then, db=db, team_id=actor.team_id)
+    return move(
+        db,
+        actor,
+        deal_id=found.deal.id,
+        request=then,
+        key=key,
+        now=now,
+        guess=text.strip() if guess else None,
+    )
 
 
-def _moved(s: Session, deal: Deal, before: Stage, after: Stage) -> Moved:
+def _moved(
+    s: Session, deal: Deal, before: Stage, after: Stage, move: StageMove | None = None, **kw
+) -> Moved:
     stages = stage_store.list_stages(session=s, team_id=deal.team_id)
-    return Moved(deal_view(deal, stages, s), before.name, after.name, after.key)
+    undoable = move is not None and move.from_status == OPEN and move.undone_at is None
+    return Moved(
+        deal_view(deal, stages, s),
+        before.name,
+        after.name,
+        after.key,
+        move_id=move.id if undoable else None,
+        technique=deal.won_technique,
+        grow_of=deal.grown_from_id,
+        **kw,
+    )
 
 
 def apply_move(
     *, session: Session, actor: Actor, deal: Deal, plan: MovePlan, now: datetime
 ) -> tuple[Stage, Stage]:
+    """Make the move, and what closing or re-opening a deal sets: the final value given
+    with ``won``; a Keep check some weeks after a win (the technique is asked again); a
+    re-opened deal's Keep check and win-back date cleared."""
     ensure_can_change(actor, deal)
     before = stage_store.get_stage(session=session, team_id=actor.team_id, stage_id=deal.stage_id)
     store.move_deal(
@@ -569,6 +734,24 @@ def apply_move(
         now=now,
         lost_reason=plan.lost_reason,
         lost_note=plan.lost_note,
+    )
+    if plan.won_value is not None:
+        after_store.set_deal_value(
+            session=session,
+            team_id=actor.team_id,
+            deal=deal,
+            cents=plan.won_value.cents,
+            currency=plan.won_value.currency,
+            now=now,
+        )
+    if plan.target.kind == WON:
+        fields = {"won_technique": None, "keep_check_on": keep_check_day(now.date())}
+    elif plan.target.kind == OPEN:
+        fields = {"keep_check_on": None, "win_back_on": None}
+    else:
+        fields = {"keep_check_on": None}
+    after_store.set_after_close(
+        session=session, team_id=actor.team_id, deal=deal, now=now, **fields
     )
     return before, plan.target
 
@@ -583,9 +766,11 @@ def move(
     now: datetime,
     confirmed: bool = False,
     gate_override: bool = False,  # "Move anyway" past a warning gate (never a required one)
+    guess: str | None = None,  # the words the move was guessed from: confirm first
 ) -> MoveResult:
-    """Move a deal as ``request`` says, asking first when it goes back or re-opens a closed
-    deal, and stopping at a stage gate whose checklist is missing."""
+    """Move a deal as ``request`` says, asking first when it goes back, re-opens a closed
+    deal or was guessed, and stopping at a stage gate whose checklist is missing (or, for
+    Negotiation, with no decision maker on record)."""
 
     def work(s: Session) -> tuple[MoveResult, str | None]:
         deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
@@ -599,27 +784,120 @@ def move(
                 deal=deal.name,
             )
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
-        plan = plan_move(stages=stages, deal=deal, keyword=request.keyword, rest=request.rest)
+        plan = _plan(stages, deal, request, actor)
         then = MoveRequest(request.keyword, request.rest, deal.stage_id)
-        if plan.needs_confirm and not confirmed:
+        if (plan.needs_confirm or guess) and not confirmed:
             view = deal_view(deal, stages)
-            return NeedsConfirm(view, plan.target.name, plan.needs_confirm, then), None
-        have = checklist_store.checklist_kinds(session=s, team_id=actor.team_id, deal_id=deal.id)
-        gate = blocking_gate(plan.target, have)
-        if gate is not None and (gate.required or not gate_override):
-            return Gated(deal.id, deal.name, plan.target.name, gate, then), None
+            kind = "guess" if guess else plan.needs_confirm
+            return NeedsConfirm(view, plan.target.name, kind, then, guess, plan.needs_confirm), None
+        gated = _gated(s, actor, deal, stages, plan, then, override=gate_override)
+        if gated is not None:
+            return gated, None
         before, after = apply_move(session=s, actor=actor, deal=deal, plan=plan, now=now)
-        return _moved(s, deal, before, after), f"{before.id}>{after.id}"
+        last = after_store.last_move(session=s, team_id=actor.team_id, deal_id=deal.id)
+        moved = _moved(s, deal, before, after, last, reason_words=plan.reason_words)
+        return moved, f"{before.id}>{after.id}>{last.id}>{plan.reason_words or ''}"
 
     def replay(s: Session, record: str) -> Moved:  # a retry of a move already made
-        before_id, after_id = (int(x) for x in record.split(">"))
+        before_id, after_id, *more = record.split(">", 3)
         deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
         get = stage_store.get_stage
         return _moved(
             s,
             deal,
-            get(session=s, team_id=actor.team_id, stage_id=before_id),
-            get(session=s, team_id=actor.team_id, stage_id=after_id),
+            get(session=s, team_id=actor.team_id, stage_id=int(before_id)),
+            get(session=s, team_id=actor.team_id, stage_id=int(after_id)),
+            reason_words=(more[1] or None) if len(more) > 1 else None,
         )
+
+    return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
+
+
+def _plan(stages, deal: Deal, request: MoveRequest, actor: Actor) -> MovePlan:
+    """The move ``request`` asks for, a won value read in the actor's language."""
+    return plan_move(
+        stages=stages,
+        deal=deal,
+        keyword=request.keyword,
+        rest=request.rest,
+        language=actor.language,
+    )
+
+
+def _gated(
+    s: Session, actor: Actor, deal: Deal, stages, plan: MovePlan, then, *, override: bool
+) -> Gated | None:
+    """The stage gate that holds the move (a missing checklist; Negotiation without a
+    decision maker on record), unless the user moves anyway past a warning."""
+    have = checklist_store.checklist_kinds(session=s, team_id=actor.team_id, deal_id=deal.id)
+    gate = blocking_gate(plan.target, have)
+    current = next(st for st in stages if st.id == deal.stage_id)
+    no_dm = wants_decision_maker(stages, current, plan.target) and not (
+        after_store.has_decision_maker(session=s, team_id=actor.team_id, deal_id=deal.id)
+    )
+    if (gate is not None and (gate.required or not override)) or (no_dm and not override):
+        return Gated(deal.id, deal.name, plan.target.name, gate, then, no_dm)
+    return None
+
+
+# --- undoing a move ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Undone:
+    deal: DealView
+    undone: tuple[str, str]  # the move undone: the stages' names, from and to
+    back_to: str
+
+
+def undo(
+    db: Database, actor: Actor, *, deal_id: int, move_id: int, key: str | None, now: datetime
+) -> Undone:
+    """Undo a deal's latest move within ``UNDO_WINDOW``: a compensating move back to where
+    it was, recorded (with the move it undoes) so that stage conversion ignores both."""
+
+    def work(s: Session) -> tuple[Undone, str]:
+        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+        ensure_can_change(actor, deal)
+        last = after_store.last_move(session=s, team_id=actor.team_id, deal_id=deal.id)
+        if last is None or last.id != move_id or last.undo_of or last.undone_at:
+            raise InvalidInput(
+                N_(
+                    "Only “{deal}”'s latest move can be undone, and this one isn't (it was "
+                    "undone already, or the deal moved since). Move it with /advance instead."
+                ),
+                deal=deal.name,
+            )
+        if last.from_stage_id is None or last.from_status != OPEN:
+            raise InvalidInput(N_("That move can't be undone. Move it with /advance instead."))
+        if now - last.moved_at > UNDO_WINDOW:
+            raise InvalidInput(
+                N_(
+                    "A move can be undone for {minutes} minutes after it was made. "
+                    "Move “{deal}” back with /advance {deal} to <stage>."
+                ),
+                minutes=int(UNDO_WINDOW.total_seconds() // 60),
+                deal=deal.name,
+            )
+        back = stage_store.get_stage(session=s, team_id=actor.team_id, stage_id=last.from_stage_id)
+        store.move_deal(
+            session=s, team_id=actor.team_id, deal=deal, to_stage=back, by=actor.user_id, now=now
+        )
+        after_store.set_after_close(
+            session=s, team_id=actor.team_id, deal=deal, now=now, keep_check_on=None
+        )
+        compensating = after_store.last_move(session=s, team_id=actor.team_id, deal_id=deal.id)
+        after_store.record_undo(
+            session=s, team_id=actor.team_id, undone=last, compensating=compensating, now=now
+        )
+        stages = stage_store.list_stages(session=s, team_id=actor.team_id)
+        done = Undone(deal_view(deal, stages, s), (last.from_name, last.to_name), back.name)
+        return done, f"{last.from_name}>{last.to_name}>{back.name}"
+
+    def replay(s: Session, record: str) -> Undone:
+        before, after, back = record.split(">", 2)
+        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+        stages = stage_store.list_stages(session=s, team_id=actor.team_id)
+        return Undone(deal_view(deal, stages, s), (before, after), back)
 
     return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)

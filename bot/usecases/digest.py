@@ -20,15 +20,19 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.core import metrics
+from bot.core.gates import gate_of
 from bot.core.money import Money
 from bot.core.slots import local_date
-from bot.core.stages import LOST, OPEN
+from bot.core.stages import LOST, OPEN, WON
 from bot.usecases import checklists
 from bot.usecases.views import deal_money
+from storage import aftersales as after_store
+from storage import checklists as checklist_store
 from storage import claims as claim_store
 from storage import digests as digest_store
 from storage import metrics as metric_store
 from storage import stages as stage_store
+from storage import teamview as team_store
 from storage.db import Database, run_once
 from storage.models import Deal, Stage
 
@@ -60,6 +64,12 @@ class DealItem:
     snoozed_until: date | None = None
     snooze_reason: str | None = None
     completion: str | None = None  # checklist completion, when the hook gives it
+    stage_id: int | None = None  # the stage it is in (a move button carries it)
+    path: tuple[str, ...] = ()  # moved: every stage it went through in the period, in order
+    asks_for: str | None = None  # its stage's gate wants this checklist, and it has none
+    lost_note: str | None = None
+    closed_on: date | None = None  # won or lost: when
+    technique: str | None = None  # won: the closing technique
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,7 @@ class Digest:
     overdue: Listing
     snoozed: Listing
     extra: dict = field(default_factory=dict)
+    first: bool = False  # the channel's first digest: "since" is a day back, not a digest
 
     @property
     def open_count(self) -> int:
@@ -103,17 +114,22 @@ class Digest:
 
 @dataclass(frozen=True)
 class Reminder:
-    """A rep's daily DM: next steps due today or overdue, and deals gone stale."""
+    """A rep's daily DM: next steps due today or overdue, deals gone stale, and after the
+    close: lost deals to try again (win back) and won deals to check on (is Keep safe?)."""
 
     team_id: str
     owner_id: str
     today: date
     due: Listing
     stale: Listing
+    win_back: Listing = EMPTY
+    keep_check: Listing = EMPTY
 
     @property
     def empty(self) -> bool:
-        return not (self.due.total or self.stale.total)
+        return not (
+            self.due.total or self.stale.total or self.win_back.total or self.keep_check.total
+        )
 
 
 # --- gathering --------------------------------------------------------------------------
@@ -134,6 +150,7 @@ def _item(deal: Deal, names: dict[int, str], now: datetime, **kw) -> DealItem:
         name=deal.name,
         owner_id=deal.owner_id,
         stage=names.get(deal.stage_id, "?"),
+        stage_id=deal.stage_id,
         value=deal_money(deal),
         next_step=deal.next_step,
         due=deal.next_step_due,
@@ -169,10 +186,14 @@ def _due_listing(session, team_id, owners, names, now, today, limit, include_tod
 
 
 def _changes(session, team_id, owners, names, now, since, until, top) -> dict[str, Listing]:
-    """New, moved, won and lost deals in ``(since, until]``."""
+    """New, moved, won and lost deals in ``(since, until]``; a moved deal with the whole
+    path it took in that time (``Probing → Presentation → Negotiation``)."""
     changes: dict[str, Listing] = {}
+    totals = digest_store.count_moves(
+        session=session, team_id=team_id, owners=owners, since=since, until=until
+    )
     for kind in digest_store.MOVE_KINDS:
-        rows, total = digest_store.list_moves(
+        rows = digest_store.list_moves(
             session=session,
             team_id=team_id,
             owners=owners,
@@ -190,12 +211,75 @@ def _changes(session, team_id, owners, names, now, since, until, top) -> dict[st
                     moved_from=m.from_name,
                     moved_to=m.to_name,
                     lost_reason=d.lost_reason if kind == LOST else None,
+                    lost_note=d.lost_note if kind == LOST else None,
+                    technique=d.won_technique if kind == WON else None,
                 )
                 for m, d in rows
             ],
-            total,
+            totals[kind],
+        )
+    moved = changes.get("moved")
+    if moved and moved.items:
+        paths = team_store.list_move_paths(
+            session=session,
+            team_id=team_id,
+            deal_ids=[i.id for i in moved.items],
+            since=since,
+            until=until,
+        )
+        changes["moved"] = Listing(
+            [replace(i, path=_path(paths.get(i.id, []))) for i in moved.items], moved.total
         )
     return changes
+
+
+def _path(moves: list[tuple[str | None, str]]) -> tuple[str, ...]:
+    """``[(A, B), (B, C)]`` → ``(A, B, C)``; a move from elsewhere starts again."""
+    path: list[str] = []
+    for before, after in moves:
+        if before and (not path or path[-1] != before):
+            path.append(before)
+        path.append(after)
+    return tuple(path)
+
+
+# The lists above with a stage list instead of names (the Home tab's team view).
+
+
+def changes(session, team_id, owners, stages, now, since, until, top) -> dict[str, Listing]:
+    names = {s.id: s.name for s in stages}
+    return _changes(session, team_id, tuple(owners), names, now, since, until, top)
+
+
+def stale_listing(session, team_id, owners, stages, now, today, top) -> Listing:
+    names = {s.id: s.name for s in stages}
+    listing = _stale_listing(session, team_id, tuple(owners), stages, names, now, today, top)
+    return _asking(session, team_id, stages, listing)
+
+
+def due_listing(session, team_id, owners, stages, now, today, top) -> Listing:
+    names = {s.id: s.name for s in stages}
+    listing = _due_listing(session, team_id, tuple(owners), names, now, today, top, False)
+    return _asking(session, team_id, stages, listing)
+
+
+def _asking(session, team_id: str, stages: Sequence[Stage], listing: Listing) -> Listing:
+    """Each item with the checklist its stage's gate wants and it lacks (``asks_for``)."""
+    if not listing.items:
+        return listing
+    gates = {s.id: gate_of(s) for s in stages}
+    stage_ids = {s.name: s.id for s in stages}
+    have = checklist_store.checklist_kinds_of(
+        session=session, team_id=team_id, deal_ids=[i.id for i in listing.items]
+    )
+    out = []
+    for item in listing.items:
+        gate = gates.get(stage_ids.get(item.stage, -1))
+        missing = (
+            gate.checklist if gate and gate.checklist not in have.get(item.id, set()) else None
+        )
+        out.append(replace(item, asks_for=missing))
+    return Listing(out, listing.total)
 
 
 def _slipped(session, team_id, owners, names, now, since, today, until, tz, top) -> Listing:
@@ -235,7 +319,9 @@ def gather_digest(
     tz: str,
     top: int = TOP,
     completion: CompletionHook | None = None,
+    first: bool = False,
 ) -> Digest:
+    """``first``: no digest was posted in the channel before (``since`` is a day back)."""
     owners = tuple(owners)
     scope = metrics.Scope(team_id, owners)
     stages = stage_store.list_stages(session=session, team_id=team_id)
@@ -246,6 +332,7 @@ def gather_digest(
     snoozed, snoozed_total = digest_store.list_snoozed(
         session=session, team_id=team_id, owners=owners, today=today, limit=top
     )
+    opened = metric_store.open_pipeline(session, scope, stages)  # one pass over open deals
     digest = Digest(
         team_id=team_id,
         owners=owners,
@@ -254,11 +341,14 @@ def gather_digest(
         until=until,
         today=today,
         tz=tz,
-        stages=metric_store.open_by_stage(session, scope),
-        totals=metric_store.open_totals(session, scope),
-        weighted=metric_store.weighted_pipeline(session, scope),
+        stages=opened.stages,
+        totals=opened.totals,
+        weighted=opened.weighted,
         period=metric_store.period_metrics(
-            session, scope, metrics.period_bounds(METRICS_PERIOD, now=now, tz=tz)
+            session,
+            scope,
+            metrics.period_bounds(METRICS_PERIOD, now=now, tz=tz),
+            totals=opened.totals,
         ),
         conversion=metric_store.stage_conversion(
             session, scope, created_from=now - timedelta(days=90)
@@ -269,7 +359,13 @@ def gather_digest(
         overdue=_due_listing(session, team_id, owners, names, now, today, top, False),
         snoozed=Listing([_item(d, names, now) for d in snoozed], snoozed_total),
     )
-    return with_completion(session, digest, completion or checklists.completion)
+    digest = with_completion(session, digest, completion or checklists.completion)
+    return replace(
+        digest,
+        stale=_asking(session, team_id, stages, digest.stale),
+        overdue=_asking(session, team_id, stages, digest.overdue),
+        first=first,
+    )
 
 
 def with_completion(session: Session, digest: Digest, hook: CompletionHook) -> Digest:
@@ -292,12 +388,30 @@ def gather_reminder(
     names = {s.id: s.name for s in stages}
     today = local_date(now, tz)
     owners = (owner_id,)
+    due = _due_listing(session, team_id, owners, names, now, today, top, True)
+    stale = _stale_listing(session, team_id, owners, stages, names, now, today, top)
+    lost, lost_total = after_store.list_win_backs_due(
+        session=session, team_id=team_id, owner_id=owner_id, today=today, limit=top
+    )
+    won, won_total = after_store.list_keep_checks_due(
+        session=session, team_id=team_id, owner_id=owner_id, today=today, limit=top
+    )
+
+    def closed(d: Deal, **kw) -> DealItem:
+        on = local_date(d.closed_at, tz) if d.closed_at else None
+        return _item(d, names, now, closed_on=on, **kw)
+
     return Reminder(
         team_id=team_id,
         owner_id=owner_id,
         today=today,
-        due=_due_listing(session, team_id, owners, names, now, today, top, True),
-        stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
+        due=_asking(session, team_id, stages, due),
+        stale=_asking(session, team_id, stages, stale),
+        win_back=Listing(
+            [closed(d, lost_reason=d.lost_reason, lost_note=d.lost_note) for d in lost],
+            lost_total,
+        ),
+        keep_check=Listing([closed(d, technique=d.won_technique) for d in won], won_total),
     )
 
 
@@ -326,8 +440,12 @@ def build_reminder(db: Database, **kw) -> Reminder:
 
 
 def teams_to_remind(db: Database) -> list[str]:
+    """Workspaces with open deals, or with a win back or a Keep check set (a wide net; each
+    owner's list is then exact)."""
     with db.read() as s:
-        return digest_store.list_teams_with_open_deals_all_teams(session=s)
+        teams = digest_store.list_teams_with_open_deals_all_teams(session=s)
+        more = after_store.list_teams_with_followups_all_teams(session=s)
+    return list(dict.fromkeys([*teams, *more]))
 
 
 def owners_to_remind(db: Database, *, team_id: str, now: datetime, kind: str) -> list[str]:
@@ -345,10 +463,41 @@ def owners_to_remind(db: Database, *, team_id: str, now: datetime, kind: str) ->
             due_by=now.date() + timedelta(days=1),  # "today" somewhere on Earth
             quiet_since=now - timedelta(days=quickest),
         )
+        more = after_store.list_owners_with_followups(
+            session=s, team_id=team_id, due_by=now.date() + timedelta(days=1)
+        )
         done = claim_store.posted_targets_since(
             session=s, team_id=team_id, kind=kind, since=now - timedelta(hours=20)
         )
-    return [o for o in owners if o not in done]
+    return [o for o in sorted({*owners, *more}) if o not in done]
+
+
+# --- "See all" under a digest's list ------------------------------------------------------
+
+FULL_LIST = 100  # items "See all" shows
+
+
+@dataclass(frozen=True)
+class FullList:
+    why: str  # stale | overdue
+    listing: Listing
+    today: date
+
+
+def full_list(
+    db: Database, actor, *, why: str, owners: tuple[str, ...], now: datetime, tz: str
+) -> FullList:
+    """Every stale deal (or overdue next step) of the digest's scope, not just the top
+    few: what "See all" shows. Read for whoever pressed it, in their workspace."""
+    today = local_date(now, tz)
+    with db.read() as s:
+        stages = stage_store.list_stages(session=s, team_id=actor.team_id)
+        if why == "overdue":
+            listing = due_listing(s, actor.team_id, owners, stages, now, today, FULL_LIST)
+        else:
+            why = "stale"
+            listing = stale_listing(s, actor.team_id, owners, stages, now, today, FULL_LIST)
+    return FullList(why, listing, today)
 
 
 def now_slot(

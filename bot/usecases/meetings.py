@@ -11,14 +11,15 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.core import checklists as cl
-from bot.core.deals import Actor, ensure_can_change, plan_move
+from bot.core.deals import Actor, ensure_can_change, plan_move, wants_decision_maker
 from bot.core.errors import DomainError, InvalidInput, Msg, Reasons, field_errors
 from bot.core.gates import blocking_gate
 from bot.core.i18n import N_
-from bot.core.stages import LOST, STATUS_LABELS, stage_label
+from bot.core.stages import LOST, OPEN, STATUS_LABELS, stage_label
 from bot.usecases.checklists import check_owner
-from bot.usecases.deals import apply_move
+from bot.usecases.deals import apply_move, resolve_deal
 from bot.usecases.views import ActivityView, DealOption, activity_view
+from storage import aftersales as after_store
 from storage import checklists as checklist_store
 from storage import deals as store
 from storage import stages as stage_store
@@ -66,6 +67,9 @@ class Logged:
     deal_name: str
     activity: ActivityView
     warnings: list[DomainError] = field(default_factory=list)  # a warning gate passed
+    moved_to_key: str | None = None  # the log moved the deal: the new stage's playbook
+    status: str = OPEN
+    technique: str | None = None  # won by the log: the closing technique on record
 
 
 def _held(plan, current, deal: Deal, ticks: Collection[str], gate) -> list[DomainError]:
@@ -156,8 +160,23 @@ def _move(
     held = _held(plan, current, deal, ticks, gate)
     if held:
         raise Reasons([*held, stay], field="stage")
+    no_dm = wants_decision_maker(stages, current, plan.target) and not (
+        after_store.has_decision_maker(session=s, team_id=actor.team_id, deal_id=deal.id)
+    )
     before, after = apply_move(session=s, actor=actor, deal=deal, plan=plan, now=now)
     warnings = [_missing(plan.target.name, gate.checklist)] if gate is not None else []
+    if no_dm:  # said after the fact: the log's own attendees were the place to name them
+        warnings.append(
+            InvalidInput(
+                N_(
+                    "{stage} without a decision maker on record: who decides for “{deal}”? "
+                    "Name them in the next log's attendees (“Budi, decision maker”) or as "
+                    "the contact (Edit)."
+                ),
+                stage=plan.target.name,
+                deal=deal.name,
+            )
+        )
     return before.name, after.name, warnings
 
 
@@ -184,6 +203,9 @@ def log_meeting(
     def work(s: Session) -> tuple[Logged, str]:
         deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=log.deal_id)
         check_owner(actor, deal, owner_seen)
+        checklist_store.add_attendee_contacts(  # first: a decision maker named here counts
+            session=s, team_id=actor.team_id, deal_id=deal.id, attendees=log.attendees, now=now
+        )
         moved_from, moved_to, warnings = _move(s, actor, deal, log.stage_id, ticks, now)
         if log.next_step:
             store.update_deal(
@@ -194,9 +216,6 @@ def log_meeting(
                 now=now,
                 changes=store.DealChanges(next_step=log.next_step, next_step_due=log.next_step_due),
             )
-        checklist_store.add_attendee_contacts(
-            session=s, team_id=actor.team_id, deal_id=deal.id, attendees=log.attendees, now=now
-        )
         row = _activity(
             s,
             actor,
@@ -212,9 +231,21 @@ def log_meeting(
             stage_from=moved_from,
             stage_to=moved_to,
         )
-        return Logged(deal.id, deal.name, activity_view(row), warnings), str(row.id)
+        return _logged(s, deal, row, warnings, moved=moved_to is not None), str(row.id)
 
     return run_once(db, team_id=actor.team_id, key=key, work=work, replay=lambda s, r: None)
+
+
+def _logged(s: Session, deal: Deal, row, warnings: list[DomainError], *, moved: bool) -> Logged:
+    """What the log's reply shows: with a move, the new stage's key (its playbook)."""
+    key = (
+        stage_store.get_stage(session=s, team_id=deal.team_id, stage_id=deal.stage_id).key
+        if moved
+        else None
+    )
+    return Logged(
+        deal.id, deal.name, activity_view(row), warnings, key, deal.status, deal.won_technique
+    )
 
 
 @dataclass(frozen=True)
@@ -251,12 +282,25 @@ def add_note(
 
 
 def search(db: Database, actor: Actor, *, query: str) -> list[DealOption]:
-    """The deal pickers' type-ahead."""
+    """The deal pickers' type-ahead. When nothing matches what was typed, the closest names
+    ``/advance`` would suggest (``resolve_deal``'s suggestions), marked as such."""
     with db.read() as s:
         found = checklist_store.search_deals(
             session=s, team_id=actor.team_id, query=query, user_id=actor.user_id
         )
-    return [DealOption(d.id, d.name, d.status) for d in found]
+        if found or not query.strip():
+            return [DealOption(d.id, d.name, d.status) for d in found]
+        closest = resolve_deal(session=s, team_id=actor.team_id, text=query)
+        suggested = closest.choices or closest.suggestions
+        if closest.deal is not None:
+            suggested = [closest.deal]
+        statuses = {
+            d.id: d.status
+            for d in (
+                store.get_deal(session=s, team_id=actor.team_id, deal_id=c.id) for c in suggested
+            )
+        }
+    return [DealOption(c.id, c.name, statuses[c.id], suggested=True) for c in suggested]
 
 
 def read_log(values: dict, *, today: date) -> cl.MeetingLog:

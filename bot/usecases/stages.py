@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from sqlmodel import Session
@@ -63,8 +64,14 @@ def rows(db: Database, actor: Actor) -> list[StageRow]:
 
 @dataclass(frozen=True)
 class StagesSaved:
-    names: list[str]  # the stages in their new order
-    fresh: bool = True  # False: a replay of a save already made (nothing changed now)
+    """The stage names in their new order, and each open stage whose win probability is
+    lower than the one before it (``(stage, its %, the one before, its %)``): probabilities
+    usually rise along the path, so the manager is asked to check them. ``fresh`` False: a
+    replay of a save already made (nothing changed now)."""
+
+    names: list[str]
+    drops: list[tuple[str, int, str, int]]
+    fresh: bool = True
 
 
 def save(
@@ -80,17 +87,24 @@ def save(
     adds no stage twice."""
     require_manager(actor, EDIT_STAGES)
 
-    def names(s: Session) -> list[str]:
-        return [st.name for st in stage_store.list_stages(session=s, team_id=actor.team_id)]
+    def saved(s: Session, *, fresh: bool) -> StagesSaved:
+        after = stage_store.list_stages(session=s, team_id=actor.team_id)
+        opens = [st for st in after if st.kind == OPEN]
+        drops = [
+            (b.name, b.probability, a.name, a.probability)
+            for a, b in pairwise(opens)
+            if b.probability < a.probability
+        ]
+        return StagesSaved([st.name for st in after], drops, fresh)
 
     def work(s: Session) -> tuple[StagesSaved, str]:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
         edits = read_edits(values, stages, shown, actor.language)
         stage_store.save_stages(session=s, team_id=actor.team_id, edits=edits)
-        return StagesSaved(names(s)), "saved"
+        return saved(s, fresh=True), "saved"
 
     def replay(s: Session, _record: str) -> StagesSaved:
-        return StagesSaved(names(s), fresh=False)
+        return saved(s, fresh=False)
 
     return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
 

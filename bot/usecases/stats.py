@@ -12,6 +12,7 @@ from bot.core.deals import Actor, require_manager
 from bot.core.i18n import N_
 from storage import digests as store
 from storage import metrics as metric_store
+from storage import stages as stage_store
 from storage.db import Database
 
 
@@ -48,6 +49,22 @@ def check_export(actor: Actor, *, team: bool) -> None:
 
 
 @dataclass(frozen=True)
+class ExportDeal:
+    """One deal of an export: the row, its stage's name, and its effective win probability
+    (its own, else its stage's)."""
+
+    deal: object  # storage.models.Deal
+    stage: str
+    probability: int
+
+
+@dataclass(frozen=True)
+class ExportMove:
+    move: object  # storage.models.StageMove
+    deal_name: str
+
+
+@dataclass(frozen=True)
 class Export:
     deals: bytes
     deal_count: int
@@ -66,10 +83,24 @@ def export(
     check_export(actor, team=team)
     owners = () if team else (actor.user_id,)
     with db.read() as s:
+        chance = {
+            st.id: st.probability
+            for st in stage_store.list_stages(session=s, team_id=actor.team_id)
+        }
         deals, n_deals = deals_csv(
-            store.iter_deals_for_export(session=s, team_id=actor.team_id, owners=owners)
+            ExportDeal(
+                d,
+                stage,
+                d.probability if d.probability is not None else chance.get(d.stage_id, 0),
+            )
+            for d, stage in store.iter_deals_for_export(
+                session=s, team_id=actor.team_id, owners=owners
+            )
         )
         moves, n_moves = moves_csv(
-            store.iter_moves_for_export(session=s, team_id=actor.team_id, owners=owners)
+            ExportMove(m, name)
+            for m, name in store.iter_moves_for_export(
+                session=s, team_id=actor.team_id, owners=owners
+            )
         )
     return Export(deals, n_deals, moves, n_moves)

@@ -21,6 +21,7 @@ from bot.core.errors import PermissionDenied
 from bot.core.i18n import N_
 from bot.core.slots import Schedule, trigger_for, upcoming_slot
 from bot.usecases.digest import DIGEST
+from storage import aftersales as after_store
 from storage import claims as claim_store
 from storage import digests as store
 from storage import preferences as preference_store
@@ -44,6 +45,7 @@ class Subscribed:
     next_at: datetime | None
     changed: bool  # the channel had a digest already: its schedule changed
     fresh: bool = True  # False: a replay of a request already applied (nothing new happened)
+    wins: bool = False  # won deals are announced here (issue 14)
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,13 @@ def subscribe(
     key: str | None = None,
     shared: bool = False,
     confirmed: bool = False,
+    wins: bool = False,
 ) -> Subscribed | SharedChannel:
     """Subscribe the channel or change its digest (a manager or its subscriber); a shared
     channel needs a manager's confirmation (``SharedChannel`` asks for it). Its digest is
     written in the language the schedule names, else in the workspace's default, which it
-    then follows."""
+    then follows; ``wins``: announce won deals there too (``/digest here … wins``), in the
+    digest's language."""
     if needs_confirmation(actor, shared=shared, confirmed=confirmed):
         return SharedChannel(channel_id)
 
@@ -105,6 +109,9 @@ def subscribe(
             now=now,
             shared_ok=shared and confirmed,
         )
+        sub = after_store.set_wins(
+            session=s, team_id=actor.team_id, channel_id=channel_id, since=now if wins else None
+        )
         changed = before is not None and before.active
         return _subscribed(sub, now, changed, True), "changed" if changed else "new"
 
@@ -117,7 +124,7 @@ def subscribe(
 
 def _subscribed(sub: DigestSubscription, now: datetime, changed: bool, fresh: bool) -> Subscribed:
     nxt = upcoming_slot(trigger_for(sub.at, sub.tz, sub.weekdays), now) if sub.active else None
-    return Subscribed(sub, nxt, changed, fresh)
+    return Subscribed(sub, nxt, changed, fresh, sub.wins_from is not None)
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ class ActivityView:
     notes: str
     by: str
     outcome: str | None = None
-    attendees: Sequence[tuple[str, str | None]] = ()
+    attendees: Sequence[tuple[str, str | None, str | None]] = ()  # (name, role, title)
     next_step: str | None = None
     moved: tuple[str | None, str] | None = None  # ("Probing", "Presentation"): stage names
     link: str | None = None
@@ -131,7 +131,7 @@ def activity_view(a: Activity) -> ActivityView:
         notes=a.notes,
         by=a.created_by,
         outcome=a.outcome,
-        attendees=[(x["name"], x.get("role")) for x in a.attendees or []],
+        attendees=[(x["name"], x.get("role"), x.get("title")) for x in a.attendees or []],
         next_step=a.next_step,
         moved=(a.stage_from, a.stage_to) if a.stage_to else None,
         link=a.message_link,
@@ -143,6 +143,7 @@ class DealOption:
     id: int
     name: str
     status: str = OPEN
+    suggested: bool = False  # not a match: the closest name to what was typed
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from slack_bolt import App
 
 from handlers.actions import (
+    aftersales,
     amounts,
     checklists,
     deals,
@@ -19,6 +20,7 @@ def register(app: App) -> None:
     checklists.register(app)
     digest.register(app)
     stages.register(app)
+    aftersales.register(app)
     amounts.register(app)
     settings.register(app)
     retry.register(app)

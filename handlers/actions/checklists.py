@@ -1,5 +1,5 @@
-"""Checklist buttons: "Fill SPIN/BATNA" (on cards, gates and in the meeting log), a deal
-picked for ``/spin``, "Move anyway" past a warning gate, history pages, and the SPIN
+"""Checklist buttons: "Fill SPIN/BATNA/Approach/F.A.B." (on cards, gates and in the meeting
+log), a deal picked for ``/spin``, "Move anyway" past a warning gate, history pages, and the SPIN
 modal's awareness and variant switches."""
 
 import json
@@ -8,15 +8,14 @@ import re
 from slack_bolt import Ack, App
 
 from bot import ids
-from bot.core import checklists as cl
 from bot.usecases import checklists, deals
 from handlers.kit.replies import open_then_fill, update_view
 from handlers.ui import checklists as ui
 from handlers.ui import deals as ui_deals
 from handlers.ui.common import read_meta
-from handlers.ui.forms import notice_modal
+from handlers.ui.forms import OPEN_CHECKLIST, notice_modal
 
-KIND_BY_ACTION = {ids.ACTION_OPEN_SPIN: cl.SPIN, ids.ACTION_OPEN_BATNA: cl.BATNA}
+KIND_BY_ACTION = {action: kind for kind, action in OPEN_CHECKLIST.items()}
 
 
 def open_checklist(ack: Ack, body, action, client, actor, t, services, form) -> None:
@@ -96,8 +95,8 @@ def spin_refresh(ack: Ack, body, action, client, t, form):
 
 
 def register(app: App) -> None:
-    app.action(ids.ACTION_OPEN_SPIN)(open_checklist)
-    app.action(ids.ACTION_OPEN_BATNA)(open_checklist)
+    for action_id in KIND_BY_ACTION:
+        app.action(action_id)(open_checklist)
     app.action(re.compile(rf"^{ids.ACTION_PICK_CHECKLIST_DEAL}_\d+$"))(pick_checklist_deal)
     app.action(ids.ACTION_GATE_MOVE_ANYWAY)(move_anyway)
     app.action(re.compile(rf"^{ui.ACTION_HISTORY_PAGE}_\w+$"))(history_page)

@@ -9,8 +9,10 @@ from bot.core.deals import Actor
 from bot.usecases import deals, meetings, pipeline
 from bot.usecases.deals import MoveRequest
 from handlers.kit.replies import open_then_fill
+from handlers.ui import aftersales as ui_aftersales
 from handlers.ui import cards
 from handlers.ui import deals as ui
+from handlers.ui import home as ui_home
 from handlers.ui import meetings as ui_meetings
 
 
@@ -34,33 +36,64 @@ def move(services, actor: Actor, key, deal_id: int, then: MoveRequest | None, **
     )
 
 
-def advance_deal(ack: Ack, action, actor, t, services, answer, request_key):
+def advance_deal(ack: Ack, body, action, client, actor, t, services, answer, request_key, today):
+    """Advance (a reply's button, a reminder's, the Home tab's): the next stage, unless the
+    deal moved since the user saw it; from the Home tab, the tab is drawn again."""
     ack()
-    result = move(services, actor, request_key, int(action["value"]), None)
-    answer(ui.move_reply(t, result))
+    deal_id, then = ui.decode_advance(action["value"])
+    answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)))
+    if (body.get("view") or {}).get("type") == "home":
+        refresh_home(client, actor, t, services, today, body["view"])
 
 
-def open_card(ack: Ack, action, actor, t, services, answer):
+def refresh_home(client, actor, t, services, today, view: dict) -> None:
+    """Publish the user's Home tab again, in the view (mine or team) it showed."""
+    shown = ui_home.shown_view(view)
+    home = pipeline.home(services.db, actor, now=services.now(), today=today, view=shown)
+    client.views_publish(user_id=actor.user_id, view=ui_home.home_reply(t, home))
+
+
+def open_card(ack: Ack, action, actor, t, services, answer, today):
     ack()
-    card = pipeline.card(services.db, actor, deal_id=int(action["value"]))
+    card = pipeline.card(services.db, actor, deal_id=int(action["value"]), today=today)
     answer(cards.card_message(t, card, now=services.now()))
 
 
-def home_deal_menu(ack: Ack, action, actor, t, services, answer, request_key):
-    """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>"."""
+def home_deal_menu(ack: Ack, body, action, client, actor, t, services, answer, request_key, today):
+    """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>[:<stage>]"."""
     what, _, deal_id = action["selected_option"]["value"].partition(":")
     chosen = {"value": deal_id}
     if what == "advance":
-        return advance_deal(ack, chosen, actor, t, services, answer, request_key)
-    open_card(ack, chosen, actor, t, services, answer)
+        args = (body, chosen, client, actor, t, services, answer, request_key, today)
+        return advance_deal(ack, *args)
+    open_card(ack, chosen, actor, t, services, answer, today)
 
 
-def pick_deal(ack: Ack, action, actor, t, services, answer, request_key):
+def home_view(ack: Ack, action, client, actor, t, services, today):
+    """A manager's Home tab switch: the team, or their own deals."""
+    ack()
+    home = pipeline.home(
+        services.db, actor, now=services.now(), today=today, view=action.get("value")
+    )
+    client.views_publish(user_id=actor.user_id, view=ui_home.home_reply(t, home))
+
+
+def undo_move(ack: Ack, action, actor, t, services, answer, request_key):
+    """Undo, under a move just made: the deal goes back (a compensating move)."""
+    ack()
+    deal_id, move_id = ui.decode_undo(action.get("value"))
+    done = deals.undo(
+        services.db, actor, deal_id=deal_id, move_id=move_id, key=request_key, now=services.now()
+    )
+    answer(ui_aftersales.undone_message(t, done), replace=True)
+
+
+def pick_deal(ack: Ack, action, actor, t, services, answer, request_key, today):
     """A deal picked among several (or suggested): its card, or the move the user asked for."""
     ack()
     deal_id, then = ui.decode_move(action["value"])
     if then is None:
-        card = pipeline.card(services.db, actor, deal_id=deal_id)
+        card = pipeline.card(services.db, actor, deal_id=deal_id, today=today)
         return answer(cards.card_message(t, card, now=services.now()), replace=True)
     answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)), replace=True)
 
@@ -74,15 +107,19 @@ def confirm_move(ack: Ack, action, actor, t, services, answer, request_key):
 
 
 def confirm_create(ack: Ack, action, actor, t, services, answer, request_key):
-    """ "Create anyway": a second open deal of the same name."""
+    """ "Create anyway": a second open deal of the same name; or (issue 14) the quick add
+    read the way the user picked ("Initech, in USD?"), with the real mentions it was read
+    with (the value is sealed: ``ui.quick_add_value``)."""
     ack()
+    text, mentions = ui.read_quick_add_value(action.get("value"))
     result = deals.quick_add(
         services.db,
         actor,
-        text=action["value"],
+        text=text,
         key=request_key,
         now=services.now(),
-        allow_duplicate=True,
+        allow_duplicate=action["action_id"] == ids.ACTION_CONFIRM_CREATE,
+        mentions=mentions,
     )
     answer(ui.added_reply(t, result), replace=True)
 
@@ -113,5 +150,8 @@ def register(app: App) -> None:
     app.action(re.compile(rf"^{ids.ACTION_PICK_DEAL}_\d+$"))(pick_deal)
     app.action(ids.ACTION_CONFIRM_MOVE)(confirm_move)
     app.action(ids.ACTION_CONFIRM_CREATE)(confirm_create)
+    app.action(re.compile(rf"^{ids.ACTION_CURRENCY_PICK}_\d+$"))(confirm_create)
+    app.action(ids.ACTION_HOME_VIEW)(home_view)
+    app.action(ids.ACTION_UNDO_MOVE)(undo_move)
     app.action(ids.ACTION_CANCEL)(cancel)
     app.action(ids.ACTION_LOG_MEETING)(log_meeting)

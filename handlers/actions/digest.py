@@ -1,4 +1,5 @@
-"""Buttons of digests and reminders: a deal's card, Nudge owner (managers), Snooze."""
+"""Buttons of digests and reminders: a deal's card, Nudge owner (managers), Snooze, and
+"See all" under a digest's shortened lists."""
 
 import re
 
@@ -6,9 +7,10 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.usecases import followups, people, pipeline
+from bot.usecases import digest, followups, people, pipeline
 from handlers.kit.profiles import fetch_profile
 from handlers.ui import cards
+from handlers.ui import digest as ui_digest
 from handlers.ui import reminders as ui
 
 
@@ -34,10 +36,19 @@ def nudge(ack: Ack, action, client, actor, t, services, answer, request_key):
     answer(ui.nudged_message(t, owner_id=item.owner_id, deal=item.name))
 
 
-def digest_card(ack: Ack, action, actor, t, services, answer):
+def digest_card(ack: Ack, action, actor, t, services, answer, today):
     ack()
-    card = pipeline.card(services.db, actor, deal_id=int(action["value"]))
+    card = pipeline.card(services.db, actor, deal_id=int(action["value"]), today=today)
     answer(cards.card_message(t, card, now=services.now()))
+
+
+def see_all(ack: Ack, action, actor, t, services, answer):
+    """ "See all" under a digest's stale deals or overdue next steps: the whole list, for
+    whoever pressed it, privately."""
+    ack()
+    why, owners, tz = ui_digest.see_all_args(action.get("value"))
+    found = digest.full_list(services.db, actor, why=why, owners=owners, now=services.now(), tz=tz)
+    answer(ui_digest.full_list_message(t, found))
 
 
 def snooze(ack: Ack, body, action, client, actor, t, services, today) -> None:
@@ -50,3 +61,4 @@ def register(app: App) -> None:
     app.action(ids.ACTION_NUDGE)(nudge)
     app.action(re.compile(rf"^{ids.ACTION_DIGEST_CARD}_\d+$"))(digest_card)
     app.action(ids.ACTION_SNOOZE)(snooze)
+    app.action(ids.ACTION_DIGEST_ALL)(see_all)

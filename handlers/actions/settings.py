@@ -10,13 +10,15 @@ from handlers.ui import home
 from handlers.ui import settings as ui
 
 
-def pick_language(ack: Ack, action, client, actor, services, today, request_key) -> None:
-    """The Home tab is drawn again at once in the language picked."""
+def pick_language(ack: Ack, body, action, client, actor, services, today, request_key) -> None:
+    """The Home tab is drawn again at once in the language picked (in the view it showed:
+    a manager's team or their own deals)."""
     ack()
     picked = (action.get("selected_option") or {}).get("value") or ""
     result = people.set_language(services.db, actor, picked, key=request_key, now=services.now())
-    mine = pipeline.home(services.db, actor, now=services.now(), today=today)
-    view = home.home_reply(Translator(result.language), mine, manager=actor.is_manager)
+    shown = home.shown_view(body.get("view") or {})
+    drawn = pipeline.home(services.db, actor, now=services.now(), today=today, view=shown)
+    view = home.home_reply(Translator(result.language), drawn, manager=actor.is_manager)
     client.views_publish(user_id=actor.user_id, view=view)
 
 

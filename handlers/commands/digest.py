@@ -63,7 +63,7 @@ def channel_facts(t: Translator, client: WebClient, channel_id: str, bot_user_id
 def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> None:
     channel_id = command["channel_id"]
     mentions = context.get("mentions") or frozenset()
-    schedule = ui.schedule_args(text.partition(" ")[2], default_tz=context["tz"], real=mentions)
+    schedule, wins = ui.here_args(text.partition(" ")[2], default_tz=context["tz"], real=mentions)
     channel = channel_facts(t, client, channel_id, context.bot_user_id)
     if channel.problem:
         return refuse(ack, t, channel.problem, command, text)
@@ -76,6 +76,7 @@ def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> N
         key=context.get("request_key"),
         shared=channel.shared,
         confirmed=context.get("confirmed") is True,
+        wins=wins,
     )
     if isinstance(result, subscriptions.SharedChannel):
         return reply(ack, ui.shared_question(t, channel_id, confirm_value(command)))

@@ -2,8 +2,6 @@
 ``export``; ``managers add|remove|list``; ``lang id|en`` (``bahasa id``); ``settings``
 (managers); ``<deal>`` (a card) and ``<deal> history``."""
 
-from functools import partial
-
 from slack_bolt import Ack, App
 
 from bot import ids
@@ -11,22 +9,23 @@ from bot.core import phrases
 from bot.core.deals import Actor
 from bot.core.i18n import Translator
 from bot.usecases import checklists, deals, people, pipeline, settings, stages, stats
-from handlers.kit.profiles import known_admin
+from handlers.kit.profiles import fetch_profile, known_admin
 from handlers.kit.replies import reply
 from handlers.ui import cards, gates
 from handlers.ui import checklists as ui_checklists
 from handlers.ui import deals as ui
 from handlers.ui import settings as ui_settings
 from handlers.ui import stats as ui_stats
-from handlers.ui.export import deals_csv, moves_csv
+from handlers.ui.export import deals_encoder, moves_encoder
+from handlers.ui.usage import USAGE
 
 
 def pipeline_command(
-    ack: Ack, command, text, actor, t, tz, services, client, mentions, request_key
+    ack: Ack, command, text, actor, t, tz, today, services, client, mentions, request_key
 ) -> None:
     word = phrases.first_word(text)
     if word in phrases.EXPORT_WORDS:
-        return export(ack, text, actor, t, services, client)
+        return export(ack, text, actor, t, tz, services, client)
     if word in phrases.MANAGER_WORDS:
         return managers(ack, text, actor, t, services, mentions)
     if (language := phrases.language_request(text)) is not None:
@@ -35,7 +34,7 @@ def pipeline_command(
         return open_settings(ack, command, actor, t, services, client)
     answer = sub_command(text, word, actor, t, tz, services)
     if answer is None:
-        return reply(ack, card_or_history(text, actor, t, services))
+        return reply(ack, card_or_history(text, actor, t, services, today))
     named = deals.deal_named(services.db, actor, text=text) if text else None
     reply(ack, ui.with_quote_hint(t, answer, named) if named else answer)
 
@@ -72,18 +71,19 @@ def choose_language(ack: Ack, language: str, actor, t, services, key) -> None:
     reply(ack, ui_settings.language_set_reply(Translator(done.language), done))
 
 
-def export(ack: Ack, text, actor, t, services, client) -> None:
-    """Two CSV files in the user's DM: their deals (or the team's, for managers)."""
+def export(ack: Ack, text, actor, t, tz, services, client) -> None:
+    """Two CSV files in the user's DM: their deals (or the team's, for managers), with
+    names, labels and the user's local dates."""
     team = ui_stats.export_args(text)
     stats.check_export(actor, team=team)
     reply(ack, ui_stats.export_started_message(t, team=team))
-    done = stats.export(
-        services.db,
-        actor,
-        team=team,
-        deals_csv=partial(deals_csv, t=t),
-        moves_csv=partial(moves_csv, t=t),
-    )
+
+    def name(user_id: str) -> str:
+        return fetch_profile(services, client, actor.team_id, user_id).name
+
+    deals_csv = deals_encoder(t, tz=tz, names=name)
+    moves_csv = moves_encoder(t, tz=tz, names=name)
+    done = stats.export(services.db, actor, team=team, deals_csv=deals_csv, moves_csv=moves_csv)
     dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
     upload = ui_stats.export_upload(t, done, day=services.now().date(), team=team)
     client.files_upload_v2(channel=dm, **upload)
@@ -100,9 +100,10 @@ def managers(ack: Ack, text, actor, t, services, mentions) -> None:
     reply(ack, ui.managers_reply(t, result, admins=admins if op == "remove" else []))
 
 
-def card_or_history(text: str, actor: Actor, t: Translator, services) -> dict:
+def card_or_history(text: str, actor: Actor, t: Translator, services, today) -> dict:
     """A deal's card; ``<deal> history [spin|batna] [page]`` its history — unless a deal is
-    called that whole text ("Acme History" is its own card)."""
+    called that whole text ("Acme History" is its own card). Text that names no deal at
+    all (only distant suggestions) is answered with the usage, and the closest deals."""
     db, query = services.db, phrases.history_query(text)
     with db.read() as s:
         found = deals.resolve_deal(session=s, team_id=actor.team_id, text=text) if query else None
@@ -112,16 +113,20 @@ def card_or_history(text: str, actor: Actor, t: Translator, services) -> dict:
             )
         else:
             query = None
+    typed = query.name if query else text
+    if found.deal is None and not found.choices:
+        choices = deals.choices_of(found, typed, None) if found.suggestions else None
+        return ui.not_a_deal_message(t, usage=USAGE[ids.CMD_PIPELINE], text=text, choices=choices)
     if found.deal is None:
-        return ui.choices_message(t, deals.choices_of(found, query.name if query else text, None))
+        choices = deals.choices_of(found, typed, None, db=db, team_id=actor.team_id)
+        return ui.choices_message(t, choices)
     if query is not None:
         history = checklists.history(
             db, actor, deal_id=found.deal.id, kind=query.kind, page=query.page
         )
         return ui_checklists.history_reply(t, history)
-    return cards.card_message(
-        t, pipeline.card(db, actor, deal_id=found.deal.id), now=services.now()
-    )
+    card = pipeline.card(db, actor, deal_id=found.deal.id, today=today)
+    return cards.card_message(t, card, now=services.now())
 
 
 def register(app: App) -> None:

@@ -1,13 +1,18 @@
-"""A deal card: the deal (``ui.deals``) with its checklists and meetings (``ui.checklists``)."""
+"""A deal card: the deal (``ui.deals``) with its after-sales, the playbook of the stage it
+is in, its checklists and meetings (``ui.checklists``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+
 from bot.core.i18n import Translator
 from bot.usecases.pipeline import Card
 from handlers.ui.checklists import card_blocks
+from handlers.ui.common import clip
 from handlers.ui.deals import card_reply
+from handlers.ui.playbook import playbook_text
 
 
 def card_message(t: Translator, card: Card, *, now: datetime) -> dict:
@@ -18,5 +23,9 @@ def card_message(t: Translator, card: Card, *, now: datetime) -> dict:
         latest=card.extras.latest,
         activities=card.extras.activities,
         locale=t.locale,
+        asks_for=card.asks_for,
+        stage=card.deal.stage,
     )
-    return card_reply(t, card, now=now, extra_blocks=extra)
+    playbook = playbook_text(t, card.stage_key)
+    lead = [SectionBlock(text=MarkdownTextObject(text=clip(playbook)))] if playbook else []
+    return card_reply(t, card, now=now, extra_blocks=extra, lead=lead)

@@ -1,8 +1,9 @@
 """The funnel chart: open deals and value per stage, with stage conversion, as a PNG.
 
 Headless (matplotlib's Agg canvas, no pyplot state, so it is safe in scheduler threads).
-Sized for Slack's preview: the image is 1200×675 px and every text is at least 15 pt at
-150 dpi, so names and numbers stay legible when Slack shows it about 480 px wide.
+Sized for Slack's preview: the image is 1200×675 px; stage names and counts are 15 pt,
+values and rates 13 pt at 150 dpi, so they stay legible when Slack shows it about 480 px
+wide. The last column is right-aligned to ``RIGHT_EDGE`` and explained by a legend.
 Callers pass words already translated and amounts already formatted.
 """
 
@@ -23,7 +24,8 @@ TEXT = "#1d1c1d"
 MUTED = "#616061"
 GOOD, WEAK = "#2b7a3d", "#b0452c"
 # Columns, as fractions of the width: bar start, value, conversion; the bar's longest length.
-COL_BAR, COL_VALUE, COL_RATE, BAR_MAX = 0.25, 0.56, 0.84, 0.24
+COL_BAR, COL_VALUE, BAR_MAX = 0.25, 0.52, 0.20
+RIGHT_EDGE = 0.97  # nothing is drawn past this (issue 14: "100% won" touched the edge)
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,9 @@ def funnel_png(
     *,
     title: str,
     subtitle: str,
-    headers: tuple[str, str, str] = ("deals", "value", "to next"),
+    headers: tuple[str, str, str] = ("deals", "value", "went on"),
     empty_text: str = "",
+    legend: str = "",
 ) -> bytes:
     """One row per stage, first stage on top, in fixed columns so nothing overlaps: the
     stage name, a bar with the number of open deals, their value, and the share of deals
@@ -65,9 +68,13 @@ def funnel_png(
     if not n:
         ax.text(0.5, 0.5, empty_text, ha="center", va="center", fontsize=16, color=MUTED)
         return _png(fig)
-    ax.set_ylim(-0.6, n + 0.1)
-    for x, header in zip((COL_BAR, COL_VALUE, COL_RATE), headers, strict=True):
-        ax.text(x, n - 0.15, header, ha="left", va="center", fontsize=11, color=MUTED)
+    ax.set_ylim(-1.0, n + 0.1)
+    if legend:  # what the colours of the last column mean
+        ax.text(RIGHT_EDGE, -0.85, legend, ha="right", va="center", fontsize=10, color=MUTED)
+    for x, header, align in zip(
+        (COL_BAR, COL_VALUE, RIGHT_EDGE), headers, ("left", "left", "right"), strict=True
+    ):
+        ax.text(x, n - 0.15, header, ha=align, va="center", fontsize=11, color=MUTED)
     most = max(r.count for r in rows) or 1
     for i, row in enumerate(rows):
         y = n - 1 - i - 0.2
@@ -96,17 +103,17 @@ def funnel_png(
         )
         if row.value:
             ax.text(
-                COL_VALUE, y, _fit(row.value, 18), ha="left", va="center", fontsize=15, color=TEXT
+                COL_VALUE, y, _fit(row.value, 18), ha="left", va="center", fontsize=13, color=TEXT
             )
         if row.conversion:
             colour = MUTED if row.rate is None else GOOD if row.rate >= 0.5 else WEAK
-            ax.text(
-                COL_RATE,
+            ax.text(  # right-aligned: however long, it ends before the edge
+                RIGHT_EDGE,
                 y,
-                row.conversion,
-                ha="left",
+                _fit(row.conversion, 14),
+                ha="right",
                 va="center",
-                fontsize=15,
+                fontsize=13,
                 color=colour,
                 fontweight="bold",
             )

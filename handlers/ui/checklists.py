@@ -46,13 +46,25 @@ from handlers.ui.common import (
     escape,
     message,
     read_meta,
+    stage_text,
     write_meta,
 )
 from handlers.ui.deals import deal_buttons, pick_deal_blocks
-from handlers.ui.forms import day, md, modal, option, text_input
+from handlers.ui.forms import OPEN_CHECKLIST, day, md, modal, option, text_input
 from handlers.ui.meetings import activity_line
 
-TITLE = {cl.SPIN: N_("SPIN checklist"), cl.BATNA: N_("BATNA sheet")}
+TITLE = {
+    cl.SPIN: N_("SPIN checklist"),
+    cl.BATNA: N_("BATNA sheet"),
+    cl.APPROACH: N_("Approach preparation"),
+    cl.FAB: N_("Presentation F.A.B."),
+}
+VIEW_OF = {
+    cl.SPIN: ids.VIEW_SPIN,
+    cl.BATNA: ids.VIEW_BATNA,
+    cl.APPROACH: ids.VIEW_APPROACH,
+    cl.FAB: ids.VIEW_FAB,
+}
 
 
 @dataclass
@@ -264,6 +276,110 @@ def batna_modal(t: Translator, form: ChecklistForm, *, metadata: str) -> dict:
     )
 
 
+def approach_modal(t: Translator, form: ChecklistForm, *, metadata: str) -> dict:
+    """Approach preparation (seed 000: Approaching): the profile, the decision-maker unit,
+    the 3M, F.O.R.M. small talk and the purpose."""
+    blocks: list = [_basis_line(t, form)]
+    if form.notice:
+        blocks.append(SectionBlock(text=md(":warning: " + form.notice)))
+    blocks.append(
+        ContextBlock(
+            elements=[
+                md(
+                    t(
+                        "Prepare, map who decides, pick the moment, medium and mood, "
+                        "warm up, then say why you came."
+                    )
+                )
+            ]
+        )
+    )
+    for p in cl.APPROACH_FIELDS:
+        blocks.append(
+            text_input(
+                p.key,
+                t(p.label),
+                form.values.get(p.key),
+                hint=t(p.hint),
+                multiline=p.key not in cl.THREE_M,
+                max_length=cl.TEXT_MAX,
+            )
+        )
+    return modal(
+        t,
+        callback_id=ids.VIEW_APPROACH,
+        title=t(TITLE[cl.APPROACH]),
+        submit=t("Save"),
+        metadata=metadata,
+        blocks=blocks,
+    )
+
+
+def fab_modal(t: Translator, form: ChecklistForm, *, order: str, metadata: str) -> dict:
+    """Presentation F.A.B. (seed 000: Presentation): per need found in SPIN, its feature,
+    advantage and benefit — in B.A.F. order once the deal has SPIN (lead with the benefit
+    they asked for)."""
+    blocks: list = [_basis_line(t, form)]
+    if form.notice:
+        blocks.append(SectionBlock(text=md(":warning: " + form.notice)))
+    head = (
+        t("*B.A.F.*: after SPIN, lead with the Benefit they asked for, then Advantage, Feature.")
+        if order == cl.ORDER_BAF
+        else t("*F.A.B.*: Feature, Advantage, Benefit for each need. Fill SPIN first to find them.")
+    )
+    blocks.append(ContextBlock(elements=[md(head)]))
+    for n in range(1, cl.FAB_ROWS + 1):
+        need = cl.FAB_PROMPTS["need"]
+        if n > 1:
+            blocks.append(DividerBlock())
+        blocks.append(
+            text_input(
+                cl.fab_field("need", n),
+                t(need.label, n=n),
+                form.values.get(cl.fab_field("need", n)),
+                hint=t(need.hint) if n == 1 else None,
+                multiline=False,
+                max_length=500,
+            )
+        )
+        for part in cl.fab_parts(order):
+            prompt = cl.FAB_PROMPTS[part]
+            blocks.append(
+                text_input(
+                    cl.fab_field(part, n),
+                    t(prompt.label),
+                    form.values.get(cl.fab_field(part, n)),
+                    hint=t(prompt.hint) if n == 1 else None,
+                    max_length=cl.TEXT_MAX,
+                )
+            )
+    return modal(
+        t,
+        callback_id=ids.VIEW_FAB,
+        title=t(TITLE[cl.FAB]),
+        submit=t("Save"),
+        metadata=metadata,
+        blocks=blocks,
+    )
+
+
+def approach_text(t: Translator, data: Mapping[str, Any]) -> str:
+    fields = data.get("fields") or {}
+    lines = [
+        f"*{t(p.label)}* {escape(fields[p.key])}" for p in cl.APPROACH_FIELDS if fields.get(p.key)
+    ]
+    return "\n".join(lines) or t("(empty)")
+
+
+def fab_text(t: Translator, data: Mapping[str, Any]) -> str:
+    order = cl.fab_parts(data.get("order") or cl.ORDER_FAB)
+    lines = []
+    for row in data.get("rows") or []:
+        bits = [f"_{t(cl.FAB_PROMPTS[p].label)}:_ {escape(row[p])}" for p in order if row.get(p)]
+        lines.append(f"*{escape(row.get('need') or '?')}* — " + (" · ".join(bits) or "—"))
+    return "\n".join(lines) or t("(empty)")
+
+
 def _choice_labels(t: Translator, choices: Sequence[cl.Choice], keys: Sequence[str]) -> str:
     return ", ".join(t(c.label) for c in choices if c.key in set(keys or []))
 
@@ -344,6 +460,10 @@ def batna_text(t: Translator, data: Mapping[str, Any], locale: str) -> str:
 
 
 def checklist_text(t: Translator, kind: str, data: Mapping[str, Any], locale: str) -> str:
+    if kind == cl.APPROACH:
+        return approach_text(t, data)
+    if kind == cl.FAB:
+        return fab_text(t, data)
     return spin_text(t, data) if kind == cl.SPIN else batna_text(t, data, locale)
 
 
@@ -378,6 +498,18 @@ def checklist_saved_message(
     return message(head, blocks)
 
 
+def _card_detail(t: Translator, v: VersionView, locale: str) -> str | None:
+    if v.kind == cl.BATNA:
+        return batna_values_text(t, v.data, locale)
+    if v.kind == cl.SPIN:
+        return spin_learned_text(t, v.data)
+    if v.kind == cl.APPROACH:
+        purpose = (v.data.get("fields") or {}).get(cl.PURPOSE)
+        return t("_Purpose:_ {text}", text=escape(clip(purpose, 120))) if purpose else None
+    needs = [escape(clip(r.get("need", ""), 60)) for r in v.data.get("rows") or []]
+    return t("_Needs:_ {needs}", needs="; ".join(needs)) if needs else None
+
+
 def card_blocks(
     t: Translator,
     *,
@@ -386,23 +518,30 @@ def card_blocks(
     latest: Mapping[str, VersionView],
     activities: Sequence[ActivityView],
     locale: str,
+    asks_for: str | None = None,
+    stage: str | None = None,
 ) -> list:
-    """The checklists (latest version, who/when, completion) and recent meetings for a card."""
+    """The checklists (latest version, who/when, completion) in the order of the sales
+    path, and recent meetings, for a card. ``asks_for``: the checklist the deal's stage
+    asks for and it lacks, said first with a button to fill it."""
     lines = []
-    for kind in cl.KINDS:
+    if asks_for is not None:
+        lines.append(
+            ":warning: "
+            + t(
+                "{stage} asks for {kind}, and this deal has none yet: fill it below.",
+                stage=escape(stage_text(t, stage)),
+                kind=t(cl.KIND_LABELS[asks_for]),
+            )
+        )
+    for kind in cl.PATH_ORDER:
         v = latest.get(kind)
         label = t(cl.KIND_LABELS[kind])
         if v is None:
             lines.append("• " + t("*{kind}* not filled yet", kind=label))
             continue
-        line = "• " + _version_head(t, v)
-        if kind == cl.BATNA:
-            values = batna_values_text(t, v.data, locale)
-            line += f"\n   {values}" if values else ""
-        else:
-            learned = spin_learned_text(t, v.data)
-            line += f"\n   {learned}" if learned else ""
-        lines.append(line)
+        detail = _card_detail(t, v, locale)
+        lines.append("• " + _version_head(t, v) + (f"\n   {detail}" if detail else ""))
     older = any(v.version > 1 for v in latest.values())
     blocks: list = [SectionBlock(text=md(t("*Checklists*") + "\n" + "\n".join(lines)))]
     if older or activities:
@@ -421,28 +560,39 @@ def card_blocks(
     if activities:
         rows = [activity_line(t, a) for a in activities[:3]]
         blocks.append(SectionBlock(text=md(t("*Meetings and notes*") + "\n" + "\n".join(rows))))
-    blocks.append(checklist_buttons(t, deal_id, latest))
+    blocks.append(checklist_buttons(t, deal_id, latest, first=asks_for))
     return blocks
 
 
+FILL_LABELS = {
+    cl.SPIN: (N_("Fill SPIN"), N_("Update SPIN")),
+    cl.BATNA: (N_("Fill BATNA"), N_("Update BATNA")),
+    cl.APPROACH: (N_("Fill Approach"), N_("Update Approach")),
+    cl.FAB: (N_("Fill F.A.B."), N_("Update F.A.B.")),
+}
+
+
 def checklist_buttons(
-    t: Translator, deal_id: int, latest: Mapping[str, Any] | None = None
+    t: Translator,
+    deal_id: int,
+    latest: Mapping[str, Any] | None = None,
+    *,
+    first: str | None = None,
 ) -> ActionsBlock:
+    """A button per checklist, in the order of the sales path ("Fill" or "Update");
+    ``first``: the one the deal's stage asks for, highlighted."""
     value = compact_json({"d": deal_id})
     latest = latest or {}
     return ActionsBlock(
         block_id=f"checklists_{deal_id}",
         elements=[
             ButtonElement(
-                text=t("Update SPIN") if cl.SPIN in latest else t("Fill SPIN"),
-                action_id=ids.ACTION_OPEN_SPIN,
+                text=t(FILL_LABELS[kind][kind in latest]),
+                action_id=OPEN_CHECKLIST[kind],
                 value=value,
-            ),
-            ButtonElement(
-                text=t("Update BATNA") if cl.BATNA in latest else t("Fill BATNA"),
-                action_id=ids.ACTION_OPEN_BATNA,
-                value=value,
-            ),
+                style="primary" if kind == first else None,
+            )
+            for kind in cl.PATH_ORDER
         ],
     )
 
@@ -501,8 +651,9 @@ def _history_section(
 ) -> list:
     label = t(cl.KIND_LABELS[p.kind])
     if not p.total:
-        command = ids.CMD_SPIN if p.kind == cl.SPIN else ids.CMD_BATNA
-        line = t("*{kind}* not filled yet", kind=label) + " · " + f"`{command} {deal_name}`"
+        command = {cl.SPIN: ids.CMD_SPIN, cl.BATNA: ids.CMD_BATNA}.get(p.kind)
+        line = t("*{kind}* not filled yet", kind=label)
+        line += f" · `{command} {deal_name}`" if command else " · " + t("fill it from the card")
         return [SectionBlock(text=md(line))]
     bits = [t("*{kind}*", kind=label), t.plural("{n} version", "{n} versions", p.total)]
     if p.pages > 1:
@@ -576,6 +727,7 @@ def _pick_blocks(
     choices: Sequence[tuple[int, str]],
     typed: str,
     suggestions: bool,
+    details: Mapping | None = None,
 ) -> list:
     _, blocks = pick_deal_blocks(
         t,
@@ -584,6 +736,7 @@ def _pick_blocks(
         suggestions=suggestions,
         action_id=ids.ACTION_PICK_CHECKLIST_DEAL,
         value_of=lambda deal_id: compact_json({"k": kind, "d": deal_id}),
+        details=details,
     )
     return blocks
 
@@ -597,10 +750,13 @@ def pick_deal_modal(
     suggestions: bool,
     echo: str,
     metadata: str,
+    details: Mapping | None = None,
 ) -> dict:
     """/spin or /batna named several deals, or none: pick one, and the checklist opens in
-    this modal (``echo``: the user's own command)."""
-    blocks = _pick_blocks(t, kind=kind, choices=choices, typed=typed, suggestions=suggestions)
+    this modal (``echo``: the user's own command; ``details``: what tells them apart)."""
+    blocks = _pick_blocks(
+        t, kind=kind, choices=choices, typed=typed, suggestions=suggestions, details=details
+    )
     blocks.append(ContextBlock(elements=[md(echo)]))
     return modal(
         t, callback_id=ids.VIEW_NOTICE, title=t(TITLE[kind]), metadata=metadata, blocks=blocks
@@ -622,6 +778,14 @@ def form_values(kind: str, data: dict, locale: str) -> dict[str, Any]:
     """Stored answers → what the modal's inputs start with."""
     if kind == cl.SPIN:
         return {cl.AWARENESS: data.get("awareness"), **(data.get("fields") or {})}
+    if kind == cl.APPROACH:
+        return dict(data.get("fields") or {})
+    if kind == cl.FAB:
+        return {
+            cl.fab_field(part, n): text
+            for n, row in enumerate(data.get("rows") or [], start=1)
+            for part, text in row.items()
+        }
     values: dict[str, Any] = {}
     for choice in cl.VALUE_FIELDS:
         money = cl.money_of(data.get(choice.key))
@@ -636,6 +800,10 @@ def form_values(kind: str, data: dict, locale: str) -> dict[str, Any]:
 def modal_for(t: Translator, form: ChecklistForm, meta: dict) -> dict:
     if form.kind == cl.SPIN:
         return spin_modal(t, form, mode=meta["m"], metadata=write_meta(meta))
+    if form.kind == cl.APPROACH:
+        return approach_modal(t, form, metadata=write_meta(meta))
+    if form.kind == cl.FAB:
+        return fab_modal(t, form, order=meta["m"], metadata=write_meta(meta))
     return batna_modal(t, form, metadata=write_meta(meta))
 
 
@@ -658,7 +826,14 @@ def checklist_view(
     then: MoveRequest | None = None,
     response_url: str | None = None,
 ) -> dict:
-    """The SPIN or BATNA modal for a deal, pre-filled with its latest version."""
+    """A checklist's modal for a deal, pre-filled with its latest version (a first F.A.B.
+    sheet: with the needs SPIN found, in B.A.F. order after SPIN)."""
+    mode = draft.data.get("mode") or cl.MODE_SPIN
+    values = form_values(draft.kind, draft.data, t.locale)
+    if draft.kind == cl.FAB:
+        mode = cl.fab_order(draft.has_spin)
+        if not draft.data:
+            values = {cl.fab_field("need", n): need for n, need in enumerate(draft.spin_needs, 1)}
     meta = {
         "d": draft.deal_id,
         "n": draft.deal_name[:100],  # for display when the modal is redrawn
@@ -667,7 +842,7 @@ def checklist_view(
         "v": draft.basis.version,
         "b": draft.basis.by,
         "a": draft.basis.at.isoformat() if draft.basis.at else None,
-        "m": draft.data.get("mode") or cl.MODE_SPIN,
+        "m": mode,
         "c": channel,
         "cur": draft.currency,
         "then": then_of(then),
@@ -677,7 +852,7 @@ def checklist_view(
         kind=draft.kind,
         deal_id=draft.deal_id,
         deal_name=draft.deal_name,
-        values=form_values(draft.kind, draft.data, t.locale),
+        values=values,
         basis=draft.basis,
         currency=draft.currency,
     )
@@ -763,6 +938,7 @@ def opened_view(
         suggestions=found.suggestions,
         echo=echo,
         metadata=write_meta({"k": kind, "c": channel}),
+        details=found.details,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -79,6 +80,13 @@ def echo_line(t: Translator, command: str, text: str) -> str:
     return t("You wrote: `{typed}`", typed=clip(escape(typed).replace("`", "'"), 2900))
 
 
+def day_text(t: Translator, day: date | datetime | None) -> str:
+    """A day as every message writes it: ``Thu 26 Nov`` (``Kam 26 Nov`` in Indonesian)."""
+    if day is None:
+        return "—"
+    return t.day(day.date() if isinstance(day, datetime) else day)
+
+
 def compact_json(obj: dict) -> str:
     """Button values and ``private_metadata`` as compact JSON; non-ASCII kept as is, since
     Slack's limits (2,000 and 3,000) count characters (an escaped "é" would cost six)."""
@@ -108,6 +116,33 @@ def read_sealed(raw: object) -> dict:
     if not isinstance(meta, dict):
         raise InvalidInput(STALE_FORM)
     return meta
+
+
+def row_id(value: object) -> int:
+    """A button's value that is a row id (``str(deal_id)``) read back; anything else (a
+    forged click) is refused with ``STALE_FORM``, never an apology."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    raise InvalidInput(STALE_FORM)
+
+
+def read_json(value: object) -> dict:
+    """A button's compact-JSON value read back (``{}``-shaped); anything else is refused with
+    ``STALE_FORM``."""
+    try:
+        found = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise InvalidInput(STALE_FORM)
+    return found
+
+
+def meta_deal(view: dict) -> int:
+    """The deal a submitted modal is about: its sealed metadata's ``d`` (``write_meta``)."""
+    return row_id(read_meta(view).get("d"))
 
 
 def write_meta(meta: dict) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, get_day_names
+from babel.dates import format_datetime, get_day_names
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -20,6 +20,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
+from bot.core import checklists as cl
+from bot.core.checklists import closing_technique
 from bot.core.errors import InvalidInput, WithUsage
 from bot.core.i18n import LANGUAGE_NAMES, Translator, normalise_locale
 from bot.core.metrics import PeriodMetrics
@@ -28,17 +30,21 @@ from bot.core.quickadd import NOT_MENTIONED
 from bot.core.reasons import LOST_REASONS
 from bot.core.slots import DAYS, WORKDAYS, Schedule, parse_schedule
 from bot.usecases.delivery import Outcome
-from bot.usecases.digest import EMPTY, DealItem, Digest, Listing
+from bot.usecases.digest import EMPTY, DealItem, Digest, FullList, Listing
 from bot.usecases.subscriptions import Status, Subscribed
 from handlers.ui.chart import FunnelRow
 from handlers.ui.common import (
     MAX_MESSAGE_BLOCKS,
+    STALE_FORM,
     clip,
     compact_json,
+    day_text,
     escape,
     message,
     notice,
+    read_sealed,
     stage_text,
+    write_sealed,
 )
 
 MAX_BLOCKS = MAX_MESSAGE_BLOCKS
@@ -84,10 +90,6 @@ def when_text(t: Translator, when: datetime | None, tz: str) -> str:
     return format_datetime(when, "EEE d MMM, HH:mm", tzinfo=ZoneInfo(tz), locale=t.locale)
 
 
-def day_text(t: Translator, day) -> str:
-    return format_date(day, "EEE d MMM", locale=t.locale)
-
-
 def schedule_line(t: Translator, *, at: str, tz: str, weekdays, owners) -> str:
     return t(
         "{at} ({tz}), {days}, for {scope}",
@@ -121,6 +123,7 @@ def subscribed_message(
     next_at,
     changed: bool,
     language: str | None = None,
+    wins: bool = False,
 ) -> dict:
     head = (
         t(
@@ -140,8 +143,18 @@ def subscribed_message(
     blocks = [
         section(":white_check_mark: " + head),
         context(nxt + " " + language_line(t, language) + " " + tips),
+        context(wins_text(t, wins)),
     ]
     return message(head + " " + nxt, blocks)
+
+
+def wins_text(t: Translator, wins: bool) -> str:
+    if wins:
+        return ":trophy: " + t(
+            "Won deals are announced here as they happen, with their value and the closing "
+            "technique. Leave out `wins` from `/digest here` to stop it."
+        )
+    return t("Add `wins` to `/digest here` to announce won deals here as they happen.")
 
 
 def status_message(
@@ -155,6 +168,7 @@ def status_message(
     next_at: datetime | None = None,
     last_at: datetime | None = None,
     language: str | None = None,
+    wins: bool = False,
 ) -> dict:
     if at is None or tz is None:
         text = t(
@@ -175,7 +189,8 @@ def status_message(
         else t("Not posted yet.")
     )
     facts.append(language_line(t, language))
-    return message(text + " " + " ".join(facts), [section(text), context(" ".join(facts))])
+    blocks = [section(text), context(" ".join(facts)), context(wins_text(t, wins))]
+    return message(text + " " + " ".join(facts), blocks)
 
 
 def stopped_message(t: Translator, *, channel_id: str, stopped: bool) -> dict:
@@ -293,10 +308,17 @@ def _card_buttons(t: Translator, items: list[DealItem], block_id: str) -> Action
 def _change_line(t: Translator, kind: str, item: DealItem, locale: str) -> str:
     name = f"*{escape(item.name)}*"
     value = format_money_short(item.value, locale) if item.value else ""
-    if kind == "moved":
-        detail = f"{stage_text(t, item.moved_from)} → {stage_text(t, item.moved_to)}"
+    if kind == "moved":  # the whole path it took, not only its last step
+        path = item.path or (item.moved_from, item.moved_to)
+        detail = " → ".join(stage_text(t, p) for p in path)
     elif kind == "lost":
         detail = reason_label(t, item.lost_reason)
+    elif kind == "won" and closing_technique(item.technique):
+        detail = t(
+            "{stage}, with {technique}",
+            stage=stage_text(t, item.stage),
+            technique=t(closing_technique(item.technique).label),
+        )
     else:
         detail = stage_text(t, item.stage)
     return " · ".join(p for p in (name, detail, value, f"<@{item.owner_id}>") if p)
@@ -318,7 +340,14 @@ def _changes_section(t: Translator, d: Digest, locale: str) -> list:
         lines += [f"• {_change_line(t, kind, i, locale)}" for i in listing.items]
         if listing.more:
             lines.append(more_line(t, listing))
-    head = t("*Since the last digest* ({since})", since=when_text(t, d.since, d.tz))
+    head = (
+        t(
+            "*In the last 24 hours* (since {since}; the first digest here)",
+            since=when_text(t, d.since, d.tz),
+        )
+        if d.first
+        else t("*Since the last digest* ({since})", since=when_text(t, d.since, d.tz))
+    )
     if not lines:
         return [section(head + "\n" + t("No new deals, moves, wins or losses."))]
     blocks: list = [section(head + "\n" + "\n".join(lines))]
@@ -376,7 +405,42 @@ def _attention_line(t: Translator, item: DealItem, why: str, locale: str) -> str
         )
     if item.completion:
         detail += f" · {item.completion}"
+    if item.asks_for:
+        detail += "\n" + asks_for_text(t, item)
     return head + "\n" + detail
+
+
+def asks_for_text(t: Translator, item: DealItem) -> str:
+    """The checklist a deal's stage asks for, missing: asked, not just shown as "—"."""
+    return ":clipboard: " + t(
+        "{stage} asks for {kind}: fill it from the deal's card.",
+        stage=stage_text(t, item.stage),
+        kind=t(cl.KIND_LABELS[item.asks_for]),
+    )
+
+
+def see_all_button(t: Translator, why: str, listing: Listing, d: Digest) -> ButtonElement:
+    """ "See all" when a list was cut short: the whole list, privately, for whoever asks."""
+    return ButtonElement(
+        text=t("See all {n}", n=listing.total),
+        action_id=ids.ACTION_DIGEST_ALL,
+        value=write_sealed({"w": why, "o": list(d.owners), "z": d.tz}),
+    )
+
+
+def see_all_args(value: object) -> tuple[str, tuple[str, ...], str]:
+    """A "See all" button's list (``stale`` | ``overdue``), owners and timezone; a value the
+    app did not write is refused (``STALE_FORM``)."""
+    p = read_sealed(value)
+    why, owners, tz = p.get("w"), p.get("o") or [], p.get("z") or "UTC"
+    if (
+        why not in ("stale", "overdue")
+        or not isinstance(owners, list)
+        or not all(isinstance(o, str) for o in owners)
+        or not isinstance(tz, str)
+    ):
+        raise InvalidInput(STALE_FORM)
+    return why, tuple(owners), tz
 
 
 def _attention_section(t: Translator, d: Digest, locale: str) -> list:
@@ -392,9 +456,15 @@ def _attention_section(t: Translator, d: Digest, locale: str) -> list:
             section(_attention_line(t, i, why, locale), accessory=_nudge(t, i, why))
             for i in listing.items
         ]
+        cards = _card_buttons(t, listing.items, f"digest_cards_{why}")
         if listing.more:
             blocks.append(context(more_line(t, listing)))
-        cards = _card_buttons(t, listing.items, f"digest_cards_{why}")
+            if cards is not None and len(cards.elements) < 25:
+                cards.elements.append(see_all_button(t, why, listing, d))
+            else:
+                cards = ActionsBlock(
+                    block_id=f"digest_all_{why}", elements=[see_all_button(t, why, listing, d)]
+                )
         if cards:
             blocks.append(cards)
     if d.snoozed.total:
@@ -477,6 +547,25 @@ def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
     return message(fallback, blocks[:MAX_BLOCKS], unfurl_links=False, unfurl_media=False)
 
 
+def full_list_message(t: Translator, f: FullList) -> dict:
+    """ "See all": every stale deal (or overdue next step) of the digest, a few a section."""
+    title = (
+        t(":alarm_clock: *Overdue next steps ({n})*", n=f.listing.total)
+        if f.why == "overdue"
+        else t(":hourglass: *Stale deals ({n})*", n=f.listing.total)
+    )
+    why = "overdue" if f.why == "overdue" else "stale"
+    lines = [_attention_line(t, i, why, t.locale) for i in f.listing.items]
+    blocks: list = [section(title)]
+    for start in range(0, len(lines), 10):  # ten a section: within 3,000 characters
+        blocks.append(section("\n\n".join(lines[start : start + 10])))
+    if f.listing.more:
+        blocks.append(context(more_line(t, f.listing)))
+    if not lines:
+        blocks.append(section(t("Nothing here any more.")))
+    return message(title, blocks[:MAX_BLOCKS])
+
+
 def funnel_rows(t: Translator, d: Digest, locale: str) -> list[FunnelRow]:
     """The chart's rows: open deals and value per stage, and conversion to the next."""
     by_from = {c.from_stage: c for c in d.conversion}
@@ -486,7 +575,11 @@ def funnel_rows(t: Translator, d: Digest, locale: str) -> list[FunnelRow]:
         rate = step.rate if step else None
         label = None
         if step is not None:
-            label = percent(rate, t) + (" " + t("won") if step == d.conversion[-1] else "")
+            label = (
+                f"{percent(rate, t)} ({t.number(step.reached_to)}/{t.number(step.reached_from)})"
+                if step.reached_from
+                else "—"
+            )
         rows.append(
             FunnelRow(
                 stage=stage_text(t, s.name),
@@ -503,10 +596,11 @@ def chart_titles(t: Translator, d: Digest) -> dict:
     return {
         "title": t("Pipeline funnel · {day}", day=day_text(t, d.today)),
         "subtitle": t(
-            "Open deals per stage now, and the share of deals that went on to the next stage "
-            "(deals created in the last 90 days)."
+            "Open deals per stage now; of the deals created in the last 90 days that were in "
+            "a stage, the share that went on to a later stage or won."
         ),
-        "headers": (t("deals"), t("value"), t("to next")),
+        "headers": (t("deals"), t("value"), t("went on")),
+        "legend": t("went on: green 50% or more, red below 50%, grey: no deal was there"),
         "empty_text": t("No stages yet"),
     }
 
@@ -551,18 +645,32 @@ def digest_missed_message(t: Translator, *, channel_id: str, due: datetime, tz: 
 # --- what the subscription use cases return -----------------------------------------------
 
 
+WINS_WORDS = frozenset({"wins", "win", "won", "menang", "kemenangan"})
+
+
 def schedule_args(text: str, *, default_tz: str, real: frozenset[str] | None = None) -> Schedule:
-    """``/digest here``'s words as a schedule; a problem is answered with the usage. With
+    """``/digest here``'s words as a schedule; a problem is answered with the usage."""
+    return here_args(text, default_tz=default_tz, real=real)[0]
+
+
+def here_args(
+    text: str, *, default_tz: str, real: frozenset[str] | None = None
+) -> tuple[Schedule, bool]:
+    """``/digest here [HH:MM] [timezone] [weekdays] [for @a] [wins]``: the schedule, and
+    whether won deals are announced in the channel (the word ``wins``, anywhere). With
     ``real`` (the people the text really mentions), an owner written as characters that
     look like a mention, or someone not in the workspace, is refused."""
+    words = text.split()
+    wins = any(w.lower().strip(",;") in WINS_WORDS for w in words)
+    rest = " ".join(w for w in words if w.lower().strip(",;") not in WINS_WORDS)
     try:
-        schedule = parse_schedule(text, default_tz=default_tz)
+        schedule = parse_schedule(rest, default_tz=default_tz)
     except InvalidInput as err:
         raise WithUsage(err) from None
     unknown = [o for o in schedule.owners if real is not None and o not in real]
     if unknown:
         raise InvalidInput(NOT_MENTIONED, field="owner", text=text, mention=f"<@{unknown[0]}>")
-    return schedule
+    return schedule, wins
 
 
 def _schedule(sub) -> dict:
@@ -577,7 +685,12 @@ def _schedule(sub) -> dict:
 
 def subscribed_reply(t: Translator, r: Subscribed, *, channel_id: str) -> dict:
     return subscribed_message(
-        t, channel_id=channel_id, next_at=r.next_at, changed=r.changed, **_schedule(r.sub)
+        t,
+        channel_id=channel_id,
+        next_at=r.next_at,
+        changed=r.changed,
+        wins=r.wins,
+        **_schedule(r.sub),
     )
 
 
@@ -585,7 +698,12 @@ def status_reply(t: Translator, r: Status, *, channel_id: str) -> dict:
     if r.sub is None:
         return status_message(t, channel_id=channel_id, at=None, tz=None)
     return status_message(
-        t, channel_id=channel_id, next_at=r.next_at, last_at=r.last_at, **_schedule(r.sub)
+        t,
+        channel_id=channel_id,
+        next_at=r.next_at,
+        last_at=r.last_at,
+        wins=r.sub.wins_from is not None,
+        **_schedule(r.sub),
     )
 
 

@@ -31,6 +31,7 @@ BY_VIEW: dict[str, dict[str, str]] = {
     ids.VIEW_NEW_DEAL: DEAL_FORM,
     ids.VIEW_SNOOZE: SNOOZE_FORM,
     ids.VIEW_MEETING: MEETING_FORM,
+    ids.VIEW_WON_VALUE: {"value": ids.BLOCK_WON_VALUE},
 }
 
 

@@ -20,6 +20,14 @@ from bot.core import checklists as cl
 from bot.core.i18n import Translator
 from handlers.ui.common import MAX_VIEW_BLOCKS, clip
 
+#: The button that opens each checklist (on cards, gate messages, the meeting log).
+OPEN_CHECKLIST = {
+    cl.SPIN: ids.ACTION_OPEN_SPIN,
+    cl.BATNA: ids.ACTION_OPEN_BATNA,
+    cl.APPROACH: ids.ACTION_OPEN_APPROACH,
+    cl.FAB: ids.ACTION_OPEN_FAB,
+}
+
 
 def option(text: str, value: str, description: str | None = None) -> Option:
     return Option(

@@ -21,7 +21,7 @@ from bot.core import gates
 from bot.core.i18n import Translator
 from bot.usecases.stages import GateRow, Gates
 from handlers.ui.common import clip, escape, message, stage_text
-from handlers.ui.forms import md, modal, option
+from handlers.ui.forms import OPEN_CHECKLIST, md, modal, option
 
 
 def gate_label(t: Translator, checklist: str | None, mode: str) -> str:
@@ -112,40 +112,68 @@ def gate_message(
     *,
     deal_name: str,
     stage: str,
-    checklist: str,
+    checklist: str | None,
     required: bool,
     value: str,
+    deal_id: int | None = None,
+    no_decision_maker: bool = False,
 ) -> dict:
-    """A move held at a gate: fill the checklist (then the move completes), or move anyway."""
-    kind, stage = t(cl.KIND_LABELS[checklist]), stage_text(t, stage)
-    if required:
-        text = t(
-            ":no_entry: *{stage}* requires a {kind} checklist before “{deal}” can enter it, "
-            "and it has none yet. Fill it and the move completes.",
-            stage=escape(stage),
-            kind=kind,
-            deal=escape(deal_name),
+    """A move held at a gate: fill the checklist (then the move completes), or move anyway;
+    and (issue 14) Negotiation with no decision maker on record, a warning."""
+    lines, elements = [], []
+    stage = stage_text(t, stage)
+    if checklist is not None:
+        kind = t(cl.KIND_LABELS[checklist])
+        if required:
+            lines.append(
+                t(
+                    ":no_entry: *{stage}* requires a {kind} checklist before “{deal}” can enter "
+                    "it, and it has none yet. Fill it and the move completes.",
+                    stage=escape(stage),
+                    kind=kind,
+                    deal=escape(deal_name),
+                )
+            )
+        else:
+            lines.append(
+                t(
+                    ":warning: *{stage}* asks for a {kind} checklist first, and “{deal}” has "
+                    "none yet. Fill it and the move completes, or move anyway.",
+                    stage=escape(stage),
+                    kind=kind,
+                    deal=escape(deal_name),
+                )
+            )
+        elements.append(
+            ButtonElement(
+                text=clip(t("Fill {kind} and move", kind=kind), 75),
+                action_id=OPEN_CHECKLIST[checklist],
+                value=value,
+                style="primary",
+            )
         )
-    else:
-        text = t(
-            ":warning: *{stage}* asks for a {kind} checklist first, and “{deal}” has none "
-            "yet. Fill it and the move completes, or move anyway.",
-            stage=escape(stage),
-            kind=kind,
-            deal=escape(deal_name),
+    if no_decision_maker:
+        lines.append(
+            t(
+                ":bust_in_silhouette: “{deal}” has no decision maker on record, and {stage} is "
+                "where the decision maker signs off. Who decides? Add them as a contact (Edit) "
+                "or as an attendee of a meeting (Log meeting), or move anyway.",
+                deal=escape(deal_name),
+                stage=escape(stage),
+            )
         )
-    fill = ButtonElement(
-        text=t("Fill {kind} and move", kind=kind),
-        action_id=ids.ACTION_OPEN_SPIN if checklist == cl.SPIN else ids.ACTION_OPEN_BATNA,
-        value=value,
-        style="primary",
-    )
-    elements = [fill]
+        if deal_id is not None:
+            elements.append(
+                ButtonElement(
+                    text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=str(deal_id)
+                )
+            )
     if not required:
         elements.append(
             ButtonElement(text=t("Move anyway"), action_id=ids.ACTION_GATE_MOVE_ANYWAY, value=value)
         )
     elements.append(ButtonElement(text=t("Cancel"), action_id=ids.ACTION_CANCEL, value="cancel"))
+    text = "\n".join(lines)
     blocks = [
         SectionBlock(text=md(text)),
         ActionsBlock(block_id="gate", elements=elements),

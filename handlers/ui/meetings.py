@@ -27,7 +27,7 @@ from bot import ids
 from bot.core import checklists as cl
 from bot.core.i18n import Translator
 from bot.core.reasons import DMU_ROLES, role_by_key
-from bot.core.stages import OPEN
+from bot.core.stages import OPEN, WON
 from bot.usecases.meetings import (
     CONFIRM_BACK,
     CONFIRM_GATE,
@@ -46,8 +46,9 @@ from handlers.ui.common import (
     status_text,
     write_meta,
 )
-from handlers.ui.deals import deal_buttons
+from handlers.ui.deals import deal_buttons, technique_buttons
 from handlers.ui.forms import md, modal, option, text_input
+from handlers.ui.playbook import playbook_text
 
 
 def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
@@ -57,10 +58,7 @@ def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
     if a.outcome:
         parts.append(t("outcome: {text}", text=escape(a.outcome)))
     if full and a.attendees:
-        people = ", ".join(
-            escape(n) + (f" ({t(role_by_key(r).label)})" if r and role_by_key(r) else "")
-            for n, r in a.attendees
-        )
+        people = ", ".join(attendee_text(t, n, r, title) for n, r, title in a.attendees)
         parts.append(t("with {people}", people=people))
     if full and a.next_step:
         parts.append(t("next: {step}", step=escape(a.next_step)))
@@ -75,9 +73,20 @@ def activity_line(t: Translator, a: ActivityView, *, full: bool = False) -> str:
     return "• " + " · ".join(parts)
 
 
+def attendee_text(t: Translator, name: str, role: str | None, title: str | None) -> str:
+    """``Budi (Decision maker)``, ``Andi (IT manager)``, ``Tono (Head of tech · Technical
+    influence)``."""
+    known = role_by_key(role) if role else None
+    bits = [escape(title)] if title else []
+    bits += [t(known.label)] if known else []
+    return escape(name) + (f" ({' · '.join(bits)})" if bits else "")
+
+
 def deal_option(t: Translator, d: DealOption) -> Option:
     status = status_text(t, d.status) if d.status != OPEN else None
     label = f"{d.name} ({status})" if status else d.name
+    if d.suggested:  # nothing matched what was typed: the closest names, said so
+        return option(t("Did you mean {name}?", name=label), str(d.id))
     return option(label, str(d.id))
 
 
@@ -131,7 +140,11 @@ def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
             ids.BLOCK_ATTENDEES,
             t("Attendees"),
             None,
-            hint=t("One a line: name, role. Roles: {roles}.", roles=roles),
+            hint=t(
+                "One a line: name, then their role or title (“Andi, IT manager”). "
+                "Known roles: {roles}.",
+                roles=roles,
+            ),
             placeholder=t("Budi Santoso, decision maker"),
             max_length=2000,
         ),
@@ -206,6 +219,10 @@ def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
             elements=[
                 ButtonElement(text=t("Fill SPIN"), action_id=ids.ACTION_OPEN_SPIN, value="push"),
                 ButtonElement(text=t("Fill BATNA"), action_id=ids.ACTION_OPEN_BATNA, value="push"),
+                ButtonElement(
+                    text=t("Fill Approach"), action_id=ids.ACTION_OPEN_APPROACH, value="push"
+                ),
+                ButtonElement(text=t("Fill F.A.B."), action_id=ids.ACTION_OPEN_FAB, value="push"),
             ],
         ),
     ]
@@ -220,7 +237,14 @@ def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
 
 
 def meeting_saved_message(
-    t: Translator, *, deal_id: int, deal_name: str, a: ActivityView, extra: Sequence[str] = ()
+    t: Translator,
+    *,
+    deal_id: int,
+    deal_name: str,
+    a: ActivityView,
+    extra: Sequence[str] = (),
+    after: Sequence = (),
+    status: str = OPEN,
 ) -> dict:
     head = t("Logged the meeting of {day} on *{deal}*.", day=t.day(a.on), deal=escape(deal_name))
     blocks: list = [
@@ -229,7 +253,8 @@ def meeting_saved_message(
     ]
     for line in extra:
         blocks.append(SectionBlock(text=md(line)))
-    blocks.append(deal_buttons(t, deal_id))
+    blocks += list(after)
+    blocks.append(deal_buttons(t, deal_id, status=status))
     return message(head, blocks)
 
 
@@ -291,12 +316,27 @@ def meeting_form(t: Translator, draft: MeetingDraft, *, channel: str | None) -> 
 
 
 def logged_reply(t: Translator, result: Logged) -> dict:
+    """The log saved; when it moved the deal, the new stage's playbook (and, won, which
+    closing technique worked), as after ``/advance``."""
+    after: list = []
+    playbook = playbook_text(t, result.moved_to_key) if result.moved_to_key else None
+    if playbook:
+        after.append(SectionBlock(text=md(playbook)))
+    if result.status == WON and result.moved_to_key and result.technique is None:
+        after += [
+            SectionBlock(
+                text=md(t("*Which closing technique worked?* It goes on the card and in stats."))
+            ),
+            technique_buttons(t, result.deal_id),
+        ]
     return meeting_saved_message(
         t,
         deal_id=result.deal_id,
         deal_name=result.deal_name,
         a=result.activity,
         extra=[":warning: " + problem_text(t, w) for w in result.warnings],
+        after=after,
+        status=result.status,
     )
 
 

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
+from bot.core import checklists as cl
 from bot.core.errors import InvalidInput
 from bot.core.i18n import Translator
 from bot.core.money import format_money_short
@@ -25,6 +26,7 @@ from bot.usecases.followups import SnoozeDraft
 from handlers.ui.common import (
     STALE_FORM,
     clip,
+    compact_json,
     escape,
     message,
     notice,
@@ -32,13 +34,17 @@ from handlers.ui.common import (
     stage_text,
     write_meta,
 )
+from handlers.ui.deals import encode_advance
 from handlers.ui.digest import (
     MAX_BLOCKS,
+    asks_for_text,
     context,
     day_text,
     more_line,
+    reason_label,
     section,
 )
+from handlers.ui.forms import OPEN_CHECKLIST
 
 # --- nudges -----------------------------------------------------------------------------
 
@@ -95,17 +101,109 @@ def nudged_message(t: Translator, *, owner_id: str, deal: str) -> dict:
 
 
 def _reminder_buttons(t: Translator, item: DealItem, block_id: str) -> ActionsBlock:
+    """Advance, Log meeting, Snooze; first the checklist its stage asks for, when missing."""
     value = str(item.id)
-    return ActionsBlock(
-        block_id=block_id,
-        elements=[
+    elements = []
+    if item.asks_for:
+        elements.append(
             ButtonElement(
-                text=t("Advance"), action_id=ids.ACTION_ADVANCE_DEAL, value=value, style="primary"
-            ),
-            ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
-            ButtonElement(text=t("Snooze"), action_id=ids.ACTION_SNOOZE, value=value),
-        ],
-    )
+                text=clip(t("Fill {kind}", kind=t(cl.KIND_LABELS[item.asks_for])), 75),
+                action_id=OPEN_CHECKLIST[item.asks_for],
+                value=compact_json({"d": item.id}),
+                style="primary",
+            )
+        )
+    elements += [
+        ButtonElement(
+            text=t("Advance"),
+            action_id=ids.ACTION_ADVANCE_DEAL,
+            value=encode_advance(item.id, item.stage_id),
+            style=None if item.asks_for else "primary",
+        ),
+        ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
+        ButtonElement(text=t("Snooze"), action_id=ids.ACTION_SNOOZE, value=value),
+    ]
+    return ActionsBlock(block_id=block_id, elements=elements)
+
+
+def _with_ask(t: Translator, item: DealItem, line: str) -> str:
+    return line + ("\n" + asks_for_text(t, item) if item.asks_for else "")
+
+
+def _after_close(t: Translator, r: Reminder, locale: str) -> list:
+    """Lost deals whose win-back date has come; won deals to ask about Keep."""
+    blocks: list = []
+    if r.win_back.total:
+        blocks.append(
+            section(t(":leftwards_arrow_with_hook: *Try again ({n})*", n=r.win_back.total))
+        )
+        for i in r.win_back.items:
+            why = reason_label(t, i.lost_reason)
+            note = f" — {escape(clip(i.lost_note, 150))}" if i.lost_note else ""
+            line = (
+                _deal_head(t, i, locale)
+                + "\n"
+                + t(
+                    "lost on {day}: {reason}{note}. Time to win it back?",
+                    day=day_text(t, i.closed_on),
+                    reason=why,
+                    note=note,
+                )
+            )
+            blocks += [
+                section(line),
+                ActionsBlock(
+                    block_id=f"winback_{i.id}",
+                    elements=[
+                        ButtonElement(
+                            text=t("Re-open it"),
+                            action_id=ids.ACTION_REOPEN,
+                            value=str(i.id),
+                            style="primary",
+                        ),
+                        ButtonElement(
+                            text=t("Another date"), action_id=ids.ACTION_WIN_BACK, value=str(i.id)
+                        ),
+                        ButtonElement(
+                            text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=str(i.id)
+                        ),
+                    ],
+                ),
+            ]
+        if r.win_back.more:
+            blocks.append(context(more_line(t, r.win_back)))
+    if r.keep_check.total:
+        blocks.append(section(t(":handshake: *Is Keep safe? ({n})*", n=r.keep_check.total)))
+        for i in r.keep_check.items:
+            line = (
+                _deal_head(t, i, locale)
+                + "\n"
+                + t(
+                    "won on {day}. Do they stay and trust you? Grow (upsell, cross-sell) only "
+                    "once Keep is safe.",
+                    day=day_text(t, i.closed_on),
+                )
+            )
+            blocks += [
+                section(line),
+                ActionsBlock(
+                    block_id=f"keep_{i.id}",
+                    elements=[
+                        ButtonElement(
+                            text=t("Keep is safe: start a Grow deal"),
+                            action_id=ids.ACTION_KEEP_SAFE,
+                            value=str(i.id),
+                            style="primary",
+                        ),
+                        ButtonElement(
+                            text=t("Not yet"), action_id=ids.ACTION_KEEP_NOT_YET, value=str(i.id)
+                        ),
+                    ],
+                ),
+            ]
+        if r.keep_check.more:
+            blocks.append(context(more_line(t, r.keep_check)))
+    return blocks
 
 
 def reminder_message(t: Translator, r: Reminder, *, locale: str) -> dict:
@@ -125,23 +223,27 @@ def reminder_message(t: Translator, r: Reminder, *, locale: str) -> dict:
                 + "\n"
                 + t("“{step}” · {when}", step=escape(clip(i.next_step or "", 200)), when=when)
             )
-            blocks += [section(line), _reminder_buttons(t, i, f"due_{i.id}")]
+            blocks += [section(_with_ask(t, i, line)), _reminder_buttons(t, i, f"due_{i.id}")]
         if r.due.more:
             blocks.append(context(more_line(t, r.due)))
     if r.stale.total:
         blocks.append(section(t(":hourglass: *Gone quiet ({n})*", n=r.stale.total)))
         for i in r.stale.items:
             line = _deal_head(t, i, locale) + "\n" + t("no activity for {n} days", n=i.quiet_days)
-            blocks += [section(line), _reminder_buttons(t, i, f"stale_{i.id}")]
+            blocks += [section(_with_ask(t, i, line)), _reminder_buttons(t, i, f"stale_{i.id}")]
         if r.stale.more:
             blocks.append(context(more_line(t, r.stale)))
+    blocks += _after_close(t, r, locale)
     blocks.append(context(t("Snooze a deal to stop reminders about it until a date you pick.")))
-    text = t(
-        "{title}: {due} next steps due, {stale} deals gone quiet.",
-        title=title,
-        due=r.due.total,
-        stale=r.stale.total,
-    )
+    parts = [
+        t.plural("{n} next step due", "{n} next steps due", r.due.total),
+        t.plural("{n} deal gone quiet", "{n} deals gone quiet", r.stale.total),
+    ]
+    if r.win_back.total:
+        parts.append(t.plural("{n} deal to win back", "{n} deals to win back", r.win_back.total))
+    if r.keep_check.total:
+        parts.append(t.plural("{n} Keep check", "{n} Keep checks", r.keep_check.total))
+    text = t("{title}: {parts}.", title=title, parts=", ".join(parts))
     return message(text, blocks[:MAX_BLOCKS])
 
 

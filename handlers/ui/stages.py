@@ -36,8 +36,8 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.core.i18n import Translator
 from bot.core.stages import MAX_OPEN_STAGES, OPEN, WON, order_max
-from bot.usecases.stages import StageRow
-from handlers.ui.common import MAX_VIEW_BLOCKS, stage_text
+from bot.usecases.stages import StageRow, StagesSaved
+from handlers.ui.common import MAX_VIEW_BLOCKS, escape, message, stage_text
 
 #: Page buttons inside the stage editor (value: the page number to show, from 0).
 ACTION_STAGES_PREV, ACTION_STAGES_NEXT = ids.ACTION_STAGES_PREV, ids.ACTION_STAGES_NEXT
@@ -262,3 +262,24 @@ def read_stage_form(form: dict, shown_blocks: list[str]) -> tuple[dict, set[str]
 
     values = {f: v for b, v in form.items() if (f := field(b))}
     return values, {f for b in shown_blocks if (f := field(b))}
+
+
+def saved_message(t: Translator, saved: StagesSaved) -> dict:
+    """The stages saved, in order; a probability lower than the stage before it is
+    questioned (issue 14: probabilities usually rise along the path). Stage names are
+    escaped (a manager's text)."""
+
+    def name(stage: str) -> str:
+        return escape(stage_text(t, stage))
+
+    text = t("Stages saved: {names}.", names=" → ".join(name(n) for n in saved.names))
+    for stage, low, earlier, high in saved.drops:
+        text += "\n:warning: " + t(
+            "{stage} ({low}) comes after {earlier} ({high}): win probabilities usually rise "
+            "along the path. Is that right? `/pipeline stages` changes it.",
+            stage=name(stage),
+            low=t.percent(low / 100),
+            earlier=name(earlier),
+            high=t.percent(high / 100),
+        )
+    return message(text)

@@ -62,18 +62,22 @@ def stats_message(
     ]
     steps = [
         t(
-            "• {a} → {b}: {to} of {of} ({rate})",
+            "• {a}: {to} of {of} went on ({rate})",
             a=stage_text(t, c.from_stage),
-            b=stage_text(t, c.to_stage),
             to=t.number(c.reached_to),
             of=t.number(c.reached_from),
             rate=percent(c.rate, t),
         )
+        if c.reached_from
+        else t("• {a}: no deal was in it", a=stage_text(t, c.from_stage))
         for c in conversion
     ]
     blocks.append(
         section(
-            t("*Stage conversion* (deals created in the period)")
+            t(
+                "*Stage conversion*: of the deals created in the period that were in a stage, "
+                "how many went on to a later stage or won (a skipped stage counts for nothing)"
+            )
             + "\n"
             + ("\n".join(steps) if steps else t("No stages."))
         )

@@ -39,13 +39,13 @@ USAGE: dict[str, Usage] = {
         (
             ("/advance <deal>", N_("move it to the next stage")),
             (N_("/advance <deal> to <stage>"), N_("move it to a given stage")),
-            (N_("/advance <deal> won"), N_("close it as won")),
+            (N_("/advance <deal> won [value]"), N_("close it as won, with its final value")),
             (N_("/advance <deal> lost <reason> [note]"), N_("close it as lost, with a reason")),
         ),
         (
             "/advance Acme",
             N_("/advance Acme to negotiation"),
-            N_("/advance Acme won"),
+            N_("/advance Acme won 55jt"),
             N_("/advance Acme lost price went with a cheaper vendor"),
         ),
     ),
@@ -89,13 +89,17 @@ USAGE: dict[str, Usage] = {
         N_("Post a daily pipeline digest in this channel."),
         (
             (
-                N_("/digest here [HH:MM] [timezone] [weekdays] [for @a @b] [bahasa id|en]"),
-                N_("subscribe this channel"),
+                N_("/digest here [HH:MM] [timezone] [weekdays] [for @a @b] [bahasa id|en] [wins]"),
+                N_("subscribe this channel (`wins`: also announce won deals here)"),
             ),
             ("/digest status", N_("show this channel's subscription")),
             (N_("/digest now"), N_("post the digest here now")),
             (N_("/digest off"), N_("stop the digest in this channel")),
         ),
-        (N_("/digest here"), N_("/digest here 08:30 Asia/Jakarta mon-fri"), N_("/digest now")),
+        (
+            N_("/digest here"),
+            N_("/digest here 08:30 Asia/Jakarta mon-fri wins"),
+            N_("/digest now"),
+        ),
     ),
 }

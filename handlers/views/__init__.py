@@ -3,7 +3,17 @@ under it (``handlers.kit.errors``), so nothing typed is lost."""
 
 from slack_bolt import App
 
-from handlers.views import checklist, deal, gates, meeting, note, settings, snooze, stages
+from handlers.views import (
+    aftersales,
+    checklist,
+    deal,
+    gates,
+    meeting,
+    note,
+    settings,
+    snooze,
+    stages,
+)
 
 
 def register(app: App) -> None:
@@ -14,4 +24,5 @@ def register(app: App) -> None:
     snooze.register(app)
     stages.register(app)
     gates.register(app)
+    aftersales.register(app)
     settings.register(app)

@@ -44,6 +44,7 @@ def complete_move(answer, actor, t, services, meta, deal_id, then, key) -> None:
             key=f"{key}:move" if key else None,
             now=services.now(),
             confirmed=True,
+            gate_override=True,  # the gate's message said all it held the move for
         )
         msg = ui_deals.move_reply(t, result)
     except DomainError as err:
@@ -57,5 +58,5 @@ def complete_move(answer, actor, t, services, meta, deal_id, then, key) -> None:
 
 
 def register(app: App) -> None:
-    app.view(ids.VIEW_SPIN)(checklist_submitted)
-    app.view(ids.VIEW_BATNA)(checklist_submitted)
+    for callback_id in (ids.VIEW_SPIN, ids.VIEW_BATNA, ids.VIEW_APPROACH, ids.VIEW_FAB):
+        app.view(callback_id)(checklist_submitted)

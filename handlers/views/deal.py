@@ -19,6 +19,7 @@ def deal_submitted(ack: Ack, view, form, actor, t, services, today, request_key,
         key=request_key,
         now=services.now(),
         today=today,
+        grow_of=meta.get("grow"),
     )
     if isinstance(result, deals.SameNameWarning):
         return ack(response_action="errors", errors={ids.BLOCK_NAME: ui.same_name_text(t, result)})

@@ -6,7 +6,6 @@ from bot import ids
 from bot.usecases import stages
 from handlers.kit.errors import input_blocks
 from handlers.ui import stages as ui
-from handlers.ui.common import escape, message, stage_text
 
 
 def stages_submitted(ack: Ack, view, form, actor, t, services, answer, request_key) -> None:
@@ -14,8 +13,7 @@ def stages_submitted(ack: Ack, view, form, actor, t, services, answer, request_k
     saved = stages.save(services.db, actor, values=values, shown=shown, key=request_key)
     ack()
     if saved.fresh:  # a replay was answered the first time
-        names = " → ".join(stage_text(t, n) for n in saved.names)
-        answer.privately(message(t("Stages saved: {names}.", names=escape(names))))
+        answer.privately(ui.saved_message(t, saved))
 
 
 def register(app: App) -> None:

@@ -34,9 +34,26 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+# What migrations make outside the models, written per database (0008_lookups): SQLite's
+# FTS5 name index (a virtual table and its shadow tables), PostgreSQL's trigram index, and
+# the open-deal indexes whose columns (DESC NULLS LAST, INCLUDE) differ between them.
+# Autogenerate and `alembic check` leave them alone.
+DATABASE_OWN_TABLES = ("deal_fts",)
+DATABASE_OWN_INDEXES = frozenset(
+    {"ix_deal_name_fold_trgm", "ix_deal_open_top", "ix_deal_open_owner"}
+)
+
+
+def include_name(name, type_, _parent_names) -> bool:
+    if type_ == "table":
+        return not any(name == t or name.startswith(t + "_") for t in DATABASE_OWN_TABLES)
+    return not (type_ == "index" and name in DATABASE_OWN_INDEXES)
+
+
 def _configure(**kw) -> None:
     context.configure(
         target_metadata=target_metadata,
+        include_name=include_name,
         render_as_batch=True,
         render_item=_render_item,
         compare_type=True,

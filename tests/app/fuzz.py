@@ -65,6 +65,7 @@ WORDS = [
     "mon-fri", "sat", "for", "@maria", "<@U2>", "&lt;@U2&gt;", "&lt;@UNOSUCHUSER&gt;",
     '"', "“", "”", "-", "|", ",", ";", ":", "·", "&", "<", ">", "&amp;", "*bold*", "`code`",
     "😀", "مرحبا", "e\u0301", "\u200b", "\u2028", "\x00", "\t", "100", "2", "999999999999",
+    "wins", "presentation", "wonn", "USD", "RM Tech", "1.5m", "budget cut", "IT manager",
 ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import text as sql
 
 from bot import ids
 from bot.core.money import Money, format_money
+from handlers.ui.deals import encode_move
 from slackkit import all_text, view_problems
 from slackkit.forms import options_of, stateful_elements
 from tests.app.faults import serve, wait_until
@@ -28,7 +29,7 @@ from tests.app.fuzz import (
     examples,
     quiet,
 )
-from tests.factories import add_manager, make_deal
+from tests.factories import NOW, add_manager, make_deal
 
 TODAY = date.today()
 
@@ -47,6 +48,11 @@ def opened(fake, user: str, callback_id: str) -> dict:
 def open_modal(app, fake, kind: str, deal_id: int) -> dict:
     """Open one of the app's modals the way a user does; the view as Slack holds it."""
     slack, user = app.slack, "UADMIN"
+
+    def closed(stage_key: str) -> int:
+        path = ((stage_key, NOW, "price"),) if stage_key == "lost" else ((stage_key, NOW),)
+        return make_deal(app.db, name=f"Closed {stage_key}", owner_id=user, path=path)
+
     openers: dict[str, Callable[[], object]] = {
         ids.VIEW_NEW_DEAL: lambda: slack.command(ids.CMD_PROSPECT, "", user_id=user),
         "edit": lambda: slack.block_action(
@@ -68,6 +74,19 @@ def open_modal(app, fake, kind: str, deal_id: int) -> dict:
         ),
         ids.VIEW_GATES: lambda: slack.block_action(
             ids.ACTION_EDIT_GATES, user_id=user, action_type="button"
+        ),
+        # issue 14: the final value of a won deal, a lost deal's win-back date, two checklists
+        ids.VIEW_WON_VALUE: lambda: slack.block_action(
+            ids.ACTION_WON_VALUE, value=str(closed("won")), user_id=user, action_type="button"
+        ),
+        ids.VIEW_WIN_BACK: lambda: slack.block_action(
+            ids.ACTION_WIN_BACK, value=str(closed("lost")), user_id=user, action_type="button"
+        ),
+        ids.VIEW_APPROACH: lambda: slack.block_action(
+            ids.ACTION_OPEN_APPROACH, value=encode_move(deal_id, None), user_id=user
+        ),
+        ids.VIEW_FAB: lambda: slack.block_action(
+            ids.ACTION_OPEN_FAB, value=encode_move(deal_id, None), user_id=user
         ),
     }
     fake.clear()
@@ -156,6 +175,7 @@ MODALS = [
     ids.VIEW_STAGES,
     ids.VIEW_GATES,
 ]
+SALESFLOW_MODALS = [ids.VIEW_WON_VALUE, ids.VIEW_WIN_BACK, ids.VIEW_APPROACH, ids.VIEW_FAB]
 
 
 def check_submitted(resp, view: dict, values: dict) -> None:
@@ -177,6 +197,7 @@ def check_submitted(resp, view: dict, values: dict) -> None:
 @pytest.mark.parametrize(
     ("kind", "where", "n"),
     [(kind, "db_url", 60) for kind in MODALS]
+    + [(kind, "db_url", 60) for kind in SALESFLOW_MODALS]
     + [
         (kind, "pg_url", 25)
         for kind in (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import urllib.request
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -182,3 +183,27 @@ def test_a_workspace_without_installation_is_told_in_both_languages(oauth_slack,
     assert "Salespath is no longer installed in this workspace" in shown
     assert "Salespath tidak lagi terpasang di workspace ini" in shown
     assert not fake.calls_to("users.info")  # nothing was asked of Slack without a token
+
+
+def test_won_announcements_use_the_workspaces_token(oauth_running, oauth_slack, fake):
+    """Issue 14's won announcements are scheduled posts too: each in its workspace's name."""
+    tokens = {t: installed(oauth_running, fake, t, user_id=f"U{t[1:]}1") for t in ("T2", "T3")}
+    services = oauth_running.services
+    services.now = lambda: NOW
+    for team_id in tokens:
+        user, channel = f"U{team_id[1:]}1", f"C{team_id}"
+        fake.join_channel(channel)
+        ask = {"team_id": team_id, "user_id": user, "channel_id": channel}
+        oauth_slack.command(ids.CMD_DIGEST, "here wins", **ask)
+        oauth_slack.command(ids.CMD_PROSPECT, f"Deal {team_id} 10jt", **ask)
+        services.now = lambda: NOW + timedelta(seconds=1)
+        oauth_slack.command(ids.CMD_ADVANCE, f"Deal {team_id} won", **ask)
+        services.now = lambda: NOW
+    services.now = lambda: NOW + timedelta(minutes=11)  # nobody said how it closed
+    services.wins.sweep()
+    posts = [p for p in fake.calls_to("chat.postMessage") if p.params["channel"] in ("CT2", "CT3")]
+    assert {p.params["channel"]: bearer(p) for p in posts} == {
+        "CT2": tokens["T2"],
+        "CT3": tokens["T3"],
+    }
+    assert all(p.response["ok"] for p in posts)

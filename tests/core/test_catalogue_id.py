@@ -90,6 +90,19 @@ KEPT_AS_IS = frozenset(
         "Reverse",
         "Admit",
         "Feel-felt-found",
+        # issue 14: 3M, F.A.B., the closing techniques, after-sales (seed 000's words)
+        "3M: Moment",
+        "3M: Media",
+        "3M: Mood",
+        "Feature",
+        "Advantage",
+        "Benefit",
+        "Ask for it",
+        "Summary of benefit",
+        "Suggestion close",
+        "Win back",
+        "Status",
+        "{title}: {parts}.",
     }
 )
 
@@ -111,6 +124,11 @@ MODAL_TITLES = (
     "Snooze",
     "Snooze deal",
     "Stage gates",
+    "Approach preparation",
+    "Presentation F.A.B.",
+    "Final value",
+    "Win back",
+    "New Grow deal",
 )
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from itertools import product
+
 import pytest
 
-from bot.core.matching import Candidate, fold, match_names, normalise, split_command
+from bot.core import matching
+from bot.core.matching import (
+    Candidate,
+    fold,
+    lookup_term,
+    match_names,
+    normalise,
+    split_command,
+)
 
 DEALS = [
     Candidate(1, "Acme Corp"),
@@ -37,6 +47,10 @@ def ids(cands: list[Candidate]) -> list[int]:
         ("Acme Pte. Ltd.", "acme"),
         ("O'Brien & Sons", "obrien sons"),
         ("Straße GmbH", "strasse"),
+        ("PT Maju", "maju"),
+        ("Maju PT", "maju"),  # Indonesian forms at either end
+        ("Maju Jaya PT", "maju jaya"),
+        ("Sinar Abadi CV", "sinar abadi"),
         ("PT", "pt"),  # only affixes: kept
         ("Co", "co"),
         ("", ""),
@@ -115,6 +129,11 @@ def test_prefix_matches(query: str, expected: list[int]) -> None:
     assert result.suggestions == []
 
 
+def test_prefix_typed_without_spaces() -> None:
+    result = match_names("PTMaju", [Candidate(4, "PT Maju Jaya"), Candidate(6, "Globex")])
+    assert ids(result.matches) == [4]
+
+
 def test_name_start_ranks_before_word_start() -> None:
     deals = [Candidate(1, "Big Data Co"), Candidate(2, "Data Works"), Candidate(3, "Datang")]
     assert ids(match_names("data", deals).matches) == [3, 2, 1]  # then shorter first
@@ -147,6 +166,44 @@ def test_small_typos_match(query: str, expected: list[int]) -> None:
     assert ids(result.matches) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "matches"),
+    [
+        # under 3 letters: no typo allowed
+        ("LK", "LG", False),
+        # 3 to 7 letters: one edit
+        ("Acx", "Acb", True),
+        ("Inetech", "Initech", True),
+        ("Inxtexh", "Initech", False),  # two edits at 7 letters
+        # 8 letters and more: two edits
+        ("Umbrexxa", "Umbrella", True),
+        ("Umbxxxla", "Umbrella", False),  # three edits
+    ],
+)
+def test_typo_allowance_at_its_limits(query: str, name: str, matches: bool) -> None:
+    result = match_names(query, [Candidate(1, name)])
+    assert ids(result.matches) == ([1] if matches else [])
+    assert ids(result.suggestions) == ([] if matches else [1])
+
+
+def test_a_typo_in_the_start_of_a_name_needs_four_letters() -> None:
+    assert match_names("Acx", [Candidate(1, "Acme Corp")]).matches == []
+    assert ids(match_names("Acne", [Candidate(1, "Acme Corp")]).matches) == [1]
+
+
+def test_a_leading_affix_does_not_stop_typo_matching() -> None:
+    """Found by mutation testing: the typed start was compared with the name's start only
+    when the name was longer, so "PT Acme Crop" missed "Acme Corp" (same length)."""
+    assert ids(match_names("Acme Crop", [Candidate(1, "Acme Corp")]).matches) == [1]
+    assert ids(match_names("PT Acme Crop", [Candidate(1, "Acme Corp")]).matches) == [1]
+
+
+def test_typo_matches_rank_the_closest_length_first() -> None:
+    # Both are two edits from "alfamidi"; "Salfamedi" is one letter longer, "Alfami" two shorter.
+    deals = [Candidate(1, "Alfami"), Candidate(2, "Salfamedi")]
+    assert ids(match_names("Alfamidi", deals).matches) == [2, 1]
+
+
 def test_typo_budget_grows_with_length() -> None:
     deals = [Candidate(1, "Globex"), Candidate(2, "Umbrella Corporation Asia")]
     assert match_names("Glbxe", deals).matches == []  # 2 edits on a short name: no
@@ -170,6 +227,41 @@ def test_suggestions_are_at_most_five_and_deterministic() -> None:
     assert first.suggestions == match_names("Sinar Emas Group", list(reversed(deals))).suggestions
 
 
+def test_suggestions_keep_the_best_five_of_many() -> None:
+    # Over twenty candidates close enough, the list is cut to the best five as it goes; the
+    # best may come anywhere, and one arriving after a cut still gets in.
+    weak = [f"Sentosa Jaya {i:02d}" for i in range(19)]  # similarity 0.52
+    strong = ["Mega Tosa", "Mega Toko Sentosa", "Omega Tosa", "Mega Sentul", "Megah Sentul"]
+    late = "Mega Star"  # 0.76: between the fourth (0.78) and fifth (0.75) strong ones
+    names = [*weak[:5], *strong, *weak[5:16], late, *weak[16:]]
+    result = match_names("Mega Sentosa", [Candidate(i, n) for i, n in enumerate(names)])
+    assert result.matches == []
+    assert [c.name for c in result.suggestions] == [*strong[:4], late]
+
+
+def test_every_close_name_is_suggested_whatever_the_order() -> None:
+    names = ["Mega Tosa", "Mega Sentul", "Sentosa Jaya 01"]  # similarity 0.86, 0.78, 0.52
+    for order in (names, names[::-1]):
+        result = match_names("Mega Sentosa", [Candidate(i, n) for i, n in enumerate(order)])
+        assert [c.name for c in result.suggestions] == names
+
+
+@pytest.mark.parametrize(("query", "name"), [("Kopiz", "Kotak"), ("Acme", "E")])
+def test_a_name_exactly_at_the_similarity_cutoff_is_suggested(query: str, name: str) -> None:
+    # similarity 2 × 2 / 10 and 2 × 1 / 5: exactly SUGGESTION_CUTOFF (0.4)
+    assert [c.name for c in match_names(query, [Candidate(1, name)]).suggestions] == [name]
+
+
+def test_a_long_name_close_to_the_query_is_suggested() -> None:
+    # 200 characters (the most a deal name has), three letters off: no typo match, but a
+    # close suggestion.
+    name = ("Koperasi Sejahtera " * 11)[:200]
+    query = name[:100] + "xyz" + name[103:]
+    result = match_names(query, [Candidate(1, name)])
+    assert result.matches == []
+    assert ids(result.suggestions) == [1]
+
+
 @pytest.mark.parametrize("query", ["zzzz qqq", "", "  ", "!!"])
 def test_nothing_close(query: str) -> None:
     result = match_names(query, DEALS)
@@ -189,6 +281,64 @@ def test_fast_enough_for_five_thousand_deals() -> None:
     for query in ("Acme Crop", "acme", "nusantara 0042", "Zebra Logistics"):
         match_names(query, deals)
     assert time.perf_counter() - start < 5  # generous; typically well under a second
+
+
+# --- the typo distance ------------------------------------------------------------------
+
+
+def textbook_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance, the full table: the reference for the banded one."""
+    table = [[i + j if not i * j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i, j in product(range(1, len(a) + 1), range(1, len(b) + 1)):
+        cost = a[i - 1] != b[j - 1]
+        table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+        if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+            table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[-1][-1]
+
+
+WORDS = ["".join(w) for n in range(5) for w in product("abc", repeat=n)]
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 3])
+def test_banded_distance_agrees_with_the_full_table(limit: int) -> None:
+    # Every pair of words of up to four letters over a, b, c (14 641 pairs).
+    for a, b in product(WORDS, repeat=2):
+        full = textbook_distance(a, b)
+        assert matching._distance_within(a, b, limit) == (full if full <= limit else None), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("acme", "acme", 0),
+        ("acme", "acne", 1),
+        ("acme", "amce", 1),  # a transposition is one edit
+        ("ca", "abc", None),  # 3 in optimal string alignment (2 in true Damerau-Levenshtein)
+        ("initech", "intiech", 1),
+        ("umbrella corporation", "umbrela corporatoin", 2),
+        ("toko jaya 01", "toko jaya 02", 1),
+        ("abcdef", "", None),
+        ("", "ab", 2),
+    ],
+)
+def test_distance_examples(a: str, b: str, distance: int | None) -> None:
+    assert matching._distance_within(a, b, 2) == distance
+
+
+# --- lookup_term --------------------------------------------------------------------------
+
+
+def test_lookup_term_in_nothing_finds_nothing() -> None:
+    assert lookup_term("won", []) == []
+
+
+def test_lookup_term_entries_may_have_fewer_tiers() -> None:
+    entries = [("a", (("alpha",),)), ("b", (("beta",), ("bravo",)))]
+    assert lookup_term("bravo", entries) == ["b"]
+    assert lookup_term("al", entries) == ["a"]
+    assert lookup_term("a", entries) == []  # too short a prefix
+    assert lookup_term("a", entries, min_prefix=1) == ["a"]
 
 
 # --- split_command ------------------------------------------------------------------------
@@ -222,6 +372,9 @@ MOVE_WORDS = ("to", "ke", "won", "menang", "lost", "kalah")
         ('"Won Hope"  lost  other', ("Won Hope", "lost", "other")),
         ('"Acme" next please', ("Acme", None, "next please")),
         ('"Acme to closing', ("Acme", "to", "closing")),  # unclosed quote
+        ('"Acme"won', ("Acme", "won", "")),  # no space after the closing quote
+        ('"Won Hope" lost price too high', ("Won Hope", "lost", "price too high")),
+        ('"" to closing', ("", "to", "closing")),  # empty quotes: no name (the caller asks)
     ],
 )
 def test_split_command(text: str, expected: tuple[str, str | None, str]) -> None:

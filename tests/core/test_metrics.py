@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlmodel import select
 
 from bot.core import metrics as m
 from bot.core.money import Money
+from storage import aftersales as after_store
 from storage import metrics as metric_store
 from storage.db import Database
 from tests.factories import add_deal as add
@@ -143,21 +145,65 @@ def test_stage_conversion_from_history(fixture):
     with fixture.read() as s:
         steps = metric_store.stage_conversion(s, T1)
     got = [(x.from_stage, x.to_stage, x.reached_from, x.reached_to) for x in steps]
-    # Reach per deal: won (A B D F H) beyond every stage; K closing; C I negotiation;
-    # E G probing; J prospecting. T2's deal is not counted.
+    # Of the deals that were in a stage, those that went on to a later open stage or to
+    # Won (PRODUCT.md): every deal was created in Prospecting and all but J went on. Nobody
+    # was ever in Approaching or Presentation: skipping a stage is not passing it. Probing:
+    # E (then lost), G (re-opened there) and H (re-opened there, then won again: went on).
+    # Negotiation: C (lost) and I (still there). Closing: K (still there). T2's deal is not
+    # counted.
     assert got == [
         ("Prospecting", "Approaching", 11, 10),
-        ("Approaching", "Probing", 10, 10),
-        ("Probing", "Presentation", 10, 8),
-        ("Presentation", "Negotiation", 8, 8),
-        ("Negotiation", "Closing", 8, 6),
-        ("Closing", "Won", 6, 5),
+        ("Approaching", "Probing", 0, 0),
+        ("Probing", "Presentation", 3, 1),
+        ("Presentation", "Negotiation", 0, 0),
+        ("Negotiation", "Closing", 2, 0),
+        ("Closing", "Won", 1, 0),
     ]
-    assert steps[-1].rate == pytest.approx(5 / 6)
+    assert steps[1].rate is None and steps[2].rate == pytest.approx(1 / 3)
     with fixture.read() as s:
         cohort = metric_store.stage_conversion(s, T1, created_from=day(11, 1))
     assert cohort[0].reached_from == 7  # B D E H I J K were created from 1 Nov
-    assert cohort[-1].reached_to == 3  # B D H
+    assert [(c.reached_from, c.reached_to) for c in cohort[2:]] == [(2, 1), (0, 0), (1, 0), (1, 0)]
+    # E H in Probing (H went on); I in Negotiation; K in Closing.
+
+
+def test_stage_conversion_skipped_stages_and_undone_moves(db):
+    """The issue's case: Prospecting → Won leaves Presentation and Negotiation at 0 of 0,
+    not 100%; a move undone (and its undo) counts for nothing."""
+    from storage import stages as stage_store
+    from storage.models import StageMove
+
+    add(db, "Straight", created=day(11, 1), path=(("won", day(11, 2)),))
+    mistake = add(db, "Oops", created=day(11, 1), path=(("negotiation", day(11, 3)),))
+    with db.transaction() as s:
+        wrong = s.exec(
+            select(StageMove).where(StageMove.deal_id == mistake).order_by(StageMove.id)
+        ).all()[-1]
+        prospecting = next(
+            st for st in stage_store.list_stages(session=s, team_id="T1") if st.key == "prospecting"
+        )
+        back = StageMove(
+            team_id="T1",
+            deal_id=mistake,
+            from_stage_id=wrong.to_stage_id,
+            to_stage_id=prospecting.id,
+            from_name="Negotiation",
+            to_name="Prospecting",
+            from_status="open",
+            to_status="open",
+            moved_by="U1",
+            moved_at=day(11, 3),
+        )
+        s.add(back)
+        s.flush()
+        after_store.record_undo(session=s, team_id="T1", undone=wrong, compensating=back, now=NOW)
+    with db.read() as s:
+        steps = {
+            x.from_stage: (x.reached_from, x.reached_to)
+            for x in metric_store.stage_conversion(s, T1)
+        }
+    assert steps["Prospecting"] == (2, 1)  # "Oops" never went on: its move was undone
+    assert steps["Presentation"] == (0, 0) and steps["Negotiation"] == (0, 0)
 
 
 def test_lost_breakdown_by_stage_and_reason(fixture):
@@ -248,3 +294,149 @@ def test_periods():
     # 1 Oct 2026 00:00 in Jakarta (UTC+7) is 30 Sep 17:00 UTC.
     assert q.start == datetime(2026, 9, 30, 17, 0, tzinfo=UTC) and q.end == NOW
     assert m.period_bounds("7d", now=NOW).start == NOW - timedelta(days=7)
+
+
+# --- periods, by value ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("7d", "7d"),
+        (" 90D ", "90d"),
+        ("week", "7d"),
+        ("Month", "30d"),
+        ("q", "quarter"),
+        ("kuartal", "quarter"),
+    ],
+)
+def test_parse_period_words(text: str, key: str) -> None:
+    assert m.parse_period(text) == key
+
+
+def test_an_unknown_period_is_refused_with_the_choices() -> None:
+    with pytest.raises(m.InvalidInput) as err:
+        m.parse_period("fortnight")
+    assert err.value.params == {"text": "fortnight"}
+    assert (
+        str(err.value) == "“fortnight” is not a period I know. Use one of: 7d, 30d, 90d, quarter."
+    )
+
+
+@pytest.mark.parametrize(("key", "days"), [("7d", 7), ("30d", 30), ("90d", 90)])
+def test_the_last_n_days_end_now(key: str, days: int) -> None:
+    assert m.period_bounds(key, now=NOW) == m.Period(key, NOW - timedelta(days=days), NOW)
+
+
+@pytest.mark.parametrize(
+    ("month", "first"),
+    [(1, 1), (2, 1), (3, 1), (4, 4), (5, 4), (6, 4), (7, 7), (9, 7), (10, 10), (12, 10)],
+)
+def test_the_quarter_starts_on_the_first_of_its_first_month(month: int, first: int) -> None:
+    now = datetime(2026, month, 15, 13, 45, 30, 123, tzinfo=UTC)
+    assert m.period_bounds("quarter", now=now) == m.Period(
+        "quarter", datetime(2026, first, 1, tzinfo=UTC), now
+    )
+
+
+def test_the_quarter_is_the_local_one() -> None:
+    # 31 Mar 2026 20:00 UTC is already 1 Apr 03:00 in Jakarta: the second quarter there.
+    now = datetime(2026, 3, 31, 20, 0, tzinfo=UTC)
+    assert m.period_bounds("quarter", now=now, tz="Asia/Jakarta").start == datetime(
+        2026, 3, 31, 17, 0, tzinfo=UTC
+    )
+    assert m.period_bounds("quarter", now=now).start == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+# --- pure arithmetic, by value ----------------------------------------------------------
+
+
+def test_win_rate_arithmetic() -> None:
+    assert m.WinRate(won=3, lost=1).closed == 4
+    assert m.WinRate(won=3, lost=1).rate == 0.75
+    assert m.WinRate(won=0, lost=2).rate == 0
+    assert m.WinRate(won=0, lost=0).rate is None
+
+
+def test_conversion_rate() -> None:
+    assert m.ConversionStep("A", "B", 4, 3).rate == 0.75
+    assert m.ConversionStep("A", "B", 0, 0).rate is None
+
+
+def usd(amount: str) -> Money:
+    return Money(Decimal(amount), "USD")
+
+
+def test_velocity_by_value() -> None:
+    got = m.velocity(
+        open_totals={
+            "USD": m.Totals(3, usd("30000")),
+            "EUR": m.Totals(2, Money(Decimal(9), "EUR")),
+        },
+        win_rate=m.WinRate(won=1, lost=3),
+        average_sizes={"USD": usd("1000"), "IDR": Money(Decimal(5_000_000), "IDR")},
+        mean_days=2.5,
+    )
+    # USD: 3 × 1/4 × 1 000 ÷ 2.5 = 300; IDR: nothing open; EUR: nothing won.
+    assert got == {"EUR": None, "IDR": Money(Decimal(0), "IDR"), "USD": usd("300.00")}
+    assert list(got) == ["EUR", "IDR", "USD"]
+
+
+@pytest.mark.parametrize(
+    ("mean_days", "per_day"), [(0.25, "1000.00"), (1.0, "1000.00"), (2.0, "500.00")]
+)
+def test_velocity_counts_under_a_day_as_a_day(mean_days: float, per_day: str) -> None:
+    got = m.velocity(
+        open_totals={"USD": m.Totals(1, usd("1000"))},
+        win_rate=m.WinRate(won=1, lost=0),
+        average_sizes={"USD": usd("1000")},
+        mean_days=mean_days,
+    )
+    assert got == {"USD": usd(per_day)}
+
+
+@pytest.mark.parametrize(("rate", "mean_days"), [(m.WinRate(0, 0), 3.0), (m.WinRate(1, 1), None)])
+def test_no_velocity_without_a_win_rate_or_a_time_to_close(rate, mean_days) -> None:
+    got = m.velocity(
+        open_totals={"USD": m.Totals(1, usd("1000"))},
+        win_rate=rate,
+        average_sizes={"USD": usd("1000")},
+        mean_days=mean_days,
+    )
+    assert got == {"USD": None}
+
+
+def test_lost_by_reason_adds_up_across_stages_most_first() -> None:
+    rows = [
+        m.LostRow("Probing", "price", 1),
+        m.LostRow("Negotiation", "competitor", 2),
+        m.LostRow("Negotiation", "price", 2),
+        m.LostRow("Closing", None, 1),
+    ]
+    got = m.lost_by_reason(rows)
+    assert got == {"price": 3, "competitor": 2, None: 1}
+    assert list(got) == ["price", "competitor", None]
+
+
+# --- period edges and the median, on a real database --------------------------------------
+
+
+def test_a_deal_closed_at_the_start_of_the_period_counts_and_at_its_end_not(db):
+    start, end, second = PERIOD.start, PERIOD.end, timedelta(seconds=1)
+    add(db, "Lost at start", 1_000_000, created=day(10, 1), path=(("lost", start, "price"),))
+    add(db, "Lost before", 1_000_000, created=day(10, 1), path=(("lost", start - second, "need"),))
+    add(db, "Won at end", 1_000_000, created=day(10, 1), path=(("won", end),))
+    add(db, "Won just in", 1_000_000, created=day(10, 1), path=(("won", end - second),))
+    with db.read() as s:
+        rate = metric_store.win_rate(s, T1, PERIOD)
+        rows = metric_store.lost_breakdown(s, T1, PERIOD)
+    assert (rate.won, rate.lost) == (1, 1)
+    assert [(r.reason, r.count) for r in rows] == [("price", 1)]
+
+
+def test_the_median_time_to_close_of_an_odd_number_of_deals_is_the_middle_one(db):
+    for name, days in (("Slow", 9), ("Quick", 2), ("Middle", 5)):
+        add(db, name, 1_000_000, created=day(11, 1), path=(("won", day(11, 1 + days)),))
+    with db.read() as s:
+        ttc = metric_store.time_to_close(s, T1, PERIOD)
+    assert ttc == m.TimeToClose(3, pytest.approx(16 / 3), 5.0)

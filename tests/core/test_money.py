@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -132,8 +133,17 @@ def test_default_currency_applies_only_without_a_symbol(
 
 
 def test_unknown_default_currency_is_a_programming_error() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unsupported default currency 'XYZ'"):
         parse_amount("5k", default_currency="XYZ")
+
+
+def test_currency_and_multiplier_words_are_tried_longest_first() -> None:
+    # The amount pattern is built from these alternations: "mio" must not stop at "m", and
+    # "rp." is the literal dot, not any character.
+    pattern = money._alternation(["m", "mio", "rp."])
+    assert pattern == r"mio|rp\.|m"
+    assert re.match(pattern, "mio 5").group() == "mio"
+    assert re.match(pattern, "rpx") is None
 
 
 REFUSED = [
@@ -155,12 +165,18 @@ REFUSED = [
     ("1,2.3", money.MIXED_SEPARATORS, {}),
     ("1.200,50,5", money.MIXED_SEPARATORS, {}),
     ("1,200.50.5", money.MIXED_SEPARATORS, {}),
+    ("1.234,5.6", money.MIXED_SEPARATORS, {}),  # the last mark is "." but twice
+    ("1,234.5,6", money.MIXED_SEPARATORS, {}),
     ("1.500jt", money.AMBIGUOUS_DECIMAL, {"decimal": "1.5jt", "whole": "1500jt"}),
     ("1,250k", money.AMBIGUOUS_DECIMAL, {"decimal": "1,25k", "whole": "1250k"}),
     ("2.000m", money.AMBIGUOUS_DECIMAL, {"decimal": "2m", "whole": "2000m"}),
     ("Rp 50jt USD", money.TWO_CURRENCIES, {"first": "IDR", "second": "USD"}),
     ("$5 EUR", money.TWO_CURRENCIES, {"first": "USD", "second": "EUR"}),
-    ("50 CHF", money.UNSUPPORTED_CURRENCY, {"code": "CHF"}),
+    (
+        "50 CHF",
+        money.UNSUPPORTED_CURRENCY,
+        {"code": "CHF", "supported": "IDR, USD, EUR, SGD, MYR, GBP, JPY, AUD"},
+    ),
     ("CHF 50", money.UNSUPPORTED_CURRENCY, {"code": "CHF"}),
     ("-50jt", money.NEGATIVE, {}),
     ("Rp -5.000", money.NEGATIVE, {}),
@@ -201,9 +217,9 @@ def test_exactly_the_limit_is_accepted() -> None:
 
 
 def test_money_checks_its_fields() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"Money\.amount must be a Decimal, not int"):
         Money(5000, "USD")  # type: ignore[arg-type]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"Money\.currency must be an ISO 4217 code, not 'usd'"):
         Money(Decimal(5000), "usd")
 
 
@@ -233,7 +249,9 @@ def test_looks_like_amount(token: str, expected: bool) -> None:
     assert looks_like_amount(token) is expected
 
 
-@pytest.mark.parametrize("word", ["Rp", "rp.", "IDR", "$", "US$", "usd", "€", "S$", "RM", "¥"])
+@pytest.mark.parametrize(
+    "word", ["Rp", "rp.", "IDR", "$", "US$", "usd", "€", "S$", "RM", "¥", "IDR,", "usd:", "Rp;"]
+)
 def test_currency_words(word: str) -> None:
     assert money.is_currency_word(word)
     assert not money.is_multiplier_word(word)
@@ -297,6 +315,7 @@ SHORT = [
     ("5000", "USD", "$5k", "US$5 rb"),
     ("1200000", "USD", "$1.2m", "US$1,2 jt"),
     ("999.5", "USD", "$999.50", "US$999,50"),
+    ("1000", "IDR", "Rp1k", "Rp1 rb"),  # a thousand is the first short one
     ("20000", "SGD", "SGD20k", "SGD20 rb"),
     ("2500", "EUR", "€2.5k", "€2,5 rb"),
 ]
@@ -307,6 +326,13 @@ def test_format_money_short(amount: str, currency: str, en: str, id_: str) -> No
     value = Money(Decimal(amount), currency)
     assert format_money_short(value, "en") == en
     assert format_money_short(value, "id") == id_
+    assert format_money_short(value, "id-ID") == id_  # Slack's locale: the language counts
+
+
+def test_short_form_in_other_languages_uses_english_units() -> None:
+    assert format_money_short(idr("50000000"), "fr") == "Rp50m"
+    assert format_money_short(Money(Decimal(2500), "EUR"), "fr") == "€2.5k"
+    assert format_money_short(idr("50000000"), "xx-YY") == "Rp50m"
 
 
 ROUND_TRIP = [
@@ -331,3 +357,18 @@ def test_what_we_write_in_full_reads_back_the_same(value: Money, locale: str) ->
 @pytest.mark.parametrize("locale", ["en", "id"])
 def test_what_we_write_short_reads_back_the_same(value: Money, locale: str) -> None:
     assert parse_amount(format_money_short(value, locale), language=locale) == value
+
+
+@pytest.mark.parametrize(
+    ("cents", "currency", "expected"),
+    [
+        (5_000_050, "USD", Money(Decimal("50000.50"), "USD")),
+        (Decimal("12.5"), "USD", Money(Decimal("0.13"), "USD")),  # half up, not to even
+        (250, "IDR", idr("3")),  # Rp2,50 → Rp3 (half to even would give Rp2)
+        (5_000_000_000, "IDR", idr("50000000")),
+    ],
+)
+def test_money_from_stored_cents_rounds_half_up(cents, currency: str, expected: Money) -> None:
+    value = Money.from_cents(cents, currency)
+    assert value == expected
+    assert str(value.amount) == str(expected.amount)

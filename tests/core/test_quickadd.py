@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.core import quickadd
+from bot.core import quickadd, sources
 from bot.core.errors import InvalidInput
 from bot.core.i18n import Translator
 from bot.core.money import Money
@@ -46,6 +46,24 @@ def test_source_by_key_and_its_own_words(source) -> None:
     assert match_source(source.label) is source
     for alias in source.aliases:
         assert match_source(alias) is source
+
+
+def test_the_index_refuses_a_word_naming_two_sources() -> None:
+    ours = sources.Source("ours", "Ours", OTHER, ("Walk-in",))
+    theirs = sources.Source("theirs", "Theirs", OTHER, ("walk in",))
+    assert sources._index((ours,)) == {"ours": ours, "walk in": ours}
+    with pytest.raises(ValueError, match="'walk in' names both ours and theirs"):
+        sources._index((ours, theirs))
+
+
+def test_the_index_holds_every_word_of_every_source_normalised() -> None:
+    index = sources._index(SOURCES)
+    assert index["friend and acquaintance"].key == "referral_friend"
+    assert index["referral satisfied customer"].key == "referral_customer"  # the label
+    assert index["cold outreach"] is index["cold_outreach".replace("_", " ")]
+    assert len(index) == sum(
+        len({sources.normalise(w) for w in (s.key, s.label, *s.aliases)}) for s in SOURCES
+    )
 
 
 def test_unknown_key() -> None:
@@ -168,6 +186,20 @@ PARSED = [
     ("<https://acme.com> 20jt", qa("https://acme.com", idr("20000000"))),
     ("<#C0SALES|sales> team", qa("#sales team", None)),
     ("maria@acme.com 20jt", qa("maria@acme.com", idr("20000000"))),
+    # quoted words are the name even when they alone would read as an amount or a source
+    ('"2024" 50jt', qa("2024", idr("50000000"))),
+    ('"Inbound" 20jt cold', qa("Inbound", idr("20000000"), COLD)),
+    ('20jt "M"', qa("M", idr("20000000"))),  # not "20jt M"
+    ('"" Acme 50jt', qa("Acme", idr("50000000"))),  # empty quotes are nothing
+    ('"Toko 50"20jt', qa("Toko 50", idr("20000000"))),  # no space after the quote
+    (f"Acme {MARIA}50jt", qa("Acme", idr("50000000"), None, "U0MARIA")),
+    # a comma ends a list item: the next word starts a new part
+    ("Acme, 50 jt", qa("Acme", idr("50000000"))),
+    ("Referral, Customer Service Ltd", qa("Customer Service Ltd", None, REFERRAL_SOURCE)),
+    # an amount takes at most two unit words after the number
+    ("5 jt IDR Rupiah Shop", qa("Rupiah Shop", idr("5000000"))),
+    ("Coffee @ Work 20jt", qa("Coffee @ Work", idr("20000000"))),  # a lone @ is a word
+    ("Xerox 50jt", qa("Xerox", idr("50000000"))),
 ]
 
 
@@ -192,6 +224,14 @@ def test_understood_lists_the_parts_in_the_order_typed() -> None:
     )
 
 
+def test_understood_leaves_out_the_separators() -> None:
+    assert parse_quick_add("Acme - 50jt - referral").understood == (
+        ("name", "Acme"),
+        ("value", "50jt"),
+        ("source", "referral"),
+    )
+
+
 def test_understood_joins_a_referral_and_its_kind() -> None:
     assert parse_quick_add("Acme referral, teman").understood == (
         ("name", "Acme"),
@@ -205,12 +245,18 @@ def test_default_currency() -> None:
 
 
 REFUSED = [
-    ("", quickadd.NO_NAME, "name", {}),
+    ("", quickadd.NO_NAME, "name", {"example": "Acme Corp 50jt referral @maria"}),
     ("   ", quickadd.NO_NAME, "name", {}),
     ("50jt referral", quickadd.NO_NAME, "name", {}),
     (f"{MARIA} 50jt", quickadd.NO_NAME, "name", {}),
     ("Acme 50jt Corp", quickadd.SPLIT_NAME, "name", {"first": "Acme", "second": "Corp"}),
     ("Acme referral Corp", quickadd.SPLIT_NAME, "name", {"first": "Acme", "second": "Corp"}),
+    (
+        "Acme 50jt Corp | Asia",
+        quickadd.SPLIT_NAME,
+        "name",
+        {"first": "Acme", "second": "Corp | Asia"},
+    ),
     (
         f"PT Maju {MARIA} Jaya Abadi 5jt",
         quickadd.SPLIT_NAME,
@@ -239,6 +285,7 @@ REFUSED = [
         {"first": MARIA, "second": "<@U0BOB|bob>"},
     ),
     ("Acme 50jt @maria", quickadd.BARE_AT, "owner", {"word": "@maria"}),
+    ("Acme 50jt @b", quickadd.BARE_AT, "owner", {"word": "@b"}),
     ("Acme <!here>", quickadd.NOT_A_PERSON, "owner", {"mention": "<!here>"}),
     ("Acme <!subteam^S0SALES|@sales>", quickadd.NOT_A_PERSON, "owner", {}),
     ('"Acme Corp 50jt', quickadd.UNCLOSED_QUOTE, "name", {}),

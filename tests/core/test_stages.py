@@ -6,9 +6,18 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.core.errors import InvalidInput
-from bot.core.reasons import DMU_ROLES, LOST_REASONS, match_reason, match_role
-from bot.core.stages import DEFAULT_STAGES, is_backward, match_stage, next_stage
+from bot.core import stages
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.i18n import Translator
+from bot.core.reasons import (
+    DMU_ROLES,
+    LOST_REASONS,
+    match_reason,
+    match_role,
+    reason_by_key,
+    role_by_key,
+)
+from bot.core.stages import DEFAULT_STAGES, StageSpec, is_backward, match_stage, next_stage
 
 STAGES = list(DEFAULT_STAGES)
 BY_KEY = {s.key: s for s in DEFAULT_STAGES}
@@ -100,6 +109,21 @@ def test_match_stage_ambiguous_lists_candidates(text: str, names: list[str]) -> 
     assert err.value.params == {"text": text, "stages": ", ".join(names)}
 
 
+def test_match_stage_messages_read_in_english_and_indonesian() -> None:
+    with pytest.raises(InvalidInput) as unknown:
+        match_stage("shipping", STAGES[:2])
+    assert unknown.value.render(Translator("en")) == (
+        "There is no stage “shipping”. The stages are: Prospecting, Approaching."
+    )
+    assert unknown.value.render(Translator("id")).startswith("Tidak ada tahap “shipping”")
+    with pytest.raises(InvalidInput) as several:
+        match_stage("pr", STAGES)
+    assert several.value.render(Translator("en")) == (
+        "“pr” could be several stages: Prospecting, Probing, Presentation. Write more of the name."
+    )
+    assert several.value.render(Translator("id")) != several.value.render(Translator("en"))
+
+
 @pytest.mark.parametrize("text", ["shipping", "x", "", "   "])
 def test_match_stage_unknown_lists_all_stages(text: str) -> None:
     with pytest.raises(InvalidInput) as err:
@@ -111,8 +135,8 @@ def test_match_stage_unknown_lists_all_stages(text: str) -> None:
 
 
 def test_match_stage_exact_name_beats_alias_and_prefix() -> None:
-    stages = [*STAGES, Row("demo_day", "Demo", 9)]
-    assert match_stage("demo", stages).key == "demo_day"  # name before Presentation's alias
+    pipeline = [*STAGES, Row("demo_day", "Demo", 9)]
+    assert match_stage("demo", pipeline).key == "demo_day"  # name before Presentation's alias
     assert match_stage("Won", [Row("w", "Won", 1), Row("wonder", "Wonderland", 2)]).key == "w"
 
 
@@ -141,6 +165,17 @@ def test_match_stage_without_keys_or_aliases() -> None:
     assert match_stage("quote", bare) is bare[1]
     with pytest.raises(InvalidInput):
         match_stage("qu", bare)
+    with pytest.raises(InvalidInput) as err:
+        match_stage("xx", bare)  # no key is no term (not even a stand-in)
+    assert err.value.render(Translator("en")).startswith("There is no stage “xx”.")
+
+
+def test_a_stage_with_its_own_aliases_uses_them_not_its_keys_defaults() -> None:
+    pitch = StageSpec("presentation", "Pitch", 4, 50, "open", ("showcase",))
+    pipeline = [*STAGES[:3], pitch]
+    assert match_stage("showcase", pipeline) is pitch
+    with pytest.raises(InvalidInput):
+        match_stage("demo", pipeline)  # the default Presentation alias is not its own
 
 
 # --- next_stage / is_backward -------------------------------------------------------------
@@ -174,6 +209,14 @@ def test_next_stage_follows_positions_not_list_order_and_skips_closed() -> None:
     assert next_stage(rows[2], rows) is rows[0]  # A (10) → C (30), skipping Won (20)
     assert next_stage(rows[0], rows) is rows[3]
     assert next_stage(rows[3], rows) is None
+
+
+def test_a_stage_re_read_from_the_database_is_found_by_equality() -> None:
+    rows = [Row("a", "A", 1), Row("b", "B", 2), Row("c", "C", 3)]
+    assert next_stage(Row("a", "A", 1), rows) is rows[1]
+    assert is_backward(Row("c", "C", 3), Row("b", "B", 2), rows)
+    with pytest.raises(ValueError, match="stage 'Z' is not in the pipeline"):
+        next_stage(Row("z", "Z", 9), rows)
 
 
 @pytest.mark.parametrize(
@@ -266,6 +309,50 @@ def test_match_reason_ambiguous_or_too_short(text: str, reasons: str | None) -> 
         assert err.value.params["reasons"] == reasons
 
 
+@pytest.mark.parametrize(
+    ("call", "text", "words"),
+    [
+        (
+            match_reason,
+            "no",
+            "“no” could be several reasons: need, emotion, no decision. Write more of it.",
+        ),
+        (
+            match_reason,
+            "weather",
+            "“weather” is not a lost reason. Use one of: product, need, emotion, price, "
+            "competitor, no decision, other.",
+        ),
+        (
+            match_role,
+            "pe",  # pengambil keputusan, pengguna, pengaruh teknis, pelatih
+            "“pe” could be several roles: decision maker, user influence, technical influence, "
+            "coach. Write more of it.",
+        ),
+        (
+            match_role,
+            "janitor",
+            "“janitor” is not a role in the decision. Use one of: decision maker, user influence, "
+            "technical influence, coach.",
+        ),
+    ],
+)
+def test_reason_and_role_messages(call, text: str, words: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        call(text)
+    assert err.value.render(Translator("en")) == words
+    assert err.value.render(Translator("id")) != words  # translated
+
+
+def test_reasons_and_roles_by_key() -> None:
+    assert reason_by_key("price") is LOST_REASONS[3]
+    assert reason_by_key("other") is LOST_REASONS[-1]
+    assert reason_by_key("weather") is None
+    assert role_by_key("coach") is DMU_ROLES[3]
+    assert role_by_key("decision_maker") is DMU_ROLES[0]
+    assert role_by_key("janitor") is None
+
+
 def test_every_reason_finds_itself() -> None:
     for r in LOST_REASONS:
         assert match_reason(r.key) is r
@@ -317,3 +404,38 @@ def test_match_role_unknown() -> None:
         "text": "janitor",
         "roles": "decision maker, user influence, technical influence, coach",
     }
+
+
+# --- the pipeline's shape -------------------------------------------------------------------
+
+
+def test_order_max_is_99_or_one_past_the_stage_count() -> None:
+    assert stages.order_max(0) == 99
+    assert stages.order_max(98) == 99
+    assert stages.order_max(99) == 100
+    assert stages.order_max(150) == 151
+
+
+def test_open_stages_keep_their_order() -> None:
+    rows = [
+        Row("w", "Won", 1, "won"),
+        Row("b", "B", 3),
+        Row("l", "Lost", 2, "lost"),
+        Row("a", "A", 4),
+    ]
+    assert stages.open_stages(rows) == [rows[1], rows[3]]
+    assert stages.open_stages(STAGES) == STAGES[:6]
+
+
+def test_terminal_stage() -> None:
+    assert stages.terminal_stage(STAGES, "won") is BY_KEY["won"]
+    assert stages.terminal_stage(STAGES, stages.LOST) is BY_KEY["lost"]
+    with pytest.raises(NotFound) as err:
+        stages.terminal_stage(STAGES[:6], "won")
+    assert err.value.render(Translator("en")) == "This workspace has no “won” stage."
+
+
+def test_status_values_are_the_stored_strings() -> None:
+    assert [s.value for s in stages.Status] == ["open", "won", "lost"]
+    assert stages.Status.WON == "won" and stages.LOST == "lost"
+    assert stages.STATUS_LABELS == {"open": "open", "won": "won", "lost": "lost"}

@@ -2,7 +2,7 @@
 organisation (Slack Connect)
 
 Revision ID: 0008_faults
-Revises: 0008_delivery
+Revises: 0008_salesflow
 Create Date: 2026-11-24 10:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_faults"
-down_revision: str | None = "0008_delivery"
+down_revision: str | None = "0008_salesflow"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

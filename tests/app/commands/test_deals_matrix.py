@@ -452,9 +452,9 @@ def test_home_tab_of_a_t2_user_shows_no_t1_deals(slack, running, fake, t2):
     assert "Kilimanjaro" in view
     assert "Serengeti" not in view and "Zanzibar" not in view and "Call back" not in view
     assert "Quiet for" not in view
-    # the buttons point at T2's deal only
+    # the buttons point at T2's deal only (Advance: "<deal>:<stage seen>")
     values = {
-        el.get("value")
+        el.get("value").split(":")[0]
         for b in call.params["view"]["blocks"]
         for el in ([b.get("accessory")] if b.get("accessory") else []) + b.get("elements", [])
         if isinstance(el, dict) and el.get("type") == "button"
@@ -466,7 +466,8 @@ def test_home_tab_of_a_t2_user_shows_no_t1_deals(slack, running, fake, t2):
 def test_pipeline_card_by_a_t1_name_from_t2_finds_nothing(slack, running, fake, t2):
     resp = slack.command(ids.CMD_PIPELINE, "Zanzibar Trading", user_id="U9", team_id=t2)
     shown = all_text(resp.json)
-    assert "No deal matches “Zanzibar Trading”" in shown
+    # Issue 14: a text that names no deal gets the usage (and says no deal is called that).
+    assert "no deal is called “Zanzibar Trading”" in shown and "/pipeline stats" in shown
     assert "Rp77.777.000" not in shown and "<@U1>" not in shown and "*Stage*" not in shown
     assert not buttons(resp.json)  # nothing to pick, nothing to open
     # with a T2 deal of a close name, only that one is offered

@@ -68,9 +68,14 @@ def test_stats_team_90_days_with_conversion_and_lost_reasons(slack, history):
     assert "last 90 days · team" in shown
     assert "50% (2 won, 2 lost)" in shown
     assert "Rp75.000.000" in shown and "$" not in shown.split("Average deal size")[1][:40]
-    # Reached: A B won (all stages), C negotiation, E presentation, D probing, one new lead.
-    assert "Prospecting → Approaching: 5 of 6 (83%)" in shown
-    assert "Negotiation → Closing: 2 of 3 (67%)" in shown and "Closing → Won: 2 of 2" in shown
+    # Issue 14: of the deals that were in a stage, how many went on (PRODUCT.md). All six
+    # started in Prospecting and all but the new lead went on; A and B went straight to Won,
+    # so they count for no stage in between: D was in Probing, E in Presentation, C in
+    # Negotiation, and none went on; nobody was in Approaching or Closing.
+    assert "Prospecting: 5 of 6 went on (83%)" in shown
+    assert "Probing: 0 of 1 went on (0%)" in shown and "Negotiation: 0 of 1 went on (0%)" in shown
+    assert "Approaching: no deal was in it" in shown and "Closing: no deal was in it" in shown
+    assert "Negotiation → Closing" not in shown  # the old "reached" reading is gone
     assert "lost at Negotiation: Price 1" in shown and "lost at Probing: Competitor 1" in shown
     assert "Reasons: Price 1, Competitor 1" in shown or "Reasons: Competitor 1, Price 1" in shown
     quarter = all_text(slack.command(ids.CMD_PIPELINE, "stats quarter").json)
@@ -105,21 +110,26 @@ def test_export_sends_deals_and_history_csv_to_my_dm(slack, history, fake):
     complete = files["deals"][1]
     assert complete["channel_id"] == "DU1"
     assert "4 deals" in complete["initial_comment"]
-    assert {d["name"] for d in deals} == {"Won A", "Won B", "Lost C", '\'=HYPERLINK("http://x")'}
-    won_a = next(d for d in deals if d["name"] == "Won A")
-    assert (won_a["status"], won_a["value"], won_a["currency"], won_a["stage"]) == (
+    assert {d["Deal"] for d in deals} == {"Won A", "Won B", "Lost C", '\'=HYPERLINK("http://x")'}
+    won_a = next(d for d in deals if d["Deal"] == "Won A")
+    assert (won_a["Status"], won_a["Value"], won_a["Currency"], won_a["Stage"]) == (
         "won",
         "100000000",
         "IDR",
         "Won",
     )
-    lost = next(d for d in deals if d["name"] == "Lost C")
-    assert lost["lost_reason"] == "price"
-    assert [m["to_stage"] for m in moves if m["deal"] == "Lost C"] == [
+    # Issue 14: what a manager reads — names, labels, local times, the probability in force.
+    assert won_a["Owner"] == "Rep One"
+    assert won_a["Win probability (%)"] == "100"  # the Won stage's
+    assert won_a["Created"] == "2026-11-03 09:00"  # 02:00 UTC in Jakarta, no seconds
+    lost = next(d for d in deals if d["Deal"] == "Lost C")
+    assert lost["Lost reason"] == "Price"
+    assert [m["To stage"] for m in moves if m["Deal"] == "Lost C"] == [
         "Prospecting",
         "Negotiation",
         "Lost",
     ]
+    assert {m["Moved by"] for m in moves} == {"Rep One"}  # names, not ids
 
 
 def test_team_export_is_for_managers(slack, history, fake):

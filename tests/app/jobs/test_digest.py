@@ -466,8 +466,9 @@ def test_funnel_chart_is_a_readable_png(pipeline, tmp_path):
         )
     rows = ui.funnel_rows(t, d, "en")
     assert [(r.stage, r.count) for r in rows][:2] == [("Prospecting", 5), ("Approaching", 0)]
-    assert rows[0].value == "Rp145m" and rows[0].conversion.endswith("%")
-    assert rows[-1].conversion.endswith("won")
+    # Went on (issue 14): the share, and of how many that were in the stage.
+    assert rows[0].value == "Rp145m" and rows[0].conversion == "25% (2/8)"
+    assert rows[1].conversion == "—"  # nobody was ever in Approaching: not 100%
     png = funnel_png(rows, **ui.chart_titles(t, d))
     path = tmp_path / "funnel.png"
     path.write_bytes(png)

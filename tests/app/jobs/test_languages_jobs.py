@@ -107,7 +107,7 @@ def test_a_channel_digest_and_its_chart_in_the_language_chosen_for_it(team, slac
         assert titles[image["slack_file"]["id"]] == title  # one chart per language, shown inline
     id_chart, en_chart = charts
     assert id_chart["headers"] == ("deal", "nilai", "lanjut")
-    assert en_chart["headers"] == ("deals", "value", "to next")
+    assert en_chart["headers"] == ("deals", "value", "went on")  # issue 14: of those in a stage
     id_rows = {r.stage: r for r in id_chart["rows"]}
     en_rows = {r.stage: r for r in en_chart["rows"]}
     assert id_rows["Negosiasi"].value == "Rp1,4 M" and en_rows["Negotiation"].value == "Rp1.4bn"

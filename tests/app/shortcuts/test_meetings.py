@@ -134,7 +134,7 @@ def test_meeting_validation_keeps_the_modal_open(slack, running, fake):
         view,
         {
             ids.BLOCK_MEETING_DATE: future,
-            ids.BLOCK_ATTENDEES: "Budi, decision maker\nSari, astronaut",
+            ids.BLOCK_ATTENDEES: "Budi, decision maker\n" + "S" * 201 + ", coach",
             ids.BLOCK_NOTES: "   ",
             ids.BLOCK_NEXT_STEP_DUE: "2026-12-01",
         },
@@ -143,7 +143,9 @@ def test_meeting_validation_keeps_the_modal_open(slack, running, fake):
     errors = sub.json["errors"]
     assert sub.json["response_action"] == "errors"
     assert "in the future" in errors[ids.BLOCK_MEETING_DATE]
-    assert "Line 2" in errors[ids.BLOCK_ATTENDEES] and "astronaut" in errors[ids.BLOCK_ATTENDEES]
+    assert (
+        "Line 2" in errors[ids.BLOCK_ATTENDEES] and "200 characters" in errors[ids.BLOCK_ATTENDEES]
+    )
     assert "Write a few words" in errors[ids.BLOCK_NOTES]
     assert "next step" in errors[ids.BLOCK_NEXT_STEP]
     assert not rows(running, Activity)

@@ -387,13 +387,11 @@ def test_slack_retry_of_a_submission_saves_one_version(slack, running, fake):
 
 
 def picker_button(view: dict, name: str) -> dict:
-    return next(
-        el
-        for b in view["blocks"]
-        if b["type"] == "actions"
-        for el in b["elements"]
-        if el["text"]["text"] == name
-    )
+    """A picker's button: in a row of buttons, or beside the line that tells the deal apart
+    (issue 14: stage, value, owner, created)."""
+    buttons = [el for b in view["blocks"] if b["type"] == "actions" for el in b["elements"]]
+    buttons += [b["accessory"] for b in view["blocks"] if "accessory" in b]
+    return next(el for el in buttons if el["text"]["text"] == name)
 
 
 def test_several_matches_get_a_picker_that_opens_the_checklist(slack, running, fake):

@@ -15,7 +15,13 @@ import bot.usecases.checklists as handler
 from bot import ids
 from slackkit import all_text
 from storage.models import Contact, Deal, StageMove
-from tests.app.views.test_checklists import SPIN_ANSWERS, filled_modal, valid, versions
+from tests.app.views.test_checklists import (
+    SPIN_ANSWERS,
+    filled_modal,
+    picker_button,
+    valid,
+    versions,
+)
 from tests.factories import add_manager, make_deal
 
 SLOW = 3.2  # longer than a trigger_id lives (the fake answers expired_trigger_id after 3 s)
@@ -84,13 +90,7 @@ def test_slow_lookup_several_matches_pick_one_in_the_modal(slack, running, fake,
     assert "submit" not in picker  # nothing to save on a picker
     picker_id = fake.last("views.open").response["view"]["id"]
     fake.clear()
-    button = next(
-        el
-        for b in picker["blocks"]
-        if b["type"] == "actions"
-        for el in b["elements"]
-        if el["text"]["text"] == "Acme Jakarta"
-    )
+    button = picker_button(picker, "Acme Jakarta")
     resp = slack.block_action(button["action_id"], value=button["value"], view=picker)
     assert resp.status == 200
     [update] = fake.wait_for("views.update")
@@ -148,7 +148,7 @@ def test_picking_someone_elses_deal_shows_the_refusal_in_the_modal(slack, runnin
     picker = filled_modal(fake)
     assert "Several deals match" in all_text(picker)
     fake.clear()
-    button = next(el for b in picker["blocks"] if b["type"] == "actions" for el in b["elements"])
+    button = picker_button(picker, "Acme Jakarta")
     slack.block_action(button["action_id"], value=button["value"], view=picker, user_id="U2")
     [update] = fake.wait_for("views.update")
     refused = valid(update.params["view"])
@@ -168,7 +168,7 @@ def test_picked_deal_deleted_meanwhile_is_said_in_the_modal(slack, running, fake
         s.exec(delete(Contact))
         s.exec(delete(Deal))
     fake.clear()
-    button = next(el for b in picker["blocks"] if b["type"] == "actions" for el in b["elements"])
+    button = picker_button(picker, "Acme Jakarta")
     slack.block_action(button["action_id"], value=button["value"], view=picker)
     [update] = fake.wait_for("views.update")
     assert "no longer exists" in all_text(valid(update.params["view"]))

@@ -1,0 +1,40 @@
+"""Issue 14's migration (0008_salesflow) on SQLite and PostgreSQL: the columns it adds match
+the models, and existing rows keep their data (the new columns start empty)."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel, select
+
+import storage.models_checklist
+import storage.models_digest  # noqa: F401
+from storage.db import Database
+from storage.models import Contact, Deal, StageMove
+from tests.factories import make_deal
+
+TOUCHED = ("deal", "stage_move", "contact", "digest_subscription")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_migration_matches_the_models_it_touches(request, kind):
+    url = request.getfixturevalue("db_url" if kind == "sqlite" else "pg_url")
+    db = Database(url)
+    try:
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    finally:
+        db.dispose()
+    ours = [d for d in diff if any(f"'{t}'" in repr(d) or f"{t}." in repr(d) for t in TOUCHED)]
+    assert not ours, ours
+
+
+def test_new_columns_start_empty(db):
+    deal_id = make_deal(db, name="Acme", stage_key="won", contact_name="Budi")
+    with db.read() as s:
+        deal = s.get(Deal, deal_id)
+        [contact] = s.exec(select(Contact)).all()
+        moves = s.exec(select(StageMove)).all()
+    assert (deal.won_technique, deal.win_back_on, deal.grown_from_id) == (None, None, None)
+    assert contact.title is None and all(m.undo_of is None and m.undone_at is None for m in moves)
