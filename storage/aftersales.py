@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import or_
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, col, select
 
 from bot.core.stages import LOST, WON
@@ -82,32 +83,36 @@ def list_grow_deals(*, session: Session, team_id: str, deal_id: int) -> list[Dea
 # --- reminders: win back, Keep check --------------------------------------------------------
 
 
+def _due(
+    session: Session,
+    team_id: str,
+    owner_id: str,
+    status: str,
+    on: InstrumentedAttribute,
+    today: date,
+    limit: int,
+) -> tuple[list[Deal], int]:
+    """The owner's ``status`` deals whose date ``on`` has come: the first ``limit`` of them
+    (earliest first) and how many there are."""
+    q = select(Deal).where(
+        Deal.team_id == team_id, Deal.owner_id == owner_id, Deal.status == status, on <= today
+    )
+    rows = session.exec(q.order_by(on, Deal.id).limit(limit)).all()
+    return list(rows), len(session.exec(q.with_only_columns(Deal.id)).all())
+
+
 def list_win_backs_due(
     *, session: Session, team_id: str, owner_id: str, today: date, limit: int
 ) -> tuple[list[Deal], int]:
     """The owner's lost deals whose win-back date has come."""
-    q = select(Deal).where(
-        Deal.team_id == team_id,
-        Deal.owner_id == owner_id,
-        Deal.status == LOST,
-        Deal.win_back_on <= today,
-    )
-    rows = session.exec(q.order_by(Deal.win_back_on, Deal.id).limit(limit)).all()
-    return list(rows), len(session.exec(q.with_only_columns(Deal.id)).all())
+    return _due(session, team_id, owner_id, LOST, Deal.win_back_on, today, limit)
 
 
 def list_keep_checks_due(
     *, session: Session, team_id: str, owner_id: str, today: date, limit: int
 ) -> tuple[list[Deal], int]:
     """The owner's won deals whose Keep check has come."""
-    q = select(Deal).where(
-        Deal.team_id == team_id,
-        Deal.owner_id == owner_id,
-        Deal.status == WON,
-        Deal.keep_check_on <= today,
-    )
-    rows = session.exec(q.order_by(Deal.keep_check_on, Deal.id).limit(limit)).all()
-    return list(rows), len(session.exec(q.with_only_columns(Deal.id)).all())
+    return _due(session, team_id, owner_id, WON, Deal.keep_check_on, today, limit)
 
 
 def list_owners_with_followups(*, session: Session, team_id: str, due_by: date) -> list[str]:

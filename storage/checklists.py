@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.core.checklists import Attendee
 from bot.core.errors import InvalidInput
@@ -37,10 +38,9 @@ def touch_deal(*, session: Session, deal: Deal, now: datetime) -> None:
 # --- checklists -------------------------------------------------------------------------
 
 
-def latest_checklist(
-    *, session: Session, team_id: str, deal_id: int, kind: str
-) -> ChecklistVersion | None:
-    return session.exec(
+def _versions_newest_first(team_id: str, deal_id: int, kind: str) -> SelectOfScalar:
+    """One checklist's versions on a deal, the highest version first."""
+    return (
         select(ChecklistVersion)
         .where(
             ChecklistVersion.team_id == team_id,
@@ -48,7 +48,13 @@ def latest_checklist(
             ChecklistVersion.kind == kind,
         )
         .order_by(col(ChecklistVersion.version).desc())
-    ).first()
+    )
+
+
+def latest_checklist(
+    *, session: Session, team_id: str, deal_id: int, kind: str
+) -> ChecklistVersion | None:
+    return session.exec(_versions_newest_first(team_id, deal_id, kind)).first()
 
 
 def list_checklist_versions(
@@ -347,16 +353,5 @@ def list_checklist_page(
 ) -> list[ChecklistVersion]:
     """One page of one checklist's versions, newest (highest version) first: ``limit``
     versions after skipping the ``offset`` newest."""
-    return list(
-        session.exec(
-            select(ChecklistVersion)
-            .where(
-                ChecklistVersion.team_id == team_id,
-                ChecklistVersion.deal_id == deal_id,
-                ChecklistVersion.kind == kind,
-            )
-            .order_by(col(ChecklistVersion.version).desc())
-            .offset(max(offset, 0))
-            .limit(limit)
-        ).all()
-    )
+    q = _versions_newest_first(team_id, deal_id, kind)
+    return list(session.exec(q.offset(max(offset, 0)).limit(limit)).all())

@@ -10,78 +10,66 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
     PlainTextInputElement,
-    PlainTextObject,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
 from bot.core import checklists as cl
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.money import format_money
 from bot.usecases.aftersales import KeepLater, Recorded, ValueDraft, WinBackDraft, WinBackSet
 from bot.usecases.deals import Undone
-from handlers.ui.common import clip, day_text, escape, message, stage_text, write_meta
+from handlers.ui.common import day_text, escape, message, stage_text, write_meta
 from handlers.ui.deals import deal_buttons, technique_buttons
 from handlers.ui.digest import section
+from handlers.ui.forms import modal
+
+
+def _deal_modal(
+    t: Translator, callback_id: str, deal_id: int, title: str, intro: str, field: InputBlock
+) -> dict:
+    """A modal about one deal (its id sealed in the metadata): a line on why, and one field."""
+    return modal(
+        t,
+        callback_id=callback_id,
+        metadata=write_meta({"d": deal_id}),
+        title=title,
+        submit=t("Save"),
+        blocks=[section(intro), field],
+    )
 
 
 def value_modal(t: Translator, draft: ValueDraft) -> dict:
-    return View(
-        type="modal",
-        callback_id=ids.VIEW_WON_VALUE,
-        private_metadata=write_meta({"d": draft.deal_id}),
-        title=PlainTextObject(text=clip(t("Final value"), 24)),
-        submit=PlainTextObject(text=clip(t("Save"), 24)),
-        close=PlainTextObject(text=clip(t("Cancel"), 24)),
-        blocks=[
-            section(
-                t(
-                    "What was *{deal}* won for? The average deal size and velocity count it "
-                    "from now on.",
-                    deal=escape(draft.deal_name),
-                )
-            ),
-            InputBlock(
-                block_id=ids.BLOCK_WON_VALUE,
-                label=t("Final value"),
-                hint=t(
-                    "Shorthand works: 55jt, 1.5m, Rp 55.000.000, $5,000. "
-                    "Without a currency: {currency}.",
-                    currency=draft.currency,
-                ),
-                element=PlainTextInputElement(
-                    action_id=ids.INPUT, max_length=60, placeholder=t("e.g. 55jt")
-                ),
-            ),
-        ],
-    ).to_dict()
+    intro = t(
+        "What was *{deal}* won for? The average deal size and velocity count it from now on.",
+        deal=escape(draft.deal_name),
+    )
+    hint = t(
+        "Shorthand works: 55jt, 1.5m, Rp 55.000.000, $5,000. Without a currency: {currency}.",
+        currency=draft.currency,
+    )
+    field = InputBlock(
+        block_id=ids.BLOCK_WON_VALUE,
+        label=t("Final value"),
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=ids.INPUT, max_length=60, placeholder=t("e.g. 55jt")
+        ),
+    )
+    return _deal_modal(t, ids.VIEW_WON_VALUE, draft.deal_id, t("Final value"), intro, field)
 
 
 def win_back_modal(t: Translator, draft: WinBackDraft) -> dict:
-    return View(
-        type="modal",
-        callback_id=ids.VIEW_WIN_BACK,
-        private_metadata=write_meta({"d": draft.deal_id}),
-        title=PlainTextObject(text=clip(t("Win back"), 24)),
-        submit=PlainTextObject(text=clip(t("Save"), 24)),
-        close=PlainTextObject(text=clip(t("Cancel"), 24)),
-        blocks=[
-            section(
-                t(
-                    "Lost customers can be won back. On the date you pick I'll remind you "
-                    "to try *{deal}* again, with a button to re-open it.",
-                    deal=escape(draft.deal_name),
-                )
-            ),
-            InputBlock(
-                block_id=ids.BLOCK_WIN_BACK_ON,
-                label=t("Try again on"),
-                element=DatePickerElement(
-                    action_id=ids.INPUT, initial_date=draft.initial.isoformat()
-                ),
-            ),
-        ],
-    ).to_dict()
+    intro = t(
+        "Lost customers can be won back. On the date you pick I'll remind you to try *{deal}* "
+        "again, with a button to re-open it.",
+        deal=escape(draft.deal_name),
+    )
+    field = InputBlock(
+        block_id=ids.BLOCK_WIN_BACK_ON,
+        label=t("Try again on"),
+        element=DatePickerElement(action_id=ids.INPUT, initial_date=draft.initial.isoformat()),
+    )
+    return _deal_modal(t, ids.VIEW_WIN_BACK, draft.deal_id, t("Win back"), intro, field)
 
 
 def recorded_message(t: Translator, r: Recorded) -> dict:
@@ -100,22 +88,22 @@ def recorded_message(t: Translator, r: Recorded) -> dict:
     return message(text, blocks)
 
 
+WIN_BACK_SET = N_(":calendar: I'll remind you to try *{deal}* again on {day}.")
+KEEP_LATER = N_(":handshake: Keep first. I'll ask about *{deal}* again on {day}.")
+
+
+def _deal_on_day(t: Translator, text: str, deal: str, day: date) -> dict:
+    """A one-line answer naming a deal and the day something comes back to it."""
+    shown = t(text, deal=escape(deal), day=day_text(t, day))
+    return message(shown, [section(shown)])
+
+
 def win_back_set_message(t: Translator, r: WinBackSet) -> dict:
-    text = t(
-        ":calendar: I'll remind you to try *{deal}* again on {day}.",
-        deal=escape(r.deal),
-        day=day_text(t, r.day),
-    )
-    return message(text, [section(text)])
+    return _deal_on_day(t, WIN_BACK_SET, r.deal, r.day)
 
 
 def keep_later_message(t: Translator, r: KeepLater) -> dict:
-    text = t(
-        ":handshake: Keep first. I'll ask about *{deal}* again on {day}.",
-        deal=escape(r.deal),
-        day=day_text(t, r.day),
-    )
-    return message(text, [section(text)])
+    return _deal_on_day(t, KEEP_LATER, r.deal, r.day)
 
 
 def undone_message(t: Translator, u: Undone) -> dict:

@@ -93,6 +93,25 @@ def _basis_line(t: Translator, form: ChecklistForm) -> ContextBlock:
     return ContextBlock(elements=[md(line)])
 
 
+def _head(t: Translator, form: ChecklistForm) -> list:
+    """What every checklist modal opens with: its basis line, and the notice when there is one."""
+    blocks: list = [_basis_line(t, form)]
+    if form.notice:
+        blocks.append(SectionBlock(text=md(":warning: " + form.notice)))
+    return blocks
+
+
+def _checklist_modal(t: Translator, kind: str, metadata: str, blocks: list) -> dict:
+    return modal(
+        t,
+        callback_id=VIEW_OF[kind],
+        title=t(TITLE[kind]),
+        submit=t("Save"),
+        metadata=metadata,
+        blocks=blocks,
+    )
+
+
 def _question_blocks(t: Translator, q: cl.Question, values: Mapping[str, Any]) -> list:
     label = t(q.label)
     return [
@@ -147,9 +166,7 @@ def spin_modal(t: Translator, form: ChecklistForm, *, mode: str, metadata: str) 
     values = form.values
     awareness = values.get(cl.AWARENESS)
     options = [option(t(c.label), c.key) for c in cl.AWARENESS_LEVELS]
-    blocks: list = [_basis_line(t, form)]
-    if form.notice:
-        blocks.append(SectionBlock(text=md(":warning: " + form.notice)))
+    blocks = _head(t, form)
     blocks.append(
         InputBlock(
             block_id=ids.BLOCK_AWARENESS,
@@ -175,14 +192,7 @@ def spin_modal(t: Translator, form: ChecklistForm, *, mode: str, metadata: str) 
         ]
         for q in kept:
             blocks += _question_blocks(t, q, values)
-    return modal(
-        t,
-        callback_id=ids.VIEW_SPIN,
-        title=t(TITLE[cl.SPIN]),
-        submit=t("Save"),
-        metadata=metadata,
-        blocks=blocks,
-    )
+    return _checklist_modal(t, cl.SPIN, metadata, blocks)
 
 
 def _checkboxes(
@@ -202,11 +212,29 @@ def _checkboxes(
     )
 
 
+# The BATNA sheet's free-text fields: key, label, hint.
+_BATNA_TEXTS = (
+    (
+        cl.OUR_ALTERNATIVE,
+        N_("Our best alternative"),
+        N_("What we do if this deal fails: another buyer, a smaller scope, waiting."),
+    ),
+    (
+        cl.THEIR_ALTERNATIVE,
+        N_("Their likely alternative"),
+        N_("What they do without us: a competitor, building it, doing nothing."),
+    ),
+    (
+        cl.DIMENSIONS,
+        N_("New dimensions to trade"),
+        N_("Other things to exchange besides price: terms, volume, timing, service."),
+    ),
+)
+
+
 def batna_modal(t: Translator, form: ChecklistForm, *, metadata: str) -> dict:
     v = form.values
-    blocks: list = [_basis_line(t, form)]
-    if form.notice:
-        blocks.append(SectionBlock(text=md(":warning: " + form.notice)))
+    blocks = _head(t, form)
     blocks.append(
         SectionBlock(
             text=md(
@@ -231,24 +259,9 @@ def batna_modal(t: Translator, form: ChecklistForm, *, metadata: str) -> dict:
             )
         )
     blocks += [
-        text_input(
-            cl.OUR_ALTERNATIVE,
-            t("Our best alternative"),
-            v.get(cl.OUR_ALTERNATIVE),
-            hint=t("What we do if this deal fails: another buyer, a smaller scope, waiting."),
-        ),
-        text_input(
-            cl.THEIR_ALTERNATIVE,
-            t("Their likely alternative"),
-            v.get(cl.THEIR_ALTERNATIVE),
-            hint=t("What they do without us: a competitor, building it, doing nothing."),
-        ),
-        text_input(
-            cl.DIMENSIONS,
-            t("New dimensions to trade"),
-            v.get(cl.DIMENSIONS),
-            hint=t("Other things to exchange besides price: terms, volume, timing, service."),
-        ),
+        text_input(key, t(label), v.get(key), hint=t(hint)) for key, label, hint in _BATNA_TEXTS
+    ]
+    blocks += [
         _checkboxes(
             t, cl.OBJECTIONS, t("Objections met"), cl.OBJECTION_TYPES, v.get(cl.OBJECTIONS)
         ),
@@ -266,22 +279,13 @@ def batna_modal(t: Translator, form: ChecklistForm, *, metadata: str) -> dict:
             v.get(cl.FOUR_RS),
         ),
     ]
-    return modal(
-        t,
-        callback_id=ids.VIEW_BATNA,
-        title=t(TITLE[cl.BATNA]),
-        submit=t("Save"),
-        metadata=metadata,
-        blocks=blocks,
-    )
+    return _checklist_modal(t, cl.BATNA, metadata, blocks)
 
 
 def approach_modal(t: Translator, form: ChecklistForm, *, metadata: str) -> dict:
     """Approach preparation (seed 000: Approaching): the profile, the decision-maker unit,
     the 3M, F.O.R.M. small talk and the purpose."""
-    blocks: list = [_basis_line(t, form)]
-    if form.notice:
-        blocks.append(SectionBlock(text=md(":warning: " + form.notice)))
+    blocks = _head(t, form)
     blocks.append(
         ContextBlock(
             elements=[
@@ -305,23 +309,14 @@ def approach_modal(t: Translator, form: ChecklistForm, *, metadata: str) -> dict
                 max_length=cl.TEXT_MAX,
             )
         )
-    return modal(
-        t,
-        callback_id=ids.VIEW_APPROACH,
-        title=t(TITLE[cl.APPROACH]),
-        submit=t("Save"),
-        metadata=metadata,
-        blocks=blocks,
-    )
+    return _checklist_modal(t, cl.APPROACH, metadata, blocks)
 
 
 def fab_modal(t: Translator, form: ChecklistForm, *, order: str, metadata: str) -> dict:
     """Presentation F.A.B. (seed 000: Presentation): per need found in SPIN, its feature,
     advantage and benefit — in B.A.F. order once the deal has SPIN (lead with the benefit
     they asked for)."""
-    blocks: list = [_basis_line(t, form)]
-    if form.notice:
-        blocks.append(SectionBlock(text=md(":warning: " + form.notice)))
+    blocks = _head(t, form)
     head = (
         t("*B.A.F.*: after SPIN, lead with the Benefit they asked for, then Advantage, Feature.")
         if order == cl.ORDER_BAF
@@ -353,14 +348,7 @@ def fab_modal(t: Translator, form: ChecklistForm, *, order: str, metadata: str) 
                     max_length=cl.TEXT_MAX,
                 )
             )
-    return modal(
-        t,
-        callback_id=ids.VIEW_FAB,
-        title=t(TITLE[cl.FAB]),
-        submit=t("Save"),
-        metadata=metadata,
-        blocks=blocks,
-    )
+    return _checklist_modal(t, cl.FAB, metadata, blocks)
 
 
 def approach_text(t: Translator, data: Mapping[str, Any]) -> str:

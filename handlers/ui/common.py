@@ -108,14 +108,7 @@ def write_sealed(obj: dict) -> str:
 def read_sealed(raw: object) -> dict:
     """A value of ``write_sealed`` read back; anything the app did not write (or an older,
     unsealed one) is refused with ``InvalidInput``."""
-    text = unseal(raw) if isinstance(raw, str) else None
-    try:
-        meta = json.loads(text) if text is not None else None
-    except ValueError:
-        meta = None
-    if not isinstance(meta, dict):
-        raise InvalidInput(STALE_FORM)
-    return meta
+    return read_json(unseal(raw) if isinstance(raw, str) else None)
 
 
 def row_id(value: object) -> int:

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.core import checklists as cl
 from bot.core import gates
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.usecases.stages import GateRow, Gates
 from handlers.ui.common import clip, escape, message, stage_text
 from handlers.ui.forms import OPEN_CHECKLIST, md, modal, option
@@ -107,6 +107,16 @@ def gates_modal(t: Translator, rows: Sequence[GateRow]) -> dict:
     )
 
 
+_REQUIRED_HOLD = N_(
+    ":no_entry: *{stage}* requires a {kind} checklist before “{deal}” can enter "
+    "it, and it has none yet. Fill it and the move completes."
+)
+_WARNING_HOLD = N_(
+    ":warning: *{stage}* asks for a {kind} checklist first, and “{deal}” has "
+    "none yet. Fill it and the move completes, or move anyway."
+)
+
+
 def gate_message(
     t: Translator,
     *,
@@ -124,26 +134,8 @@ def gate_message(
     stage = stage_text(t, stage)
     if checklist is not None:
         kind = t(cl.KIND_LABELS[checklist])
-        if required:
-            lines.append(
-                t(
-                    ":no_entry: *{stage}* requires a {kind} checklist before “{deal}” can enter "
-                    "it, and it has none yet. Fill it and the move completes.",
-                    stage=escape(stage),
-                    kind=kind,
-                    deal=escape(deal_name),
-                )
-            )
-        else:
-            lines.append(
-                t(
-                    ":warning: *{stage}* asks for a {kind} checklist first, and “{deal}” has "
-                    "none yet. Fill it and the move completes, or move anyway.",
-                    stage=escape(stage),
-                    kind=kind,
-                    deal=escape(deal_name),
-                )
-            )
+        held = _REQUIRED_HOLD if required else _WARNING_HOLD
+        lines.append(t(held, stage=escape(stage), kind=kind, deal=escape(deal_name)))
         elements.append(
             ButtonElement(
                 text=clip(t("Fill {kind} and move", kind=kind), 75),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -12,16 +13,14 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     PlainTextInputElement,
-    PlainTextObject,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
 from bot.core import checklists as cl
 from bot.core.errors import InvalidInput
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.money import format_money_short
-from bot.usecases.digest import DealItem, Reminder
+from bot.usecases.digest import DealItem, Listing, Reminder
 from bot.usecases.followups import SnoozeDraft
 from handlers.ui.common import (
     STALE_FORM,
@@ -44,7 +43,10 @@ from handlers.ui.digest import (
     reason_label,
     section,
 )
-from handlers.ui.forms import OPEN_CHECKLIST
+from handlers.ui.forms import OPEN_CHECKLIST, modal
+
+ItemBlocks = Callable[[DealItem], list]
+Buttons = tuple[tuple[str, str], ...]
 
 # --- nudges -----------------------------------------------------------------------------
 
@@ -52,6 +54,39 @@ from handlers.ui.forms import OPEN_CHECKLIST
 def _deal_head(t: Translator, item: DealItem, locale: str) -> str:
     value = format_money_short(item.value, locale) if item.value else ""
     return " · ".join(p for p in (f"*{escape(item.name)}*", stage_text(t, item.stage), value) if p)
+
+
+def _deal_actions(t: Translator, block: str, deal_id: int, buttons: Buttons) -> ActionsBlock:
+    """Buttons about one deal (block id ``<block>_<deal id>``), each valued with its id; the
+    first is the primary one."""
+    return ActionsBlock(
+        block_id=f"{block}_{deal_id}",
+        elements=[
+            ButtonElement(
+                text=t(text),
+                action_id=action_id,
+                value=str(deal_id),
+                style="primary" if n == 0 else None,
+            )
+            for n, (text, action_id) in enumerate(buttons)
+        ],
+    )
+
+
+# (text, action_id) of the buttons under a nudge, a deal to win back, a Keep check
+NUDGE_BUTTONS: Buttons = (
+    (N_("Log meeting / set next step"), ids.ACTION_LOG_MEETING),
+    (N_("Open card"), ids.ACTION_OPEN_CARD),
+)
+WIN_BACK_BUTTONS: Buttons = (
+    (N_("Re-open it"), ids.ACTION_REOPEN),
+    (N_("Another date"), ids.ACTION_WIN_BACK),
+    (N_("Open card"), ids.ACTION_OPEN_CARD),
+)
+KEEP_CHECK_BUTTONS: Buttons = (
+    (N_("Keep is safe: start a Grow deal"), ids.ACTION_KEEP_SAFE),
+    (N_("Not yet"), ids.ACTION_KEEP_NOT_YET),
+)
 
 
 def nudge_dm(t: Translator, *, item: DealItem, why: str, manager_id: str, locale: str) -> dict:
@@ -74,20 +109,7 @@ def nudge_dm(t: Translator, *, item: DealItem, why: str, manager_id: str, locale
     )
     blocks = [
         section(text),
-        ActionsBlock(
-            block_id=f"nudge_{item.id}",
-            elements=[
-                ButtonElement(
-                    text=t("Log meeting / set next step"),
-                    action_id=ids.ACTION_LOG_MEETING,
-                    value=str(item.id),
-                    style="primary",
-                ),
-                ButtonElement(
-                    text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=str(item.id)
-                ),
-            ],
-        ),
+        _deal_actions(t, "nudge", item.id, NUDGE_BUTTONS),
     ]
     return message(text, blocks)
 
@@ -130,110 +152,86 @@ def _with_ask(t: Translator, item: DealItem, line: str) -> str:
     return line + ("\n" + asks_for_text(t, item) if item.asks_for else "")
 
 
-def _after_close(t: Translator, r: Reminder, locale: str) -> list:
-    """Lost deals whose win-back date has come; won deals to ask about Keep."""
-    blocks: list = []
-    if r.win_back.total:
-        blocks.append(
-            section(t(":leftwards_arrow_with_hook: *Try again ({n})*", n=r.win_back.total))
-        )
-        for i in r.win_back.items:
-            why = reason_label(t, i.lost_reason)
-            note = f" — {escape(clip(i.lost_note, 150))}" if i.lost_note else ""
-            line = (
-                _deal_head(t, i, locale)
-                + "\n"
-                + t(
-                    "lost on {day}: {reason}{note}. Time to win it back?",
-                    day=day_text(t, i.closed_on),
-                    reason=why,
-                    note=note,
-                )
-            )
-            blocks += [
-                section(line),
-                ActionsBlock(
-                    block_id=f"winback_{i.id}",
-                    elements=[
-                        ButtonElement(
-                            text=t("Re-open it"),
-                            action_id=ids.ACTION_REOPEN,
-                            value=str(i.id),
-                            style="primary",
-                        ),
-                        ButtonElement(
-                            text=t("Another date"), action_id=ids.ACTION_WIN_BACK, value=str(i.id)
-                        ),
-                        ButtonElement(
-                            text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=str(i.id)
-                        ),
-                    ],
-                ),
-            ]
-        if r.win_back.more:
-            blocks.append(context(more_line(t, r.win_back)))
-    if r.keep_check.total:
-        blocks.append(section(t(":handshake: *Is Keep safe? ({n})*", n=r.keep_check.total)))
-        for i in r.keep_check.items:
-            line = (
-                _deal_head(t, i, locale)
-                + "\n"
-                + t(
-                    "won on {day}. Do they stay and trust you? Grow (upsell, cross-sell) only "
-                    "once Keep is safe.",
-                    day=day_text(t, i.closed_on),
-                )
-            )
-            blocks += [
-                section(line),
-                ActionsBlock(
-                    block_id=f"keep_{i.id}",
-                    elements=[
-                        ButtonElement(
-                            text=t("Keep is safe: start a Grow deal"),
-                            action_id=ids.ACTION_KEEP_SAFE,
-                            value=str(i.id),
-                            style="primary",
-                        ),
-                        ButtonElement(
-                            text=t("Not yet"), action_id=ids.ACTION_KEEP_NOT_YET, value=str(i.id)
-                        ),
-                    ],
-                ),
-            ]
-        if r.keep_check.more:
-            blocks.append(context(more_line(t, r.keep_check)))
+def _listing(t: Translator, heading: str, listing: Listing, item_blocks: ItemBlocks) -> list:
+    """One part of the reminder: its heading, each deal's blocks, and how many more."""
+    if not listing.total:
+        return []
+    blocks: list = [section(heading)]
+    for item in listing.items:
+        blocks += item_blocks(item)
+    if listing.more:
+        blocks.append(context(more_line(t, listing)))
     return blocks
 
 
+def _due_item(t: Translator, i: DealItem, today: date, locale: str) -> list:
+    when = t("due today") if i.due == today else t("overdue since {day}", day=day_text(t, i.due))
+    line = (
+        _deal_head(t, i, locale)
+        + "\n"
+        + t("“{step}” · {when}", step=escape(clip(i.next_step or "", 200)), when=when)
+    )
+    return [section(_with_ask(t, i, line)), _reminder_buttons(t, i, f"due_{i.id}")]
+
+
+def _stale_item(t: Translator, i: DealItem, locale: str) -> list:
+    line = _deal_head(t, i, locale) + "\n" + t("no activity for {n} days", n=i.quiet_days)
+    return [section(_with_ask(t, i, line)), _reminder_buttons(t, i, f"stale_{i.id}")]
+
+
+def _win_back_item(t: Translator, i: DealItem, locale: str) -> list:
+    """A lost deal whose win-back date has come."""
+    note = f" — {escape(clip(i.lost_note, 150))}" if i.lost_note else ""
+    lost = t(
+        "lost on {day}: {reason}{note}. Time to win it back?",
+        day=day_text(t, i.closed_on),
+        reason=reason_label(t, i.lost_reason),
+        note=note,
+    )
+    head = _deal_head(t, i, locale)
+    return [section(head + "\n" + lost), _deal_actions(t, "winback", i.id, WIN_BACK_BUTTONS)]
+
+
+def _keep_check_item(t: Translator, i: DealItem, locale: str) -> list:
+    """A won deal to ask about Keep."""
+    won = t(
+        "won on {day}. Do they stay and trust you? Grow (upsell, cross-sell) only "
+        "once Keep is safe.",
+        day=day_text(t, i.closed_on),
+    )
+    head = _deal_head(t, i, locale)
+    return [section(head + "\n" + won), _deal_actions(t, "keep", i.id, KEEP_CHECK_BUTTONS)]
+
+
 def reminder_message(t: Translator, r: Reminder, *, locale: str) -> dict:
-    """A rep's daily DM: next steps due today or overdue, deals gone stale; buttons each."""
+    """A rep's daily DM: next steps due today or overdue, deals gone stale, lost deals to win
+    back and won deals to ask about Keep; buttons each."""
     title = t("Your deals for {day}", day=day_text(t, r.today))
     blocks: list = [HeaderBlock(text=clip(title, 150))]
-    if r.due.total:
-        blocks.append(section(t(":alarm_clock: *Next steps due ({n})*", n=r.due.total)))
-        for i in r.due.items:
-            when = (
-                t("due today")
-                if i.due == r.today
-                else t("overdue since {day}", day=day_text(t, i.due))
-            )
-            line = (
-                _deal_head(t, i, locale)
-                + "\n"
-                + t("“{step}” · {when}", step=escape(clip(i.next_step or "", 200)), when=when)
-            )
-            blocks += [section(_with_ask(t, i, line)), _reminder_buttons(t, i, f"due_{i.id}")]
-        if r.due.more:
-            blocks.append(context(more_line(t, r.due)))
-    if r.stale.total:
-        blocks.append(section(t(":hourglass: *Gone quiet ({n})*", n=r.stale.total)))
-        for i in r.stale.items:
-            line = _deal_head(t, i, locale) + "\n" + t("no activity for {n} days", n=i.quiet_days)
-            blocks += [section(_with_ask(t, i, line)), _reminder_buttons(t, i, f"stale_{i.id}")]
-        if r.stale.more:
-            blocks.append(context(more_line(t, r.stale)))
-    blocks += _after_close(t, r, locale)
+    blocks += _listing(
+        t,
+        t(":alarm_clock: *Next steps due ({n})*", n=r.due.total),
+        r.due,
+        lambda i: _due_item(t, i, r.today, locale),
+    )
+    blocks += _listing(
+        t,
+        t(":hourglass: *Gone quiet ({n})*", n=r.stale.total),
+        r.stale,
+        lambda i: _stale_item(t, i, locale),
+    )
+    blocks += _listing(
+        t,
+        t(":leftwards_arrow_with_hook: *Try again ({n})*", n=r.win_back.total),
+        r.win_back,
+        lambda i: _win_back_item(t, i, locale),
+    )
+    blocks += _listing(
+        t,
+        t(":handshake: *Is Keep safe? ({n})*", n=r.keep_check.total),
+        r.keep_check,
+        lambda i: _keep_check_item(t, i, locale),
+    )
     blocks.append(context(t("Snooze a deal to stop reminders about it until a date you pick.")))
     parts = [
         t.plural("{n} next step due", "{n} next steps due", r.due.total),
@@ -269,13 +267,12 @@ def snoozed_deal(view: dict) -> int:
 
 
 def snooze_modal(t: Translator, *, deal_id: int, deal_name: str, initial: date) -> dict:
-    view = View(
-        type="modal",
+    return modal(
+        t,
         callback_id=ids.VIEW_SNOOZE,
-        private_metadata=write_meta({"d": deal_id}),
-        title=PlainTextObject(text=clip(t("Snooze deal"), 24)),
-        submit=PlainTextObject(text=clip(t("Snooze"), 24)),
-        close=PlainTextObject(text=clip(t("Cancel"), 24)),
+        metadata=write_meta({"d": deal_id}),
+        title=t("Snooze deal"),
+        submit=t("Snooze"),
         blocks=[
             section(
                 t(
@@ -300,7 +297,6 @@ def snooze_modal(t: Translator, *, deal_id: int, deal_name: str, initial: date) 
             ),
         ],
     )
-    return view.to_dict()
 
 
 def snoozed_message(t: Translator, *, deal: str, until: date, reason: str) -> dict:
