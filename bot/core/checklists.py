@@ -657,15 +657,8 @@ def read_meeting(raw: Raw, *, today: date) -> tuple[MeetingLog | None, dict[str,
     except InvalidInput as err:
         errors["attendees"] = InvalidInput(err.message, field="attendees", **err.params)
     notes = _text(raw, "notes")
-    if not notes:
-        errors["notes"] = InvalidInput(N_("Write a few words about the meeting."), field="notes")
-    elif len(notes) > NOTES_MAX:
-        errors["notes"] = InvalidInput(
-            N_("The notes are {n} characters; keep them under {max}."),
-            field="notes",
-            n=len(notes),
-            max=NOTES_MAX,
-        )
+    if problem := _notes_problem(notes, N_("Write a few words about the meeting.")):
+        errors["notes"] = problem
     next_step = _text(raw, "next_step") or None
     due = _date(raw.get("next_step_due"))
     if due and not next_step:
@@ -691,6 +684,21 @@ def read_meeting(raw: Raw, *, today: date) -> tuple[MeetingLog | None, dict[str,
     )
 
 
+def _notes_problem(notes: str, missing: str) -> InvalidInput | None:
+    """What is wrong with a meeting's or a note's text: none written (``missing`` says what
+    to write), or too long."""
+    if not notes:
+        return InvalidInput(missing, field="notes")
+    if len(notes) > NOTES_MAX:
+        return InvalidInput(
+            N_("The notes are {n} characters; keep them under {max}."),
+            field="notes",
+            n=len(notes),
+            max=NOTES_MAX,
+        )
+    return None
+
+
 def read_note(raw: Raw) -> tuple[tuple[int, str] | None, dict[str, InvalidInput]]:
     """Read "Add to deal": ``deal`` (id) and ``notes`` → ``(deal_id, notes)``."""
     errors: dict[str, InvalidInput] = {}
@@ -698,17 +706,8 @@ def read_note(raw: Raw) -> tuple[tuple[int, str] | None, dict[str, InvalidInput]
     notes = _text(raw, "notes")
     if not is_row_id(deal):
         errors["deal"] = InvalidInput(N_("Pick the deal to add this note to."), field="deal")
-    if not notes:
-        errors["notes"] = InvalidInput(
-            N_("Write the note (the message's text, or yours)."), field="notes"
-        )
-    elif len(notes) > NOTES_MAX:
-        errors["notes"] = InvalidInput(
-            N_("The notes are {n} characters; keep them under {max}."),
-            field="notes",
-            n=len(notes),
-            max=NOTES_MAX,
-        )
+    if problem := _notes_problem(notes, N_("Write the note (the message's text, or yours).")):
+        errors["notes"] = problem
     return (None, errors) if errors else ((int(deal), notes), {})
 
 

@@ -264,6 +264,14 @@ def _take_language(tokens: list[str]) -> tuple[str | None, list[str]]:
     return None, tokens
 
 
+def _only_one(given: str | None, new: str, clash: str) -> str:
+    """``new``, unless another one was given before: then ``clash`` (``{first}`` and
+    ``{second}``) as the error."""
+    if given is not None and given != new:
+        raise InvalidInput(clash, first=given, second=new)
+    return new
+
+
 def parse_schedule(text: str, *, default_tz: str) -> Schedule:
     """What follows ``/digest here``: ``[HH:MM] [timezone] [weekdays] [for @a @b]
     [bahasa id|en]`` in any order. Defaults: 09:00, ``default_tz`` (the user's Slack
@@ -303,11 +311,7 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
             )
         time = parse_time(token)
         if time is not None:
-            if at is not None and at != time:
-                raise InvalidInput(
-                    N_("Give one time, not {first} and {second}."), first=at, second=time
-                )
-            at = time
+            at = _only_one(at, time, N_("Give one time, not {first} and {second}."))
             continue
         parsed = parse_days(token)
         if parsed is not None:
@@ -315,11 +319,7 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
             continue
         zone = parse_timezone(token)
         if zone is not None:
-            if tz is not None and tz != zone:
-                raise InvalidInput(
-                    N_("Give one timezone, not {first} and {second}."), first=tz, second=zone
-                )
-            tz = zone
+            tz = _only_one(tz, zone, N_("Give one timezone, not {first} and {second}."))
             continue
         raise InvalidInput(
             N_(

@@ -8,9 +8,11 @@ for a local run before a release)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -169,3 +171,16 @@ def check_database(db: Database) -> None:
             if (n := conn.execute(text(sql)).scalar_one())
         }
     assert not broken, broken
+
+
+def check_settled(fake: FakeSlack, db: Database) -> None:
+    """After a run: once the app has gone quiet, Slack got nothing it refuses, and the
+    database keeps its invariants."""
+    quiet(fake)
+    check_slack(fake)
+    check_database(db)
+
+
+def check_no_errors(caplog: pytest.LogCaptureFixture) -> None:
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, errors[:3]

@@ -11,9 +11,9 @@ from bot import ids
 from bot.core import checklists as cl
 from bot.core.quickadd import parse_quick_add
 from slackkit import all_text, blocks_too_long
-from storage import checklists as cstore
 from storage import deals as store
 from tests.app.faults import count, serve
+from tests.app.support import save_version
 from tests.factories import NOW, make_deal
 
 APOLOGY = "Sorry, something went wrong"
@@ -187,17 +187,7 @@ def test_a_long_history_is_paged_to_fit_one_message(slack, fake, running):
         deal = store.get_deal(session=s, team_id="T1", deal_id=deal_id)
         for i in range(5):
             for kind, data in ((cl.SPIN, spin), (cl.BATNA, batna)):
-                cstore.save_checklist(
-                    session=s,
-                    team_id="T1",
-                    deal=deal,
-                    kind=kind,
-                    data=data,
-                    filled=2,
-                    parts=5,
-                    by="U1",
-                    now=NOW + timedelta(hours=i),
-                )
+                save_version(s, deal, kind, data, now=NOW + timedelta(hours=i), filled=2)
     for text in ("Acme history", "Acme history spin", "Acme history batna 1"):
         resp = slack.command(ids.CMD_PIPELINE, text)
         assert resp.status == 200 and not fake.rejected_acks, text

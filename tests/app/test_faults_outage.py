@@ -13,6 +13,7 @@ from bot import ids
 from slackkit import all_text
 from storage.db import make_engine
 from tests.app.faults import Plug, count, serve
+from tests.app.support import new_deal_form
 from tests.factories import make_deal
 
 DOWN = "The database is not answering, so nothing was saved"
@@ -53,8 +54,7 @@ def test_a_command_while_the_database_is_down(plugged, pg_url):
 
 def test_a_modal_while_the_database_is_down_stays_open_with_its_values(plugged, fake):
     app, plug = plugged
-    app.slack.command(ids.CMD_PROSPECT, "")
-    view = fake.last("views.open").params["view"]
+    view = new_deal_form(app.slack, fake)
     plug.cut()
     answers = {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1", ids.BLOCK_VALUE: "5jt"}
     resp = app.slack.view_submission(view, answers)
@@ -103,8 +103,7 @@ def test_commit_outcome_unknown_for_a_button_retries_the_button_once(plugged, fa
 
 def test_commit_outcome_unknown_in_a_modal_keeps_it_open_under_the_same_key(plugged, fake):
     app, plug = plugged
-    app.slack.command(ids.CMD_PROSPECT, "")
-    view = fake.last("views.open").params["view"]
+    view = new_deal_form(app.slack, fake)
     plug.drop_after_commit()
     answers = {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1", ids.BLOCK_VALUE: "5jt"}
     resp = app.slack.view_submission(view, answers)

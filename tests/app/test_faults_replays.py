@@ -10,6 +10,7 @@ from bot import ids
 from handlers.ui.digest import CHANGED_EVENT
 from slackkit import all_text
 from tests.app.faults import count
+from tests.app.support import submit_and_replay
 from tests.factories import add_manager, make_deal
 
 
@@ -55,12 +56,9 @@ def test_replayed_stage_editor_adds_one_stage(slack, fake, running):
 
 def test_a_replayed_snooze_answers_once(slack, fake, running):
     deal_id = make_deal(running.services.db, name="Acme", owner_id="U1")
-    slack.block_action(ids.ACTION_SNOOZE, value=str(deal_id), action_type="button")
-    view = fake.wait_for("views.open")[-1].params["view"]
-    payload = slack.view_submission_payload(view, {ids.BLOCK_SNOOZE_REASON: "Budget in January"})
-    first = slack.interactive(payload)
+    answers = {ids.BLOCK_SNOOZE_REASON: "Budget in January"}
+    first, replay = submit_and_replay(slack, fake, ids.ACTION_SNOOZE, deal_id, answers, retry_num=1)
     assert first.status == 200 and first.json is None
-    replay = slack.resend(first, retry_num=1)
     assert replay.status == 200 and replay.json is None
     fake.wait_for("chat.postMessage", timeout=20)
     snoozed = [m for m in fake.messages() if "Budget in January" in all_text(m["params"])]

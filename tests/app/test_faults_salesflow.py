@@ -19,7 +19,8 @@ from tests.app.commands.test_deals import buttons, click
 from tests.app.faults import count
 from tests.app.jobs.test_digest import NOW, add_deal, posted
 from tests.app.jobs.test_salesflow_aftersales import wait_posted
-from tests.app.test_faults_hardening import HOSTILE, mrkdwn_texts, submit_planted
+from tests.app.support import submit_and_replay
+from tests.app.test_faults_hardening import HOSTILE, live_mentions, submit_planted
 from tests.factories import add_manager, make_deal
 
 MINUTE = timedelta(minutes=1)
@@ -98,13 +99,7 @@ def test_a_hostile_deal_name_never_pings_anyone_after_the_close(slack, fake, run
     shown = " ".join(all_text(p) for p in sent)
     for said in ("is won by", "Undone", "Keep first", "again on", "Which one?"):
         assert said in shown, said
-    found = [
-        text[max(0, at - 60) : at + 20]
-        for payload in sent
-        for text in mrkdwn_texts(payload)
-        for raw in ("<!here>", "<!subteam", "<!channel>", "<@U2> & co")
-        if (at := text.find(raw)) >= 0
-    ]
+    found = live_mentions(sent)
     assert not found, found
 
 
@@ -130,12 +125,9 @@ def test_a_replayed_keep_click_does_not_undo_a_later_change(slack, fake, running
 
 def test_a_replayed_win_back_date_is_answered_once(slack, fake, running):
     lost = make_deal(running.services.db, name="Mitra", stage_key="lost")
-    slack.block_action(ids.ACTION_WIN_BACK, value=str(lost), action_type="button")
-    view = fake.wait_for("views.open")[-1].params["view"]
-    payload = slack.view_submission_payload(view, {ids.BLOCK_WIN_BACK_ON: "2027-02-01"})
-    first = slack.interactive(payload)
+    answers = {ids.BLOCK_WIN_BACK_ON: "2027-02-01"}
+    first, replay = submit_and_replay(slack, fake, ids.ACTION_WIN_BACK, lost, answers)
     assert first.status == 200 and not first.text.strip()
-    replay = slack.resend(first)
     assert replay.status == 200 and not replay.text.strip()
     told = [m for m in fake.messages("DU1") if "try *Mitra* again" in all_text(m["params"])]
     assert len(told) == 1

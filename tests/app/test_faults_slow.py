@@ -12,6 +12,7 @@ import pytest
 from bot import ids
 from slackkit import all_text
 from tests.app.faults import count, held, serve, wait_until
+from tests.app.support import new_deal_form
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -61,8 +62,7 @@ def test_a_move_under_a_locked_table_is_made_once(fake, any_db_url):
 def test_a_late_save_shows_saving_then_the_result_in_the_modal(fake, any_db_url):
     with serve(fake, any_db_url) as app:
         warm(app)
-        app.slack.command(ids.CMD_PROSPECT, "")
-        view = fake.last("views.open").params["view"]
+        view = new_deal_form(app.slack, fake)
         release = threading.Event()
         with held(any_db_url, release):
             resp = app.slack.view_submission(view, {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1"})
@@ -83,8 +83,7 @@ def test_a_late_field_error_brings_the_form_back_with_the_values(fake, any_db_ur
     with serve(fake, any_db_url) as app:
         warm(app)
         app.slack.command(ids.CMD_PROSPECT, "Acme Corp")
-        app.slack.command(ids.CMD_PROSPECT, "")
-        view = fake.last("views.open").params["view"]
+        view = new_deal_form(app.slack, fake)
         release = threading.Event()
         answers = {ids.BLOCK_NAME: "Acme Corp", ids.BLOCK_OWNER: "U1", ids.BLOCK_VALUE: "7jt"}
         with held(any_db_url, release):
@@ -104,8 +103,7 @@ def test_a_late_field_error_brings_the_form_back_with_the_values(fake, any_db_ur
 def test_validation_is_answered_within_the_window_even_while_the_table_is_locked(fake, any_db_url):
     with serve(fake, any_db_url) as app:
         warm(app)
-        app.slack.command(ids.CMD_PROSPECT, "")
-        view = fake.last("views.open").params["view"]
+        view = new_deal_form(app.slack, fake)
         release = threading.Event()
         with held(any_db_url, release):
             bad = {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1", ids.BLOCK_VALUE: "lots"}

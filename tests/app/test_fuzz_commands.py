@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot import ids
 from tests.app.faults import serve
-from tests.app.fuzz import check_answer, check_database, check_slack, examples, quiet, typed
+from tests.app.fuzz import check_answer, check_no_errors, check_settled, examples, typed
 from tests.factories import add_manager, make_deal
 
 COMMANDS = [
@@ -51,11 +51,8 @@ def fuzz_commands(fake, db_url, caplog, n: int) -> None:
             check_answer(resp, fake, command=command, text=text)
 
         run()
-        quiet(fake)
-        check_slack(fake)
-        check_database(app.db)
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert not errors, errors[:3]
+        check_settled(fake, app.db)
+    check_no_errors(caplog)
 
 
 def test_fuzz_commands_sqlite(fake, db_url, caplog):

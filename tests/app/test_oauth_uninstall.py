@@ -138,23 +138,25 @@ def test_one_workspace_mode_uninstall_and_purge(running, slack, fake):
     assert check.response == {"ok": False, "error": "token_revoked"}
 
 
-def test_one_workspace_mode_a_token_that_works_again_keeps_the_data(running, slack, fake):
-    """Reinstalled, and restarted with the new SLACK_BOT_TOKEN: the purge sees it works."""
+def uninstalled_with(running, slack, deal_name: str):
+    """The one workspace, with a deal, told at NOW that the app was uninstalled (marked)."""
     services = running.services
     services.now = lambda: NOW
-    make_deal(services.db, name="Back Co")
+    make_deal(services.db, name=deal_name)
     slack.app_uninstalled()
     settled(lambda: uninstalled_at(services, "T1") == NOW)
+    return services
+
+
+def test_one_workspace_mode_a_token_that_works_again_keeps_the_data(running, slack, fake):
+    """Reinstalled, and restarted with the new SLACK_BOT_TOKEN: the purge sees it works."""
+    services = uninstalled_with(running, slack, "Back Co")
     purge_at(services, NOW + 31 * DAY)
     assert deals(services, "T1") == ["Back Co"] and uninstalled_at(services, "T1") is None
 
 
 def test_one_workspace_mode_the_purge_waits_while_slack_cannot_say(running, slack, fake):
-    services = running.services
-    services.now = lambda: NOW
-    make_deal(services.db, name="Wait Co")
-    slack.app_uninstalled()
-    settled(lambda: uninstalled_at(services, "T1") == NOW)
+    services = uninstalled_with(running, slack, "Wait Co")
     fake.set_error("auth.test", "fatal_error")
     purge_at(services, NOW + 31 * DAY)
     assert deals(services, "T1") == ["Wait Co"] and uninstalled_at(services, "T1") == NOW

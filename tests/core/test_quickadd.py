@@ -20,11 +20,7 @@ from bot.core.sources import (
     match_source,
     source_by_key,
 )
-
-
-def idr(amount: str) -> Money:
-    return Money(Decimal(amount), "IDR")
-
+from tests.core.test_money import idr
 
 # --- sources ---------------------------------------------------------------------------------
 

@@ -4,28 +4,20 @@ the models, and existing rows keep their data (the new columns start empty)."""
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 import storage.models_checklist
 import storage.models_digest  # noqa: F401
-from storage.db import Database
 from storage.models import Contact, Deal, StageMove
 from tests.factories import make_deal
+from tests.storage.schema import migrated_diff
 
 TOUCHED = ("deal", "stage_move", "contact", "digest_subscription")
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migration_matches_the_models_it_touches(request, kind):
-    url = request.getfixturevalue("db_url" if kind == "sqlite" else "pg_url")
-    db = Database(url)
-    try:
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-    finally:
-        db.dispose()
+    diff = migrated_diff(request, kind)
     ours = [d for d in diff if any(f"'{t}'" in repr(d) or f"{t}." in repr(d) for t in TOUCHED)]
     assert not ours, ours
 

@@ -11,22 +11,13 @@ import pytest
 
 from bot.scheduling import RECOVER_EVERY
 from bot.usecases.delivery import LEASE, RETRY_WINDOW, Outcome, backoff
-from handlers.jobs import DIGEST_NOW_WINDOW, DigestSpec, Jobs
+from handlers.jobs import DIGEST_NOW_WINDOW, DigestSpec
 from slackkit import all_text
 from storage import claims as claim_store
-from tests.app.jobs.test_digest import NOW, add_deal, claims, dms, posted
-from tests.app.jobs.test_scheduling import SLOT, subscribe, uploads
+from tests.app.jobs.test_digest import NOW, claims, dms, posted
+from tests.app.jobs.test_scheduling import SLOT, uploads
 
 MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-def jobs(running) -> Jobs:
-    """C1 subscribed by U1 to a daily 09:00 Jakarta digest; the clock at today's slot."""
-    running.services.now = lambda: NOW
-    add_deal(running.services.db, "Acme Corp", 50_000_000)
-    subscribe(running.services.db)
-    return Jobs(running.services, running.app.client)
 
 
 def slack_down(fake) -> None:
@@ -111,6 +102,17 @@ def test_an_outage_longer_than_the_retry_window_gives_up_once_and_says_so(
     assert claims(running)[0].attempt == 11 and not posted(fake, "C1")
 
 
+def expires_and_tells(jobs, running, fake, caplog, post: str, user: str) -> None:
+    """The sweep finds the claim past its window: expired, never posted, logged as ``post``
+    never posted, and ``user`` told in a DM."""
+    jobs.retries()
+    [claim] = claims(running)
+    assert claim.state == "expired" and not posted(fake, "C1")
+    assert post + " was never posted" in caplog.text
+    [note] = dms(fake, user)
+    assert "couldn't post the pipeline digest in <#C1>" in all_text(note["params"])
+
+
 def test_a_crashed_run_past_the_retry_window_expires_and_the_subscriber_is_told(
     jobs, fake, running, caplog
 ):
@@ -119,12 +121,7 @@ def test_a_crashed_run_past_the_retry_window_expires_and_the_subscriber_is_told(
             session=s, team_id="T1", kind="digest", target="C1", slot=SLOT, by="dead", now=NOW
         )
     running.services.now = lambda: NOW + RETRY_WINDOW + 5 * MINUTE
-    jobs.retries()
-    [claim] = claims(running)
-    assert claim.state == "expired" and not posted(fake, "C1")
-    assert "digest for T1/C1 at " + SLOT.isoformat() + " was never posted" in caplog.text
-    [note] = dms(fake, "U1")
-    assert "couldn't post the pipeline digest in <#C1>" in all_text(note["params"])
+    expires_and_tells(jobs, running, fake, caplog, f"digest for T1/C1 at {SLOT.isoformat()}", "U1")
     jobs.retries()  # closed once: not told twice
     assert len(dms(fake, "U1")) == 1
 
@@ -162,9 +159,6 @@ def test_a_crashed_digest_now_is_finished_by_the_sweep(jobs, fake, running):
 def test_a_digest_now_not_posted_within_its_window_tells_who_asked(jobs, fake, running, caplog):
     crashed_digest_now(running)
     running.services.now = lambda: NOW + DIGEST_NOW_WINDOW + MINUTE
-    jobs.retries()
-    [claim] = claims(running)
-    assert claim.state == "expired" and not posted(fake, "C1")
-    assert "digest_now for T1/C1 at " + NOW.isoformat() + " was never posted" in caplog.text
-    [note] = dms(fake, "U2")
-    assert "couldn't post the pipeline digest in <#C1>" in all_text(note["params"])
+    expires_and_tells(
+        jobs, running, fake, caplog, f"digest_now for T1/C1 at {NOW.isoformat()}", "U2"
+    )

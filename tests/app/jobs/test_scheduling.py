@@ -10,10 +10,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from slack_sdk import WebClient
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from bot import ids
 from bot.app import create_app
@@ -28,6 +26,7 @@ from storage.db import Database
 from storage.models_digest import DeliveryClaim
 from tests.app.jobs.test_digest import NOW, add_deal, claims, dms, posted
 from tests.conftest import BOT_TOKEN, make_settings
+from tests.storage.schema import migrated_diff
 
 SLOT = NOW  # Monday 23 Nov 2026, 09:00 in Jakarta
 
@@ -59,14 +58,6 @@ def wait_until(check, timeout: float = 15.0):
     while not check():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
-
-
-@pytest.fixture
-def jobs(running) -> Jobs:
-    running.services.now = lambda: NOW
-    add_deal(running.services.db, "Acme Corp", 50_000_000)
-    subscribe(running.services.db)
-    return Jobs(running.services, running.app.client)
 
 
 # --- slots ------------------------------------------------------------------------------
@@ -360,13 +351,7 @@ def test_claims_carry_the_team_and_the_unique_slot(jobs, running):
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migration_matches_the_digest_models(request, kind):
-    url = request.getfixturevalue("db_url" if kind == "sqlite" else "pg_url")
-    db = Database(url)
-    try:
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-    finally:
-        db.dispose()
+    diff = migrated_diff(request, kind)
     mine = {"digest_subscription", "delivery_claim"}
     ours = [d for d in diff if any(t in repr(d) for t in mine)]
     assert not ours, ours

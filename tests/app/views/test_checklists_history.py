@@ -19,6 +19,7 @@ from slackkit import all_text, block_problems
 from storage import checklists as cstore
 from storage import deals as store
 from storage.db import Database
+from tests.app.support import save_version
 from tests.factories import NOW, make_deal
 
 
@@ -34,16 +35,10 @@ def add_versions(db: Database, deal_id: int, kind: str, n: int, *, team_id: str 
                 if kind == cl.SPIN
                 else {cl.OUR_ALTERNATIVE: f"answer {k}"}
             )
-            saved = cstore.save_checklist(
-                session=s,
-                team_id=team_id,
-                deal=deal,
-                kind=kind,
-                data=data,
-                filled=1,
-                parts=5 if kind == cl.SPIN else 6,
-                by="U1",
-                now=NOW + timedelta(hours=k),
+            total = 5 if kind == cl.SPIN else 6
+            at = NOW + timedelta(hours=k)
+            saved = save_version(
+                s, deal, kind, data, now=at, team_id=team_id, filled=1, parts=total
             )
             assert saved.version == k
 
@@ -152,17 +147,7 @@ def test_long_answers_and_many_meetings_stay_within_block_kit_limits(slack, runn
                 (cl.SPIN, {"awareness": "unaware", "fields": full}),
                 (cl.BATNA, {key: "b" * cl.TEXT_MAX for key in cl.BATNA_TEXTS}),
             ):
-                cstore.save_checklist(
-                    session=s,
-                    team_id="T1",
-                    deal=deal,
-                    kind=kind,
-                    data=data,
-                    filled=5,
-                    parts=5,
-                    by="U1",
-                    now=NOW + timedelta(minutes=i),
-                )
+                save_version(s, deal, kind, data, now=NOW + timedelta(minutes=i))
         for i in range(40):
             cstore.add_activity(
                 session=s,
