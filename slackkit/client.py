@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlencode
 
 from .fake_slack import APP_ID, FakeSlack
@@ -167,6 +167,33 @@ def _find_element(blocks: Any, action_id: str, value: Any = None) -> tuple[Json,
         if value is None or element.get("value") == value:
             return block, element
     return matches[0] if matches else None
+
+
+class SubmissionArgs(TypedDict, total=False):
+    """The keywords of a modal's submission (``SlackClient.view_submission_payload`` has the
+    defaults)."""
+
+    user_id: str
+    team_id: str | None
+    validate: bool
+
+
+class BlockActionArgs(TypedDict, total=False):
+    """The keywords of a block action (``SlackClient.block_action_payload`` has the defaults)."""
+
+    value: str | None
+    selected_option: str | Json | None
+    selected_user: str | None
+    block_id: str | None
+    user_id: str
+    team_id: str | None
+    channel_id: str
+    message: Mapping[str, Any] | None
+    view: Mapping[str, Any] | None
+    answers: Mapping[str, Any] | None
+    action_type: str | None
+    action: Mapping[str, Any] | None
+    ephemeral: bool
 
 
 class SlackClient:
@@ -360,19 +387,15 @@ class SlackClient:
         self,
         view: Mapping[str, Any],
         answers: Mapping[str, Any] | None = None,
-        *,
-        user_id: str = "U1",
-        team_id: str | None = None,
-        validate: bool = True,
+        **kw: Unpack[SubmissionArgs],
     ) -> Response:
         """Submit a modal the app opened (``view`` as sent to views.open/push/update).
 
         ``validate=False`` lets through what Slack's client would refuse (empty required
-        inputs, bad numbers). The fake's modal stack follows the app's answer.
+        inputs, bad numbers). The fake's modal stack follows the app's answer. The keywords
+        (and their defaults) are ``view_submission_payload``'s.
         """
-        payload = self.view_submission_payload(
-            view, answers, user_id=user_id, team_id=team_id, validate=validate
-        )
+        payload = self.view_submission_payload(view, answers, **kw)
         resp = self.interactive(payload, trigger_id=payload["trigger_id"])
         if resp.status == 200:
             self.fake.after_view_submission(payload["view"]["id"], resp.json)
@@ -478,48 +501,16 @@ class SlackClient:
         payload["actions"] = [act]
         return payload
 
-    def block_action(
-        self,
-        action_id: str,
-        *,
-        value: str | None = None,
-        selected_option: str | Json | None = None,
-        selected_user: str | None = None,
-        block_id: str | None = None,
-        user_id: str = "U1",
-        team_id: str | None = None,
-        channel_id: str = "C1",
-        message: Mapping[str, Any] | None = None,
-        view: Mapping[str, Any] | None = None,
-        answers: Mapping[str, Any] | None = None,
-        action_type: str | None = None,
-        action: Mapping[str, Any] | None = None,
-        ephemeral: bool = False,
-    ) -> Response:
+    def block_action(self, action_id: str, **kw: Unpack[BlockActionArgs]) -> Response:
         """Click a button / pick an option in a message (default) or in ``view``.
 
         The element is looked up in the message/view blocks to fill the real ``type``,
         ``block_id``, button ``text`` and ``value``; ``block_id`` falls back to "b".
         ``answers`` fills a view's other inputs; ``action`` adds fields (e.g. selected_date).
         ``ephemeral=True`` mimics a click on an ephemeral message: Slack then sends no
-        ``message``.
+        ``message``. The keywords (and their defaults) are ``block_action_payload``'s.
         """
-        payload = self.block_action_payload(
-            action_id,
-            value=value,
-            selected_option=selected_option,
-            selected_user=selected_user,
-            block_id=block_id,
-            user_id=user_id,
-            team_id=team_id,
-            channel_id=channel_id,
-            message=message,
-            view=view,
-            answers=answers,
-            action_type=action_type,
-            action=action,
-            ephemeral=ephemeral,
-        )
+        payload = self.block_action_payload(action_id, **kw)
         return self.interactive(
             payload, trigger_id=payload["trigger_id"], response_url=payload.get("response_url")
         )

@@ -50,6 +50,48 @@ def _view(s: Session, deal: Deal) -> DealView:
 # --- won: the technique and the final value -------------------------------------------------
 
 
+def _lock_closed(s: Session, actor: Actor, deal_id: int, status: str) -> Deal:
+    """The deal, locked, once the actor may change it and it is still ``status``."""
+    deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+    ensure_can_change(actor, deal)
+    _closed(deal, status)
+    return deal
+
+
+def _set_after_close(
+    s: Session, actor: Actor, deal_id: int, status: str, now: datetime, **fields: object
+) -> Deal:
+    """``_lock_closed``, then the after-close ``fields`` (``storage.aftersales``) set."""
+    deal = _lock_closed(s, actor, deal_id, status)
+    after_store.set_after_close(session=s, team_id=actor.team_id, deal=deal, now=now, **fields)
+    return deal
+
+
+def _day_once(
+    db: Database,
+    actor: Actor,
+    deal_id: int,
+    status: str,
+    key: str | None,
+    now: datetime,
+    **field: date,
+) -> tuple[str, date, bool]:
+    """Set one after-close date (``win_back_on=…`` or ``keep_check_on=…``) of a deal once
+    per request (``key``): its name, the day, and ``True``; a replay: the day set the first
+    time, and ``False``."""
+    [day] = field.values()
+
+    def work(s: Session) -> tuple[tuple[str, date, bool], str]:
+        deal = _set_after_close(s, actor, deal_id, status, now, **field)
+        return (deal.name, day, True), day.isoformat()
+
+    def replay(s: Session, record: str) -> tuple[str, date, bool]:
+        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+        return deal.name, date.fromisoformat(record), False
+
+    return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What was recorded on a won deal: the technique, or the final value."""
@@ -69,12 +111,7 @@ def record_technique(
     technique = cl.read_technique(technique)
 
     def work(s: Session) -> tuple[Recorded, str]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
-        _closed(deal, WON)
-        after_store.set_after_close(
-            session=s, team_id=actor.team_id, deal=deal, now=now, won_technique=technique
-        )
+        deal = _set_after_close(s, actor, deal_id, WON, now, won_technique=technique)
         view = _view(s, deal)
         return Recorded(view, technique, view.value, view.value is not None), technique
 
@@ -113,9 +150,7 @@ def record_value(
         raise InvalidInput(err.message, field="value", **err.params) from None
 
     def work(s: Session) -> tuple[Recorded, str]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
-        _closed(deal, WON)
+        deal = _lock_closed(s, actor, deal_id, WON)
         after_store.set_deal_value(
             session=s,
             team_id=actor.team_id,
@@ -173,21 +208,8 @@ def set_win_back(
     """The date to try a lost deal again: its owner is reminded that day. Once per request
     (``key``): a replay answers with the date set the first time."""
     day = check_win_back(day, today)
-
-    def work(s: Session) -> tuple[WinBackSet, str]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
-        _closed(deal, LOST)
-        after_store.set_after_close(
-            session=s, team_id=actor.team_id, deal=deal, now=now, win_back_on=day
-        )
-        return WinBackSet(deal.name, day), day.isoformat()
-
-    def replay(s: Session, record: str) -> WinBackSet:
-        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        return WinBackSet(deal.name, date.fromisoformat(record), fresh=False)
-
-    return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
+    name, day, fresh = _day_once(db, actor, deal_id, LOST, key, now, win_back_on=day)
+    return WinBackSet(name, day, fresh)
 
 
 def reopen(
@@ -230,22 +252,10 @@ def keep_not_yet(
 ) -> KeepLater:
     """Keep is not safe yet: ask again in two weeks. Once per request (``key``): a replay
     (a day later, say) answers with the date set the first time, not two weeks from then."""
-
-    def work(s: Session) -> tuple[KeepLater, str]:
-        day = today + KEEP_CHECK_AGAIN
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
-        _closed(deal, WON)
-        after_store.set_after_close(
-            session=s, team_id=actor.team_id, deal=deal, now=now, keep_check_on=day
-        )
-        return KeepLater(deal.name, day), day.isoformat()
-
-    def replay(s: Session, record: str) -> KeepLater:
-        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        return KeepLater(deal.name, date.fromisoformat(record))
-
-    return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
+    name, day, _ = _day_once(
+        db, actor, deal_id, WON, key, now, keep_check_on=today + KEEP_CHECK_AGAIN
+    )
+    return KeepLater(name, day)
 
 
 def keep_safe(
@@ -255,12 +265,7 @@ def keep_safe(
     request (``key``); a replay opens the same form."""
 
     def work(s: Session) -> tuple[None, str]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
-        _closed(deal, WON)
-        after_store.set_after_close(
-            session=s, team_id=actor.team_id, deal=deal, now=now, keep_check_on=None
-        )
+        _set_after_close(s, actor, deal_id, WON, now, keep_check_on=None)
         return None, "safe"
 
     run_once(db, team_id=actor.team_id, key=key, work=work, replay=lambda _s, _r: None)

@@ -5,12 +5,12 @@ echoed, modals stay open with their values, and nothing is ever applied twice.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from bot import ids
-from slackkit import all_text
+from slackkit import Response, all_text
 from storage.db import make_engine
 from tests.app.faults import Plug, count, serve
 from tests.app.support import new_deal_form
@@ -40,6 +40,16 @@ def retry_value(resp_json: dict) -> str:
     raise AssertionError(f"no Retry button in {all_text(resp_json)!r}")
 
 
+ACME = {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1", ids.BLOCK_VALUE: "5jt"}
+
+
+def submit_acme(app, fake, *, then: Callable[[], None]) -> Response:
+    """Open the new-deal form, run the fault ``then``, and submit Acme at 5jt."""
+    view = new_deal_form(app.slack, fake)
+    then()
+    return app.slack.view_submission(view, ACME)
+
+
 def test_a_command_while_the_database_is_down(plugged, pg_url):
     app, plug = plugged
     plug.cut()
@@ -54,15 +64,12 @@ def test_a_command_while_the_database_is_down(plugged, pg_url):
 
 def test_a_modal_while_the_database_is_down_stays_open_with_its_values(plugged, fake):
     app, plug = plugged
-    view = new_deal_form(app.slack, fake)
-    plug.cut()
-    answers = {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1", ids.BLOCK_VALUE: "5jt"}
-    resp = app.slack.view_submission(view, answers)
+    resp = submit_acme(app, fake, then=plug.cut)
     assert resp.json["response_action"] == "errors"
     assert DOWN in " ".join(resp.json["errors"].values())
     [still] = fake.open_views("U1")  # the modal stays, with everything typed
     plug.restore()
-    again = app.slack.view_submission(still, answers)
+    again = app.slack.view_submission(still, ACME)
     assert again.status == 200 and again.json is None  # saved: the modal closes
     assert count(app.db, "select count(*) from deal") == 1
 
@@ -103,17 +110,14 @@ def test_commit_outcome_unknown_for_a_button_retries_the_button_once(plugged, fa
 
 def test_commit_outcome_unknown_in_a_modal_keeps_it_open_under_the_same_key(plugged, fake):
     app, plug = plugged
-    view = new_deal_form(app.slack, fake)
-    plug.drop_after_commit()
-    answers = {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1", ids.BLOCK_VALUE: "5jt"}
-    resp = app.slack.view_submission(view, answers)
+    resp = submit_acme(app, fake, then=plug.drop_after_commit)
     assert resp.json["response_action"] == "update"
     form = resp.json["view"]
     assert UNKNOWN in all_text(form)
     values = {b.get("block_id"): (b.get("element") or {}) for b in form["blocks"]}
     assert values[ids.BLOCK_NAME]["initial_value"] == "Acme"
     [shown] = fake.open_views("U1")
-    again = app.slack.view_submission(shown, answers)
+    again = app.slack.view_submission(shown, ACME)
     assert again.status == 200
     assert count(app.db, "select count(*) from deal") == 1
 

@@ -25,6 +25,12 @@ def warm(app) -> None:
     assert app.slack.command(ids.CMD_PIPELINE, "help").status == 200
 
 
+def warm_form(app, fake) -> dict:
+    """The app warmed up, and the new-deal form open."""
+    warm(app)
+    return new_deal_form(app.slack, fake)
+
+
 def test_quick_add_under_a_locked_table_is_answered_in_time_and_applied_once(fake, any_db_url):
     with serve(fake, any_db_url) as app:
         warm(app)
@@ -61,8 +67,7 @@ def test_a_move_under_a_locked_table_is_made_once(fake, any_db_url):
 
 def test_a_late_save_shows_saving_then_the_result_in_the_modal(fake, any_db_url):
     with serve(fake, any_db_url) as app:
-        warm(app)
-        view = new_deal_form(app.slack, fake)
+        view = warm_form(app, fake)
         release = threading.Event()
         with held(any_db_url, release):
             resp = app.slack.view_submission(view, {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1"})
@@ -102,8 +107,7 @@ def test_a_late_field_error_brings_the_form_back_with_the_values(fake, any_db_ur
 
 def test_validation_is_answered_within_the_window_even_while_the_table_is_locked(fake, any_db_url):
     with serve(fake, any_db_url) as app:
-        warm(app)
-        view = new_deal_form(app.slack, fake)
+        view = warm_form(app, fake)
         release = threading.Event()
         with held(any_db_url, release):
             bad = {ids.BLOCK_NAME: "Acme", ids.BLOCK_OWNER: "U1", ids.BLOCK_VALUE: "lots"}

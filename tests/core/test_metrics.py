@@ -25,14 +25,6 @@ def day(month: int, d: int, year: int = 2026) -> datetime:
     return datetime(year, month, d, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request) -> Database:
-    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
-    database = Database(url)
-    yield database
-    database.dispose()
-
-
 @pytest.fixture
 def fixture(db: Database) -> Database:
     jt = 1_000_000

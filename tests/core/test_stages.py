@@ -291,13 +291,26 @@ def test_match_reason(text: str, key: str) -> None:
     assert match_reason(text).key == key
 
 
-def test_match_reason_unknown_lists_the_reasons_and_echoes() -> None:
+@pytest.mark.parametrize(
+    ("match", "text", "params"),
+    [
+        (
+            match_reason,
+            "weather",
+            {"reasons": "product, need, emotion, price, competitor, no decision, other"},
+        ),
+        (
+            match_role,
+            "janitor",
+            {"roles": "decision maker, user influence, technical influence, coach"},
+        ),
+    ],
+    ids=["reason", "role"],
+)
+def test_an_unknown_reason_or_role_lists_them_and_echoes(match, text, params) -> None:
     with pytest.raises(InvalidInput) as err:
-        match_reason("weather")
-    assert err.value.params == {
-        "text": "weather",
-        "reasons": "product, need, emotion, price, competitor, no decision, other",
-    }
+        match(text)
+    assert err.value.params == {"text": text, **params}
 
 
 @pytest.mark.parametrize(("text", "reasons"), [("no", "need, emotion, no decision"), ("p", None)])
@@ -395,15 +408,6 @@ def test_dmu_roles() -> None:
 )
 def test_match_role(text: str, key: str) -> None:
     assert match_role(text).key == key
-
-
-def test_match_role_unknown() -> None:
-    with pytest.raises(InvalidInput) as err:
-        match_role("janitor")
-    assert err.value.params == {
-        "text": "janitor",
-        "roles": "decision maker, user influence, technical influence, coach",
-    }
 
 
 # --- the pipeline's shape -------------------------------------------------------------------

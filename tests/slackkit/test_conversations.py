@@ -18,17 +18,6 @@ from slack_sdk.webhook import WebhookClient
 from slackkit import FakeSlack, SlackClient
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        yield running
-
-
-@pytest.fixture
-def web(fake: FakeSlack) -> WebClient:
-    return WebClient(token="xoxb-test", base_url=fake.base_url)
-
-
 def texts(fake: FakeSlack, channel: str, user: str | None = None) -> list[str]:
     return [p.message.get("text", "") for p in fake.conversations.visible(channel, user)]
 

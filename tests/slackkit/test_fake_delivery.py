@@ -11,20 +11,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from slackkit import FakeSlack
-
 META = {"event_type": "salespath_digest", "event_payload": {"claim": 7}}
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack() as f:
-        yield f
-
-
-@pytest.fixture
-def web(fake) -> WebClient:
-    return WebClient(token="xoxb-test", base_url=fake.base_url)
 
 
 def test_history_returns_metadata_only_when_asked_newest_first_and_paged(fake, web):

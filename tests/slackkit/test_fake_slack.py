@@ -89,17 +89,6 @@ def _input(block_id: str, element: dict, *, optional: bool = True) -> dict:
 # --- fixtures ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake_slack:
-        yield fake_slack
-
-
-@pytest.fixture
-def web(fake: FakeSlack) -> WebClient:
-    return WebClient(base_url=fake.base_url, token="xoxb-test")
-
-
 class _Echo(ThreadingHTTPServer):
     """Records what arrives and answers 200 with an empty body."""
 
