@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -36,6 +37,17 @@ def touch_deal(*, session: Session, deal: Deal, now: datetime) -> None:
 
 
 # --- checklists -------------------------------------------------------------------------
+
+
+RowT = TypeVar("RowT", ChecklistVersion, Activity)
+
+
+def _saved_on(session: Session, deal: Deal, row: RowT, now: datetime) -> RowT:
+    """``row`` saved as something that happened on ``deal``: not stale any more."""
+    session.add(row)
+    touch_deal(session=session, deal=deal, now=now)
+    session.flush()
+    return row
 
 
 def _versions_newest_first(team_id: str, deal_id: int, kind: str) -> SelectOfScalar:
@@ -105,10 +117,7 @@ def save_checklist(
         created_by=by,
         created_at=now,
     )
-    session.add(row)
-    touch_deal(session=session, deal=deal, now=now)
-    session.flush()
-    return row
+    return _saved_on(session, deal, row, now)
 
 
 def checklist_kinds(*, session: Session, team_id: str, deal_id: int) -> set[str]:
@@ -230,10 +239,7 @@ def add_activity(
         created_by=by,
         created_at=now,
     )
-    session.add(row)
-    touch_deal(session=session, deal=deal, now=now)
-    session.flush()
-    return row
+    return _saved_on(session, deal, row, now)
 
 
 def list_activities(

@@ -180,6 +180,10 @@ def _move(
     return before.name, after.name, warnings
 
 
+#: What a meeting log keeps on its activity row (``storage.checklists.NewActivity``).
+MEETING_FIELDS = ("occurred_on", "notes", "outcome", "attendees", "next_step", "next_step_due")
+
+
 def _activity(s: Session, actor: Actor, deal: Deal, now: datetime, **fields):
     new = checklist_store.NewActivity(**fields)
     return checklist_store.add_activity(
@@ -216,21 +220,9 @@ def log_meeting(
                 now=now,
                 changes=store.DealChanges(next_step=log.next_step, next_step_due=log.next_step_due),
             )
-        row = _activity(
-            s,
-            actor,
-            deal,
-            now,
-            kind=checklist_store.MEETING,
-            occurred_on=log.occurred_on,
-            notes=log.notes,
-            outcome=log.outcome,
-            attendees=log.attendees,
-            next_step=log.next_step,
-            next_step_due=log.next_step_due,
-            stage_from=moved_from,
-            stage_to=moved_to,
-        )
+        fields = {name: getattr(log, name) for name in MEETING_FIELDS}
+        fields.update(stage_from=moved_from, stage_to=moved_to)
+        row = _activity(s, actor, deal, now, kind=checklist_store.MEETING, **fields)
         return _logged(s, deal, row, warnings, moved=moved_to is not None), str(row.id)
 
     return run_once(db, team_id=actor.team_id, key=key, work=work, replay=lambda s, r: None)

@@ -131,6 +131,14 @@ def test_stale_modal_of_a_former_owner_is_refused(slack, running, fake, umgr):
     assert (deal(running, 1).name, deal(running, 1).owner_id) == ("Acme", "U2")
 
 
+def assert_refused(shown: str, running, *, stage: str, moves_before: int) -> None:
+    """Not someone who may move deal 1: told who can, and the deal stays in ``stage`` with
+    no move added."""
+    assert WHO_CAN in shown
+    assert stage_key(running, 1) == stage
+    assert len(moves(running)) == moves_before
+
+
 # --- "Yes, move it" on a backward move / re-open ------------------------------------------
 
 
@@ -149,9 +157,7 @@ def test_confirm_backward_move_matrix(slack, running, fake, umgr, user, allowed)
         last = moves(running)[-1]
         assert (last.from_name, last.to_name, last.moved_by) == ("Negotiation", "Probing", user)
     else:
-        assert WHO_CAN in shown
-        assert stage_key(running, 1) == "negotiation"
-        assert len(moves(running)) == 2
+        assert_refused(shown, running, stage="negotiation", moves_before=2)
 
 
 @pytest.mark.parametrize(("user", "allowed"), ROLES, ids=ROLE_IDS)
@@ -226,9 +232,7 @@ def test_advance_button_on_a_deal_card_matrix(slack, running, fake, umgr, user, 
         assert stage_key(running, 1) == "approaching"
         assert moves(running)[-1].moved_by == user
     else:
-        assert WHO_CAN in shown
-        assert stage_key(running, 1) == "prospecting"
-        assert len(moves(running)) == 1
+        assert_refused(shown, running, stage="prospecting", moves_before=1)
 
 
 @pytest.mark.parametrize(("user", "allowed"), ROLES, ids=ROLE_IDS)
@@ -260,9 +264,7 @@ def test_advance_button_on_the_home_tab_matrix(slack, running, fake, umgr, user,
         assert "Prospecting → *Approaching*" in shown
         assert stage_key(running, 1) == "approaching"
     else:
-        assert WHO_CAN in shown
-        assert stage_key(running, 1) == "prospecting"
-        assert len(moves(running)) == 1
+        assert_refused(shown, running, stage="prospecting", moves_before=1)
 
 
 def test_home_tab_of_another_rep_offers_no_advance_for_my_deal(slack, running, fake):
