@@ -6,6 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -46,6 +50,14 @@ def day(t: Translator, at: datetime | date | None) -> str:
     if at is None:
         return "—"
     return t.day(at.date() if isinstance(at, datetime) else at)
+
+
+def manager_only(can_edit: bool, block_id: str, button: ButtonElement, note: str) -> Block:
+    """What a manager may change: its button for a manager, for anyone else the ``note``
+    saying who may."""
+    if can_edit:
+        return ActionsBlock(block_id=block_id, elements=[button])
+    return ContextBlock(elements=[md(note)])
 
 
 def modal(

@@ -21,7 +21,7 @@ from bot.core import gates
 from bot.core.i18n import N_, Translator
 from bot.usecases.stages import GateRow, Gates
 from handlers.ui.common import clip, escape, message, stage_text
-from handlers.ui.forms import OPEN_CHECKLIST, md, modal, option
+from handlers.ui.forms import OPEN_CHECKLIST, manager_only, md, modal, option
 
 
 def gate_label(t: Translator, checklist: str | None, mode: str) -> str:
@@ -55,19 +55,8 @@ def gates_message(
             ]
         ),
     ]
-    if can_edit:
-        blocks.append(
-            ActionsBlock(
-                block_id="gates",
-                elements=[
-                    ButtonElement(
-                        text=t("Edit gates"), action_id=ids.ACTION_EDIT_GATES, value="edit"
-                    )
-                ],
-            )
-        )
-    else:
-        blocks.append(ContextBlock(elements=[md(t("Managers can change the gates."))]))
+    edit = ButtonElement(text=t("Edit gates"), action_id=ids.ACTION_EDIT_GATES, value="edit")
+    blocks.append(manager_only(can_edit, "gates", edit, t("Managers can change the gates.")))
     return message(t("Stage gates"), blocks)
 
 

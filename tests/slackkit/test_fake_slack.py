@@ -611,24 +611,19 @@ def test_command_is_signed_and_shaped_like_slack(
     assert not verifier.is_valid_request(b"x", stale)
 
 
-def test_interactive_and_event_payload_shapes(echo: _Echo, echo_client: SlackClient) -> None:
-    message = {
-        "text": "card",
-        "blocks": [
-            {
-                "type": "actions",
-                "block_id": "deal_actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": "advance",
-                        "value": "7",
-                        "text": {"type": "plain_text", "text": "Advance"},
-                    }
-                ],
-            }
-        ],
+def advance_actions(value: str, **block: str) -> dict:
+    """An actions block with one "Advance" button (``advance``) valued ``value``."""
+    button = {
+        "type": "button",
+        "action_id": "advance",
+        "value": value,
+        "text": {"type": "plain_text", "text": "Advance"},
     }
+    return {"type": "actions", **block, "elements": [button]}
+
+
+def test_interactive_and_event_payload_shapes(echo: _Echo, echo_client: SlackClient) -> None:
+    message = {"text": "card", "blocks": [advance_actions("7", block_id="deal_actions")]}
     echo_client.block_action("advance", message=message)
     payload = json.loads(parse_qs(echo.seen[-1][1].decode())["payload"][0])
     assert payload["type"] == "block_actions" and payload["container"]["type"] == "message"
@@ -676,22 +671,7 @@ def test_bolt_app_round_trip(bolt: SlackClient, fake: FakeSlack) -> None:
     bolt.command("/deal", "later")
     [reply] = fake.wait_for("response_url")
     assert reply.params["text"] == "Done later"
-    card = {
-        "blocks": [
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": "advance",
-                        "value": "9",
-                        "text": {"type": "plain_text", "text": "Advance"},
-                    }
-                ],
-            }
-        ]
-    }
-    bolt.block_action("advance", message=card)
+    bolt.block_action("advance", message={"blocks": [advance_actions("9")]})
     replies = fake.wait_for("response_url", count=2)
     assert all_text(replies[-1]) == "Advanced 9"
 

@@ -30,6 +30,12 @@ def log_modal(slack, fake, deal_id: int = 1) -> dict:
     return filled_modal(fake)
 
 
+def log_acme(slack, fake, running, stage_key: str) -> dict:
+    """Acme in ``stage_key``, and the Log meeting modal open on it."""
+    make_deal(running.services.db, name="Acme", stage_key=stage_key)
+    return log_modal(slack, fake)
+
+
 def held(slack, fake, running, view: dict, answers: dict, *, stage: str) -> str:
     """Submit; the move must be held: the stage field's error, and nothing else happened."""
     before = (len(rows(running, Activity)), len(rows(running, StageMove)))
@@ -81,14 +87,8 @@ def test_moving_back_asks_first_and_the_tick_moves_it_back(slack, running, fake)
     assert "To move “Acme” back anyway" in error and BACK in error and KEEP in error
     assert deal_row(running).next_step is None  # nothing of the log stored either
     # The other tick is not a confirmation of a move back.
-    error = held(
-        slack,
-        fake,
-        running,
-        view,
-        {**answers, ui.BLOCK_MOVE_CONFIRM: [ui.CONFIRM_GATE]},
-        stage="negotiation",
-    )
+    ticked = {**answers, ui.BLOCK_MOVE_CONFIRM: [ui.CONFIRM_GATE]}
+    error = held(slack, fake, running, view, ticked, stage="negotiation")
     assert "earlier stage" in error
     note = saved(slack, fake, view, {**answers, ui.BLOCK_MOVE_CONFIRM: [ui.CONFIRM_BACK]})
     assert "moved Negotiation → Prospecting" in note and ":warning:" not in note
@@ -106,8 +106,7 @@ def test_moving_back_asks_first_and_the_tick_moves_it_back(slack, running, fake)
 
 
 def test_a_won_deal_is_not_reopened_without_the_tick(slack, running, fake):
-    make_deal(running.services.db, name="Acme", stage_key="won")
-    view = log_modal(slack, fake)
+    view = log_acme(slack, fake, running, "won")
     answers = {ids.BLOCK_NOTES: "They want more seats", ids.BLOCK_STAGE_MOVE: "Closing"}
     error = held(slack, fake, running, view, answers, stage="won")
     assert "“Acme” is closed (won). To re-open it in Closing" in error and BACK in error
@@ -122,8 +121,7 @@ def test_a_won_deal_is_not_reopened_without_the_tick(slack, running, fake):
 
 
 def test_picking_dont_move_saves_the_log_where_the_deal_is(slack, running, fake):
-    make_deal(running.services.db, name="Acme", stage_key="won")
-    view = log_modal(slack, fake)
+    view = log_acme(slack, fake, running, "won")
     answers = {ids.BLOCK_NOTES: "Quarterly check-in", ids.BLOCK_STAGE_MOVE: "Closing"}
     held(slack, fake, running, view, answers, stage="won")
     note = saved(slack, fake, view, {**answers, ids.BLOCK_STAGE_MOVE: ui.STAGE_KEEP})
@@ -134,20 +132,13 @@ def test_picking_dont_move_saves_the_log_where_the_deal_is(slack, running, fake)
 
 
 def test_back_into_a_warning_gate_asks_for_both_ticks_at_once(slack, running, fake):
-    make_deal(running.services.db, name="Acme", stage_key="closing")
-    view = log_modal(slack, fake)
+    view = log_acme(slack, fake, running, "closing")
     answers = {ids.BLOCK_NOTES: "They reopened the price", ids.BLOCK_STAGE_MOVE: "Negotiation"}
     error = held(slack, fake, running, view, answers, stage="closing")
     assert "Negotiation is an earlier stage than Closing" in error and BACK in error
     assert "Negotiation asks for a BATNA checklist" in error and ANYWAY in error
-    error = held(
-        slack,
-        fake,
-        running,
-        view,
-        {**answers, ui.BLOCK_MOVE_CONFIRM: [ui.CONFIRM_BACK]},
-        stage="closing",
-    )
+    ticked = {**answers, ui.BLOCK_MOVE_CONFIRM: [ui.CONFIRM_BACK]}
+    error = held(slack, fake, running, view, ticked, stage="closing")
     assert "earlier stage" not in error and ANYWAY in error  # only what is still missing
     ticks = [ui.CONFIRM_BACK, ui.CONFIRM_GATE]
     note = saved(slack, fake, view, {**answers, ui.BLOCK_MOVE_CONFIRM: ticks})
@@ -157,8 +148,7 @@ def test_back_into_a_warning_gate_asks_for_both_ticks_at_once(slack, running, fa
 
 
 def test_a_warning_gate_passes_once_the_checklist_is_filled_from_the_modal(slack, running, fake):
-    make_deal(running.services.db, name="Acme", stage_key="probing")
-    meeting = log_modal(slack, fake)
+    meeting = log_acme(slack, fake, running, "probing")
     answers = {ids.BLOCK_NOTES: "Discovery", ids.BLOCK_STAGE_MOVE: "Presentation"}
     error = held(slack, fake, running, meeting, answers, stage="probing")
     assert "Press “Fill SPIN” below to fill it first" in error
@@ -200,8 +190,7 @@ def test_a_required_gate_refuses_any_tick_and_passes_with_the_checklist(slack, r
 
 
 def test_a_stage_removed_meanwhile_is_a_field_error_on_the_stage(slack, running, fake):
-    make_deal(running.services.db, name="Acme", stage_key="probing")
-    view = log_modal(slack, fake)
+    view = log_acme(slack, fake, running, "probing")
     closing = stage_id(running, "closing")
     with running.services.db.transaction() as s:
         s.exec(delete(Stage).where(Stage.id == int(closing)))
