@@ -4,7 +4,6 @@ from slack_bolt import App
 
 from handlers.actions import (
     aftersales,
-    amounts,
     checklists,
     deals,
     digest,
@@ -21,7 +20,6 @@ def register(app: App) -> None:
     digest.register(app)
     stages.register(app)
     aftersales.register(app)
-    amounts.register(app)
     settings.register(app)
     retry.register(app)
 

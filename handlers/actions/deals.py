@@ -14,6 +14,7 @@ from handlers.ui import cards
 from handlers.ui import deals as ui
 from handlers.ui import home as ui_home
 from handlers.ui import meetings as ui_meetings
+from handlers.ui.amounts import read_amount_pick
 
 
 def edit_deal(ack: Ack, body, action, client, actor, t, services):
@@ -106,22 +107,31 @@ def confirm_move(ack: Ack, action, actor, t, services, answer, request_key):
     answer(ui.move_reply(t, result), replace=True)
 
 
+def add_again(services, actor: Actor, t, answer, key, text: str, **how) -> None:
+    """The quick add of ``text`` once more, read the way the user's button says (``how``:
+    a duplicate allowed, the unit of an amount) and answered in place of the question."""
+    result = deals.quick_add(services.db, actor, text=text, key=key, now=services.now(), **how)
+    answer(ui.added_reply(t, result), replace=True)
+
+
 def confirm_create(ack: Ack, action, actor, t, services, answer, request_key):
     """ "Create anyway": a second open deal of the same name; or (issue 14) the quick add
     read the way the user picked ("Initech, in USD?"), with the real mentions it was read
     with (the value is sealed: ``ui.quick_add_value``)."""
     ack()
     text, mentions = ui.read_quick_add_value(action.get("value"))
-    result = deals.quick_add(
-        services.db,
-        actor,
-        text=text,
-        key=request_key,
-        now=services.now(),
-        allow_duplicate=action["action_id"] == ids.ACTION_CONFIRM_CREATE,
-        mentions=mentions,
+    duplicate = action["action_id"] == ids.ACTION_CONFIRM_CREATE
+    add_again(
+        services, actor, t, answer, request_key, text, allow_duplicate=duplicate, mentions=mentions
     )
-    answer(ui.added_reply(t, result), replace=True)
+
+
+def pick_amount(ack: Ack, action, actor, t, services, answer, request_key) -> None:
+    """A reading picked for an ambiguous amount after ``/prospect`` (million or miliar): the
+    deal is added with it, in place of the question."""
+    ack()
+    text, unit, mentions = read_amount_pick(action["value"])
+    add_again(services, actor, t, answer, request_key, text, unit=unit, mentions=mentions)
 
 
 def cancel(ack: Ack, body, respond) -> None:
@@ -151,6 +161,7 @@ def register(app: App) -> None:
     app.action(ids.ACTION_CONFIRM_MOVE)(confirm_move)
     app.action(ids.ACTION_CONFIRM_CREATE)(confirm_create)
     app.action(re.compile(rf"^{ids.ACTION_CURRENCY_PICK}_\d+$"))(confirm_create)
+    app.action(re.compile(rf"^{ids.ACTION_PICK_AMOUNT}_\d+$"))(pick_amount)
     app.action(ids.ACTION_HOME_VIEW)(home_view)
     app.action(ids.ACTION_UNDO_MOVE)(undo_move)
     app.action(ids.ACTION_CANCEL)(cancel)
