@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
-    Block,
     ButtonElement,
     ContextBlock,
     InputBlock,
@@ -52,7 +51,9 @@ def day(t: Translator, at: datetime | date | None) -> str:
     return t.day(at.date() if isinstance(at, datetime) else at)
 
 
-def manager_only(can_edit: bool, block_id: str, button: ButtonElement, note: str) -> Block:
+def manager_only(
+    can_edit: bool, block_id: str, button: ButtonElement, note: str
+) -> ActionsBlock | ContextBlock:
     """What a manager may change: its button for a manager, for anyone else the ``note``
     saying who may."""
     if can_edit:
