@@ -187,7 +187,7 @@ def forecast_reply(t: Translator, r: ForecastResult) -> dict:
     if not r.targets:
         blocks.append(context(t(NO_TARGETS, span=span_text(t, f.span))))
     blocks.append(context(t(OTHER_PERIODS)))
-    fallback = t("{title}: {v}", title=title, v=money_list(f.total.value, locale))
+    fallback = f"{title}: {money_list(f.total.value, locale)}"
     return message(fallback, blocks)
 
 
@@ -248,7 +248,7 @@ def targets_modal(t: Translator, form: TargetsForm, *, channel: str | None = Non
             block_id=ids.BLOCK_VALUE,
             label=t("Target"),
             hint=t("What the rep should win in the period, like 500jt or Rp 2,5 M."),
-            element=PlainTextInputElement(action_id=ids.INPUT, placeholder=t("500jt")),
+            element=PlainTextInputElement(action_id=ids.INPUT, placeholder="500jt"),
         ),
         InputBlock(
             block_id=ids.BLOCK_CURRENCY,
