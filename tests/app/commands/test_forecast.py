@@ -133,7 +133,7 @@ def test_a_target_set_by_a_manager_shows_attainment_everywhere(running, slack, b
     assert line in home and "<@U2> ·" not in home
     slack.event({"type": "app_home_opened", "user": BOSS, "tab": "home"})
     deadline = time.monotonic() + 5
-    while "views.publish" and len(fake.calls_to("views.publish")) < 2:
+    while len(fake.calls_to("views.publish")) < 2:
         assert time.monotonic() < deadline
         time.sleep(0.05)
     boss_home = all_text(fake.calls_to("views.publish")[-1].params["view"])
@@ -223,3 +223,14 @@ def test_the_digest_has_a_short_targets_section(running, slack, book, fake):
     assert "*Targets*" in shown and "<@U1> · Q4 2026: won Rp120m of Rp600m (20%)" in shown
     image = [b for b in post.params["blocks"] if b["type"] == "image"]
     assert image and image[0]["alt_text"].startswith("Funnel: Prospecting")
+
+
+def test_help_lists_forecast_and_target_in_both_languages(slack, book, fake):
+    shown = say(slack, "help")
+    assert "/pipeline forecast [Q1|next quarter|March] [team]" in shown
+    assert "/pipeline target @rep 500jt [Q1|month]" in shown
+    fake.add_user(DEWI, name="dewi")
+    say(slack, "bahasa id", user=DEWI)
+    dewi = say(slack, "bantuan", user=DEWI)
+    assert "/pipeline prakiraan [K1|kuartal depan|Maret] [tim]" in dewi
+    assert "/pipeline target @sales 500jt [K1|bulan]" in dewi
