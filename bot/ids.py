@@ -133,3 +133,10 @@ ACTION_OPEN_APPROACH = "checklist_open_approach"
 ACTION_OPEN_FAB = "checklist_open_fab"
 VIEW_APPROACH = "approach_modal"
 VIEW_FAB = "fab_modal"
+
+# --- forecast and targets, who sees the team (issue 15, items 2 and 6) -------------------
+ACTION_OPEN_TARGETS = "targets_open"  # the settings modal's "Targets" button: pushes VIEW_TARGETS
+VIEW_TARGETS = "targets_modal"  # a rep's target for a month or a quarter
+BLOCK_TARGET_REP = "target_rep"
+BLOCK_TARGET_PERIOD = "target_period"  # value: a span key, 2027-Q1 or 2027-03
+BLOCK_TEAM_VIEW = "team_view"  # the settings modal: who may see the team's figures

@@ -419,7 +419,7 @@ class Jobs:
             message=ui.digest_message(t, content, locale=t.locale),
             png=chart.funnel_png(ui.funnel_rows(t, content, t.locale), **titles),
             title=titles["title"],
-            alt_text=t("Funnel chart: open deals and value per stage, and conversion"),
+            alt_text=ui.chart_alt_text(t, content, t.locale),
         )
 
     def _upload(self, spec: DigestSpec, built: Built, record: Recorder) -> str | None:

@@ -74,6 +74,10 @@ class Workspace(SQLModel, table=True):
     created_at: datetime = ts_field()
     #: the app was uninstalled (issue 12): the data is deleted after the grace period
     uninstalled_at: datetime | None = ts_field(nullable=True)
+    #: who sees the team's pipeline, stats, forecast and export (issue 15): everyone | managers
+    team_view: str = Field(
+        default="everyone", max_length=16, sa_column_kwargs={"server_default": "everyone"}
+    )
 
 
 class UserSetting(SQLModel, table=True):

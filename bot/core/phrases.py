@@ -22,6 +22,8 @@ HISTORY_WORDS = ("history", "riwayat")
 HELP_WORDS = frozenset({"help", "bantuan", "?", "-h", "--help"})
 LANGUAGE_WORDS = frozenset({"lang", "language", "bahasa"})
 SETTINGS_WORDS = frozenset({"settings", "setting", "pengaturan", "setelan"})
+FORECAST_WORDS = frozenset({"forecast", "prakiraan", "proyeksi", "ramalan"})
+TARGET_WORDS = frozenset({"target", "targets", "kuota", "quota"})
 MANAGER_OPS = {
     **dict.fromkeys(("add", "tambah", "tambahkan"), "add"),
     **dict.fromkeys(("remove", "hapus", "keluarkan"), "remove"),
@@ -65,6 +67,12 @@ MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 def is_help(text: str) -> bool:
     return text.strip().lower() in HELP_WORDS
+
+
+def is_forecast(text: str) -> bool:
+    """``forecast …``, or ``target`` with a mention (``Target Corp`` is a deal's name)."""
+    word = first_word(text)
+    return word in FORECAST_WORDS or (word in TARGET_WORDS and MENTION_RE.search(text) is not None)
 
 
 def first_word(text: str) -> str:
