@@ -98,6 +98,8 @@ BOT_SCOPES = (
     "groups:read",
     "channels:history",  # a digest whose post went unanswered is looked for (docs/DIGEST.md)
     "groups:history",
+    "files:read",  # a CSV uploaded to /pipeline import (issue 15)
+    "users:read.email",  # an imported deal's owner by email (issue 15)
 )
 EVENT_APP_UNINSTALLED = "app_uninstalled"
 EVENT_TOKENS_REVOKED = "tokens_revoked"
@@ -133,3 +135,11 @@ ACTION_OPEN_APPROACH = "checklist_open_approach"
 ACTION_OPEN_FAB = "checklist_open_fab"
 VIEW_APPROACH = "approach_modal"
 VIEW_FAB = "fab_modal"
+
+# --- running a real team: import (issue 15, item 1: append below) ----------------------
+VIEW_IMPORT = "import_modal"  # /pipeline import: paste or upload a CSV
+VIEW_IMPORT_MAP = "import_map_modal"  # which column is which field
+VIEW_IMPORT_PREVIEW = "import_preview_modal"  # what will be written; submit to import
+BLOCK_IMPORT_FILE = "import_file"
+BLOCK_IMPORT_TEXT = "import_text"
+BLOCK_IMPORT_FIELD = "import_field_"  # + a field key (bot.core.imports.FIELDS)

@@ -22,6 +22,7 @@ HISTORY_WORDS = ("history", "riwayat")
 HELP_WORDS = frozenset({"help", "bantuan", "?", "-h", "--help"})
 LANGUAGE_WORDS = frozenset({"lang", "language", "bahasa"})
 SETTINGS_WORDS = frozenset({"settings", "setting", "pengaturan", "setelan"})
+IMPORT_WORDS = frozenset({"import", "impor"})
 MANAGER_OPS = {
     **dict.fromkeys(("add", "tambah", "tambahkan"), "add"),
     **dict.fromkeys(("remove", "hapus", "keluarkan"), "remove"),

@@ -1,6 +1,6 @@
 """``/pipeline``: my open deals by stage; ``team``; ``stages``; ``gates``; ``stats``;
 ``export``; ``managers add|remove|list``; ``lang id|en`` (``bahasa id``); ``settings``
-(managers); ``<deal>`` (a card) and ``<deal> history``."""
+and ``import`` (managers); ``<deal>`` (a card) and ``<deal> history``."""
 
 from slack_bolt import Ack, App
 
@@ -8,12 +8,13 @@ from bot import ids
 from bot.core import phrases
 from bot.core.deals import Actor
 from bot.core.i18n import Translator
-from bot.usecases import checklists, deals, people, pipeline, settings, stages, stats
+from bot.usecases import checklists, deals, imports, people, pipeline, settings, stages, stats
 from handlers.kit.profiles import fetch_profile, known_admin
 from handlers.kit.replies import reply
 from handlers.ui import cards, gates
 from handlers.ui import checklists as ui_checklists
 from handlers.ui import deals as ui
+from handlers.ui import imports as ui_imports
 from handlers.ui import settings as ui_settings
 from handlers.ui import stats as ui_stats
 from handlers.ui.export import deals_encoder, moves_encoder
@@ -32,6 +33,8 @@ def pipeline_command(
         return choose_language(ack, language, actor, t, services, request_key)
     if text.strip().lower() in phrases.SETTINGS_WORDS:
         return open_settings(ack, command, actor, t, services, client)
+    if text.strip().lower() in phrases.IMPORT_WORDS:
+        return open_import(ack, command, actor, t, client)
     answer = sub_command(text, word, actor, t, tz, services)
     if answer is None:
         return reply(ack, card_or_history(text, actor, t, services, today))
@@ -60,6 +63,14 @@ def open_settings(ack: Ack, command, actor, t, services, client) -> None:
     current = settings.workspace_settings(services.db, actor)
     ack()
     view = ui_settings.settings_modal(t, current, channel=command["channel_id"])
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def open_import(ack: Ack, command, actor, t, client) -> None:
+    """``/pipeline import`` (managers): the modal that takes a CSV (``handlers.views.imports``)."""
+    imports.check_import(actor)
+    ack()
+    view = ui_imports.import_modal(t, channel=command["channel_id"])
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 

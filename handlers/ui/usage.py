@@ -81,6 +81,10 @@ USAGE: dict[str, Usage] = {
                 N_("/pipeline settings"),
                 N_("the workspace's default language and currency (managers)"),
             ),
+            (
+                N_("/pipeline import"),
+                N_("bring deals in from a CSV: Pipedrive, HubSpot, a spreadsheet (managers)"),
+            ),
         ),
         ("/pipeline", N_("/pipeline team"), "/pipeline Acme", N_("/pipeline stats 30d")),
     ),
