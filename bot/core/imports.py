@@ -374,7 +374,7 @@ class Person:
 
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+_USER_ID = re.compile(r"[UW][A-Z0-9]{1,20}")
 
 
 def match_person(text: str, people: Sequence[Person]) -> str | None:
@@ -384,8 +384,8 @@ def match_person(text: str, people: Sequence[Person]) -> str | None:
     text = text.strip()
     if m := _MENTION.fullmatch(text):
         text = m[1]
-    if _USER_ID.fullmatch(text):
-        return next((p.id for p in people if p.id == text), None)
+    if _USER_ID.fullmatch(text) and any(p.id == text for p in people):
+        return text
     if "@" in text[1:]:
         low = text.lower()
         return next((p.id for p in people if p.email and p.email.lower() == low), None)
