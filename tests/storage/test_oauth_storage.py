@@ -18,6 +18,7 @@ from storage import checklists as checklist_store
 from storage import claims as claim_store
 from storage import deals as deal_store
 from storage import digests as digest_store
+from storage import imports as import_store
 from storage import installations as store
 from storage import requests as request_store
 from storage import workspaces as workspace_store
@@ -133,6 +134,9 @@ def populate(db, team_id: str) -> None:
             session=s, team_id=team_id, kind="digest", target="C1", slot=NOW, by="p1", now=NOW
         )
         request_store.record_request(session=s, team_id=team_id, key=f"Ev{team_id}", result="1")
+        import_store.save_import_draft(
+            session=s, team_id=team_id, user_id="U1", filename="a.csv", content="Deal\nA\n", now=NOW
+        )
     SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=db.engine).save(
         installation(team_id, token=f"xoxb-{team_id}")
     )
