@@ -9,11 +9,11 @@ query is filtered by ``team_id``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from bot.core.errors import NotFound
@@ -127,11 +127,7 @@ def _close_date(session: Session, deal: Deal, old, new, *, by: str, now: datetim
     )
 
 
-def create_imported_deal(
-    *, session: Session, team_id: str, row: ImportedDeal, currency: str, by: str, now: datetime
-) -> Deal:
-    """A new deal in the imported stage since its created date: one history row into that
-    stage (won and lost ones closed on their close date, else their created date)."""
+def _deal_row(team_id: str, row: ImportedDeal, currency: str, by: str, now: datetime) -> dict:
     created = min(row.created_at or now, now)
     keys = name_keys(row.name)
     closed = None
@@ -139,43 +135,88 @@ def create_imported_deal(
         closed = created
         if row.expected_close and row.expected_close >= created.date():
             closed = min(datetime.combine(row.expected_close, created.timetz()), now)
-    deal = Deal(
-        team_id=team_id,
-        name=row.name,
-        name_key=keys.key,
-        name_fold=keys.folded,
-        name_compact=keys.compact,
-        value_cents=row.value.cents if row.value else None,
-        currency=row.value.currency if row.value else currency,
-        source=row.source,
-        owner_id=row.owner_id,
-        stage_id=row.stage.id,
-        status=row.stage.kind,
-        expected_close=row.expected_close,
-        next_step=row.next_step,
-        created_by=by,
-        created_at=created,
-        updated_at=now,
-        last_activity_at=now,
-        closed_at=closed,
-        external_id=row.external_id,
+    return {
+        "team_id": team_id,
+        "name": row.name,
+        "name_key": keys.key,
+        "name_fold": keys.folded,
+        "name_compact": keys.compact,
+        "value_cents": row.value.cents if row.value else None,
+        "currency": row.value.currency if row.value else currency,
+        "source": row.source,
+        "owner_id": row.owner_id,
+        "stage_id": row.stage.id,
+        "status": row.stage.kind,
+        "expected_close": row.expected_close,
+        "next_step": row.next_step,
+        "created_by": by,
+        "created_at": created,
+        "updated_at": now,
+        "last_activity_at": now,
+        "closed_at": closed,
+        "external_id": row.external_id,
+    }
+
+
+def create_imported_deals(
+    *,
+    session: Session,
+    team_id: str,
+    rows: Sequence[ImportedDeal],
+    currency: str,
+    by: str,
+    now: datetime,
+) -> list[int]:
+    """New deals, each in its imported stage since its created date: one history row into
+    that stage (won and lost ones closed on their close date, else their created date).
+    Their ids, in order. Written as bulk INSERTs (SQLAlchemy batches the rows of each table
+    into a few statements): one ORM object and round trip per deal took seconds for 5,000."""
+    if not rows:
+        return []
+    deals = [_deal_row(team_id, row, currency, by, now) for row in rows]
+    returning = insert(Deal).returning(col(Deal.id), sort_by_parameter_order=True)
+    ids = list(session.execute(returning, deals).scalars())
+    moves = [
+        {
+            "team_id": team_id,
+            "deal_id": deal_id,
+            "from_stage_id": None,
+            "to_stage_id": row.stage.id,
+            "from_name": None,
+            "to_name": row.stage.name,
+            "from_status": None,
+            "to_status": row.stage.kind,
+            "moved_by": by,
+            "moved_at": deal["created_at"],
+        }
+        for deal_id, row, deal in zip(ids, rows, deals, strict=True)
+    ]
+    session.execute(insert(StageMove), moves)
+    closes = [
+        {
+            "team_id": team_id,
+            "deal_id": deal_id,
+            "old_date": None,
+            "new_date": row.expected_close,
+            "changed_by": by,
+            "changed_at": now,
+        }
+        for deal_id, row in zip(ids, rows, strict=True)
+        if row.expected_close
+    ]
+    if closes:
+        session.execute(insert(CloseDateChange), closes)
+    return ids
+
+
+def create_imported_deal(
+    *, session: Session, team_id: str, row: ImportedDeal, currency: str, by: str, now: datetime
+) -> Deal:
+    """One new deal (``create_imported_deals``)."""
+    [deal_id] = create_imported_deals(
+        session=session, team_id=team_id, rows=[row], currency=currency, by=by, now=now
     )
-    session.add(deal)
-    session.flush()
-    session.add(
-        StageMove(
-            team_id=team_id,
-            deal_id=deal.id,
-            to_stage_id=row.stage.id,
-            to_name=row.stage.name,
-            to_status=row.stage.kind,
-            moved_by=by,
-            moved_at=created,
-        )
-    )
-    if row.expected_close:
-        _close_date(session, deal, None, row.expected_close, by=by, now=now)
-    return deal
+    return session.get_one(Deal, deal_id)
 
 
 def update_imported_deal(
@@ -203,5 +244,4 @@ def update_imported_deal(
     session.add(deal)
     if row.stage.id != deal.stage_id:
         move_deal(session=session, team_id=team_id, deal=deal, to_stage=row.stage, by=by, now=now)
-    session.flush()
-    return deal
+    return deal  # flushed with the rest: no round trip per deal

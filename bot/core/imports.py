@@ -205,7 +205,12 @@ def decode(data: bytes) -> Text:
 class Row:
     number: int  # the row's number in a spreadsheet (the header is row 1)
     cells: tuple[str, ...]
-    text: str  # the row as it was written
+    delimiter: str = ","
+
+    @property
+    def text(self) -> str:
+        """The row as it was written (its cells, written back: only a bad row needs it)."""
+        return _row_text(list(self.cells), self.delimiter)
 
 
 @dataclass(frozen=True)
@@ -252,7 +257,7 @@ def read_table(text: str) -> Table:
     if len(body) > MAX_ROWS:
         raise InvalidInput(TOO_MANY_ROWS, field="file", rows=len(body), most=MAX_ROWS)
     headers = tuple(h.strip() or f"#{i + 1}" for i, h in enumerate(header))
-    rows = tuple(Row(n, tuple(r), _row_text(r, delimiter)) for n, r in body)
+    rows = tuple(Row(n, tuple(r), delimiter) for n, r in body)
     return Table(headers, rows, delimiter)
 
 
@@ -417,7 +422,6 @@ class Reading:
 @dataclass(frozen=True)
 class ImportRow:
     number: int
-    text: str
     name: str
     owner_id: str
     stage: StageLike
@@ -523,7 +527,6 @@ def read_row(row: Row, mapping: Mapping, how: Reading, columns: int) -> ImportRo
     source = match_source(_cell(row, mapping, SOURCE)) if _cell(row, mapping, SOURCE) else None
     return ImportRow(
         number=row.number,
-        text=row.text,
         name=name,
         value=_value(row, mapping, how),
         stage=_stage(_cell(row, mapping, STAGE), _cell(row, mapping, STATUS), how),

@@ -201,32 +201,29 @@ def _written(row: im.ImportRow, read: _Read, tz: ZoneInfo) -> store.ImportedDeal
 
 def _write(s, read: _Read, actor: Actor, draft_id: int, tz: ZoneInfo, now: datetime) -> ImportDone:
     team = actor.team_id
+    by_key = {st.key: st for st in list_stages(session=s, team_id=team)}  # as committed
+    read.stages.update({i: by_key[st.key] for i, st in read.stages.items()})
     known = store.find_known_deals(
         session=s,
         team_id=team,
         external_ids=[r.external_id for r in read.rows.rows if r.external_id],
         name_keys_=[r.match_key.split("\x1f")[0] for r in read.rows.rows],
     )
-    created = updated = 0
+    new, updated = [], 0
     for row in read.rows.rows:
         deal, written = known.find(row.external_id, row.match_key), _written(row, read, tz)
         if deal is None:
-            store.create_imported_deal(
-                session=s,
-                team_id=team,
-                row=written,
-                currency=read.currency,
-                by=actor.user_id,
-                now=now,
-            )
-            created += 1
-        else:
-            store.update_imported_deal(
-                session=s, team_id=team, deal=deal, row=written, by=actor.user_id, now=now
-            )
-            updated += 1
+            new.append(written)
+            continue
+        store.update_imported_deal(
+            session=s, team_id=team, deal=deal, row=written, by=actor.user_id, now=now
+        )
+        updated += 1
+    store.create_imported_deals(
+        session=s, team_id=team, rows=new, currency=read.currency, by=actor.user_id, now=now
+    )
     store.finish_import_draft(session=s, team_id=team, draft_id=draft_id, now=now)
-    return ImportDone(created, updated, len(read.rows.problems))
+    return ImportDone(len(new), updated, len(read.rows.problems))
 
 
 def confirm_import(

@@ -3,6 +3,9 @@ the preview — and the summary after the import. Pure builders on slack_sdk mod
 
 from __future__ import annotations
 
+import csv
+import io
+
 from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
@@ -31,6 +34,7 @@ from handlers.ui.common import (
     stage_text,
     write_meta,
 )
+from handlers.ui.export import cell
 from handlers.ui.forms import md, modal, text_input
 
 PASTE_MAX = 3000  # Slack's longest plain_text_input
@@ -208,6 +212,35 @@ def _packed(lines: list[str], most: int) -> tuple[list[str], int]:
     return texts, 0
 
 
+def hidden_problems(t: Translator, preview: Preview) -> int:
+    """Rows that can't be read beyond what the preview modal holds (Slack's 100 blocks)."""
+    return _packed(_problem_lines(t, preview), _problem_room(preview))[1]
+
+
+def _problem_room(preview: Preview) -> int:
+    return min(PROBLEM_BLOCKS, MAX_VIEW_BLOCKS - (2 if preview.first else 1) - 3)
+
+
+def problems_upload(t: Translator, preview: Preview) -> dict:
+    """``files_upload_v2``'s arguments: every row that can't be read, as a CSV (row number,
+    reason, the row's text) — for a file with more of them than the preview holds."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([t("Row"), t("Reason"), t("The row as written")])
+    for p in preview.problems:
+        writer.writerow([p.number, p.reason.render(t), cell(p.text)])
+    comment = t.plural(
+        "The import's preview has {n} row that can't be read; here is each with its reason.",
+        "The import's preview has {n} rows that can't be read; here is each with its reason.",
+        len(preview.problems),
+    )
+    body = ("\ufeff" + out.getvalue()).encode("utf-8")
+    return {
+        "initial_comment": comment,
+        "file_uploads": [{"file": body, "filename": "import-problems.csv", "title": t("Rows")}],
+    }
+
+
 def _summary(t: Translator, preview: Preview) -> str:
     lines = [
         t.plural(
@@ -238,13 +271,12 @@ def preview_modal(t: Translator, preview: Preview, *, channel: str | None) -> di
         rows = [_row_line(t, p) for p in preview.first]
         blocks += [SectionBlock(text=md("\n".join([heading, *rows])))]
     if preview.problems:
-        room = min(PROBLEM_BLOCKS, MAX_VIEW_BLOCKS - len(blocks) - 3)
-        texts, left = _packed(_problem_lines(t, preview), room)
+        texts, left = _packed(_problem_lines(t, preview), _problem_room(preview))
         blocks += [DividerBlock(), *(SectionBlock(text=md(x)) for x in texts)]
         if left:
             more = t.plural(
-                "…and {n} more row that can't be read.",
-                "…and {n} more rows that can't be read.",
+                "…and {n} more row that can't be read: the whole list is in your DM, as a CSV.",
+                "…and {n} more rows that can't be read: the whole list is in your DM, as a CSV.",
                 left,
             )
             blocks.append(ContextBlock(elements=[md(more)]))

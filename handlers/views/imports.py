@@ -37,6 +37,9 @@ def mapping_submitted(ack: Ack, view, form, client, actor, t, services, today) -
         today=today,
     )
     ack(response_action="push", view=ui.preview_modal(t, preview, channel=ui.channel_of(view)))
+    if ui.hidden_problems(t, preview):  # more than the modal holds: every one in a DM
+        dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
+        client.files_upload_v2(channel=dm, **ui.problems_upload(t, preview))
 
 
 def preview_confirmed(ack: Ack, view, client, actor, t, tz, services, today, answer) -> None:

@@ -5,14 +5,17 @@ modal's file_input, a rep refused, a replayed confirmation."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from bot import ids
 from slackkit import all_text
 from storage.models import Deal, Stage, StageMove
+from tests.app.faults import count, held, serve, wait_until
 from tests.factories import make_deal
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -325,3 +328,60 @@ def test_a_rep_cant_submit_a_managers_draft(running, slack, fake):
     resp = slack.view_submission(mapping, {}, user_id="U1")
     assert "Only a manager" in str(resp.json.get("errors"))
     assert deals(running) == {}
+
+
+def test_a_preview_submitted_by_someone_else_says_why_in_the_modal(running, slack, fake):
+    preview = to_preview(slack, to_mapping(slack, fake, text="Deal\nPT Satu\n"))
+    resp = slack.view_submission(preview, {}, user_id="U1")
+    assert resp.json["response_action"] == "update"
+    assert "Only a manager" in all_text(resp.json["view"])
+    assert deals(running) == {}
+
+
+def test_many_bad_rows_are_all_counted_and_the_modal_stays_within_slacks_limits(
+    running, slack, fake
+):
+    bad = "".join(f"Deal {i},not money {i}\n" for i in range(2500))
+    preview = to_preview(slack, to_mapping(slack, fake, text="Deal,Value\nGood,5jt\n" + bad[:2900]))
+    assert len(preview["blocks"]) <= 100
+    big = fake.add_user_file(BOSS, "bad.csv", ("Deal,Value\nGood,5jt\n" + bad).encode())
+    preview = to_preview(slack, to_mapping(slack, fake, file=big))
+    shown = all_text(preview)
+    assert "2500 rows can't be read" in shown
+    assert "*Row 3* — I couldn't read “not money 0” as an amount." in shown
+    assert "more rows that can't be read: the whole list is in your DM, as a CSV." in shown
+    fake.wait_for("files.completeUploadExternal")
+    [(data, done)] = [(d, c) for _, n, d, c in fake.uploaded_files() if n == "import-problems.csv"]
+    assert done["channel_id"] == "D" + BOSS
+    listed = data.decode("utf-8-sig").splitlines()
+    assert listed[0] == "Row,Reason,The row as written" and len(listed) == 2501
+    assert listed[-1].startswith("2502,\"I couldn't read “not money 2499” as an amount.")
+    assert listed[-1].endswith(',"Deal 2499,not money 2499"')
+    assert len(preview["blocks"]) <= 100
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in preview["blocks"])
+    assert preview["submit"]["text"] == "Import 1 deal"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request) -> str:
+    return request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
+
+
+def test_a_late_import_shows_saving_then_the_summary_in_the_modal(fake, any_db_url):
+    with serve(fake, any_db_url) as app:
+        assert app.slack.command(ids.CMD_PIPELINE, "help", user_id=BOSS).status == 200
+        mapping = to_mapping(app.slack, fake, text="Deal,Value\nPT Satu,10jt\nPT Dua,5jt\n")
+        preview = to_preview(app.slack, mapping)
+        release = threading.Event()
+        with held(any_db_url, release):
+            resp = app.slack.view_submission(preview, {}, user_id=BOSS)
+            assert resp.status == 200 and not resp.timed_out
+            assert resp.json["response_action"] == "update"
+            assert "Saving" in all_text(resp.json["view"])
+            release.set()
+        shown = wait_until(
+            fake, lambda: [v for v in fake.open_views(BOSS) if "Import done" in all_text(v)]
+        )
+        assert "Import done: 2 deals new, 0 updated." in all_text(shown)
+        assert count(app.db, "select count(*) from deal") == 2
+        assert count(app.db, "select count(*) from stage_move") == 2
