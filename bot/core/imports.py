@@ -21,7 +21,7 @@ from datetime import date
 from bot.core.errors import DomainError, InvalidInput
 from bot.core.i18n import N_, Msg, Translator
 from bot.core.matching import fold, normalise
-from bot.core.money import SUPPORTED_CURRENCIES, Money, parse_amount
+from bot.core.money import SUPPORTED_CURRENCIES, ZERO, Money, parse_amount
 from bot.core.sources import match_source
 from bot.core.stages import LOST, OPEN, WON, StageLike, match_stage, open_stages
 
@@ -479,7 +479,12 @@ def _value(row: Row, mapping: Mapping, how: Reading) -> Money | None:
         raise InvalidInput(BAD_CURRENCY, text=code, supported=", ".join(SUPPORTED_CURRENCIES))
     if not amount:
         return None
-    return parse_amount(amount, default_currency=code or how.currency, language=how.language)
+    try:
+        return parse_amount(amount, default_currency=code or how.currency, language=how.language)
+    except InvalidInput as err:
+        if err.message == ZERO:  # exports write 0 for a deal with no value yet
+            return None
+        raise
 
 
 def _date(row: Row, mapping: Mapping, key: str, t_label: str) -> date | None:

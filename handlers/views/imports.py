@@ -11,6 +11,7 @@ from handlers.ui import imports as ui
 
 
 def file_submitted(ack: Ack, view, form, client, actor, t, services, request_key) -> None:
+    imports.check_import(actor)  # before fetching anything
     text, files = ui.read_import_form(form)
     name, data = download_csv(client, files[0]) if files else (t("pasted text"), None)
     draft = imports.start_import(

@@ -134,6 +134,7 @@ def test_rows_read_and_refused():
         "PT E,5jt,,,,,2027-01-01\n"
         "pt a,1jt,,,,rep.one,\n"
         "PT F,,,Decision maker bought-in,,,\n"
+        "PT G,0.00,USD,,,,\n"
     )
     table = im.read_table(text)
     rows = im.read_rows(table, im.guess_mapping(table.headers), _how())
@@ -142,6 +143,7 @@ def test_rows_read_and_refused():
     assert read["PT A"].stage.key == "presentation" and read["PT A"].owner_id == "U1"
     assert read["PT B"].stage.key == "won" and read["PT B"].owner_id == "UBOSS"
     assert read["PT F"].stage.key == "negotiation"
+    assert read["PT G"].value is None  # an export's 0: no value yet
     reasons = {p.number: p.reason.message for p in rows.problems}
     assert reasons == {
         4: im.BAD_CURRENCY,
