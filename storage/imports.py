@@ -54,6 +54,14 @@ def get_import_draft(*, session: Session, team_id: str, user_id: str, draft_id: 
     return draft
 
 
+def pin_import_plan(*, session: Session, team_id: str, draft_id: int, plan: str) -> None:
+    """The preview's mapping and owners, for the confirmation to write exactly that."""
+    draft = session.get(ImportDraft, draft_id)
+    if draft is not None and draft.team_id == team_id and draft.done_at is None:
+        draft.plan = plan
+        session.add(draft)
+
+
 def finish_import_draft(*, session: Session, team_id: str, draft_id: int, now: datetime) -> None:
     draft = session.get(ImportDraft, draft_id)
     if draft is not None and draft.team_id == team_id:

@@ -338,5 +338,8 @@ class ImportDraft(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     filename: str = Field(default="", max_length=200)
     content: str = Field(sa_column=Column(Text(), nullable=False))
+    #: the last preview, as confirmed: the column mapping and each owner cell's user id
+    #: (JSON), so the import writes what the preview showed, with no Slack call
+    plan: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
     created_at: datetime = ts_field()
     done_at: datetime | None = ts_field(nullable=True)

@@ -562,6 +562,15 @@ def read_rows(table: Table, mapping: Mapping, how: Reading) -> Rows:
     return out
 
 
+def mapping_from(obj: object) -> Mapping:
+    """A mapping read back (JSON): each known field's column index, anything else none."""
+    found = obj if isinstance(obj, dict) else {}
+    return {
+        key: v if isinstance(v := found.get(key), int) and 0 <= v < MAX_COLUMNS else None
+        for key in FIELD_KEYS
+    }
+
+
 def check_mapping(mapping: Mapping) -> None:
     """The mapping step needs at least the deal name's column."""
     if mapping.get(NAME) is None:

@@ -160,9 +160,25 @@ def preview_import(
     mapping: im.Mapping,
     owner_of: OwnerOf,
     today: date,
+    key: str | None,
 ) -> Preview:
-    """The second step: what the import will do, with nothing written."""
-    read = _read(db, actor, draft_id, mapping, owner_of, today)
+    """The second step: what the import will do. No deal is written; the draft keeps this
+    plan (the mapping, each owner cell's person) for the confirmation to write as shown."""
+    owners: dict[str, str | None] = {}
+
+    def recorded(text: str) -> str | None:
+        if text not in owners:
+            owners[text] = owner_of(text)
+        return owners[text]
+
+    read = _read(db, actor, draft_id, mapping, recorded, today)
+    plan = json.dumps({"mapping": mapping, "owners": owners})
+
+    def work(s) -> tuple[None, str]:
+        store.pin_import_plan(session=s, team_id=actor.team_id, draft_id=draft_id, plan=plan)
+        return None, "pinned"
+
+    run_once(db, team_id=actor.team_id, key=key, work=work, replay=lambda _s, _r: None)
     planned = [Planned(r, _is_update(read, r)) for r in read.rows.rows]
     updates = sum(p.update for p in planned)
     return Preview(
@@ -227,26 +243,22 @@ def _write(s, read: _Read, actor: Actor, draft_id: int, tz: ZoneInfo, now: datet
 
 
 def confirm_import(
-    db: Database,
-    actor: Actor,
-    *,
-    draft_id: int,
-    mapping: im.Mapping,
-    owner_of: OwnerOf,
-    today: date,
-    tz: str,
-    now: datetime,
+    db: Database, actor: Actor, *, draft_id: int, today: date, tz: str, now: datetime
 ) -> ImportDone:
-    """The last step: every readable row written in one transaction, once per draft (a
-    replayed confirmation, or one from a second copy of the preview, gets the first
-    result)."""
+    """The last step: the rows of the last preview, as it showed them, written in one
+    transaction, once per draft (a replayed confirmation, or one from a second copy of the
+    preview, gets the first result)."""
     check_import(actor)
     with db.read() as s:
         draft = store.get_import_draft(
             session=s, team_id=actor.team_id, user_id=actor.user_id, draft_id=draft_id
         )
-        done, made = draft.done_at is not None, draft.created_at
-    read = None if done else _read(db, actor, draft_id, mapping, owner_of, today)
+        done, made, plan = draft.done_at is not None, draft.created_at, draft.plan
+    if not done and not plan:
+        raise InvalidInput(store.GONE)
+    pinned = json.loads(plan) if plan else {}
+    mapping, owners = im.mapping_from(pinned.get("mapping")), pinned.get("owners") or {}
+    read = None if done else _read(db, actor, draft_id, mapping, owners.get, today)
 
     def work(s) -> tuple[ImportDone, str]:
         if read is None:  # done, under another key: there is none (the key is the draft's)

@@ -87,7 +87,11 @@ class Directory:
         if self._people is None:
             self._people, cursor = [], None
             for _ in range(LIST_PAGES):
-                page = self.client.users_list(limit=200, cursor=cursor)
+                try:
+                    page = self.client.users_list(limit=200, cursor=cursor)
+                except SlackApiError as exc:  # names then can't be matched; emails still are
+                    log.warning("users.list: %s", exc.response.get("error"))
+                    break
                 self._people += [p for m in page.get("members") or [] if (p := _person(m))]
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")
                 if not cursor:

@@ -166,17 +166,10 @@ def read_mapping(form: dict) -> im.Mapping:
     return out
 
 
-def meta_draft(view: dict) -> tuple[int, im.Mapping]:
-    """The draft a view is about, and (the preview's) the mapping chosen."""
-    meta = read_meta(view)
-    draft = meta.get("d")
-    mapping = meta.get("m") if isinstance(meta.get("m"), dict) else {}
-    ok = {
-        k: v if isinstance(v, int) and 0 <= v < im.MAX_COLUMNS else None
-        for k, v in mapping.items()
-        if k in im.FIELD_KEYS
-    }
-    return (draft if isinstance(draft, int) else 0), ok
+def meta_draft(view: dict) -> int:
+    """The draft a view is about (0: none, which no draft is)."""
+    draft = read_meta(view).get("d")
+    return draft if isinstance(draft, int) and not isinstance(draft, bool) else 0
 
 
 def _row_line(t: Translator, planned: Planned) -> str:
@@ -281,7 +274,7 @@ def preview_modal(t: Translator, preview: Preview, *, channel: str | None) -> di
             )
             blocks.append(ContextBlock(elements=[md(more)]))
     writes = preview.creates + preview.updates
-    meta = {"c": channel, "d": preview.draft_id, "m": preview.mapping}
+    meta = {"c": channel, "d": preview.draft_id}
     return modal(
         t,
         callback_id=ids.VIEW_IMPORT_PREVIEW,

@@ -27,8 +27,8 @@ def file_submitted(ack: Ack, view, form, client, actor, t, services, request_key
     ack(response_action="update", view=mapping)
 
 
-def mapping_submitted(ack: Ack, view, form, client, actor, t, services, today) -> None:
-    draft_id, _ = ui.meta_draft(view)
+def mapping_submitted(ack: Ack, view, form, client, actor, t, services, today, request_key) -> None:
+    draft_id = ui.meta_draft(view)
     preview = imports.preview_import(
         services.db,
         actor,
@@ -36,6 +36,7 @@ def mapping_submitted(ack: Ack, view, form, client, actor, t, services, today) -
         mapping=ui.read_mapping(form),
         owner_of=Directory(client),
         today=today,
+        key=request_key,
     )
     ack(response_action="push", view=ui.preview_modal(t, preview, channel=ui.channel_of(view)))
     if ui.hidden_problems(t, preview):  # more than the modal holds: every one in a DM
@@ -43,14 +44,11 @@ def mapping_submitted(ack: Ack, view, form, client, actor, t, services, today) -
         client.files_upload_v2(channel=dm, **ui.problems_upload(t, preview))
 
 
-def preview_confirmed(ack: Ack, view, client, actor, t, tz, services, today, answer) -> None:
-    draft_id, mapping = ui.meta_draft(view)
+def preview_confirmed(ack: Ack, view, actor, t, tz, services, today, answer) -> None:
     done = imports.confirm_import(
         services.db,
         actor,
-        draft_id=draft_id,
-        mapping=mapping,
-        owner_of=Directory(client),
+        draft_id=ui.meta_draft(view),
         today=today,
         tz=tz,
         now=services.now(),

@@ -75,6 +75,11 @@ def test_drafts_belong_to_their_author_and_expire(db):
             with pytest.raises(NotFound):
                 store.get_import_draft(session=s, team_id=team, user_id=user, draft_id=new)
     with db.transaction() as s:
+        store.pin_import_plan(session=s, team_id="T2", draft_id=new, plan="theirs")
+        store.pin_import_plan(session=s, team_id="T1", draft_id=new, plan='{"mapping": {}}')
+    with db.read() as s:
+        assert s.get(ImportDraft, new).plan == '{"mapping": {}}'  # another workspace's: no
+    with db.transaction() as s:
         store.finish_import_draft(session=s, team_id="T1", draft_id=new, now=NOW)
     with db.read() as s:
         done = s.get(ImportDraft, new)

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=32), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("plan", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
     )

@@ -385,3 +385,21 @@ def test_a_late_import_shows_saving_then_the_summary_in_the_modal(fake, any_db_u
         assert "Import done: 2 deals new, 0 updated." in all_text(shown)
         assert count(app.db, "select count(*) from deal") == 2
         assert count(app.db, "select count(*) from stage_move") == 2
+
+
+def test_owners_by_email_are_looked_up_when_the_member_list_is_out_of_reach(running, slack, fake):
+    fake.set_error("users.list", "ratelimited")
+    text = "Deal,Owner\nPT Satu,rep.two@example.com\nPT Dua,Rep Two\nPT Tiga,rep.two@example.com\n"
+    preview = to_preview(slack, to_mapping(slack, fake, text=text))
+    shown = all_text(preview)
+    assert "2 new deals will be created." in shown
+    assert "*Row 3* — No one in this workspace is “Rep Two”." in shown
+    assert [c.params["email"] for c in fake.calls_to("users.lookupByEmail")] == [
+        "rep.two@example.com"
+    ]  # once per email, not per row
+    fake.clear_error("users.list")
+    confirm(slack, fake, preview)
+    assert {d.name: d.owner_id for d in deals(running).values()} == {
+        "PT Satu": "U2",
+        "PT Tiga": "U2",
+    }
