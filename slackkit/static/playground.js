@@ -479,6 +479,7 @@ async function submitModal(modal) {
   if (Object.keys(errors).length) return showErrors(modal, errors);
   const button = $(".modal-submit", modal);
   button.disabled = true;
+  await Promise.all(stateful(modal).map((el) => el.pending));  // files still uploading
   const answer = await post("submit", { view_id: modal.dataset.viewId, values: readState(modal) });
   button.disabled = false;
   if (answer.errors) return showErrors(modal, answer.errors);
@@ -607,7 +608,7 @@ function onChange(event) {
   const el = event.target.closest(".bk-el[data-type]");
   if (!el || STATELESS.has(el.dataset.type)) return;
   clearError(el);
-  if (el.dataset.type === "file_input") return uploadFiles(el);
+  if (el.dataset.type === "file_input") return (el.pending = uploadFiles(el));
   if (el.classList.contains("bk-text") || el.classList.contains("bk-external")) return;
   if (dispatches(el)) act(el, chosen(el));
 }
