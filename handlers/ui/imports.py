@@ -288,9 +288,10 @@ def preview_modal(t: Translator, preview: Preview, *, channel: str | None) -> di
 def import_done_message(t: Translator, done: ImportDone) -> dict:
     lines = [
         ":white_check_mark: "
-        + t(
-            "Import done: {created} new, {updated} updated.",
-            created=t.plural("{n} deal", "{n} deals", done.created),
+        + t.plural(
+            "Import done: {n} new deal, {updated} updated.",
+            "Import done: {n} new deals, {updated} updated.",
+            done.created,
             updated=t.number(done.updated),
         )
     ]

@@ -205,4 +205,4 @@ def test_a_manager_imports_an_uploaded_csv(page: Page) -> None:
     expect(modal).to_contain_text("Rp12.000.000 · Presentation")
     modal.locator(".modal-submit").click()
     expect(modal).to_be_hidden()
-    expect(last_message(page, "Import done")).to_contain_text("1 deal new, 0 updated")
+    expect(last_message(page, "Import done")).to_contain_text("1 new deal, 0 updated")

@@ -116,7 +116,7 @@ def test_a_pipedrive_export_is_mapped_previewed_and_imported(running, slack, fak
     assert preview["submit"]["text"] == "Import 4 deals"
     assert deals(running) == {}  # nothing is written before the confirmation
     summary = confirm(slack, fake, preview)
-    assert "Import done: 4 deals new, 0 updated." in summary
+    assert "Import done: 4 new deals, 0 updated." in summary
     found = deals(running)
     erp = found["PT Maju Jaya - ERP rollout"]
     assert (erp.value_cents, erp.currency, erp.owner_id) == (150_000_000_00, "IDR", "U1")
@@ -212,7 +212,10 @@ def test_a_broken_file_shows_every_bad_row_with_its_reason_and_text(running, sla
     assert "Café Bandung" in shown  # read as Windows-1252: the accent survives
     assert fake.calls_to("files.info") and fake.calls_to("file_download")
     summary = confirm(slack, fake, preview)
-    assert "1 deal new" in summary and "6 rows couldn't be read and were skipped" in summary
+    assert (
+        "Import done: 1 new deal, 0 updated." in summary
+        and "6 rows couldn't be read and were skipped" in summary
+    )
     assert set(deals(running)) == {"Café Bandung"}
 
 
@@ -254,7 +257,7 @@ def test_a_reimport_updates_instead_of_adding_again(running, slack, fake):
     assert "4 deals already here will be updated." in all_text(preview)
     assert "(update)" in all_text(preview)
     summary = confirm(slack, fake, preview)
-    assert "Import done: 0 deals new, 4 updated." in summary
+    assert "Import done: 0 new deals, 4 updated." in summary
     after = deals(running)
     assert len(after) == 4
     erp = after["PT Maju Jaya - ERP rollout phase 1"]
@@ -312,7 +315,7 @@ def test_a_replayed_confirmation_is_not_applied_twice(running, slack, fake):
     assert first.json == again.json == other.json == {"response_action": "clear"}
     assert len(deals(running)) == 2
     notes = [all_text(c.params) for c in fake.calls_to("chat.postEphemeral")]
-    assert notes and all("Import done: 2 deals new, 0 updated." in n for n in notes)
+    assert notes and all("Import done: 2 new deals, 0 updated." in n for n in notes)
 
 
 def test_reps_are_refused_and_the_help_lists_import(running, slack, fake):
@@ -382,7 +385,7 @@ def test_a_late_import_shows_saving_then_the_summary_in_the_modal(fake, any_db_u
         shown = wait_until(
             fake, lambda: [v for v in fake.open_views(BOSS) if "Import done" in all_text(v)]
         )
-        assert "Import done: 2 deals new, 0 updated." in all_text(shown)
+        assert "Import done: 2 new deals, 0 updated." in all_text(shown)
         assert count(app.db, "select count(*) from deal") == 2
         assert count(app.db, "select count(*) from stage_move") == 2
 
