@@ -5,17 +5,21 @@ modal's file_input, a rep refused, a replayed confirmation."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 from sqlmodel import select
 
 from bot import ids
 from slackkit import all_text
 from storage.models import Deal, Stage, StageMove
 from tests.app.faults import count, held, serve, wait_until
+from tests.app.fuzz import check_database, examples, quiet
+from tests.app.test_fuzz_modals import answers, check_submitted, submit
 from tests.factories import make_deal
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -406,3 +410,32 @@ def test_owners_by_email_are_looked_up_when_the_member_list_is_out_of_reach(runn
         "PT Satu": "U2",
         "PT Tiga": "U2",
     }
+
+
+@pytest.mark.parametrize(("where", "n"), [("db_url", 40), ("pg_url", 15)])
+def test_fuzzed_import_forms_are_answered_cleanly(fake, request, caplog, where, n):
+    """Whatever is pasted or picked (forged options, NUL bytes, huge text), each step answers
+    in time with a valid view or errors under its own inputs, never an apology."""
+    caplog.set_level(logging.ERROR)
+    with serve(fake, request.getfixturevalue(where)) as app:
+        view = open_import(app.slack, fake)
+
+        @examples(n)
+        @given(values=answers(view))
+        def paste(values: dict) -> None:
+            check_submitted(submit(app, fake, view, values), view, values)
+
+        paste()
+        mapping = to_mapping(app.slack, fake, text=(DATA / "import_hubspot.csv").read_text())
+
+        @examples(n)
+        @given(values=answers(mapping))
+        def pick(values: dict) -> None:
+            check_submitted(submit(app, fake, mapping, values), mapping, values)
+
+        pick()
+        quiet(fake)
+        check_database(app.db)
+        assert count(app.db, "select count(*) from deal") == 0  # nothing before a confirmation
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, errors[:3]
