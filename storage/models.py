@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    Index,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-    text,
-)
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint, text
+from sqlmodel import Field, SQLModel, Text
 
 from bot.core.matching import name_keys
 from bot.core.stages import OPEN
