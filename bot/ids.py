@@ -98,6 +98,8 @@ BOT_SCOPES = (
     "groups:read",
     "channels:history",  # a digest whose post went unanswered is looked for (docs/DIGEST.md)
     "groups:history",
+    "files:read",  # a CSV uploaded to /pipeline import (issue 15)
+    "users:read.email",  # an imported deal's owner by email (issue 15)
 )
 EVENT_APP_UNINSTALLED = "app_uninstalled"
 EVENT_TOKENS_REVOKED = "tokens_revoked"
@@ -140,3 +142,10 @@ VIEW_TARGETS = "targets_modal"  # a rep's target for a month or a quarter
 BLOCK_TARGET_REP = "target_rep"
 BLOCK_TARGET_PERIOD = "target_period"  # value: a span key, 2027-Q1 or 2027-03
 BLOCK_TEAM_VIEW = "team_view"  # the settings modal: who may see the team's figures
+# --- running a real team: import (issue 15, item 1: append below) ----------------------
+VIEW_IMPORT = "import_modal"  # /pipeline import: paste or upload a CSV
+VIEW_IMPORT_MAP = "import_map_modal"  # which column is which field
+VIEW_IMPORT_PREVIEW = "import_preview_modal"  # what will be written; submit to import
+BLOCK_IMPORT_FILE = "import_file"
+BLOCK_IMPORT_TEXT = "import_text"
+BLOCK_IMPORT_FIELD = "import_field_"  # + a field key (bot.core.imports.FIELDS)

@@ -24,6 +24,7 @@ LANGUAGE_WORDS = frozenset({"lang", "language", "bahasa"})
 SETTINGS_WORDS = frozenset({"settings", "setting", "pengaturan", "setelan"})
 FORECAST_WORDS = frozenset({"forecast", "prakiraan", "proyeksi", "ramalan"})
 TARGET_WORDS = frozenset({"target", "targets", "kuota", "quota"})
+IMPORT_WORDS = frozenset({"import", "impor"})
 MANAGER_OPS = {
     **dict.fromkeys(("add", "tambah", "tambahkan"), "add"),
     **dict.fromkeys(("remove", "hapus", "keluarkan"), "remove"),

@@ -1,7 +1,7 @@
 """``/pipeline``: my open deals by stage; ``team``; ``stages``; ``gates``; ``stats``;
 ``export``; ``forecast [quarter] [team]``; ``target @rep 500jt [Q1]`` (managers);
 ``managers add|remove|list``; ``lang id|en`` (``bahasa id``); ``settings``
-(managers); ``<deal>`` (a card) and ``<deal> history``."""
+and ``import`` (managers); ``<deal>`` (a card) and ``<deal> history``."""
 
 from slack_bolt import Ack, App
 
@@ -9,7 +9,7 @@ from bot import ids
 from bot.core import phrases
 from bot.core.deals import Actor
 from bot.core.i18n import Translator
-from bot.usecases import checklists, deals, people, pipeline, settings, stages, stats
+from bot.usecases import checklists, deals, imports, people, pipeline, settings, stages, stats
 from bot.usecases import forecast as forecasts
 from handlers.kit.profiles import fetch_profile, known_admin
 from handlers.kit.replies import reply
@@ -17,6 +17,7 @@ from handlers.ui import cards, gates
 from handlers.ui import checklists as ui_checklists
 from handlers.ui import deals as ui
 from handlers.ui import forecast as ui_forecast
+from handlers.ui import imports as ui_imports
 from handlers.ui import settings as ui_settings
 from handlers.ui import stats as ui_stats
 from handlers.ui.export import deals_encoder, moves_encoder
@@ -37,6 +38,8 @@ def pipeline_command(
         return open_settings(ack, command, actor, t, services, client)
     if phrases.is_forecast(text):
         return forecast(ack, text, actor, t, tz, today, services, request_key)
+    if text.strip().lower() in phrases.IMPORT_WORDS:
+        return open_import(ack, command, actor, t, client)
     answer = sub_command(text, word, actor, t, tz, services)
     if answer is None:
         return reply(ack, card_or_history(text, actor, t, services, today))
@@ -79,6 +82,14 @@ def forecast(ack: Ack, text, actor, t, tz, today, services, key) -> None:
     span, team = ui_forecast.forecast_args(text, today=today)
     result = forecasts.forecast(services.db, actor, span=span, team=team, today=today, tz=tz)
     reply(ack, ui_forecast.forecast_reply(t, result))
+
+
+def open_import(ack: Ack, command, actor, t, client) -> None:
+    """``/pipeline import`` (managers): the modal that takes a CSV (``handlers.views.imports``)."""
+    imports.check_import(actor)
+    ack()
+    view = ui_imports.import_modal(t, channel=command["channel_id"])
+    client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
 def choose_language(ack: Ack, language: str, actor, t, services, key) -> None:

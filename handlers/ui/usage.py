@@ -92,6 +92,10 @@ USAGE: dict[str, Usage] = {
                     "targets (managers)"
                 ),
             ),
+            (
+                N_("/pipeline import"),
+                N_("bring deals in from a CSV: Pipedrive, HubSpot, a spreadsheet (managers)"),
+            ),
         ),
         (
             "/pipeline",

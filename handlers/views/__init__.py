@@ -8,6 +8,7 @@ from handlers.views import (
     checklist,
     deal,
     gates,
+    imports,
     meeting,
     note,
     settings,
@@ -26,3 +27,4 @@ def register(app: App) -> None:
     gates.register(app)
     aftersales.register(app)
     settings.register(app)
+    imports.register(app)

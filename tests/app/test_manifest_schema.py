@@ -32,6 +32,8 @@ BOT_SCOPES = {
     "groups:read",
     "channels:history",
     "groups:history",
+    "files:read",  # /pipeline import: a CSV uploaded in the modal (issue 15)
+    "users:read.email",  # /pipeline import: owners given by email (issue 15)
 }
 
 

@@ -22,6 +22,7 @@ from storage import claims as claim_store
 from storage import deals as deal_store
 from storage import digests as digest_store
 from storage import forecast as forecast_store
+from storage import imports as import_store
 from storage import installations as store
 from storage import requests as request_store
 from storage import workspaces as workspace_store
@@ -145,6 +146,9 @@ def populate(db, team_id: str) -> None:
             amount=Money(Decimal(500_000_000), "IDR"),
             by="U2",
             now=NOW,
+        )
+        import_store.save_import_draft(
+            session=s, team_id=team_id, user_id="U1", filename="a.csv", content="Deal\nA\n", now=NOW
         )
     SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=db.engine).save(
         installation(team_id, token=f"xoxb-{team_id}")
