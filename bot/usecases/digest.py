@@ -25,6 +25,7 @@ from bot.core.money import Money
 from bot.core.slots import local_date
 from bot.core.stages import LOST, OPEN, WON
 from bot.usecases import checklists
+from bot.usecases.leavers import leavers_in
 from bot.usecases.views import deal_money
 from storage import aftersales as after_store
 from storage import checklists as checklist_store
@@ -358,6 +359,7 @@ def gather_digest(
         stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
         overdue=_due_listing(session, team_id, owners, names, now, today, top, False),
         snoozed=Listing([_item(d, names, now) for d in snoozed], snoozed_total),
+        extra={"leavers": leavers_in(session, team_id, owners)},  # issue 15: to reassign
     )
     digest = with_completion(session, digest, completion or checklists.completion)
     return replace(

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.core.deals import Actor
-from bot.usecases import deals, meetings, pipeline
+from bot.usecases import deals, meetings, members, pipeline
 from bot.usecases.deals import MoveRequest
 from handlers.kit.replies import open_then_fill
 from handlers.ui import aftersales as ui_aftersales
@@ -14,6 +14,7 @@ from handlers.ui import cards
 from handlers.ui import deals as ui
 from handlers.ui import home as ui_home
 from handlers.ui import meetings as ui_meetings
+from handlers.ui import people as ui_people
 
 
 def edit_deal(ack: Ack, body, action, client, actor, t, services):
@@ -50,7 +51,9 @@ def refresh_home(client, actor, t, services, today, view: dict) -> None:
     """Publish the user's Home tab again, in the view (mine or team) it showed."""
     shown = ui_home.shown_view(view)
     home = pipeline.home(services.db, actor, now=services.now(), today=today, view=shown)
-    client.views_publish(user_id=actor.user_id, view=ui_home.home_reply(t, home))
+    view = ui_home.home_reply(t, home)
+    people = ui_people.home_blocks(t, members.leavers(services.db, actor))
+    client.views_publish(user_id=actor.user_id, view=ui_people.with_people(view, people))
 
 
 def open_card(ack: Ack, action, actor, t, services, answer, today):
@@ -75,7 +78,9 @@ def home_view(ack: Ack, action, client, actor, t, services, today):
     home = pipeline.home(
         services.db, actor, now=services.now(), today=today, view=action.get("value")
     )
-    client.views_publish(user_id=actor.user_id, view=ui_home.home_reply(t, home))
+    view = ui_home.home_reply(t, home)
+    people = ui_people.home_blocks(t, members.leavers(services.db, actor))
+    client.views_publish(user_id=actor.user_id, view=ui_people.with_people(view, people))
 
 
 def undo_move(ack: Ack, action, actor, t, services, answer, request_key):

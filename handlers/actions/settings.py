@@ -5,8 +5,9 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.usecases import people, pipeline, settings
+from bot.usecases import members, people, pipeline, settings
 from handlers.ui import home
+from handlers.ui import people as ui_people
 from handlers.ui import settings as ui
 
 
@@ -18,8 +19,10 @@ def pick_language(ack: Ack, body, action, client, actor, services, today, reques
     result = people.set_language(services.db, actor, picked, key=request_key, now=services.now())
     shown = home.shown_view(body.get("view") or {})
     drawn = pipeline.home(services.db, actor, now=services.now(), today=today, view=shown)
-    view = home.home_reply(Translator(result.language), drawn, manager=actor.is_manager)
-    client.views_publish(user_id=actor.user_id, view=view)
+    t = Translator(result.language)
+    view = home.home_reply(t, drawn, manager=actor.is_manager)
+    extra = ui_people.home_blocks(t, members.leavers(services.db, actor))
+    client.views_publish(user_id=actor.user_id, view=ui_people.with_people(view, extra))
 
 
 def open_settings(ack: Ack, body, client, actor, t, services) -> None:

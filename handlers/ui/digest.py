@@ -46,6 +46,7 @@ from handlers.ui.common import (
     stage_text,
     write_sealed,
 )
+from handlers.ui.people import digest_leaver_blocks
 
 MAX_BLOCKS = MAX_MESSAGE_BLOCKS
 
@@ -534,6 +535,7 @@ def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
     blocks += _slipped_section(t, d, locale)
     blocks.append(DividerBlock())
     blocks += _attention_section(t, d, locale)
+    blocks += digest_leaver_blocks(t, d.extra.get("leavers") or [])  # issue 15
     blocks.append(
         context(t("Deal names open their card. “Nudge owner” sends the owner a DM (managers)."))
     )

@@ -10,6 +10,7 @@ from handlers.views import (
     gates,
     meeting,
     note,
+    notify,
     settings,
     snooze,
     stages,
@@ -26,3 +27,4 @@ def register(app: App) -> None:
     gates.register(app)
     aftersales.register(app)
     settings.register(app)
+    notify.register(app)

@@ -1,0 +1,26 @@
+"""``user_change``: Slack deactivated a member (``user.deleted``) — no more DMs for them, and
+their open deals are listed for the managers — or reactivated them (all undone)."""
+
+from slack_bolt import App
+
+from bot import ids
+from bot.usecases import members
+
+
+def user_change(event, context, services, request_key) -> None:
+    user = event.get("user") if isinstance(event.get("user"), dict) else {}
+    if not user.get("id") or not context.team_id or user.get("is_bot"):
+        return
+    members.member_changed(
+        services.db,
+        team_id=context.team_id,
+        user_id=user["id"],
+        deleted=bool(user.get("deleted")),
+        key=request_key,
+        now=services.now(),
+    )
+    services.profiles.drop((context.team_id, user["id"]))  # users.info asked afresh
+
+
+def register(app: App) -> None:
+    app.event(ids.EVENT_USER_CHANGE)(user_change)
