@@ -81,6 +81,17 @@ USAGE: dict[str, Usage] = {
                 N_("/pipeline settings"),
                 N_("the workspace's default language and currency (managers)"),
             ),
+            (
+                N_("/pipeline reassign @from @to [all]"),
+                N_(
+                    "give someone's open deals (`all`: closed too) to another rep, after a preview (managers)"
+                ),
+            ),
+            (N_("/pipeline notify"), N_("when I remind you, and whether to nudge and alert you")),
+            (
+                N_("/pipeline export all"),
+                N_("all of the workspace's data as a zip of CSV files in a DM (managers)"),
+            ),
         ),
         ("/pipeline", N_("/pipeline team"), "/pipeline Acme", N_("/pipeline stats 30d")),
     ),
