@@ -84,7 +84,8 @@ USAGE: dict[str, Usage] = {
             (
                 N_("/pipeline reassign @from @to [all]"),
                 N_(
-                    "give someone's open deals (`all`: closed too) to another rep, after a preview (managers)"
+                    "give someone's open deals (`all`: closed too) to another rep, "
+                    "after a preview (managers)"
                 ),
             ),
             (N_("/pipeline notify"), N_("when I remind you, and whether to nudge and alert you")),

@@ -130,9 +130,7 @@ def test_welcome_once_on_the_first_home_tab_visit(slack, fake, team):
     fake.wait_for("views.publish", 3)
     assert len([m for m in fake.messages("DU1") if m["method"] == "chat.postMessage"]) == 1
     with team.services.db.read() as s:
-        assert [(m.team_id, m.user_id) for m in s.exec(select(WelcomeMark)).all()] == [
-            ("T1", "U1")
-        ]
+        assert [(m.team_id, m.user_id) for m in s.exec(select(WelcomeMark)).all()] == [("T1", "U1")]
 
 
 def test_welcome_in_the_readers_language(slack, fake, team):
