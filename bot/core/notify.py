@@ -47,7 +47,7 @@ def read_preferences(
         time = parse_time(at or "")
         if time is None:
             errors["reminder_at"] = InvalidInput(
-                N_("“{text}” is not a time. Write it as HH:MM, like 08:30."), text=at or ""
+                N_("“{text}” is not a time. Write hours and minutes, like 08:30."), text=at or ""
             )
     except InvalidInput as exc:
         errors["reminder_at"] = exc

@@ -58,7 +58,7 @@ def zip_packer(t: Translator, *, team_id: str, day: date):
 def readme(t: Translator, *, team_id: str, day: date, counts: dict[str, int]) -> str:
     head = t(
         "Salespath data of workspace {team} on {day}: one CSV file per table (UTF-8, "
-        "times in UTC). What each table holds: docs/PRIVACY.md.",
+        "times in `UTC`). What each table holds: `docs/PRIVACY.md`.",
         team=team_id,
         day=day.isoformat(),
     )
@@ -75,7 +75,7 @@ def export_all_started(t: Translator) -> dict:
 def export_all_upload(t: Translator, done: WholeExport, *, day: date) -> dict:
     """``files_upload_v2``'s arguments: the zip and its comment."""
     comment = t(
-        "All of the workspace's data: {tables} tables, {rows} rows (salespath-{day}.zip).",
+        "All of the workspace's data: {tables} tables, {rows} rows (`salespath-{day}.zip`).",
         tables=len(done.rows),
         rows=done.total,
         day=day.isoformat(),

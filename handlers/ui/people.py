@@ -61,8 +61,21 @@ def _money(values, locale: str) -> str:
 
 def _deal_line(t: Translator, d, locale: str) -> str:
     value = format_money(d.value, locale) if d.value is not None else t("no value yet")
-    closed = "" if d.status == "open" else f" ({status_text(t, d.status)})"
-    return f"• {d.name}{closed} — {value}"
+    status = status_text(t, d.status)
+    closed = "" if d.status == "open" else " (" + status + ")"
+    return "• " + d.name + closed + " — " + value
+
+
+def _preview_head(t: Translator, p: Preview) -> str:
+    total = _money(p.totals, t.locale)
+    return t.plural(
+        "Reassign {n} deal ({value}) from <@{from_id}> to <@{to_id}>?",
+        "Reassign {n} deals ({value}) from <@{from_id}> to <@{to_id}>?",
+        p.count,
+        value=total,
+        from_id=p.from_id,
+        to_id=p.to_id,
+    )
 
 
 def preview_message(t: Translator, p: Preview) -> dict:
@@ -70,14 +83,7 @@ def preview_message(t: Translator, p: Preview) -> dict:
     if not p.count:
         kind = t("open deals") if p.only_open else t("deals")
         return notice(t("<@{user}> has no {kind} to reassign.", user=p.from_id, kind=kind))
-    head = t.plural(
-        "Reassign {n} deal ({value}) from <@{from_id}> to <@{to_id}>?",
-        "Reassign {n} deals ({value}) from <@{from_id}> to <@{to_id}>?",
-        p.count,
-        value=_money(p.totals, t.locale),
-        from_id=p.from_id,
-        to_id=p.to_id,
-    )
+    head = _preview_head(t, p)
     lines = [_deal_line(t, d, t.locale) for d in p.deals]
     if p.count > len(p.deals):
         lines.append(t("… and {n} more", n=p.count - len(p.deals)))
@@ -247,7 +253,7 @@ def notify_modal(t: Translator, prefs: Preferences) -> dict:
         ),
         InputBlock(
             block_id=ids.BLOCK_NOTIFY_AT,
-            label=t("Reminder time (HH:MM, your time)"),
+            label=t("Reminder time, like 08:30 (your time)"),
             hint=t("Your daily reminder comes within 15 minutes of it."),
             element=PlainTextInputElement(
                 action_id=ids.INPUT, initial_value=prefs.at, max_length=8

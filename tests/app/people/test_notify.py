@@ -37,8 +37,7 @@ def notify_modal(slack, fake, user: str = "U1", text: str = "notify") -> dict:
     resp = slack.command(ids.CMD_PIPELINE, text, user_id=user)
     assert resp.status == 200
     fake.wait_for("views.open", before + 1)
-    [view] = [v for v in fake.open_views(user) if v["callback_id"] == ids.VIEW_NOTIFY]
-    return view
+    return [v for v in fake.open_views(user) if v["callback_id"] == ids.VIEW_NOTIFY][-1]
 
 
 def initial(view: dict, block_id: str):
@@ -82,7 +81,7 @@ def test_the_modal_is_prefilled_and_a_bad_time_is_a_field_error(slack, fake, tea
     assert bad.json["response_action"] == "errors"
     assert "not a time of day" in bad.json["errors"][ids.BLOCK_NOTIFY_AT]
     words = slack.view_submission(view, {ids.BLOCK_NOTIFY_AT: "soon"})
-    assert "Write it as HH:MM" in words.json["errors"][ids.BLOCK_NOTIFY_AT]
+    assert "Write hours and minutes" in words.json["errors"][ids.BLOCK_NOTIFY_AT]
     none = slack.view_submission(view, {ids.BLOCK_NOTIFY_DAYS: []}, validate=False)
     assert "at least one day" in none.json["errors"][ids.BLOCK_NOTIFY_DAYS]
 
