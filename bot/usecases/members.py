@@ -56,7 +56,7 @@ def member_changed(
         done = store.set_inactive(
             session=s, team_id=team_id, user_id=user_id, inactive=deleted, now=now
         )
-        return MemberChange(user_id, deleted, done), "1" if done else "0"
+        return MemberChange(user_id, deleted, done), "1" if done else None
 
     def replay(_s: Session, _record: str) -> MemberChange:
         return MemberChange(user_id, deleted, False)

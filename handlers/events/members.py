@@ -9,17 +9,20 @@ from bot.usecases import members
 
 def user_change(event, context, services, request_key) -> None:
     user = event.get("user") if isinstance(event.get("user"), dict) else {}
-    if not user.get("id") or not context.team_id or user.get("is_bot"):
+    team_id = context.team_id
+    if not user.get("id") or not team_id or user.get("is_bot"):
         return
+    if user.get("team_id", team_id) != team_id:
+        return  # someone of another organisation (Slack Connect): not our member
     members.member_changed(
         services.db,
-        team_id=context.team_id,
+        team_id=team_id,
         user_id=user["id"],
         deleted=bool(user.get("deleted")),
         key=request_key,
         now=services.now(),
     )
-    services.profiles.drop((context.team_id, user["id"]))  # users.info asked afresh
+    services.profiles.drop((team_id, user["id"]))  # users.info asked afresh
 
 
 def register(app: App) -> None:

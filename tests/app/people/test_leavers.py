@@ -138,3 +138,12 @@ def test_welcome_in_the_readers_language(slack, fake, team):
     slack.app_home_opened("U2")
     [welcome] = dms(fake, "U2")
     assert "Selamat datang di Salespath!" in all_text(welcome["params"])
+
+
+def test_someone_of_another_organisation_or_a_bot_is_not_recorded(slack, team):
+    outsider = {"id": "UEXT", "team_id": "TOTHER", "deleted": True}
+    assert slack.event({"type": "user_change", "user": outsider}).status == 200
+    bot = {"id": "UBOT2", "team_id": "T1", "deleted": True, "is_bot": True}
+    assert slack.event({"type": "user_change", "user": bot}).status == 200
+    deactivate(slack, team)  # handled in order after the two above
+    assert inactive(team, ["U2"]) == ["U2"]
