@@ -33,6 +33,7 @@ REASSIGN_HOW = N_(
     "Write who gives the deals and who takes them: /pipeline reassign @from @to "
     "(add `all` for closed deals too)."
 )
+GONE = N_("<@{user}> was deactivated in Slack since the preview: pick someone else.")
 SHOWN = 15  # deals listed in a preview; the rest are counted
 MOST = 2000  # deals one reassignment moves at most
 
@@ -157,6 +158,8 @@ def reassign(
     team_id = actor.team_id
 
     def work(s: Session) -> tuple[Reassigned, str | None]:
+        if store.is_inactive(session=s, team_id=team_id, user_id=shown.to_id):
+            raise InvalidInput(GONE, user=shown.to_id)
         now_is = _preview(s, team_id, shown.from_id, shown.to_id, shown.only_open)
         if now_is.fingerprint != shown.fingerprint:
             return Reassigned(shown, 0, changed=now_is), None

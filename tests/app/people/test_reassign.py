@@ -11,6 +11,7 @@ from bot import ids
 from slackkit import all_text
 from storage.models import Deal
 from tests.app.jobs.test_digest import NOW, add_deal
+from tests.app.people.test_leavers import deactivate
 
 
 @pytest.fixture
@@ -120,3 +121,17 @@ def test_help_lists_the_new_sub_commands(slack):
     shown = all_text(slack.command(ids.CMD_PIPELINE, "help").json)
     assert "/pipeline reassign @from @to" in shown
     assert "/pipeline notify" in shown and "/pipeline export all" in shown
+
+
+def test_a_new_owner_deactivated_since_the_preview_gets_nothing(slack, fake, team):
+    resp = slack.command(ids.CMD_PIPELINE, "reassign <@U2> <@U1>", user_id="UADMIN")
+    deactivate(slack, team, "U1")
+    slack.block_action(
+        ids.ACTION_REASSIGN_CONFIRM, message=resp.json, user_id="UADMIN", ephemeral=True
+    )
+    [answer] = responses(fake, 1)
+    assert "<@U1> was deactivated in Slack since the preview" in all_text(answer)
+    assert owners(team)["Acme"] == "U2"
+    # A deactivated member cannot be chosen as the new owner either.
+    again = all_text(slack.command(ids.CMD_PIPELINE, "reassign <@U2> <@U1>", user_id="UADMIN").json)
+    assert "is not someone I can find" in again
