@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import MetaData, String, Text, delete, func, update
+from sqlalchemy import MetaData, String, Text, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -188,6 +188,16 @@ def mark_welcomed(*, session: Session, team_id: str, user_id: str, now: datetime
     except IntegrityError:  # welcomed meanwhile by a concurrent request
         return False
     return True
+
+
+def has_deals(*, session: Session, team_id: str, user_id: str) -> bool:
+    """Whether the person owns or created any deal here (someone who already uses the app)."""
+    found = session.exec(
+        select(Deal.id)
+        .where(Deal.team_id == team_id, or_(Deal.owner_id == user_id, Deal.created_by == user_id))
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 # --- erasing one person -----------------------------------------------------------------

@@ -116,7 +116,7 @@ def history_query(text: str) -> HistoryQuery | None:
 # --- people who leave or join, notifications, the whole export (issue 15) -------------------
 REASSIGN_WORDS = frozenset({"reassign", "alihkan", "pindahkan"})
 NOTIFY_WORDS = frozenset({"notify", "notifications", "notification", "notifikasi"})
-ALL_WORDS = frozenset({"all", "semua", "everything"})
+ALL_WORDS = frozenset({"all", "semua"})
 OPEN_WORDS = frozenset({"open", "terbuka", "aktif"})
 
 

@@ -274,12 +274,15 @@ def without_inactive(db: Database, *, team_id: str, owners: list[str]) -> list[s
 
 
 def welcome_once(db: Database, actor: Actor, *, key: str | None, now: datetime) -> bool:
-    """Whether to send the welcome now: the first time this person opens the Home tab in
-    this workspace (recorded, so never twice)."""
+    """Whether to send the welcome now: the first time a newcomer (who owns and created no
+    deal yet) opens the Home tab in this workspace. Recorded for everyone, newcomer or not,
+    so nobody gets it twice — nor, after an upgrade, people who used the app before."""
 
     def work(s: Session) -> tuple[bool, str]:
-        done = store.mark_welcomed(session=s, team_id=actor.team_id, user_id=actor.user_id, now=now)
-        return done, "1" if done else "0"
+        team_id, user_id = actor.team_id, actor.user_id
+        done = store.mark_welcomed(session=s, team_id=team_id, user_id=user_id, now=now)
+        new = done and not store.has_deals(session=s, team_id=team_id, user_id=user_id)
+        return new, "1" if new else "0"
 
     def replay(_s: Session, _record: str) -> bool:
         return False
