@@ -16,6 +16,7 @@ from handlers.jobs import Jobs
 from slackkit import all_text
 from storage.models import Deal
 from tests.app.jobs.test_digest import NOW, add_deal, dms
+from tests.app.people.test_leavers import deactivate
 
 DAY = timedelta(days=1)
 TUESDAY_10 = datetime(2026, 11, 24, 3, 0, 5, tzinfo=UTC)  # 10:00 in Jakarta
@@ -147,3 +148,26 @@ def test_the_home_tab_button_opens_the_same_modal_in_indonesian(slack, fake, tea
     assert view["title"]["text"] == "Notifikasi"
     again = notify_modal(slack, fake, text="notifikasi")
     assert again["callback_id"] == ids.VIEW_NOTIFY
+
+
+def _win_back(running, name: str, owner: str) -> None:
+    add_deal(running.services.db, name, owner=owner, path=(("lost", NOW - 30 * DAY, "price"),))
+    with running.services.db.transaction() as s:
+        deal = s.exec(select(Deal).where(Deal.name == name)).one()
+        deal.win_back_on = date(2026, 11, 23)  # Monday: today
+        s.add(deal)
+
+
+def test_win_back_reminders_follow_the_days_and_skip_the_deactivated(slack, fake, running):
+    running.services.now = lambda: NOW
+    _win_back(running, "Mitra", "U1")
+    _win_back(running, "Karya", "U2")
+    save(slack, fake, {ids.BLOCK_NOTIFY_DAYS: ["tue"]})
+    deactivate(slack, running, "U2")
+    Jobs(running.services, running.app.client).reminders()
+    assert not [m for m in fake.messages("DU1") if "Try again" in all_text(m["params"])]
+    assert not [m for m in fake.messages("DU2") if m["method"] == "chat.postMessage"]
+    tuesday = [m for m in reminders(running, fake, TUESDAY_10 - timedelta(hours=1))]
+    [dm] = [m for m in tuesday if "Try again" in all_text(m["params"])]
+    assert "Mitra" in all_text(dm["params"])
+    assert not [m for m in fake.messages("DU2") if m["method"] == "chat.postMessage"]
