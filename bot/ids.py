@@ -149,3 +149,13 @@ VIEW_IMPORT_PREVIEW = "import_preview_modal"  # what will be written; submit to 
 BLOCK_IMPORT_FILE = "import_file"
 BLOCK_IMPORT_TEXT = "import_text"
 BLOCK_IMPORT_FIELD = "import_field_"  # + a field key (bot.core.imports.FIELDS)
+# --- people who leave or join, notification preferences, data rights (issue 15: 4, 7, 8) ---
+EVENT_USER_CHANGE = "user_change"  # a member deactivated (user.deleted) or back
+ACTION_REASSIGN_CONFIRM = "reassign_confirm"  # value: sealed {f, t, o, h}: apply the preview
+ACTION_REASSIGN_CANCEL = "reassign_cancel"
+ACTION_REASSIGN_TO = "reassign_to"  # + "_<user id>": the Home tab's "Reassign to…" picker
+ACTION_OPEN_NOTIFY = "notify_open"  # the Home tab's "Notifications" button
+VIEW_NOTIFY = "notify_modal"
+BLOCK_NOTIFY_DAYS = "reminder_days"  # the same names as bot.core.notify's fields
+BLOCK_NOTIFY_AT = "reminder_at"
+BLOCK_NOTIFY_OPTIONS = "notify_options"  # quiet weekends, nudges, stale alerts (checkboxes)

@@ -377,6 +377,16 @@ class FakeSlack:
             self.users[user_id] = user
         return user
 
+    def set_deleted(self, user_id: str, deleted: bool = True, *, team_id: str = "T1") -> User:
+        """Deactivate (or reactivate) a member, as a workspace admin does; ``users.info``
+        then says ``deleted``. The app hears of it through ``user_change``
+        (``SlackClient.user_change``)."""
+        with self._cond:
+            user = self.users.get(user_id) or User(user_id, team_id, name=user_id.lower())
+            user.deleted = deleted
+            self.users[user_id] = user
+        return user
+
     def approve_install(
         self,
         authorize_url: str,

@@ -120,3 +120,35 @@ def history_query(text: str) -> HistoryQuery | None:
     if len(words) > 1 and words[-1].lower() in HISTORY_WORDS:
         return HistoryQuery(" ".join(words[:-1]), kind, page)
     return None
+
+
+# --- people who leave or join, notifications, the whole export (issue 15) -------------------
+REASSIGN_WORDS = frozenset({"reassign", "alihkan", "pindahkan"})
+NOTIFY_WORDS = frozenset({"notify", "notifications", "notification", "notifikasi"})
+ALL_WORDS = frozenset({"all", "semua"})
+OPEN_WORDS = frozenset({"open", "terbuka", "aktif"})
+
+
+@dataclass(frozen=True)
+class ReassignArgs:
+    from_id: str | None
+    to_id: str | None
+    only_open: bool  # False: every deal of theirs, closed ones too (``all``)
+
+
+def reassign_args(text: str) -> ReassignArgs:
+    """``reassign @from @to [open|all]`` (``alihkan @dari @ke [terbuka|semua]``): open deals
+    unless ``all`` is written."""
+    found = MENTION_RE.findall(text)
+    words = {w.lower() for w in text.split()[1:] if not MENTION_RE.fullmatch(w)}
+    return ReassignArgs(
+        found[0] if found else None,
+        found[1] if len(found) > 1 else None,
+        not (words & ALL_WORDS),
+    )
+
+
+def is_export_all(text: str) -> bool:
+    """``/pipeline export all`` (``ekspor semua``): the whole workspace's data as a zip."""
+    words = text.lower().split()
+    return len(words) == 2 and words[0] in EXPORT_WORDS and words[1] in ALL_WORDS

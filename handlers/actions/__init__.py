@@ -9,6 +9,7 @@ from handlers.actions import (
     deals,
     digest,
     fallback,
+    people,
     retry,
     settings,
     stages,
@@ -24,6 +25,7 @@ def register(app: App) -> None:
     amounts.register(app)
     settings.register(app)
     retry.register(app)
+    people.register(app)
 
 
 def register_fallback(app: App) -> None:

@@ -6,7 +6,8 @@ from slack_bolt import Ack, App
 from bot import ids
 from bot.core.i18n import Translator
 from bot.usecases import forecast as forecasts
-from bot.usecases import people, pipeline, settings
+from bot.usecases import people, settings
+from handlers.kit.home import publish_home
 from handlers.ui import forecast as ui_forecast
 from handlers.ui import home
 from handlers.ui import settings as ui
@@ -20,9 +21,9 @@ def pick_language(ack: Ack, body, action, client, actor, services, today, tz, re
     picked = (action.get("selected_option") or {}).get("value") or ""
     result = people.set_language(services.db, actor, picked, key=request_key, now=services.now())
     shown = home.shown_view(body.get("view") or {})
-    drawn = pipeline.home(services.db, actor, now=services.now(), today=today, view=shown, tz=tz)
-    view = home.home_reply(Translator(result.language), drawn, manager=actor.is_manager)
-    client.views_publish(user_id=actor.user_id, view=view)
+    publish_home(
+        client, services, actor, Translator(result.language), today=today, tz=tz, view=shown
+    )
 
 
 def open_settings(ack: Ack, body, client, actor, t, services) -> None:

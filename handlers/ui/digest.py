@@ -47,6 +47,7 @@ from handlers.ui.common import (
     write_sealed,
 )
 from handlers.ui.forecast import targets_blocks
+from handlers.ui.people import digest_leaver_blocks
 
 MAX_BLOCKS = MAX_MESSAGE_BLOCKS
 
@@ -536,6 +537,7 @@ def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
     blocks += targets_blocks(t, d.targets, locale)  # issue 15: attainment, one section
     blocks.append(DividerBlock())
     blocks += _attention_section(t, d, locale)
+    blocks += digest_leaver_blocks(t, d.extra.get("leavers") or [])  # issue 15
     blocks.append(
         context(t("Deal names open their card. “Nudge owner” sends the owner a DM (managers)."))
     )

@@ -96,6 +96,18 @@ USAGE: dict[str, Usage] = {
                 N_("/pipeline import"),
                 N_("bring deals in from a CSV: Pipedrive, HubSpot, a spreadsheet (managers)"),
             ),
+            (
+                N_("/pipeline reassign @from @to [all]"),
+                N_(
+                    "give someone's open deals (`all`: closed too) to another rep, "
+                    "after a preview (managers)"
+                ),
+            ),
+            (N_("/pipeline notify"), N_("when I remind you, and whether to nudge and alert you")),
+            (
+                N_("/pipeline export all"),
+                N_("all of the workspace's data as a zip of CSV files in a DM (managers)"),
+            ),
         ),
         (
             "/pipeline",

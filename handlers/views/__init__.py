@@ -11,6 +11,7 @@ from handlers.views import (
     imports,
     meeting,
     note,
+    notify,
     settings,
     snooze,
     stages,
@@ -28,3 +29,4 @@ def register(app: App) -> None:
     aftersales.register(app)
     settings.register(app)
     imports.register(app)
+    notify.register(app)

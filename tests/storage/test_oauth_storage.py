@@ -24,6 +24,7 @@ from storage import digests as digest_store
 from storage import forecast as forecast_store
 from storage import imports as import_store
 from storage import installations as store
+from storage import people as people_store
 from storage import requests as request_store
 from storage import workspaces as workspace_store
 from storage.installations import OAUTH_METADATA
@@ -149,6 +150,19 @@ def populate(db, team_id: str) -> None:
         )
         import_store.save_import_draft(
             session=s, team_id=team_id, user_id="U1", filename="a.csv", content="Deal\nA\n", now=NOW
+        )
+        people_store.set_inactive(session=s, team_id=team_id, user_id="U3", inactive=True, now=NOW)
+        people_store.mark_welcomed(session=s, team_id=team_id, user_id="U1", now=NOW)
+        people_store.save_notify_preference(
+            session=s,
+            team_id=team_id,
+            user_id="U1",
+            days="mon",
+            at="09:00",
+            quiet_weekends=False,
+            nudges=True,
+            stale_alerts=True,
+            now=NOW,
         )
     SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=db.engine).save(
         installation(team_id, token=f"xoxb-{team_id}")
