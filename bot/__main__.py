@@ -16,6 +16,7 @@ import os
 import sys
 from http.client import InvalidURL
 
+from dotenv import dotenv_values
 from slack_bolt.error import BoltError
 
 from bot import playground
@@ -23,7 +24,42 @@ from bot.app import create_app
 from bot.server import ROLES, run
 from bot.services import Services
 from bot.settings import HINTS, SettingsError, load_settings
+from bot.usecases import dataexport
+from storage.db import Database
 from storage.migrate import upgrade
+
+DEFAULT_DATABASE_URL = "sqlite:///salespath.db"
+
+
+ERASE = "erase-user"
+
+
+def erase_user(argv: list[str]) -> int:
+    """``python -m bot erase-user T123 U123``: one person's erasure (docs/PRIVACY.md). Needs
+    only ``DATABASE_URL`` (the environment or ``.env``), no Slack token."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m bot {ERASE}",
+        description="Anonymise one Slack user in one workspace's data (UU PDP / GDPR erasure).",
+    )
+    parser.add_argument("team_id", help="the workspace, T…")
+    parser.add_argument("user_id", help="the person, U… or W…")
+    parser.add_argument("--database-url", default=None, help="default: DATABASE_URL")
+    args = parser.parse_args(argv)
+    url = (
+        args.database_url
+        or os.environ.get("DATABASE_URL")
+        or dotenv_values(".env").get("DATABASE_URL")
+        or DEFAULT_DATABASE_URL
+    )
+    upgrade(url)
+    db = Database(url)
+    try:
+        done = dataexport.erase_user(db, team_id=args.team_id, user_id=args.user_id)
+    finally:
+        db.dispose()
+    rows = ", ".join(f"{name} {n}" for name, n in sorted(done.rows.items())) or "no rows"
+    print(f"{args.user_id} in {args.team_id} is now {done.alias}: {rows}.")
+    return 0
 
 
 def parse_role(argv: list[str] | None) -> str:
@@ -44,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if playground.wanted(argv, os.environ):
         return playground.main(argv)
+    if argv[:1] == [ERASE]:
+        return erase_user(argv[1:])
     role = parse_role(argv)
     try:
         settings = load_settings()

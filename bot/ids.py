@@ -98,6 +98,8 @@ BOT_SCOPES = (
     "groups:read",
     "channels:history",  # a digest whose post went unanswered is looked for (docs/DIGEST.md)
     "groups:history",
+    "files:read",  # a CSV uploaded to /pipeline import (issue 15)
+    "users:read.email",  # an imported deal's owner by email (issue 15)
 )
 EVENT_APP_UNINSTALLED = "app_uninstalled"
 EVENT_TOKENS_REVOKED = "tokens_revoked"
@@ -133,3 +135,27 @@ ACTION_OPEN_APPROACH = "checklist_open_approach"
 ACTION_OPEN_FAB = "checklist_open_fab"
 VIEW_APPROACH = "approach_modal"
 VIEW_FAB = "fab_modal"
+
+# --- forecast and targets, who sees the team (issue 15, items 2 and 6) -------------------
+ACTION_OPEN_TARGETS = "targets_open"  # the settings modal's "Targets" button: pushes VIEW_TARGETS
+VIEW_TARGETS = "targets_modal"  # a rep's target for a month or a quarter
+BLOCK_TARGET_REP = "target_rep"
+BLOCK_TARGET_PERIOD = "target_period"  # value: a span key, 2027-Q1 or 2027-03
+BLOCK_TEAM_VIEW = "team_view"  # the settings modal: who may see the team's figures
+# --- running a real team: import (issue 15, item 1: append below) ----------------------
+VIEW_IMPORT = "import_modal"  # /pipeline import: paste or upload a CSV
+VIEW_IMPORT_MAP = "import_map_modal"  # which column is which field
+VIEW_IMPORT_PREVIEW = "import_preview_modal"  # what will be written; submit to import
+BLOCK_IMPORT_FILE = "import_file"
+BLOCK_IMPORT_TEXT = "import_text"
+BLOCK_IMPORT_FIELD = "import_field_"  # + a field key (bot.core.imports.FIELDS)
+# --- people who leave or join, notification preferences, data rights (issue 15: 4, 7, 8) ---
+EVENT_USER_CHANGE = "user_change"  # a member deactivated (user.deleted) or back
+ACTION_REASSIGN_CONFIRM = "reassign_confirm"  # value: sealed {f, t, o, h}: apply the preview
+ACTION_REASSIGN_CANCEL = "reassign_cancel"
+ACTION_REASSIGN_TO = "reassign_to"  # + "_<user id>": the Home tab's "Reassign to…" picker
+ACTION_OPEN_NOTIFY = "notify_open"  # the Home tab's "Notifications" button
+VIEW_NOTIFY = "notify_modal"
+BLOCK_NOTIFY_DAYS = "reminder_days"  # the same names as bot.core.notify's fields
+BLOCK_NOTIFY_AT = "reminder_at"
+BLOCK_NOTIFY_OPTIONS = "notify_options"  # quiet weekends, nudges, stale alerts (checkboxes)

@@ -55,7 +55,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.core.i18n import Translator
 from bot.core.slots import GRACE, last_slot, trigger_for, valid_timezone
-from bot.usecases import digest, people, subscriptions
+from bot.usecases import digest, members, people, subscriptions
 from bot.usecases.delivery import (
     RETRY_WINDOW,
     LeaseLost,
@@ -419,7 +419,7 @@ class Jobs:
             message=ui.digest_message(t, content, locale=t.locale),
             png=chart.funnel_png(ui.funnel_rows(t, content, t.locale), **titles),
             title=titles["title"],
-            alt_text=t("Funnel chart: open deals and value per stage, and conversion"),
+            alt_text=ui.chart_alt_text(t, content, t.locale),
         )
 
     def _upload(self, spec: DigestSpec, built: Built, record: Recorder) -> str | None:
@@ -632,7 +632,7 @@ class Jobs:
         """A digest could not be posted for good: tell whoever subscribed the channel (or
         asked for it). If even that fails (Slack still down), the error log is all that is
         left: say so."""
-        if not user_id:
+        if not user_id or members.dm_gate(self.db, team_id=team_id, user_id=user_id).inactive:
             return
         t = Translator(locale)
         msg = ui.digest_failed_message(t, channel_id=channel_id, error=error, bot_user_id=None)
@@ -665,6 +665,8 @@ class Jobs:
         )
         if not recorded or sub is None:
             return  # claimed meanwhile (another process posted it or gave it up)
+        if members.dm_gate(self.db, team_id=team_id, user_id=sub.created_by).inactive:
+            return  # whoever subscribed was deactivated: no DM (issue 15)
         t = Translator(sub.locale)
         msg = ui.digest_missed_message(t, channel_id=channel_id, due=slot, tz=sub.tz)
         try:
@@ -676,7 +678,9 @@ class Jobs:
 
     def reminders(self) -> None:
         """The sweep: each rep with something due or stale gets one DM a day at 09:00 in
-        their own timezone (within the grace window)."""
+        their own timezone (within the grace window) — or on the days and at the time they
+        chose (issue 15: a reminder due on a day they chose none waits for the next one they
+        did); deactivated members get none."""
         now = self.services.now()
         for team_id in digest.teams_to_remind(self.db):
             try:
@@ -699,11 +703,13 @@ class Jobs:
         profile = fetch_profile(self.services, self.client_for(team_id), team_id, owner_id)
         tz = valid_timezone(profile.tz)
         retry = slot is not None
+        gate = members.dm_gate(self.db, team_id=team_id, user_id=owner_id)  # issue 15
         if slot is None:
-            slot = last_slot(trigger_for(REMINDER_AT, tz), now)
+            slot = last_slot(trigger_for(gate.prefs.at, tz, gate.prefs.cron_days), now)
             if slot is None or now - slot > GRACE:
                 return None
         content = digest.build_reminder(self.db, team_id=team_id, owner_id=owner_id, now=now, tz=tz)
+        content = members.as_wanted(content, gate)
         if content.empty and not retry:
             return None  # nothing to remind of: no claim, no DM (a retry still closes its claim)
         return deliver(

@@ -239,6 +239,15 @@ def timepicker(element: Json, block_id: str, canvas: Canvas) -> str:
     return f'<input type="time" class="bk-el bk-date" {_ids(element, block_id)} value="{value}">'
 
 
+def file_input(element: Json, block_id: str, canvas: Canvas) -> str:
+    """``file_input``: drawn as the browser's file picker (the playground's page does not
+    upload it; tests give the fake's files as the element's state)."""
+    kinds = ",".join("." + str(k) for k in element.get("filetypes") or [])
+    many = " multiple" if int(element.get("max_files") or 10) > 1 else ""
+    accept = f' accept="{_attr(kinds)}"' if kinds else ""
+    return f'<input type="file" class="bk-el bk-file" {_ids(element, block_id)}{accept}{many}>'
+
+
 def image_element(element: Json, block_id: str, canvas: Canvas) -> str:
     url, alt = _image_url(element, canvas), element.get("alt_text", "")
     return f'<img class="bk-image-element" src="{_attr(url)}" alt="{_attr(alt)}">'
@@ -275,6 +284,7 @@ ELEMENTS: dict[str, Callable[[Json, str, Canvas], str]] = {
     "datepicker": datepicker,
     "timepicker": timepicker,
     "image": image_element,
+    "file_input": file_input,
 }
 
 

@@ -707,6 +707,20 @@ class SlackClient:
             self.app_uninstalled(team_id=team.id),
         ]
 
+    def user_change(
+        self,
+        user_id: str,
+        *,
+        deleted: bool = True,
+        team_id: str | None = None,
+        event_id: str | None = None,
+    ) -> Response:
+        """A member deactivated (``deleted``) or reactivated by an admin: Slack's
+        ``user_change`` with the whole user object."""
+        user = self.fake.set_deleted(user_id, deleted, team_id=team_id or self.team_id)
+        event = {"type": "user_change", "user": user.to_api(include_locale=True)}
+        return self.event(event, team_id=team_id, event_id=event_id)
+
     def url_verification(self, challenge: str = "challenge-token") -> Response:
         """Slack's check of the Request URL (the app echoes ``challenge``)."""
         body = {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}

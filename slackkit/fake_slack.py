@@ -194,6 +194,7 @@ class _Upload:
     complete: Json | None = None
     completed_at: float | None = None
     team_id: str = ""
+    user: str = ""  # a person's upload (a modal's file_input): served to the bot token only
 
 
 @dataclass
@@ -373,6 +374,16 @@ class FakeSlack:
             real_name=real_name or f"User {user_id}",
         )
         with self._cond:
+            self.users[user_id] = user
+        return user
+
+    def set_deleted(self, user_id: str, deleted: bool = True, *, team_id: str = "T1") -> User:
+        """Deactivate (or reactivate) a member, as a workspace admin does; ``users.info``
+        then says ``deleted``. The app hears of it through ``user_change``
+        (``SlackClient.user_change``)."""
+        with self._cond:
+            user = self.users.get(user_id) or User(user_id, team_id, name=user_id.lower())
+            user.deleted = deleted
             self.users[user_id] = user
         return user
 
@@ -595,6 +606,33 @@ class FakeSlack:
             if upload is None or upload.data is None:
                 return None
             return upload.filename, upload.data
+
+    def add_user_file(
+        self, user_id: str, filename: str, data: bytes, *, team_id: str = "T1"
+    ) -> Json:
+        """A file a person uploaded through a modal's ``file_input``: ``files.info`` answers
+        for it, and its ``url_private_download`` serves the bytes to the workspace's bot
+        token. Returns the file object Slack puts in the element's state."""
+        with self._cond:
+            file_id = f"F{next(self._ids):08d}"
+            upload = _Upload(file_id, filename, len(data), data=data, team_id=team_id)
+            upload.user, upload.completed_at = user_id, time.monotonic()
+            self._uploads[file_id] = upload
+            return self._file_object(upload)
+
+    def _file_object(self, upload: _Upload) -> Json:
+        extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+        return {
+            "id": upload.file_id,
+            "name": upload.filename,
+            "title": upload.filename,
+            "filetype": extension,
+            "mimetype": mimetypes.guess_type(upload.filename)[0] or "application/octet-stream",
+            "size": len(upload.data or b""),
+            "user": upload.user,
+            "url_private": f"{self.root_url}/files/{upload.file_id}",
+            "url_private_download": f"{self.root_url}/files/{upload.file_id}/download",
+        }
 
     def uploaded_files(self) -> list[tuple[str, str, bytes | None, Json | None]]:
         """``(file_id, filename, bytes, completeUploadExternal params)`` per upload URL."""
@@ -830,6 +868,8 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.info": self._files_info,
+            "users.lookupByEmail": self._lookup_by_email,
         }
 
     def _oauth_access(self, params: Json, headers: dict[str, str]) -> Reply:
@@ -894,6 +934,14 @@ class FakeSlack:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user.to_api(include_locale=_truthy(p.get("include_locale")))}
+
+    def _lookup_by_email(self, p: Json, team: Team) -> Json:
+        email = str(p.get("email") or "").strip().lower()
+        for user in self.users.values():
+            found = user.to_api()
+            if user.team_id == team.id and found["profile"]["email"].lower() == email:
+                return {"ok": True, "user": found}
+        return {"ok": False, "error": "users_not_found"}
 
     def _users_list(self, p: Json, team: Team) -> Json:
         members = [
@@ -1379,11 +1427,28 @@ class FakeSlack:
             upload.data = _file_part(data, headers.get("content-type", ""))
         return 200, {"Content-Type": "text/plain"}, f"OK - {len(upload.data)}".encode()
 
-    def serve_file(self, file_id: str) -> Reply:
-        """An uploaded file's bytes at its ``url_private`` (so an image shows in a browser)."""
+    def _files_info(self, p: Json, team: Team) -> Json:
+        upload = self._uploads.get(str(p.get("file") or ""))
+        if upload is None or upload.data is None or upload.team_id not in ("", team.id):
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": self._file_object(upload)}
+
+    def serve_file(self, path: str, headers: Mapping[str, str] | None = None) -> Reply:
+        """An uploaded file's bytes at its ``url_private`` (so an image shows in a browser);
+        a person's upload only to its workspace's bot token (``Authorization: Bearer``)."""
+        file_id = path.split("/", 1)[0]
         found = self.uploaded_file(file_id)
         if found is None:
             return 404, {"Content-Type": "text/plain"}, b"file_not_found"
+        with self._cond:
+            upload = self._uploads[file_id]
+            token = self.team(upload.team_id).token if upload.user else None
+        auth = {k.lower(): v for k, v in (headers or {}).items()}.get("authorization", "")
+        if token is not None and auth != f"Bearer {token}":
+            return 403, {"Content-Type": "text/plain"}, b"not_authed"
+        if upload.user:
+            call = Call("file_download", {"file_id": file_id}, dict(headers or {}), "", time.time())
+            self._record(call)
         filename, data = found
         kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         return 200, {"Content-Type": kind, "Cache-Control": "max-age=3600"}, data
@@ -1557,7 +1622,7 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             elif kind == "upload" and rest and self.command == "POST":
                 self._reply(fake.handle_upload(rest, body, headers))
             elif kind == "files" and rest and self.command == "GET":
-                self._reply(fake.serve_file(rest))
+                self._reply(fake.serve_file(rest, headers))
             else:
                 self._reply(fake.route_other(self.command, url.path, url.query, body))
 

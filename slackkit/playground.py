@@ -26,6 +26,7 @@ this Web API)::
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import mimetypes
@@ -156,6 +157,7 @@ class Playground(FakeSlack):
             "message-shortcut": self.gestures.message_shortcut,
             "open-home": self.gestures.open_home,
             "run-jobs": lambda u, r: self.run_jobs(),
+            "upload": self.upload,
         }
         handler = handlers.get(gesture)
         if handler is None:
@@ -167,6 +169,14 @@ class Playground(FakeSlack):
         except Exception as error:  # shown to the person on the page, and logged in full
             log.exception("playground: %s failed", gesture)
             return _json({"error": f"{gesture} failed: {error}"}, status=500)
+
+    def upload(self, user: str, request: Json) -> Json:
+        """A file picked in a modal's ``file_input``: kept as the person's upload; the page
+        submits the file object Slack would put in the element's state."""
+        data = base64.b64decode(str(request.get("data") or ""), validate=True)
+        name = str(request.get("name") or "upload")[:200]
+        team_id = self.users[user].team_id
+        return {"ok": True, "file": self.add_user_file(user, name, data, team_id=team_id)}
 
     # --- what the page shows --------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, Text
 
 from bot.core.matching import name_keys
 from bot.core.stages import OPEN
@@ -74,6 +74,10 @@ class Workspace(SQLModel, table=True):
     created_at: datetime = ts_field()
     #: the app was uninstalled (issue 12): the data is deleted after the grace period
     uninstalled_at: datetime | None = ts_field(nullable=True)
+    #: who sees the team's pipeline, stats, forecast and export (issue 15): everyone | managers
+    team_view: str = Field(
+        default="everyone", max_length=16, sa_column_kwargs={"server_default": "everyone"}
+    )
 
 
 class UserSetting(SQLModel, table=True):
@@ -236,6 +240,10 @@ class Deal(SQLModel, table=True):
     win_back_on: date | None = None  # a lost deal: when to try again (a reminder)
     keep_check_on: date | None = None  # a won deal: when to ask whether Keep is safe
     grown_from_id: int | None = None  # a Grow deal: the won deal it grows (same workspace)
+    # --- imports (issue 15) ---
+    #: the deal's id in the file it was imported from (``/pipeline import``): a re-import
+    #: updates the deal it names (index ``ix_deal_team_external_id``, below)
+    external_id: str | None = Field(default=None, max_length=100)
 
 
 class StageMove(SQLModel, table=True):
@@ -304,3 +312,29 @@ class Manager(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     added_by: str = Field(max_length=32)
     created_at: datetime = ts_field()
+
+
+# --- Imports (issue 15) -------------------------------------------------------------------
+
+#: A re-import finds the deal a row names by its external id, within the workspace.
+Index("ix_deal_team_external_id", Deal.__table__.c.team_id, Deal.__table__.c.external_id)
+
+
+class ImportDraft(SQLModel, table=True):
+    """A CSV a manager gave ``/pipeline import``, kept between the modal's steps (mapping,
+    preview, confirm: a modal's metadata holds 3,000 characters, a file up to 2 MB).
+    ``done_at``: confirmed. Drafts older than a day are deleted when a new one is saved."""
+
+    __tablename__ = "import_draft"
+    __table_args__ = (Index("ix_import_draft_team_at", "team_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    filename: str = Field(default="", max_length=200)
+    content: str = Field(sa_column=Column(Text(), nullable=False))
+    #: the last preview, as confirmed: the column mapping and each owner cell's user id
+    #: (JSON), so the import writes what the preview showed, with no Slack call
+    plan: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    created_at: datetime = ts_field()
+    done_at: datetime | None = ts_field(nullable=True)

@@ -22,6 +22,9 @@ HISTORY_WORDS = ("history", "riwayat")
 HELP_WORDS = frozenset({"help", "bantuan", "?", "-h", "--help"})
 LANGUAGE_WORDS = frozenset({"lang", "language", "bahasa"})
 SETTINGS_WORDS = frozenset({"settings", "setting", "pengaturan", "setelan"})
+FORECAST_WORDS = frozenset({"forecast", "prakiraan", "proyeksi", "ramalan"})
+TARGET_WORDS = frozenset({"target", "targets", "kuota", "quota"})
+IMPORT_WORDS = frozenset({"import", "impor"})
 MANAGER_OPS = {
     **dict.fromkeys(("add", "tambah", "tambahkan"), "add"),
     **dict.fromkeys(("remove", "hapus", "keluarkan"), "remove"),
@@ -65,6 +68,12 @@ MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 def is_help(text: str) -> bool:
     return text.strip().lower() in HELP_WORDS
+
+
+def is_forecast(text: str) -> bool:
+    """``forecast …``, or ``target`` with a mention (``Target Corp`` is a deal's name)."""
+    word = first_word(text)
+    return word in FORECAST_WORDS or (word in TARGET_WORDS and MENTION_RE.search(text) is not None)
 
 
 def first_word(text: str) -> str:
@@ -111,3 +120,35 @@ def history_query(text: str) -> HistoryQuery | None:
     if len(words) > 1 and words[-1].lower() in HISTORY_WORDS:
         return HistoryQuery(" ".join(words[:-1]), kind, page)
     return None
+
+
+# --- people who leave or join, notifications, the whole export (issue 15) -------------------
+REASSIGN_WORDS = frozenset({"reassign", "alihkan", "pindahkan"})
+NOTIFY_WORDS = frozenset({"notify", "notifications", "notification", "notifikasi"})
+ALL_WORDS = frozenset({"all", "semua"})
+OPEN_WORDS = frozenset({"open", "terbuka", "aktif"})
+
+
+@dataclass(frozen=True)
+class ReassignArgs:
+    from_id: str | None
+    to_id: str | None
+    only_open: bool  # False: every deal of theirs, closed ones too (``all``)
+
+
+def reassign_args(text: str) -> ReassignArgs:
+    """``reassign @from @to [open|all]`` (``alihkan @dari @ke [terbuka|semua]``): open deals
+    unless ``all`` is written."""
+    found = MENTION_RE.findall(text)
+    words = {w.lower() for w in text.split()[1:] if not MENTION_RE.fullmatch(w)}
+    return ReassignArgs(
+        found[0] if found else None,
+        found[1] if len(found) > 1 else None,
+        not (words & ALL_WORDS),
+    )
+
+
+def is_export_all(text: str) -> bool:
+    """``/pipeline export all`` (``ekspor semua``): the whole workspace's data as a zip."""
+    words = text.lower().split()
+    return len(words) == 2 and words[0] in EXPORT_WORDS and words[1] in ALL_WORDS

@@ -25,6 +25,8 @@ from bot.core.money import Money
 from bot.core.slots import local_date
 from bot.core.stages import LOST, OPEN, WON
 from bot.usecases import checklists
+from bot.usecases import forecast as forecasts
+from bot.usecases.leavers import leavers_in
 from bot.usecases.views import deal_money
 from storage import aftersales as after_store
 from storage import checklists as checklist_store
@@ -106,6 +108,7 @@ class Digest:
     snoozed: Listing
     extra: dict = field(default_factory=dict)
     first: bool = False  # the channel's first digest: "since" is a day back, not a digest
+    targets: list = field(default_factory=list)  # issue 15: this month's/quarter's attainment
 
     @property
     def open_count(self) -> int:
@@ -358,6 +361,7 @@ def gather_digest(
         stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
         overdue=_due_listing(session, team_id, owners, names, now, today, top, False),
         snoozed=Listing([_item(d, names, now) for d in snoozed], snoozed_total),
+        extra={"leavers": leavers_in(session, team_id, owners)},  # issue 15: to reassign
     )
     digest = with_completion(session, digest, completion or checklists.completion)
     return replace(
@@ -365,6 +369,7 @@ def gather_digest(
         stale=_asking(session, team_id, stages, digest.stale),
         overdue=_asking(session, team_id, stages, digest.overdue),
         first=first,
+        targets=forecasts.targets_now(session, team_id, owners, today=today, tz=tz),
     )
 
 

@@ -9,11 +9,13 @@ from datetime import date, datetime, timedelta
 
 from bot.core.deals import Actor
 from bot.core.errors import DomainError
+from bot.core.forecast import Attainment
 from bot.core.gates import gate_of
 from bot.core.metrics import Scope
 from bot.core.money import Money
 from bot.core.stages import open_stages
 from bot.usecases import checklists
+from bot.usecases import forecast as forecasts
 from bot.usecases.checklists import CardExtras
 from bot.usecases.digest import Listing, changes, due_listing, stale_cutoffs, stale_listing
 from bot.usecases.views import DealView, StageGroup, deal_view, money_by_currency
@@ -62,6 +64,8 @@ def pipeline(db: Database, actor: Actor, *, team: bool) -> Pipeline:
     deals, and only the deals shown (the most valuable of each stage)."""
     owner = None if team else actor.user_id
     with db.read() as s:
+        if team:
+            forecasts.check_team_view(s, actor, forecasts.TEAM_PIPELINE)
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
         scope = Scope(actor.team_id, (owner,) if owner else ())
         opened = metric_store.open_pipeline(s, scope, stages)
@@ -194,10 +198,17 @@ class Home:
     view: str = MINE  # mine | team
     is_manager: bool = False
     team: TeamView | None = None
+    targets: list[Attainment] = field(default_factory=list)  # this month's and quarter's
 
 
 def home(
-    db: Database, actor: Actor, *, now: datetime, today: date, view: str | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    now: datetime,
+    today: date,
+    view: str | None = None,
+    tz: str = "UTC",
 ) -> Home:
     """The Home tab. A rep's own dashboard: open deals by stage, overdue next steps, next
     steps due this week, and quiet deals by the digest's stale rule (per-stage days,
@@ -234,6 +245,8 @@ def home(
             cutoffs=stale_cutoffs(stages, now),
         )
         team = _team_view(s, actor.team_id, stages, now, today) if view == TEAM else None
+        whose = () if actor.is_manager else mine  # managers: the team's attainment
+        targets = forecasts.targets_now(s, actor.team_id, whose, today=today, tz=tz)
     views = [deal_view(d, stages) for d in deals]
     due = [deal_view(d, stages) for d in due]
     stale = [(deal_view(d, stages), (now - d.last_activity_at).days) for d in quiet]
@@ -246,6 +259,7 @@ def home(
         view=view,
         is_manager=actor.is_manager,
         team=team,
+        targets=targets,
     )
 
 

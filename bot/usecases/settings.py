@@ -11,6 +11,7 @@ from bot.core.deals import Actor, require_manager
 from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.i18n import LANGUAGE_NAMES, N_
 from bot.core.money import SUPPORTED_CURRENCIES
+from storage import forecast as forecast_store
 from storage import preferences as store
 from storage.db import Database, run_once
 
@@ -24,6 +25,7 @@ CHANGE_SETTINGS = N_(
 class WorkspaceSettings:
     language: str
     currency: str
+    team_view: str = forecast_store.EVERYONE  # issue 15: who sees the team's figures
 
 
 def workspace_settings(db: Database, actor: Actor) -> WorkspaceSettings:
@@ -31,7 +33,8 @@ def workspace_settings(db: Database, actor: Actor) -> WorkspaceSettings:
     require_manager(actor, CHANGE_SETTINGS)
     with db.read() as s:
         language, currency = store.workspace_settings(session=s, team_id=actor.team_id)
-    return WorkspaceSettings(language, currency)
+        team_view = forecast_store.team_view(session=s, team_id=actor.team_id)
+    return WorkspaceSettings(language, currency, team_view)
 
 
 def channel_language(db: Database, *, team_id: str) -> str:
@@ -47,11 +50,21 @@ class SettingsSaved:
 
 
 def save_workspace_settings(
-    db: Database, actor: Actor, *, language: str, currency: str, key: str | None, now: datetime
+    db: Database,
+    actor: Actor,
+    *,
+    language: str,
+    currency: str,
+    key: str | None,
+    now: datetime,
+    team_view: str | None = None,
 ) -> SettingsSaved:
-    """The settings modal submitted (``FieldErrors`` name ``language`` and ``currency``)."""
+    """The settings modal submitted (``FieldErrors`` name ``language``, ``currency`` and
+    ``team_view``; ``team_view`` None: left as it is)."""
     require_manager(actor, CHANGE_SETTINGS)
     errors: dict[str, DomainError] = {}
+    if team_view is not None and team_view not in forecast_store.TEAM_VIEWS:
+        errors["team_view"] = InvalidInput(N_("Pick who may see the team."), field="team_view")
     if language not in LANGUAGE_NAMES:
         errors["language"] = InvalidInput(N_("Pick a language."), field="language")
     if currency not in SUPPORTED_CURRENCIES:
@@ -65,9 +78,15 @@ def save_workspace_settings(
         following = store.follow_workspace_language(
             session=s, team_id=actor.team_id, language=language
         )
-        return SettingsSaved(WorkspaceSettings(language, currency), following), str(following)
+        if team_view is not None:
+            forecast_store.set_team_view(session=s, team_id=actor.team_id, view=team_view)
+        return SettingsSaved(saved(s), following), str(following)
 
-    def replay(_s, record: str) -> SettingsSaved:
-        return SettingsSaved(WorkspaceSettings(language, currency), int(record))
+    def saved(s) -> WorkspaceSettings:
+        view = forecast_store.team_view(session=s, team_id=actor.team_id)
+        return WorkspaceSettings(language, currency, view)
+
+    def replay(s, record: str) -> SettingsSaved:
+        return SettingsSaved(saved(s), int(record))
 
     return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core import metrics
 from bot.core.deals import Actor, require_manager
+from bot.core.forecast import Attainment
 from bot.core.i18n import N_
+from bot.core.slots import local_date
+from bot.usecases import forecast as forecasts
 from storage import digests as store
 from storage import metrics as metric_store
 from storage import stages as stage_store
@@ -23,18 +26,24 @@ class Stats:
     conversion: list[metrics.ConversionStep]
     lost: list[metrics.LostRow]
     weighted: dict
+    targets: list[Attainment] = field(default_factory=list)  # this month's and quarter's
 
 
 def stats(db: Database, actor: Actor, *, period: str, team: bool, now: datetime, tz: str) -> Stats:
     bounds = metrics.period_bounds(period, now=now, tz=tz)
     scope = metrics.Scope(actor.team_id, () if team else (actor.user_id,))
     with db.read() as s:
+        if team:
+            forecasts.check_team_view(s, actor, forecasts.TEAM_STATS)
         return Stats(
             team=team,
             period=metric_store.period_metrics(s, scope, bounds),
             conversion=metric_store.stage_conversion(s, scope, created_from=bounds.start),
             lost=metric_store.lost_breakdown(s, scope, bounds),
             weighted=metric_store.weighted_pipeline(s, scope),
+            targets=forecasts.targets_now(
+                s, actor.team_id, scope.owners, today=local_date(now, tz), tz=tz
+            ),
         )
 
 

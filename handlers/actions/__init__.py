@@ -8,6 +8,7 @@ from handlers.actions import (
     deals,
     digest,
     fallback,
+    people,
     retry,
     settings,
     stages,
@@ -22,6 +23,7 @@ def register(app: App) -> None:
     aftersales.register(app)
     settings.register(app)
     retry.register(app)
+    people.register(app)
 
 
 def register_fallback(app: App) -> None:

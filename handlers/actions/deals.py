@@ -8,6 +8,7 @@ from bot import ids
 from bot.core.deals import Actor
 from bot.usecases import deals, meetings, pipeline
 from bot.usecases.deals import MoveRequest
+from handlers.kit.home import publish_home
 from handlers.kit.replies import open_then_fill
 from handlers.ui import aftersales as ui_aftersales
 from handlers.ui import cards
@@ -37,21 +38,17 @@ def move(services, actor: Actor, key, deal_id: int, then: MoveRequest | None, **
     )
 
 
-def advance_deal(ack: Ack, body, action, client, actor, t, services, answer, request_key, today):
+def advance_deal(
+    ack: Ack, body, action, client, actor, t, services, answer, request_key, today, tz
+):
     """Advance (a reply's button, a reminder's, the Home tab's): the next stage, unless the
     deal moved since the user saw it; from the Home tab, the tab is drawn again."""
     ack()
     deal_id, then = ui.decode_advance(action["value"])
     answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)))
     if (body.get("view") or {}).get("type") == "home":
-        refresh_home(client, actor, t, services, today, body["view"])
-
-
-def refresh_home(client, actor, t, services, today, view: dict) -> None:
-    """Publish the user's Home tab again, in the view (mine or team) it showed."""
-    shown = ui_home.shown_view(view)
-    home = pipeline.home(services.db, actor, now=services.now(), today=today, view=shown)
-    client.views_publish(user_id=actor.user_id, view=ui_home.home_reply(t, home))
+        shown = ui_home.shown_view(body["view"])
+        publish_home(client, services, actor, t, today=today, tz=tz, view=shown)
 
 
 def open_card(ack: Ack, action, actor, t, services, answer, today):
@@ -60,23 +57,22 @@ def open_card(ack: Ack, action, actor, t, services, answer, today):
     answer(cards.card_message(t, card, now=services.now()))
 
 
-def home_deal_menu(ack: Ack, body, action, client, actor, t, services, answer, request_key, today):
+def home_deal_menu(
+    ack: Ack, body, action, client, actor, t, services, answer, request_key, today, tz
+):
     """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>[:<stage>]"."""
     what, _, deal_id = action["selected_option"]["value"].partition(":")
     chosen = {"value": deal_id}
     if what == "advance":
-        args = (body, chosen, client, actor, t, services, answer, request_key, today)
+        args = (body, chosen, client, actor, t, services, answer, request_key, today, tz)
         return advance_deal(ack, *args)
     open_card(ack, chosen, actor, t, services, answer, today)
 
 
-def home_view(ack: Ack, action, client, actor, t, services, today):
+def home_view(ack: Ack, action, client, actor, t, services, today, tz):
     """A manager's Home tab switch: the team, or their own deals."""
     ack()
-    home = pipeline.home(
-        services.db, actor, now=services.now(), today=today, view=action.get("value")
-    )
-    client.views_publish(user_id=actor.user_id, view=ui_home.home_reply(t, home))
+    publish_home(client, services, actor, t, today=today, tz=tz, view=action.get("value"))
 
 
 def undo_move(ack: Ack, action, actor, t, services, answer, request_key):

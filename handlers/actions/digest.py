@@ -7,10 +7,12 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.core.i18n import Translator
-from bot.usecases import digest, followups, people, pipeline
+from bot.core.slots import local_date, valid_timezone
+from bot.usecases import digest, followups, members, people, pipeline
 from handlers.kit.profiles import fetch_profile
 from handlers.ui import cards
 from handlers.ui import digest as ui_digest
+from handlers.ui import people as ui_people
 from handlers.ui import reminders as ui
 
 
@@ -20,6 +22,8 @@ def nudge(ack: Ack, action, client, actor, t, services, answer, request_key):
     often the click is replayed."""
     ack()
     deal_id, why = ui.nudge_args(action.get("value"))
+    if refused := nudge_refused(client, actor, services, deal_id):
+        return answer(refused_message(t, refused))
     done = followups.nudge(services.db, actor, deal_id=deal_id, key=request_key, now=services.now())
     item = done.item
     if done.fresh:
@@ -34,6 +38,19 @@ def nudge(ack: Ack, action, client, actor, t, services, answer, request_key):
         )
         client.chat_postMessage(channel=item.owner_id, **dm)
     answer(ui.nudged_message(t, owner_id=item.owner_id, deal=item.name))
+
+
+def nudge_refused(client, actor, services, deal_id: int) -> tuple[str, str] | None:
+    """The owner deactivated, or not wanting nudges now (issue 15): why, and who."""
+    item = followups.nudge_item(services.db, actor, deal_id=deal_id, now=services.now())
+    gate = members.dm_gate(services.db, team_id=actor.team_id, user_id=item.owner_id)
+    owner = fetch_profile(services, client, actor.team_id, item.owner_id)
+    why = gate.nudge_refused(local_date(services.now(), valid_timezone(owner.tz)))
+    return (why, item.owner_id) if why else None
+
+
+def refused_message(t, refused: tuple[str, str]) -> dict:
+    return ui_people.nudge_refused_message(t, refused[0], owner_id=refused[1])
 
 
 def digest_card(ack: Ack, action, actor, t, services, answer, today):

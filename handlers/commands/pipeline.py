@@ -1,6 +1,7 @@
 """``/pipeline``: my open deals by stage; ``team``; ``stages``; ``gates``; ``stats``;
-``export``; ``managers add|remove|list``; ``lang id|en`` (``bahasa id``); ``settings``
-(managers); ``<deal>`` (a card) and ``<deal> history``."""
+``export``; ``forecast [quarter] [team]``; ``target @rep 500jt [Q1]`` (managers);
+``managers add|remove|list``; ``lang id|en`` (``bahasa id``); ``settings``
+and ``import`` (managers); ``<deal>`` (a card) and ``<deal> history``."""
 
 from slack_bolt import Ack, App
 
@@ -8,12 +9,15 @@ from bot import ids
 from bot.core import phrases
 from bot.core.deals import Actor
 from bot.core.i18n import Translator
-from bot.usecases import checklists, deals, people, pipeline, settings, stages, stats
+from bot.usecases import checklists, deals, imports, people, pipeline, settings, stages, stats
+from bot.usecases import forecast as forecasts
 from handlers.kit.profiles import fetch_profile, known_admin
 from handlers.kit.replies import reply
 from handlers.ui import cards, gates
 from handlers.ui import checklists as ui_checklists
 from handlers.ui import deals as ui
+from handlers.ui import forecast as ui_forecast
+from handlers.ui import imports as ui_imports
 from handlers.ui import settings as ui_settings
 from handlers.ui import stats as ui_stats
 from handlers.ui.export import deals_encoder, moves_encoder
@@ -32,6 +36,10 @@ def pipeline_command(
         return choose_language(ack, language, actor, t, services, request_key)
     if text.strip().lower() in phrases.SETTINGS_WORDS:
         return open_settings(ack, command, actor, t, services, client)
+    if phrases.is_forecast(text):
+        return forecast(ack, text, actor, t, tz, today, services, request_key)
+    if text.strip().lower() in phrases.IMPORT_WORDS:
+        return open_import(ack, command, actor, t, client)
     answer = sub_command(text, word, actor, t, tz, services)
     if answer is None:
         return reply(ack, card_or_history(text, actor, t, services, today))
@@ -60,6 +68,27 @@ def open_settings(ack: Ack, command, actor, t, services, client) -> None:
     current = settings.workspace_settings(services.db, actor)
     ack()
     view = ui_settings.settings_modal(t, current, channel=command["channel_id"])
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def forecast(ack: Ack, text, actor, t, tz, today, services, key) -> None:
+    """``forecast [period] [team]``; ``target @rep 500jt [Q1]`` (managers)."""
+    if phrases.first_word(text) in phrases.TARGET_WORDS:
+        owner, rest = ui_forecast.target_args(text)
+        done = forecasts.target_from_text(
+            services.db, actor, owner_id=owner, text=rest, today=today, key=key, now=services.now()
+        )
+        return reply(ack, ui_forecast.target_set_reply(t, done))
+    span, team = ui_forecast.forecast_args(text, today=today)
+    result = forecasts.forecast(services.db, actor, span=span, team=team, today=today, tz=tz)
+    reply(ack, ui_forecast.forecast_reply(t, result))
+
+
+def open_import(ack: Ack, command, actor, t, client) -> None:
+    """``/pipeline import`` (managers): the modal that takes a CSV (``handlers.views.imports``)."""
+    imports.check_import(actor)
+    ack()
+    view = ui_imports.import_modal(t, channel=command["channel_id"])
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 

@@ -1,17 +1,19 @@
-"""The Home tab: the user's own dashboard, published when they open it."""
+"""The Home tab: the user's own dashboard, published when they open it; for managers, the
+deactivated members' open deals to reassign; the first time, a welcome in the app's DM."""
 
 from slack_bolt import App
 
-from bot.usecases import pipeline
-from handlers.ui import home as ui
+from bot.usecases import members
+from handlers.kit.home import publish_home
+from handlers.ui import people as ui_people
 
 
-def home_opened(event, client, actor, t, services, today):
+def home_opened(event, client, actor, t, services, today, tz, request_key):
     if event.get("tab") not in (None, "home"):
         return
-    result = pipeline.home(services.db, actor, now=services.now(), today=today)
-    view = ui.home_reply(t, result, manager=actor.is_manager)
-    client.views_publish(user_id=event["user"], view=view)
+    publish_home(client, services, actor, t, today=today, tz=tz)
+    if members.welcome_once(services.db, actor, key=request_key, now=services.now()):
+        client.chat_postMessage(channel=actor.user_id, **ui_people.welcome_message(t))
 
 
 def register(app: App) -> None:

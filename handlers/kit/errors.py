@@ -100,6 +100,11 @@ def _json(payload: dict) -> BoltResponse:
 def _modal_answer(t: Translator, err: Exception, error_id: str, body: dict, key) -> dict | None:
     view = body.get("view") or {}
     shown = input_blocks(view)
+    if isinstance(err, DomainError) and not shown:
+        # No field to put it under (a preview to confirm): the view itself says it.
+        title = (view.get("title") or {}).get("text") or t("Salespath")
+        text = ":warning: " + problem_text(t, err)
+        return {"response_action": "update", "view": notice_modal(t, title=title, text=text)}
     if isinstance(err, DomainError):
         return {"response_action": "errors", "errors": view_errors(t, err, view)}
     if not shown:

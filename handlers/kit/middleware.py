@@ -91,6 +91,8 @@ def _element_value(el: dict) -> Any:
         return el.get("selected_user")
     if "selected_date" in el:
         return _iso_date(el.get("selected_date"))
+    if "files" in el:  # a file_input: the files uploaded (each with its id)
+        return list(el.get("files") or [])
     return el.get("value")
 
 

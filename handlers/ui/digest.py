@@ -46,6 +46,8 @@ from handlers.ui.common import (
     stage_text,
     write_sealed,
 )
+from handlers.ui.forecast import targets_blocks
+from handlers.ui.people import digest_leaver_blocks
 
 MAX_BLOCKS = MAX_MESSAGE_BLOCKS
 
@@ -532,8 +534,10 @@ def digest_message(t: Translator, d: Digest, *, locale: str) -> dict:
     blocks.append(DividerBlock())
     blocks += _changes_section(t, d, locale)
     blocks += _slipped_section(t, d, locale)
+    blocks += targets_blocks(t, d.targets, locale)  # issue 15: attainment, one section
     blocks.append(DividerBlock())
     blocks += _attention_section(t, d, locale)
+    blocks += digest_leaver_blocks(t, d.extra.get("leavers") or [])  # issue 15
     blocks.append(
         context(t("Deal names open their card. “Nudge owner” sends the owner a DM (managers)."))
     )
@@ -590,6 +594,30 @@ def funnel_rows(t: Translator, d: Digest, locale: str) -> list[FunnelRow]:
             )
         )
     return rows
+
+
+def chart_alt_text(t: Translator, d: Digest, locale: str) -> str:
+    """The funnel in words, for a screen reader (the image block's ``alt_text``, at most
+    2,000 characters): each stage's open deals and value, then each stage's conversion."""
+    stages = []
+    for row in funnel_rows(t, d, locale):
+        deals = t.plural("{n} deal", "{n} deals", row.count)
+        stages.append(f"{row.stage} {deals}" + (f" ({row.value})" if row.value else ""))
+    went = [
+        t(
+            "{stage} {to} of {of} ({rate})",
+            stage=stage_text(t, c.from_stage),
+            to=t.number(c.reached_to),
+            of=t.number(c.reached_from),
+            rate=percent(c.rate, t),
+        )
+        for c in d.conversion
+        if c.reached_from
+    ]
+    text = t("Funnel: {stages}.", stages="; ".join(stages) if stages else t("No stages yet"))
+    if went:
+        text += " " + t("Went on to a later stage or won: {steps}.", steps="; ".join(went))
+    return clip(text, 2000)
 
 
 def chart_titles(t: Translator, d: Digest) -> dict:

@@ -32,6 +32,7 @@ BY_VIEW: dict[str, dict[str, str]] = {
     ids.VIEW_SNOOZE: SNOOZE_FORM,
     ids.VIEW_MEETING: MEETING_FORM,
     ids.VIEW_WON_VALUE: {"value": ids.BLOCK_WON_VALUE},
+    ids.VIEW_TARGETS: {"owner": ids.BLOCK_TARGET_REP, "period": ids.BLOCK_TARGET_PERIOD},
 }
 
 

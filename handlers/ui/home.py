@@ -26,6 +26,7 @@ from bot.usecases.pipeline import MINE, TEAM, Home, TeamView
 from bot.usecases.views import DealView, StageGroup
 from handlers.ui.common import MAX_VIEW_BLOCKS, clip, day_text, escape, stage_text
 from handlers.ui.deals import encode_advance, money_text, totals_text
+from handlers.ui.forecast import targets_blocks
 from handlers.ui.settings import language_menu
 
 PER_STAGE = 3  # deals shown under each stage, each with a ⋯ menu (open card, advance)
@@ -276,7 +277,7 @@ def home_reply(t: Translator, h: Home, *, manager: bool = False) -> dict:
         locale=t.locale,
         overdue=h.overdue,
         today=h.today,
-        switch=_switch(t, h),
+        switch=[*_switch(t, h), *targets_blocks(t, h.targets, t.locale)],
         team=team,
         view=h.view,
         manager=manager or h.is_manager,

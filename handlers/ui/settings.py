@@ -18,6 +18,7 @@ from bot.core.i18n import LANGUAGE_NAMES, Translator
 from bot.core.money import SUPPORTED_CURRENCIES
 from bot.usecases.people import LanguageSet
 from bot.usecases.settings import SettingsSaved, WorkspaceSettings
+from handlers.ui import forecast as ui_forecast
 from handlers.ui.common import message, notice, write_meta
 from handlers.ui.forms import modal
 
@@ -117,6 +118,7 @@ def settings_modal(
             ),
         ),
     ]
+    blocks += ui_forecast.settings_blocks(t, current)  # issue 15: who sees the team, targets
     return modal(
         t,
         callback_id=ids.VIEW_SETTINGS,
@@ -138,7 +140,7 @@ def settings_saved_message(t: Translator, saved: SettingsSaved) -> dict:
         language=LANGUAGE_NAMES[saved.settings.language],
         currency=saved.settings.currency,
     )
-    lines = [":white_check_mark: " + text]
+    lines = [":white_check_mark: " + text, ui_forecast.team_view_line(t, saved.settings.team_view)]
     if saved.digests:
         lines.append(
             t.plural(

@@ -27,6 +27,7 @@ from handlers.ui.digest import (
     reason_label,
     section,
 )
+from handlers.ui.forecast import targets_blocks
 
 # --- /pipeline stats and export ----------------------------------------------------------
 
@@ -40,6 +41,7 @@ def stats_message(
     lost: list[LostRow],
     weighted: dict[str, Money],
     locale: str,
+    targets: list | None = None,
 ) -> dict:
     who = t("team") if team else t("my deals")
     title = t("Pipeline stats · {period} · {who}", period=period_label(t, pm.period.key), who=who)
@@ -107,6 +109,7 @@ def stats_message(
         )
     else:
         blocks.append(section(t("*Where deals drop, and why*") + "\n" + t("No deal lost.")))
+    blocks += targets_blocks(t, targets or [], locale)  # issue 15: this month's and quarter's
     blocks.append(
         context(t("Other periods: `/pipeline stats 7d`, `30d`, `90d`, `quarter`; add `team`."))
     )
@@ -176,6 +179,7 @@ def stats_reply(t: Translator, s: Stats) -> dict:
         lost=s.lost,
         weighted=s.weighted,
         locale=t.locale,
+        targets=s.targets,
     )
 
 

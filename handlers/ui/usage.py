@@ -74,15 +74,48 @@ USAGE: dict[str, Usage] = {
                 N_("/pipeline stats [7d|30d|90d|quarter] [team]"),
                 N_("win rate, deal size, velocity, where deals drop"),
             ),
+            (
+                N_("/pipeline forecast [Q1|next quarter|March] [team]"),
+                N_("open value by expected close month, weighted, and targets"),
+            ),
+            (
+                N_("/pipeline target @rep 500jt [Q1|month]"),
+                N_("set a rep's target for a quarter or a month (managers)"),
+            ),
             (N_("/pipeline export [team]"), N_("a CSV of deals in a DM")),
             (N_("/pipeline managers add @someone"), N_("name a manager (managers only)")),
             (N_("/pipeline lang id|en"), N_("the language Salespath writes to you in")),
             (
                 N_("/pipeline settings"),
-                N_("the workspace's default language and currency (managers)"),
+                N_(
+                    "the workspace's default language and currency, who sees the team, "
+                    "targets (managers)"
+                ),
+            ),
+            (
+                N_("/pipeline import"),
+                N_("bring deals in from a CSV: Pipedrive, HubSpot, a spreadsheet (managers)"),
+            ),
+            (
+                N_("/pipeline reassign @from @to [all]"),
+                N_(
+                    "give someone's open deals (`all`: closed too) to another rep, "
+                    "after a preview (managers)"
+                ),
+            ),
+            (N_("/pipeline notify"), N_("when I remind you, and whether to nudge and alert you")),
+            (
+                N_("/pipeline export all"),
+                N_("all of the workspace's data as a zip of CSV files in a DM (managers)"),
             ),
         ),
-        ("/pipeline", N_("/pipeline team"), "/pipeline Acme", N_("/pipeline stats 30d")),
+        (
+            "/pipeline",
+            N_("/pipeline team"),
+            "/pipeline Acme",
+            N_("/pipeline stats 30d"),
+            N_("/pipeline forecast next quarter"),
+        ),
     ),
     ids.CMD_DIGEST: Usage(
         ids.CMD_DIGEST,

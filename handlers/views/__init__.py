@@ -8,8 +8,10 @@ from handlers.views import (
     checklist,
     deal,
     gates,
+    imports,
     meeting,
     note,
+    notify,
     settings,
     snooze,
     stages,
@@ -26,3 +28,5 @@ def register(app: App) -> None:
     gates.register(app)
     aftersales.register(app)
     settings.register(app)
+    imports.register(app)
+    notify.register(app)

@@ -218,6 +218,7 @@ function readValue(el) {
   if (el.classList.contains("bk-external")) {
     return type === "multi_external_select" ? el.selected : el.selected[0] ?? null;
   }
+  if (type === "file_input") return el.uploaded ?? [];
   if (el.multiple) return $$("option:checked", el).map((o) => o.value);
   return el.value === "" ? null : el.value;
 }
@@ -229,6 +230,8 @@ function writeValue(el, value) {
   } else if (el.classList.contains("bk-external")) {
     el.selected = [].concat(value ?? []);
     drawChips(el);
+  } else if (el.dataset.type === "file_input") {
+    el.uploaded = [].concat(value ?? []);  // a browser can't set a file picker's files
   } else if (el.multiple) {
     const wanted = new Set(value ?? []);
     for (const option of el.options) option.selected = wanted.has(option.value);
@@ -476,6 +479,7 @@ async function submitModal(modal) {
   if (Object.keys(errors).length) return showErrors(modal, errors);
   const button = $(".modal-submit", modal);
   button.disabled = true;
+  await Promise.all(stateful(modal).map((el) => el.pending));  // files still uploading
   const answer = await post("submit", { view_id: modal.dataset.viewId, values: readState(modal) });
   button.disabled = false;
   if (answer.errors) return showErrors(modal, answer.errors);
@@ -588,10 +592,23 @@ function onClick(event) {
   if (command) return pickCommand(command.dataset.command);
 }
 
+async function uploadFiles(el) {
+  // Like Slack: the file is uploaded when picked; the form then carries the file objects.
+  el.uploaded = [];
+  for (const file of el.files) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    const answer = await post("upload", { name: file.name, data: btoa(binary) });
+    if (answer.file) el.uploaded.push(answer.file);
+  }
+}
+
 function onChange(event) {
   const el = event.target.closest(".bk-el[data-type]");
   if (!el || STATELESS.has(el.dataset.type)) return;
   clearError(el);
+  if (el.dataset.type === "file_input") return (el.pending = uploadFiles(el));
   if (el.classList.contains("bk-text") || el.classList.contains("bk-external")) return;
   if (dispatches(el)) act(el, chosen(el));
 }

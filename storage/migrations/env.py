@@ -10,7 +10,9 @@ from sqlmodel import SQLModel
 
 import storage.models  # registers the tables on SQLModel.metadata
 import storage.models_checklist
-import storage.models_digest  # noqa: F401
+import storage.models_digest
+import storage.models_forecast
+import storage.models_people  # noqa: F401
 from storage.installations import OAUTH_METADATA
 from storage.models import UTCDateTime
 

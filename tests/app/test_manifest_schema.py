@@ -32,6 +32,8 @@ BOT_SCOPES = {
     "groups:read",
     "channels:history",
     "groups:history",
+    "files:read",  # /pipeline import: a CSV uploaded in the modal (issue 15)
+    "users:read.email",  # /pipeline import: owners given by email (issue 15)
 }
 
 
@@ -157,7 +159,7 @@ def test_settings(manifest: dict[str, Any]) -> None:
     settings = manifest["settings"]
     assert settings["event_subscriptions"] == {
         "request_url": EVENTS_URL,
-        "bot_events": ["app_home_opened", "app_uninstalled", "tokens_revoked"],
+        "bot_events": ["app_home_opened", "app_uninstalled", "tokens_revoked", "user_change"],
     }
     assert settings["interactivity"] == {
         "is_enabled": True,

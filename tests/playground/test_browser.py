@@ -181,3 +181,28 @@ def test_pushed_view_goes_back_to_the_form_as_it_was(page: Page) -> None:
     modal.locator(".modal-back").click()
     expect(modal.locator("h2")).to_have_text("Log meeting")
     expect(modal.get_by_label("Notes")).to_have_value("Met the CFO")
+
+
+def test_a_manager_imports_an_uploaded_csv(page: Page) -> None:
+    page.locator("#user-switcher").select_option("UADMIN")
+    send(page, "/pipeline import")
+    modal = page.locator(".modal")
+    expect(modal.locator("h2")).to_have_text("Import deals")
+    drawn_cleanly(page)
+    csv = (
+        "Deal - Title,Deal - Value,Deal - Stage,Deal - Owner\n"
+        'Initech,"12,000,000",Proposal Made,Budi Santoso\n'
+    )
+    modal.locator("input[type=file]").set_input_files(
+        files=[{"name": "pipedrive.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
+    modal.locator(".modal-submit").click()
+    expect(modal.locator("h2")).to_have_text("Import: columns")
+    expect(modal).to_contain_text("read as a Pipedrive export")
+    modal.locator(".modal-submit").click()
+    expect(modal.locator("h2")).to_have_text("Import: preview")
+    expect(modal).to_contain_text("1 new deal will be created.")
+    expect(modal).to_contain_text("Rp12.000.000 · Presentation")
+    modal.locator(".modal-submit").click()
+    expect(modal).to_be_hidden()
+    expect(last_message(page, "Import done")).to_contain_text("1 new deal, 0 updated")

@@ -4,6 +4,7 @@ renderer draws, mrkdwn reads like Slack's, every emoji the app writes is in the 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from slackkit.render import Look, render_modal
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "handlers" / "ui"
+SDK_MODULES = ("slack_sdk.models.blocks", "slack_sdk.models.blocks.block_elements")
 
 
 def used_block_kit_types() -> dict[str, set[str]]:
@@ -26,9 +28,9 @@ def used_block_kit_types() -> dict[str, set[str]]:
     for path in UI.glob("*.py"):
         source = path.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.ImportFrom) and node.module == "slack_sdk.models.blocks":
+            if isinstance(node, ast.ImportFrom) and node.module in SDK_MODULES:
                 for alias in node.names:
-                    cls = getattr(sdk, alias.name)
+                    cls = getattr(importlib.import_module(node.module), alias.name)
                     if isinstance(cls, type) and issubclass(cls, sdk.Block):
                         found["blocks"].add(cls.type)
                     elif isinstance(cls, type) and issubclass(cls, sdk.BlockElement):

@@ -3,6 +3,7 @@ the long poll waking on a change, and requests that must be refused."""
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -70,3 +71,22 @@ def test_gestures_name_a_known_user(playground: Playground) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request)
     assert refused.value.code == 400
+
+
+def test_a_file_picked_in_a_modal_is_uploaded_for_the_app_to_fetch(playground: Playground) -> None:
+    data = b"Deal,Value\nAcme,50jt\n"
+    body = json.dumps(
+        {"user": "U1", "name": "deals.csv", "data": base64.b64encode(data).decode()}
+    ).encode()
+    request = urllib.request.Request(playground.root_url + "/pg/upload", data=body, method="POST")
+    with urllib.request.urlopen(request) as reply:
+        file = json.loads(reply.read())["file"]
+    assert file["name"] == "deals.csv" and file["size"] == len(data)
+    web = WebClient(token="xoxb-playground", base_url=playground.base_url)
+    assert web.files_info(file=file["id"])["file"]["url_private_download"]
+    private = urllib.request.Request(
+        file["url_private_download"], headers={"Authorization": "Bearer xoxb-playground"}
+    )
+    with urllib.request.urlopen(private) as reply:
+        assert reply.read() == data
+    assert get(playground, f"/files/{file['id']}")[0] == 403  # no token: not served

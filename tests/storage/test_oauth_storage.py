@@ -4,6 +4,7 @@ uninstalled workspace's data — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,12 +14,17 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, func, select
 
 from bot.core.deals import Actor
+from bot.core.forecast import quarter_span
+from bot.core.money import Money
 from bot.usecases import installs, people
 from storage import checklists as checklist_store
 from storage import claims as claim_store
 from storage import deals as deal_store
 from storage import digests as digest_store
+from storage import forecast as forecast_store
+from storage import imports as import_store
 from storage import installations as store
+from storage import people as people_store
 from storage import requests as request_store
 from storage import workspaces as workspace_store
 from storage.installations import OAUTH_METADATA
@@ -133,6 +139,31 @@ def populate(db, team_id: str) -> None:
             session=s, team_id=team_id, kind="digest", target="C1", slot=NOW, by="p1", now=NOW
         )
         request_store.record_request(session=s, team_id=team_id, key=f"Ev{team_id}", result="1")
+        forecast_store.save_target(  # issue 15
+            session=s,
+            team_id=team_id,
+            owner_id="U1",
+            span=quarter_span(NOW.date()),
+            amount=Money(Decimal(500_000_000), "IDR"),
+            by="U2",
+            now=NOW,
+        )
+        import_store.save_import_draft(
+            session=s, team_id=team_id, user_id="U1", filename="a.csv", content="Deal\nA\n", now=NOW
+        )
+        people_store.set_inactive(session=s, team_id=team_id, user_id="U3", inactive=True, now=NOW)
+        people_store.mark_welcomed(session=s, team_id=team_id, user_id="U1", now=NOW)
+        people_store.save_notify_preference(
+            session=s,
+            team_id=team_id,
+            user_id="U1",
+            days="mon",
+            at="09:00",
+            quiet_weekends=False,
+            nudges=True,
+            stale_alerts=True,
+            now=NOW,
+        )
     SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=db.engine).save(
         installation(team_id, token=f"xoxb-{team_id}")
     )

@@ -459,7 +459,9 @@ def test_home_tab_of_a_t2_user_shows_no_t1_deals(slack, running, fake, t2):
         el.get("value").split(":")[0]
         for b in call.params["view"]["blocks"]
         for el in ([b.get("accessory")] if b.get("accessory") else []) + b.get("elements", [])
-        if isinstance(el, dict) and el.get("type") == "button"
+        if isinstance(el, dict)
+        and el.get("type") == "button"
+        and el.get("action_id") != ids.ACTION_OPEN_NOTIFY  # the Notifications button
     }
     kili = next(d for d in deals(running, "T2") if d.name == "Kilimanjaro")
     assert values == {str(kili.id)}

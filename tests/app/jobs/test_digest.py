@@ -319,7 +319,14 @@ def test_digest_now_posts_numbers_changes_attention_and_chart(slack, pipeline, f
     assert filename == "pipeline-funnel.png" and data.startswith(b"\x89PNG")
     assert "channel_id" not in complete and "channels" not in complete
     image = chart_of(digest_payload(fake))
-    assert image["slack_file"] == {"id": file_id} and "Funnel chart" in image["alt_text"]
+    assert image["slack_file"] == {"id": file_id}
+    # Issue 15 item 9: the alt text is the funnel in words, every stage and its conversion.
+    assert image["alt_text"] == (
+        "Funnel: Prospecting 5 deals (Rp145m); Approaching 0 deals; Probing 0 deals; "
+        "Presentation 0 deals; Negotiation 1 deal (Rp80m); Closing 0 deals. Went on to a "
+        "later stage or won: Prospecting 2 of 8 (25%); Negotiation 0 of 1 (0%)."
+    )
+    assert fake.uploaded_files() and len(image["alt_text"]) <= 2000
     [claim] = wait_for_claims(pipeline, "posted")
     assert claim.kind == "digest_now" and claim.message_ts == posted(fake)[0]["ts"]
     assert claim.file_id == file_id

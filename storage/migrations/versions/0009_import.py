@@ -1,0 +1,43 @@
+"""Imports (issue 15): a deal's external id (the id it had in the file it was imported
+from, indexed per workspace) and the CSV drafts ``/pipeline import`` keeps between steps
+
+Revision ID: 0009_import
+Revises: 0009_forecast
+Create Date: 2026-11-30 17:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009_import"
+down_revision: str | None = "0009_forecast"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("deal") as batch:
+        batch.add_column(sa.Column("external_id", sa.String(length=100), nullable=True))
+    op.create_index("ix_deal_team_external_id", "deal", ["team_id", "external_id"])
+    op.create_table(
+        "import_draft",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("plan", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_index("ix_import_draft_team_at", "import_draft", ["team_id", "created_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_import_draft_team_at", table_name="import_draft")
+    op.drop_table("import_draft")
+    op.drop_index("ix_deal_team_external_id", table_name="deal")
+    with op.batch_alter_table("deal") as batch:
+        batch.drop_column("external_id")
