@@ -16,6 +16,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.core.stages import LOST, WON
+from storage.metrics import live
 from storage.models import Contact, Deal, StageMove, Workspace
 from storage.models_digest import DigestSubscription
 
@@ -73,7 +74,7 @@ def list_grow_deals(*, session: Session, team_id: str, deal_id: int) -> list[Dea
     return list(
         session.exec(
             select(Deal)
-            .where(Deal.team_id == team_id, Deal.grown_from_id == deal_id)
+            .where(Deal.team_id == team_id, Deal.grown_from_id == deal_id, live())
             .order_by(Deal.id)
         ).all()
     )

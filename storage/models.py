@@ -236,6 +236,12 @@ class Deal(SQLModel, table=True):
     win_back_on: date | None = None  # a lost deal: when to try again (a reminder)
     keep_check_on: date | None = None  # a won deal: when to ask whether Keep is safe
     grown_from_id: int | None = None  # a Grow deal: the won deal it grows (same workspace)
+    # --- deleted and merged (issue 15): a deleted deal's ``status`` is ``deleted`` (so the
+    # open/won/lost queries and their partial indexes leave it out as they are); its stage
+    # says what it was. ``merged_into``: the deal it was merged into (same workspace).
+    deleted_at: datetime | None = ts_field(nullable=True)
+    deleted_by: str | None = Field(default=None, max_length=32)
+    merged_into: int | None = None
 
 
 class StageMove(SQLModel, table=True):
@@ -279,21 +285,6 @@ class Contact(SQLModel, table=True):
     created_at: datetime = ts_field()
 
 
-class CloseDateChange(SQLModel, table=True):
-    """Every change of a deal's expected close date (slips are counted from these)."""
-
-    __tablename__ = "close_date_change"
-    __table_args__ = (Index("ix_close_date_change_team_at", "team_id", "changed_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
-    deal_id: int = Field(foreign_key="deal.id", index=True)
-    old_date: date | None = None
-    new_date: date | None = None
-    changed_by: str = Field(max_length=32)
-    changed_at: datetime = ts_field()
-
-
 class Manager(SQLModel, table=True):
     """Managers named by the workspace (on top of Slack admins and owners)."""
 
@@ -304,3 +295,26 @@ class Manager(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     added_by: str = Field(max_length=32)
     created_at: datetime = ts_field()
+
+
+class DealChange(SQLModel, table=True):
+    """Changes on record (issue 15): an edit of a deal's value, expected close date, owner or
+    probability, who made it and when, written in the edit's transaction. ``old`` and ``new``
+    as stored text (``storage.record``): ``"<cents> <currency>"``, an ISO date, a user id, a
+    percentage; empty is none. Stage moves stay in ``stage_move`` (the record reads both);
+    close-date slips are counted from the ``expected_close`` rows."""
+
+    __tablename__ = "deal_change"
+    __table_args__ = (
+        Index("ix_deal_change_team_deal", "team_id", "deal_id", "at"),
+        Index("ix_deal_change_team_field_at", "team_id", "field", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id")
+    field: str = Field(max_length=24)
+    old: str | None = Field(default=None, max_length=64)
+    new: str | None = Field(default=None, max_length=64)
+    user_id: str = Field(max_length=32)
+    at: datetime = ts_field()
