@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.core.matching import normalise
@@ -144,3 +145,21 @@ def merge_deals(
     session.add(survivor)
     delete_deal(session=session, team_id=team_id, deal=loser, by=by, now=now, into=survivor.id)
     return moved
+
+
+def count_attached(*, session: Session, team_id: str, deal_id: int) -> dict[str, int]:
+    """What a merge would move from this deal: contacts, checklist versions, meetings and
+    notes, stage moves and changes on record."""
+    counts = {}
+    for key, model in (
+        ("contacts", Contact),
+        ("checklists", ChecklistVersion),
+        ("activities", Activity),
+        ("moves", StageMove),
+        ("changes", DealChange),
+    ):
+        q = select(func.count()).select_from(model)
+        counts[key] = int(
+            session.exec(q.where(model.team_id == team_id, model.deal_id == deal_id)).one()
+        )
+    return counts
