@@ -133,3 +133,11 @@ ACTION_OPEN_APPROACH = "checklist_open_approach"
 ACTION_OPEN_FAB = "checklist_open_fab"
 VIEW_APPROACH = "approach_modal"
 VIEW_FAB = "fab_modal"
+
+# --- changes on record, deleting and merging deals (issue 15, items 3 and 5) -----------
+ACTION_CARD_MENU = "deal_card_menu"  # the card's ⋯ menu: "delete:<id>" | "merge:<id>"
+ACTION_CONFIRM_DELETE = "deal_delete_confirm"  # value: deal id
+ACTION_UNDO_DELETE = "deal_delete_undo"  # value: deal id
+ACTION_MERGE_PICK = "deal_merge_pick"  # external_select in BLOCK_MERGE_INTO_<merged id>
+ACTION_CONFIRM_MERGE = "deal_merge_confirm"  # value: "<merged id>:<survivor id>"
+BLOCK_MERGE_INTO = "merge_into"  # + "_<merged id>": the deal to merge into

@@ -9,6 +9,7 @@ from handlers.actions import (
     deals,
     digest,
     fallback,
+    record,
     retry,
     settings,
     stages,
@@ -24,6 +25,7 @@ def register(app: App) -> None:
     amounts.register(app)
     settings.register(app)
     retry.register(app)
+    record.register(app)
 
 
 def register_fallback(app: App) -> None:

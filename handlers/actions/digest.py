@@ -36,10 +36,10 @@ def nudge(ack: Ack, action, client, actor, t, services, answer, request_key):
     answer(ui.nudged_message(t, owner_id=item.owner_id, deal=item.name))
 
 
-def digest_card(ack: Ack, action, actor, t, services, answer, today):
+def digest_card(ack: Ack, action, actor, t, services, answer, today, tz):
     ack()
     card = pipeline.card(services.db, actor, deal_id=int(action["value"]), today=today)
-    answer(cards.card_message(t, card, now=services.now()))
+    answer(cards.card_message(t, card, now=services.now(), tz=tz))
 
 
 def see_all(ack: Ack, action, actor, t, services, answer):

@@ -118,6 +118,7 @@ def deal_buttons(
     edit: bool = True,
     status: str = OPEN,
     stage_id: int | None = None,
+    menu: object | None = None,
 ) -> ActionsBlock:
     """A deal's buttons. An open deal's first step is Advance (carrying the stage its user
     sees, ``encode_advance``); a won one's is a Grow deal (after-sales), a lost one's a date
@@ -148,6 +149,8 @@ def deal_buttons(
         ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
         ButtonElement(text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=value),
     ]
+    if menu is not None:  # the card's ⋯ (issue 15: delete, merge)
+        elements.append(menu)
     return ActionsBlock(block_id=f"deal_{deal_id}", elements=elements)
 
 
@@ -830,6 +833,7 @@ def deal_card(
     extra_blocks: Sequence = (),
     today: date | None = None,
     lead_blocks: Sequence = (),
+    menu: object | None = None,
 ) -> dict:
     """The card: facts, why it was lost, the next step (marked once overdue), contacts,
     history; ``lead_blocks`` (after-sales, the stage's playbook) before ``extra_blocks``
@@ -903,7 +907,7 @@ def deal_card(
     blocks.extend(lead_blocks)
     blocks.extend(extra_blocks)
     blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]  # whatever grows, the buttons stay
-    blocks.append(deal_buttons(t, d.id, status=d.status, stage_id=d.stage_id))
+    blocks.append(deal_buttons(t, d.id, status=d.status, stage_id=d.stage_id, menu=menu))
     return message(t("Deal card: {name}", name=escape(d.name)), blocks)
 
 
@@ -1238,7 +1242,13 @@ def pipeline_reply(t: Translator, p: Pipeline) -> dict:
 
 
 def card_reply(
-    t: Translator, card: Card, *, now: datetime, extra_blocks: Sequence = (), lead: Sequence = ()
+    t: Translator,
+    card: Card,
+    *,
+    now: datetime,
+    extra_blocks: Sequence = (),
+    lead: Sequence = (),
+    menu: object | None = None,
 ) -> dict:
     return deal_card(
         t,
@@ -1252,6 +1262,7 @@ def card_reply(
         extra_blocks=extra_blocks,
         today=card.today,
         lead_blocks=[*after_close_blocks(t, card), *lead],
+        menu=menu,
     )
 
 

@@ -81,6 +81,12 @@ USAGE: dict[str, Usage] = {
                 N_("/pipeline settings"),
                 N_("the workspace's default language and currency (managers)"),
             ),
+            (N_("/pipeline <deal> history"), N_("its changes on record, checklists and meetings")),
+            (N_("/pipeline delete <deal>"), N_("delete a deal (its owner or a manager)")),
+            (
+                N_("/pipeline merge <deal A> into <deal B>"),
+                N_("move A's contacts, checklists, meetings and history to B; A is deleted"),
+            ),
         ),
         ("/pipeline", N_("/pipeline team"), "/pipeline Acme", N_("/pipeline stats 30d")),
     ),
