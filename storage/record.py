@@ -110,9 +110,9 @@ def deal_record(
         StageMove.deal_id == deal_id,
         col(StageMove.from_stage_id).is_not(None),
     )
+    changes = changes.order_by(col(DealChange.at).desc(), col(DealChange.id).desc())
+    moves = moves.order_by(col(StageMove.moved_at).desc(), col(StageMove.id).desc())
     if limit:
-        changes = changes.order_by(col(DealChange.at).desc(), col(DealChange.id).desc())
-        moves = moves.order_by(col(StageMove.moved_at).desc(), col(StageMove.id).desc())
         changes, moves = changes.limit(limit), moves.limit(limit)
     entries = [
         Entry(c.field, c.old, c.new, c.user_id, c.at, c.deal_id)
@@ -121,7 +121,7 @@ def deal_record(
         Entry(STAGE, m.from_name, m.to_name, m.moved_by, m.moved_at, m.deal_id)
         for m in session.exec(moves).all()
     ]
-    entries.sort(key=lambda e: e.at, reverse=True)
+    entries.sort(key=lambda e: e.at, reverse=True)  # stable: the later row first at a tie
     return entries[:limit] if limit else entries
 
 

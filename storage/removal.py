@@ -82,6 +82,21 @@ def _move_rows(session: Session, model, team_id: str, loser: int, survivor: int,
     return len(rows)
 
 
+def _move_checklists(session: Session, team_id: str, loser: int, survivor: int) -> int:
+    """The merged deal's checklist versions, moved with a provisional (negative, unique)
+    version each: ``_renumber_checklists`` then counts them among the survivor's."""
+    rows = session.exec(
+        select(ChecklistVersion).where(
+            ChecklistVersion.team_id == team_id, ChecklistVersion.deal_id == loser
+        )
+    ).all()
+    for row in rows:
+        row.deal_id, row.version = survivor, -row.id
+        session.add(row)
+    session.flush()
+    return len(rows)
+
+
 def _renumber_checklists(session: Session, team_id: str, survivor: int) -> None:
     """The survivor's checklist versions, each kind counted again by when it was saved (the
     merged deal's versions among its own): twice, through negatives, for the unique key."""
@@ -90,13 +105,16 @@ def _renumber_checklists(session: Session, team_id: str, survivor: int) -> None:
         .where(ChecklistVersion.team_id == team_id, ChecklistVersion.deal_id == survivor)
         .order_by(ChecklistVersion.kind, ChecklistVersion.created_at, ChecklistVersion.id)
     ).all()
-    for sign in (-1, 1):
-        counts: dict[str, int] = {}
-        for row in rows:
-            counts[row.kind] = counts.get(row.kind, 0) + 1
-            row.version = sign * counts[row.kind]
-            session.add(row)
-        session.flush()
+    for row in rows:  # out of the way of both the old and the new numbers
+        row.version = -row.id - 1_000_000
+        session.add(row)
+    session.flush()
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.kind] = counts.get(row.kind, 0) + 1
+        row.version = counts[row.kind]
+        session.add(row)
+    session.flush()
 
 
 def merge_deals(
@@ -115,7 +133,7 @@ def merge_deals(
     extra = {"is_primary": False} if has_primary is not None else {}
     moved = {
         "contacts": _move_rows(session, Contact, team_id, loser.id, survivor.id, **extra),
-        "checklists": _move_rows(session, ChecklistVersion, team_id, loser.id, survivor.id),
+        "checklists": _move_checklists(session, team_id, loser.id, survivor.id),
         "activities": _move_rows(session, Activity, team_id, loser.id, survivor.id),
         "moves": _move_rows(session, StageMove, team_id, loser.id, survivor.id),
         "changes": record.move_record(
