@@ -169,6 +169,12 @@ def get_deal(*, session: Session, team_id: str, deal_id: int, deleted: bool = Fa
     return deal
 
 
+def ensure_live(*, session: Session, deal: Deal) -> None:
+    """Refuse a deleted deal (``lock_deal(deleted=True)`` read it)."""
+    if deal.deleted_at is not None:
+        _gone(session, deal)
+
+
 def _gone(session: Session, deal: Deal) -> None:
     """The refusal for a deleted deal: merged (into which deal), or deleted."""
     into = session.get(Deal, deal.merged_into) if deal.merged_into else None

@@ -24,6 +24,7 @@ from bot.usecases.views import DealView, deal_view
 from storage import deals as store
 from storage import record as record_store
 from storage import removal
+from storage import requests as requests_store
 from storage import stages as stage_store
 from storage.db import Database, run_once
 from storage.models import Deal
@@ -108,6 +109,14 @@ def change_owner(
 # --- deleting ---------------------------------------------------------------------------
 
 
+def _done(s: Session, actor: Actor, key: str | None) -> str | None:
+    """What a copy of this request recorded while this one waited for the deal's lock (a
+    Slack retry racing the first copy): it is answered with the first one's result."""
+    return (
+        requests_store.previous_result(session=s, team_id=actor.team_id, key=key) if key else None
+    )
+
+
 def _named(s: Session, actor: Actor, text: str) -> Deal:
     """The one deal ``text`` names (exactly, or the only match); a deal merged away points
     to the deal it went into."""
@@ -165,8 +174,11 @@ class Deleted:
 def delete(db: Database, actor: Actor, *, deal_id: int, key: str | None, now: datetime) -> Deleted:
     """Soft-delete a deal (its owner or a manager)."""
 
-    def work(s: Session) -> tuple[Deleted, str]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
+    def work(s: Session) -> tuple[Deleted, str | None]:
+        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id, deleted=True)
+        if _done(s, actor, key) is not None:  # a copy of this request deleted it meanwhile
+            return replay(s, ""), None
+        store.ensure_live(session=s, deal=deal)
         ensure_can_delete(actor, deal)
         removal.delete_deal(session=s, team_id=actor.team_id, deal=deal, by=actor.user_id, now=now)
         return Deleted(deal.id, deal.name), str(deal.id)
@@ -251,12 +263,17 @@ def merge(
 ) -> Merged:
     """Merge deal A into deal B in one transaction (both locked, in id order)."""
 
-    def work(s: Session) -> tuple[Merged, str]:
-        first, second = sorted((merged_id, survivor_id))
+    def work(s: Session) -> tuple[Merged, str | None]:
+        team = actor.team_id
         locked = {
-            i: store.lock_deal(session=s, team_id=actor.team_id, deal_id=i) for i in (first, second)
+            i: store.lock_deal(session=s, team_id=team, deal_id=i, deleted=True)
+            for i in sorted((merged_id, survivor_id))
         }
+        if (done := _done(s, actor, key)) is not None:  # a copy of this request merged them
+            return replay(s, done), None
         a, b = locked[merged_id], locked[survivor_id]
+        store.ensure_live(session=s, deal=a)
+        store.ensure_live(session=s, deal=b)
         check_merge(actor, a, b)
         moved = removal.merge_deals(
             session=s, team_id=actor.team_id, loser=a, survivor=b, by=actor.user_id, now=now
