@@ -118,7 +118,6 @@ def deal_buttons(
     edit: bool = True,
     status: str = OPEN,
     stage_id: int | None = None,
-    menu: object | None = None,
 ) -> ActionsBlock:
     """A deal's buttons. An open deal's first step is Advance (carrying the stage its user
     sees, ``encode_advance``); a won one's is a Grow deal (after-sales), a lost one's a date
@@ -149,8 +148,6 @@ def deal_buttons(
         ButtonElement(text=t("Log meeting"), action_id=ids.ACTION_LOG_MEETING, value=value),
         ButtonElement(text=t("Open card"), action_id=ids.ACTION_OPEN_CARD, value=value),
     ]
-    if menu is not None:  # the card's ⋯ (issue 15: delete, merge)
-        elements.append(menu)
     return ActionsBlock(block_id=f"deal_{deal_id}", elements=elements)
 
 
@@ -858,7 +855,8 @@ def deal_card(
     ]
     blocks: list = [
         HeaderBlock(text=clip(d.name, 150)),
-        SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields[:10]]),
+        # ``menu``: the card's ⋯ beside its facts (issue 15: delete, merge)
+        SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields[:10]], accessory=menu),
     ]
     if d.status == LOST and d.lost_reason:
         blocks.append(
@@ -907,7 +905,7 @@ def deal_card(
     blocks.extend(lead_blocks)
     blocks.extend(extra_blocks)
     blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]  # whatever grows, the buttons stay
-    blocks.append(deal_buttons(t, d.id, status=d.status, stage_id=d.stage_id, menu=menu))
+    blocks.append(deal_buttons(t, d.id, status=d.status, stage_id=d.stage_id))
     return message(t("Deal card: {name}", name=escape(d.name)), blocks)
 
 

@@ -33,9 +33,8 @@ def edit(slack, fake, resp_json, answers: dict) -> None:
 
 def overflow(payload: dict) -> dict:
     for block in payload.get("blocks", []):
-        for el in block.get("elements", []) if block.get("type") == "actions" else []:
-            if el.get("type") == "overflow":
-                return el
+        if (block.get("accessory") or {}).get("type") == "overflow":
+            return block["accessory"]
     raise AssertionError("no ⋯ menu")
 
 
