@@ -7,6 +7,9 @@ survivor."""
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 from sqlmodel import select
 
 from bot import ids
@@ -234,3 +237,24 @@ def test_merge_from_the_card_menu_with_a_picked_deal(slack, running, fake):
     click(slack, confirm, "Merge")
     fake.wait_for("response_url", count=3)
     assert deal_named(running, "Globex Old").merged_into == new
+
+
+def test_a_deleted_deal_is_in_no_digest_and_no_home_tab(slack, running, fake):
+    running.services.now = lambda: NOW
+    db = running.services.db
+    overdue = NOW.date() - timedelta(days=3)
+    for name in ("Globex", "Initech"):
+        make_deal(db, name=name, next_step="call them", next_step_due=overdue)
+    resp = slack.command(ids.CMD_PIPELINE, "delete Globex")
+    click(slack, resp.json, "Delete")
+    fake.wait_for("response_url")
+    slack.command(ids.CMD_DIGEST, "now")
+    deadline = time.monotonic() + 10
+    while not (digests := [m for m in fake.messages("C1") if m["method"] == "chat.postMessage"]):
+        assert time.monotonic() < deadline, "no digest posted"
+        time.sleep(0.05)
+    digest = all_text(digests[-1]["params"])
+    assert "Initech" in digest and "Globex" not in digest
+    slack.app_home_opened("U1")
+    home = all_text(fake.last("views.publish").params["view"])
+    assert "Initech" in home and "Globex" not in home
