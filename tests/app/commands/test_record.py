@@ -190,8 +190,9 @@ def test_merge_moves_everything_to_the_survivor(slack, running, fake):
     history = all_text(slack.command(ids.CMD_PIPELINE, "Acme history").json)
     assert "merged “Acme Old” into this deal" in history
     assert "Prospecting → Probing" in history  # the merged deal's stage history came along
-    typed = all_text(slack.command(ids.CMD_PIPELINE, "Acme Old").json)
-    assert "Acme" in typed and "Acme Old" in typed  # suggests the survivor
+    typed = slack.command(ids.CMD_PIPELINE, "Acme Old").json
+    picks = [b for b in buttons(typed).values() if b["action_id"].startswith(ids.ACTION_PICK_DEAL)]
+    assert [b["text"]["text"] for b in picks][:1] == ["Acme"]  # the survivor, suggested first
     again = all_text(slack.command(ids.CMD_PIPELINE, "merge Acme Old into Acme").json)
     assert "“Acme Old” was merged into “Acme”" in again
 
@@ -258,3 +259,12 @@ def test_a_deleted_deal_is_in_no_digest_and_no_home_tab(slack, running, fake):
     slack.app_home_opened("U1")
     home = all_text(fake.last("views.publish").params["view"])
     assert "Initech" in home and "Globex" not in home
+
+
+def test_help_names_the_new_sub_commands_in_both_languages(slack, running):
+    shown = all_text(slack.command(ids.CMD_PIPELINE, "help").json)
+    assert "/pipeline delete <deal>" in shown
+    assert "/pipeline merge <deal A> into <deal B>" in shown
+    slack.command(ids.CMD_PIPELINE, "lang id")
+    shown = all_text(slack.command(ids.CMD_PIPELINE, "bantuan").json)
+    assert "/pipeline hapus <deal>" in shown and "/pipeline gabungkan <deal A> ke <deal B>" in shown
