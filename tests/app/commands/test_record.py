@@ -218,10 +218,15 @@ def test_merge_from_the_card_menu_with_a_picked_deal(slack, running, fake):
     db = running.services.db
     old = make_deal(db, name="Globex Old")
     new = make_deal(db, name="Globex")
-    make_deal(db, name="Other Workspace", team_id="T2")
+    elsewhere = make_deal(db, name="Other Workspace", team_id="T2")
     card = slack.command(ids.CMD_PIPELINE, "Globex Old").json
+    forged = slack.block_action(ids.ACTION_CONFIRM_MERGE, value=f"{old}:{elsewhere}", message=card)
+    assert forged.status == 200
+    refused = fake.wait_for("response_url")[-1].params  # another workspace's deal: not found
+    assert "That deal no longer exists." in all_text(refused)
+    assert deal_named(running, "Globex Old").merged_into is None
     slack.block_action(ids.ACTION_CARD_MENU, selected_option=f"merge:{old}", message=card)
-    pick = fake.wait_for("response_url")[-1].params
+    pick = fake.wait_for("response_url", count=2)[-1].params
     assert "Merge *Globex Old* into which deal?" in all_text(pick)
     options = slack.block_suggestion(ids.ACTION_MERGE_PICK, "glob", message=pick).json
     assert str(new) in [o["value"] for o in options["options"]]
@@ -233,10 +238,10 @@ def test_merge_from_the_card_menu_with_a_picked_deal(slack, running, fake):
         message=pick,
         action_type="external_select",
     )
-    confirm = fake.wait_for("response_url", count=2)[-1].params
+    confirm = fake.wait_for("response_url", count=3)[-1].params
     assert "*into* *Globex*" in all_text(confirm)
     click(slack, confirm, "Merge")
-    fake.wait_for("response_url", count=3)
+    fake.wait_for("response_url", count=4)
     assert deal_named(running, "Globex Old").merged_into == new
 
 
