@@ -159,3 +159,10 @@ VIEW_NOTIFY = "notify_modal"
 BLOCK_NOTIFY_DAYS = "reminder_days"  # the same names as bot.core.notify's fields
 BLOCK_NOTIFY_AT = "reminder_at"
 BLOCK_NOTIFY_OPTIONS = "notify_options"  # quiet weekends, nudges, stale alerts (checkboxes)
+# --- changes on record, deleting and merging deals (issue 15, items 3 and 5) -----------
+ACTION_CARD_MENU = "deal_card_menu"  # the card's ⋯ menu: "delete:<id>" | "merge:<id>"
+ACTION_CONFIRM_DELETE = "deal_delete_confirm"  # value: deal id
+ACTION_UNDO_DELETE = "deal_delete_undo"  # value: deal id
+ACTION_MERGE_PICK = "deal_merge_pick"  # external_select in BLOCK_MERGE_INTO_<merged id>
+ACTION_CONFIRM_MERGE = "deal_merge_confirm"  # value: "<merged id>:<survivor id>"
+BLOCK_MERGE_INTO = "merge_into"  # + "_<merged id>": the deal to merge into

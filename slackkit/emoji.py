@@ -40,6 +40,7 @@ new 🆕|free 🆓|up 🆙|cool 🆒|ok 🆗|sos 🆘|top 🔝|soon 🔜|back �
 arrow_right ➡️|arrow_left ⬅️|arrow_up ⬆️|arrow_down ⬇️|arrow_upper_right ↗️
 arrow_lower_right ↘️|arrow_heading_up ⤴️|arrow_heading_down ⤵️|arrows_counterclockwise 🔄
 repeat 🔁|leftwards_arrow_with_hook ↩️|arrow_forward ▶️|arrow_backward ◀️|fast_forward ⏩
+twisted_rightwards_arrows 🔀|wastebasket 🗑️
 rewind ⏪|small_red_triangle 🔺|small_red_triangle_down 🔻|small_orange_diamond 🔸
 small_blue_diamond 🔹|large_orange_diamond 🔶|large_blue_diamond 🔷|red_circle 🔴
 large_blue_circle 🔵|blue_circle 🔵|white_circle ⚪|black_circle ⚫|large_green_circle 🟢

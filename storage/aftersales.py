@@ -17,6 +17,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, col, select
 
 from bot.core.stages import LOST, WON
+from storage import record
+from storage.metrics import live
 from storage.models import Contact, Deal, StageMove, Workspace
 from storage.models_digest import DigestSubscription
 
@@ -44,11 +46,28 @@ def set_after_close(
 
 
 def set_deal_value(
-    *, session: Session, team_id: str, deal: Deal, cents: int, currency: str, now: datetime
+    *,
+    session: Session,
+    team_id: str,
+    deal: Deal,
+    cents: int,
+    currency: str,
+    now: datetime,
+    by: str,
 ) -> Deal:
-    """The final value recorded when a deal is won."""
+    """The final value recorded when a deal is won (on record: ``storage.record``)."""
     if deal.team_id != team_id:
         raise ValueError("deal of another workspace")
+    record.record_change(
+        session=session,
+        team_id=team_id,
+        deal_id=deal.id,
+        field=record.VALUE,
+        old=record.encode_money(deal.value_cents, deal.currency),
+        new=record.encode_money(cents, currency),
+        user_id=by,
+        at=now,
+    )
     deal.value_cents, deal.currency, deal.updated_at = cents, currency, now
     session.add(deal)
     session.flush()
@@ -74,7 +93,7 @@ def list_grow_deals(*, session: Session, team_id: str, deal_id: int) -> list[Dea
     return list(
         session.exec(
             select(Deal)
-            .where(Deal.team_id == team_id, Deal.grown_from_id == deal_id)
+            .where(Deal.team_id == team_id, Deal.grown_from_id == deal_id, live())
             .order_by(Deal.id)
         ).all()
     )

@@ -22,7 +22,7 @@ from bot.core.i18n import N_
 from bot.core.matching import fold
 from bot.core.stages import OPEN
 from storage import lookups
-from storage.metrics import is_open
+from storage.metrics import is_open, live
 from storage.models import Contact, Deal, Stage
 from storage.models_checklist import Activity, ChecklistVersion
 
@@ -313,7 +313,9 @@ def search_deals(
     starts a word of the name), then close spellings; open deals before closed ones and the
     user's own first. Empty query: the user's open deals. Through the name indexes
     (``storage.lookups``), never every deal."""
-    fields = select(Deal.id, Deal.name, Deal.status, Deal.owner_id).where(Deal.team_id == team_id)
+    fields = select(Deal.id, Deal.name, Deal.status, Deal.owner_id).where(
+        Deal.team_id == team_id, live()
+    )
     rank = (Deal.status != OPEN, Deal.owner_id != user_id, Deal.name_fold, Deal.id)
     words = fold(query).split()
     if not words:

@@ -19,14 +19,9 @@ from bot.core.i18n import N_
 from bot.core.matching import name_keys, normalise
 from bot.core.money import Money
 from bot.core.stages import LOST, OPEN, open_stages
-from storage.metrics import is_open
-from storage.models import (
-    CloseDateChange,
-    Contact,
-    Deal,
-    Stage,
-    StageMove,
-)
+from storage import record
+from storage.metrics import is_open, live
+from storage.models import Contact, Deal, Stage, StageMove
 from storage.stages import get_stage, list_stages
 from storage.workspaces import default_currency
 
@@ -125,15 +120,15 @@ def create_deal(
 
 
 def _record_close_date(session: Session, deal: Deal, old, new, *, by: str, now: datetime) -> None:
-    session.add(
-        CloseDateChange(
-            team_id=deal.team_id,
-            deal_id=deal.id,
-            old_date=old,
-            new_date=new,
-            changed_by=by,
-            changed_at=now,
-        )
+    record.record_change(
+        session=session,
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        field=record.CLOSE,
+        old=record.encode_date(old),
+        new=record.encode_date(new),
+        user_id=by,
+        at=now,
     )
 
 
@@ -164,14 +159,35 @@ def _set_primary_contact(
         session.add(primary)
 
 
-def get_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
+def get_deal(*, session: Session, team_id: str, deal_id: int, deleted: bool = False) -> Deal:
+    """A deal by id; a deleted one only with ``deleted`` (an audit read, an undo)."""
     deal = session.get(Deal, deal_id)
     if deal is None or deal.team_id != team_id:
         raise NotFound(N_("That deal no longer exists."))
+    if deal.deleted_at is not None and not deleted:
+        _gone(session, deal)
     return deal
 
 
-def lock_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
+def ensure_live(*, session: Session, deal: Deal) -> None:
+    """Refuse a deleted deal (``lock_deal(deleted=True)`` read it)."""
+    if deal.deleted_at is not None:
+        _gone(session, deal)
+
+
+def _gone(session: Session, deal: Deal) -> None:
+    """The refusal for a deleted deal: merged (into which deal), or deleted."""
+    into = session.get(Deal, deal.merged_into) if deal.merged_into else None
+    if into is not None and into.team_id == deal.team_id and into.deleted_at is None:
+        raise NotFound(
+            N_("“{deal}” was merged into “{into}”: look at /pipeline {into}."),
+            deal=deal.name,
+            into=into.name,
+        )
+    raise NotFound(N_("“{deal}” was deleted."), deal=deal.name)
+
+
+def lock_deal(*, session: Session, team_id: str, deal_id: int, deleted: bool = False) -> Deal:
     """Read a deal to change it, one change of a deal at a time: PostgreSQL locks its row
     (``FOR UPDATE``). SQLite has no row locks, and its driver begins a transaction only at
     the first write, so a plain read could see a deal another request is changing: a no-op
@@ -192,13 +208,15 @@ def lock_deal(*, session: Session, team_id: str, deal_id: int) -> Deal:
     ).first()
     if deal is None:
         raise NotFound(N_("That deal no longer exists."))
+    if deal.deleted_at is not None and not deleted:
+        _gone(session, deal)
     return deal
 
 
 def deal_names(
     *, session: Session, team_id: str, status: str | None = None
 ) -> list[tuple[int, str]]:
-    q = select(Deal.id, Deal.name).where(Deal.team_id == team_id)
+    q = select(Deal.id, Deal.name).where(Deal.team_id == team_id, live())
     if status:
         q = q.where(Deal.status == status)
     return [(i, n) for i, n in session.exec(q.order_by(Deal.id)).all()]
@@ -229,17 +247,29 @@ def update_deal(
         deal.name = clean_name(changes.name)
         keys = name_keys(deal.name)
         deal.name_key, deal.name_fold, deal.name_compact = keys.key, keys.folded, keys.compact
+    old_value = record.encode_money(deal.value_cents, deal.currency)
     if changes.value is not None:
         deal.value_cents = changes.value.cents
         deal.currency = changes.value.currency
     elif changes.clear_value:
         deal.value_cents = None
+    _record(
+        session,
+        deal,
+        record.VALUE,
+        old_value,
+        record.encode_money(deal.value_cents, deal.currency),
+        by,
+        now,
+    )
     if changes.source is not None:
         deal.source = changes.source
     elif changes.clear_source:
         deal.source = None
     if changes.owner_id is not None:
-        deal.owner_id = changes.owner_id
+        record.set_deal_owner(
+            session=session, team_id=team_id, deal=deal, owner_id=changes.owner_id, by=by, now=now
+        )
     new_close = None if changes.clear_close else changes.expected_close
     if (
         changes.clear_close or changes.expected_close is not None
@@ -249,16 +279,37 @@ def update_deal(
     if changes.next_step is not None:
         deal.next_step = changes.next_step or None
         deal.next_step_due = changes.next_step_due
+    old_probability = deal.probability
     if changes.probability is not None:
         deal.probability = changes.probability
     elif changes.clear_probability:
         deal.probability = None
+    _record(
+        session, deal, record.PROBABILITY, _text(old_probability), _text(deal.probability), by, now
+    )
     if changes.contact_name is not None:
         _set_primary_contact(session, deal, changes.contact_name, changes.contact_role, now)
     deal.updated_at = now  # an edit is not activity: staleness counts meetings, notes, moves
     session.add(deal)
     session.flush()
     return deal
+
+
+def _text(n: int | None) -> str | None:
+    return None if n is None else str(n)
+
+
+def _record(session: Session, deal: Deal, field: str, old, new, by: str, now: datetime) -> None:
+    record.record_change(
+        session=session,
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        field=field,
+        old=old,
+        new=new,
+        user_id=by,
+        at=now,
+    )
 
 
 def move_deal(
@@ -325,13 +376,8 @@ def deal_contacts(*, session: Session, team_id: str, deal_id: int) -> list[Conta
 
 
 def close_date_slips(*, session: Session, team_id: str, deal_id: int) -> int:
-    """How often the expected close date moved later (a slip)."""
-    changes = session.exec(
-        select(CloseDateChange).where(
-            CloseDateChange.team_id == team_id, CloseDateChange.deal_id == deal_id
-        )
-    ).all()
-    return sum(1 for c in changes if c.old_date and c.new_date and c.new_date > c.old_date)
+    """How often the expected close date moved later (a slip): ``storage.record``."""
+    return record.close_date_slips(session=session, team_id=team_id, deal_id=deal_id)
 
 
 # --- pipeline views ---------------------------------------------------------------------

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.stages import LOST, OPEN, WON
-from storage.metrics import is_open
-from storage.models import CloseDateChange, Deal, Stage, StageMove, Workspace
+from storage import record
+from storage.metrics import is_open, live
+from storage.models import Deal, DealChange, Stage, StageMove, Workspace
 from storage.models_digest import DigestSubscription
 
 # --- subscriptions ----------------------------------------------------------------------
@@ -118,7 +119,7 @@ def list_subscriptions_all_teams(*, session: Session) -> list[DigestSubscription
 
 
 def _deals_of(q, team_id: str, owners: tuple[str, ...]):
-    q = q.where(Deal.team_id == team_id)
+    q = q.where(Deal.team_id == team_id, live())
     return q.where(col(Deal.owner_id).in_(owners)) if owners else q
 
 
@@ -147,9 +148,8 @@ def count_moves(
         func.count(func.distinct(case((_move_kind(kind), StageMove.deal_id))))
         for kind in MOVE_KINDS
     ]
-    q = select(*counts)
-    if owners:  # the moves' own team_id scopes them to the workspace; owners need the deal
-        q = _deals_of(q.join(Deal, Deal.id == StageMove.deal_id), team_id, owners)
+    # the moves' own team_id scopes them to the workspace; the deal: not deleted, owners
+    q = _deals_of(select(*counts).join(Deal, Deal.id == StageMove.deal_id), team_id, owners)
     found = session.exec(
         q.where(
             StageMove.team_id == team_id, StageMove.moved_at > since, StageMove.moved_at <= until
@@ -204,22 +204,23 @@ def list_slipped(
     per_deal = (
         _deals_of(
             select(
-                CloseDateChange.deal_id,
-                func.min(CloseDateChange.old_date).label("old"),
-                func.max(CloseDateChange.new_date).label("new"),
-            ).join(Deal, Deal.id == CloseDateChange.deal_id),
+                DealChange.deal_id,
+                func.min(DealChange.old).label("old"),
+                func.max(DealChange.new).label("new"),
+            ).join(Deal, Deal.id == DealChange.deal_id),
             team_id,
             owners,
         )
         .where(
-            CloseDateChange.team_id == team_id,
-            CloseDateChange.changed_at > since,
-            CloseDateChange.changed_at <= until,
-            CloseDateChange.old_date.is_not(None),
-            CloseDateChange.new_date > CloseDateChange.old_date,
+            DealChange.team_id == team_id,
+            DealChange.field == record.CLOSE,
+            DealChange.at > since,
+            DealChange.at <= until,
+            col(DealChange.old).is_not(None),
+            col(DealChange.new) > col(DealChange.old),  # ISO dates compare as text
             Deal.status == OPEN,
         )
-        .group_by(CloseDateChange.deal_id)
+        .group_by(DealChange.deal_id)
         .subquery()
     )
     order = (per_deal.c.new.desc(), per_deal.c.deal_id)
@@ -229,7 +230,8 @@ def list_slipped(
         return [], 0
     deals = session.exec(select(Deal).where(col(Deal.id).in_([r[0] for r in found]))).all()
     by_id = {d.id: d for d in deals}
-    return [(by_id[i], old, new) for i, old, new, _ in found], int(found[0][3])
+    day = record.decode_date
+    return [(by_id[i], day(old), day(new)) for i, old, new, _ in found], int(found[0][3])
 
 
 def list_close_passed(

@@ -21,8 +21,10 @@ from bot.core.i18n import N_
 from bot.core.matching import name_keys
 from bot.core.money import Money
 from bot.core.stages import OPEN
+from storage import record
 from storage.deals import move_deal
-from storage.models import CloseDateChange, Deal, ImportDraft, Stage, StageMove
+from storage.metrics import live
+from storage.models import Deal, DealChange, ImportDraft, Stage, StageMove
 
 DRAFT_LIFE = timedelta(days=1)
 GONE = N_("This import has expired or was already done. Run /pipeline import again.")
@@ -96,12 +98,12 @@ def find_known_deals(
     (each keyed by name and owner; the newest wins)."""
     by_external: dict[str, Deal] = {}
     for chunk in _chunks(sorted(set(external_ids))):
-        q = select(Deal).where(Deal.team_id == team_id, col(Deal.external_id).in_(chunk))
+        q = select(Deal).where(Deal.team_id == team_id, col(Deal.external_id).in_(chunk), live())
         for deal in session.exec(q.order_by(col(Deal.id))).all():
             by_external[deal.external_id or ""] = deal
     by_name: dict[str, Deal] = {}
     for chunk in _chunks(sorted(set(name_keys_))):
-        q = select(Deal).where(Deal.team_id == team_id, col(Deal.name_key).in_(chunk))
+        q = select(Deal).where(Deal.team_id == team_id, col(Deal.name_key).in_(chunk), live())
         for deal in session.exec(q.order_by(col(Deal.id))).all():
             by_name[deal.name_key + "\x1f" + deal.owner_id] = deal
     return Known(by_external, by_name)
@@ -122,16 +124,17 @@ class ImportedDeal:
     external_id: str | None
 
 
-def _close_date(session: Session, deal: Deal, old, new, *, by: str, now: datetime) -> None:
-    session.add(
-        CloseDateChange(
-            team_id=deal.team_id,
-            deal_id=deal.id,
-            old_date=old,
-            new_date=new,
-            changed_by=by,
-            changed_at=now,
-        )
+def _on_record(session: Session, deal: Deal, field: str, old, new, *, by: str, now: datetime):
+    """A field the file changes, kept on the deal's record like an edit (issue 15)."""
+    record.record_change(
+        session=session,
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        field=field,
+        old=old,
+        new=new,
+        user_id=by,
+        at=now,
     )
 
 
@@ -204,16 +207,17 @@ def create_imported_deals(
         {
             "team_id": team_id,
             "deal_id": deal_id,
-            "old_date": None,
-            "new_date": row.expected_close,
-            "changed_by": by,
-            "changed_at": now,
+            "field": record.CLOSE,
+            "old": None,
+            "new": record.encode_date(row.expected_close),
+            "user_id": by,
+            "at": now,
         }
         for deal_id, row in zip(ids, rows, strict=True)
         if row.expected_close
     ]
     if closes:
-        session.execute(insert(CloseDateChange), closes)
+        session.execute(insert(DealChange), closes)
     return ids
 
 
@@ -239,14 +243,19 @@ def update_imported_deal(
         keys.folded,
         keys.compact,
     )
+    _on_record(session, deal, record.OWNER, deal.owner_id, row.owner_id, by=by, now=now)
     deal.owner_id = row.owner_id
     if row.value is not None:
+        old = record.encode_money(deal.value_cents, deal.currency)
+        new = record.encode_money(row.value.cents, row.value.currency)
+        _on_record(session, deal, record.VALUE, old, new, by=by, now=now)
         deal.value_cents, deal.currency = row.value.cents, row.value.currency
     deal.source = row.source or deal.source
     deal.next_step = row.next_step or deal.next_step
     deal.external_id = row.external_id or deal.external_id
     if row.expected_close and row.expected_close != deal.expected_close:
-        _close_date(session, deal, deal.expected_close, row.expected_close, by=by, now=now)
+        old, new = map(record.encode_date, (deal.expected_close, row.expected_close))
+        _on_record(session, deal, record.CLOSE, old, new, by=by, now=now)
         deal.expected_close = row.expected_close
     deal.updated_at = now
     session.add(deal)

@@ -42,6 +42,7 @@ from bot.core.matching import (
     match_names,
     plan_lookup,
 )
+from storage.metrics import live
 from storage.models import Deal
 
 POOL = 200  # exact and prefix candidates (and as many word starts)
@@ -80,7 +81,7 @@ def _starts_with(session: Session, column, prefixes: Iterable[str]):
 
 
 def _candidates(session: Session, team_id: str, status: str | None, where, order, limit: int):
-    q = select(Deal.id, Deal.name).where(Deal.team_id == team_id, where)
+    q = select(Deal.id, Deal.name).where(Deal.team_id == team_id, live(), where)
     if status:
         q = q.where(Deal.status == status)
     return [Candidate(i, n) for i, n in session.exec(q.order_by(*order).limit(limit)).all()]
@@ -166,7 +167,7 @@ def _fuzzy_fts(session, team_id, status, plan: Lookup) -> list[Candidate]:
         "SELECT d.id, d.name FROM (SELECT id, sum(w) AS score FROM ("
         + " UNION ALL ".join(parts)
         + ") GROUP BY id) AS g JOIN deal AS d ON d.id = g.id"
-        " WHERE d.team_id = :t AND (:s = '' OR d.status = :s)"
+        " WHERE d.team_id = :t AND d.deleted_at IS NULL AND (:s = '' OR d.status = :s)"
         " ORDER BY g.score DESC, d.id LIMIT :n"
     ).bindparams(**params)
     return [Candidate(i, n) for i, n in session.execute(q).all()]

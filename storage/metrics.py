@@ -58,6 +58,13 @@ def is_open():
     return col(Deal.status) == literal_column(f"'{OPEN}'")
 
 
+def live():
+    """Not deleted (issue 15). A deleted deal's status is ``deleted`` too, so the queries of
+    open, won or lost deals leave it out already; this is for those that read any status
+    (lookups, exports, stage moves, creations)."""
+    return col(Deal.deleted_at).is_(None)
+
+
 @dataclass(frozen=True)
 class OpenRow:
     """Open deals of one stage in one currency: how many, their value, how many have a
@@ -274,7 +281,7 @@ def stage_conversion(
             func.min(StageMove.id).label("first_id"),
         )
         .join(Deal, Deal.id == StageMove.deal_id)
-        .where(StageMove.team_id == scope.team_id, StageMove.to_status == OPEN, *kept),
+        .where(StageMove.team_id == scope.team_id, StageMove.to_status == OPEN, *kept, live()),
         scope,
     )
     if created_from is not None:

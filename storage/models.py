@@ -244,6 +244,12 @@ class Deal(SQLModel, table=True):
     #: the deal's id in the file it was imported from (``/pipeline import``): a re-import
     #: updates the deal it names (index ``ix_deal_team_external_id``, below)
     external_id: str | None = Field(default=None, max_length=100)
+    # --- deleted and merged (issue 15): a deleted deal's ``status`` is ``deleted`` (so the
+    # open/won/lost queries and their partial indexes leave it out as they are); its stage
+    # says what it was. ``merged_into``: the deal it was merged into (same workspace).
+    deleted_at: datetime | None = ts_field(nullable=True)
+    deleted_by: str | None = Field(default=None, max_length=32)
+    merged_into: int | None = None
 
 
 class StageMove(SQLModel, table=True):
@@ -287,21 +293,6 @@ class Contact(SQLModel, table=True):
     created_at: datetime = ts_field()
 
 
-class CloseDateChange(SQLModel, table=True):
-    """Every change of a deal's expected close date (slips are counted from these)."""
-
-    __tablename__ = "close_date_change"
-    __table_args__ = (Index("ix_close_date_change_team_at", "team_id", "changed_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
-    deal_id: int = Field(foreign_key="deal.id", index=True)
-    old_date: date | None = None
-    new_date: date | None = None
-    changed_by: str = Field(max_length=32)
-    changed_at: datetime = ts_field()
-
-
 class Manager(SQLModel, table=True):
     """Managers named by the workspace (on top of Slack admins and owners)."""
 
@@ -338,3 +329,26 @@ class ImportDraft(SQLModel, table=True):
     plan: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
     created_at: datetime = ts_field()
     done_at: datetime | None = ts_field(nullable=True)
+
+
+class DealChange(SQLModel, table=True):
+    """Changes on record (issue 15): an edit of a deal's value, expected close date, owner or
+    probability, who made it and when, written in the edit's transaction. ``old`` and ``new``
+    as stored text (``storage.record``): ``"<cents> <currency>"``, an ISO date, a user id, a
+    percentage; empty is none. Stage moves stay in ``stage_move`` (the record reads both);
+    close-date slips are counted from the ``expected_close`` rows."""
+
+    __tablename__ = "deal_change"
+    __table_args__ = (
+        Index("ix_deal_change_team_deal", "team_id", "deal_id", "at"),
+        Index("ix_deal_change_team_field_at", "team_id", "field", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id")
+    field: str = Field(max_length=24)
+    old: str | None = Field(default=None, max_length=64)
+    new: str | None = Field(default=None, max_length=64)
+    user_id: str = Field(max_length=32)
+    at: datetime = ts_field()

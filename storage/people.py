@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import MetaData, String, Text, delete, func, or_, update
+from sqlalchemy import MetaData, String, Text, delete, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage import record
 from storage.metrics import is_open
-from storage.models import Deal
+from storage.models import Deal, DealChange
 from storage.models_people import InactiveMember, NotifyPreference, WelcomeMark
 
 TEAM = "team_id"
@@ -35,7 +36,12 @@ USER_COLUMNS = (
     "imported_by",
     "set_by",
     "target",  # a reminder's delivery claim is addressed to its rep
+    "old",  # a deal's record of owner changes: from whom, to whom (other fields hold
+    "new",  # amounts and dates, never equal to a user id)
 )
+#: Tables whose ``user_id`` says who did something, not whose row it is: anonymised, not
+#: deleted (a deal's changes on record stay, by an alias).
+ACTOR_TABLES = frozenset({"deal_change"})
 #: slack_sdk's installation tables are the workspace's, not a person's: left alone.
 KEEP_PREFIX = "slack_"
 
@@ -140,6 +146,9 @@ def reassign_deals(
             .where(Deal.team_id == team_id, col(Deal.id).in_(list(locked)))
             .values(owner_id=to_id, updated_at=now)
         )
+        change = {"team_id": team_id, "field": record.OWNER, "old": from_id, "new": to_id}
+        changes = [{**change, "deal_id": deal_id, "user_id": by, "at": now} for deal_id in locked]
+        session.execute(insert(DealChange), changes)  # on each deal's record (issue 15)
     return sorted(locked)
 
 
@@ -217,9 +226,9 @@ def erase_user(*, session: Session, team_id: str, user_id: str, alias: str) -> d
             continue
         mine = table.c[TEAM] == team_id
         n = 0
-        if "user_id" in table.c:
+        if "user_id" in table.c and table.name not in ACTOR_TABLES:
             n += session.execute(delete(table).where(mine, table.c.user_id == user_id)).rowcount
-        for name in USER_COLUMNS:
+        for name in (*USER_COLUMNS, "user_id") if table.name in ACTOR_TABLES else USER_COLUMNS:
             if name in table.c:
                 column = table.c[name]
                 stmt = update(table).where(mine, column == user_id).values({name: alias})

@@ -158,6 +158,7 @@ def record_value(
             cents=value.cents,
             currency=value.currency,
             now=now,
+            by=actor.user_id,
         )
         view = _view(s, deal)
         return Recorded(view, deal.won_technique, value, deal.won_technique is not None), "v"

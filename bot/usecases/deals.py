@@ -37,7 +37,7 @@ from bot.usecases.views import DealView, deal_money, deal_view
 from storage import aftersales as after_store
 from storage import checklists as checklist_store
 from storage import deals as store
-from storage import lookups
+from storage import lookups, removal
 from storage import requests as requests_store
 from storage import stages as stage_store
 from storage import workspaces as workspace_store
@@ -73,7 +73,12 @@ def resolve_deal(
         return Resolved(deal=deal)
     if result.matches:
         return Resolved(choices=list(result.matches))
-    return Resolved(suggestions=list(result.suggestions))
+    suggestions = list(result.suggestions)
+    survivor = removal.merged_survivor(session=session, team_id=team_id, text=text)
+    if survivor is not None:  # a merged deal's name: the deal it went into first (issue 15)
+        others = (c for c in suggestions if c.id != survivor.id)
+        suggestions = [Candidate(survivor.id, survivor.name), *others]
+    return Resolved(suggestions=suggestions)
 
 
 def deal_named(db: Database, actor: Actor, *, text: str) -> str | None:
@@ -743,6 +748,7 @@ def apply_move(
             cents=plan.won_value.cents,
             currency=plan.won_value.currency,
             now=now,
+            by=actor.user_id,
         )
     if plan.target.kind == WON:
         fields = {"won_technique": None, "keep_check_on": keep_check_day(now.date())}

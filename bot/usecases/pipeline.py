@@ -14,10 +14,11 @@ from bot.core.gates import gate_of
 from bot.core.metrics import Scope
 from bot.core.money import Money
 from bot.core.stages import open_stages
-from bot.usecases import checklists
+from bot.usecases import checklists, record
 from bot.usecases import forecast as forecasts
 from bot.usecases.checklists import CardExtras
 from bot.usecases.digest import Listing, changes, due_listing, stale_cutoffs, stale_listing
+from bot.usecases.record import Line
 from bot.usecases.views import DealView, StageGroup, deal_view, money_by_currency
 from storage import aftersales as after_store
 from storage import checklists as checklist_store
@@ -112,6 +113,7 @@ class Card:
     today: date | None = None  # the reader's local date: overdue steps, passed close dates
     asks_for: str | None = None  # the checklist the current stage's gate wants, missing
     after: AfterClose = field(default_factory=AfterClose)
+    record: list[Line] = field(default_factory=list)  # the latest changes (issue 15)
 
 
 def card(db: Database, actor: Actor, *, deal_id: int, today: date | None = None) -> Card:
@@ -126,6 +128,7 @@ def card(db: Database, actor: Actor, *, deal_id: int, today: date | None = None)
         view = deal_view(deal, stages, s)
         after = _after_close(s, deal)
         have = checklist_store.checklist_kinds(session=s, team_id=actor.team_id, deal_id=deal.id)
+        on_record = record.lines(s, actor.team_id, deal.id, limit=record.CARD_LINES, stages=False)
     stage = next(st for st in stages if st.id == deal.stage_id)
     gate = gate_of(stage)
     extras = checklists.card_extras(db, actor, deal_id=deal.id)
@@ -140,6 +143,7 @@ def card(db: Database, actor: Actor, *, deal_id: int, today: date | None = None)
         today=today,
         asks_for=gate.checklist if gate is not None and gate.checklist not in have else None,
         after=after,
+        record=on_record,
     )
 
 

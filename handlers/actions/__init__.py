@@ -9,6 +9,7 @@ from handlers.actions import (
     digest,
     fallback,
     people,
+    record,
     retry,
     settings,
     stages,
@@ -24,6 +25,7 @@ def register(app: App) -> None:
     settings.register(app)
     retry.register(app)
     people.register(app)
+    record.register(app)
 
 
 def register_fallback(app: App) -> None:

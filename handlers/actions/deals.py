@@ -51,10 +51,10 @@ def advance_deal(
         publish_home(client, services, actor, t, today=today, tz=tz, view=shown)
 
 
-def open_card(ack: Ack, action, actor, t, services, answer, today):
+def open_card(ack: Ack, action, actor, t, services, answer, today, tz=None):
     ack()
     card = pipeline.card(services.db, actor, deal_id=int(action["value"]), today=today)
-    answer(cards.card_message(t, card, now=services.now()))
+    answer(cards.card_message(t, card, now=services.now(), tz=tz))
 
 
 def home_deal_menu(
@@ -85,13 +85,13 @@ def undo_move(ack: Ack, action, actor, t, services, answer, request_key):
     answer(ui_aftersales.undone_message(t, done), replace=True)
 
 
-def pick_deal(ack: Ack, action, actor, t, services, answer, request_key, today):
+def pick_deal(ack: Ack, action, actor, t, services, answer, request_key, today, tz):
     """A deal picked among several (or suggested): its card, or the move the user asked for."""
     ack()
     deal_id, then = ui.decode_move(action["value"])
     if then is None:
         card = pipeline.card(services.db, actor, deal_id=deal_id, today=today)
-        return answer(cards.card_message(t, card, now=services.now()), replace=True)
+        return answer(cards.card_message(t, card, now=services.now(), tz=tz), replace=True)
     answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)), replace=True)
 
 

@@ -53,10 +53,10 @@ def refused_message(t, refused: tuple[str, str]) -> dict:
     return ui_people.nudge_refused_message(t, refused[0], owner_id=refused[1])
 
 
-def digest_card(ack: Ack, action, actor, t, services, answer, today):
+def digest_card(ack: Ack, action, actor, t, services, answer, today, tz):
     ack()
     card = pipeline.card(services.db, actor, deal_id=int(action["value"]), today=today)
-    answer(cards.card_message(t, card, now=services.now()))
+    answer(cards.card_message(t, card, now=services.now(), tz=tz))
 
 
 def see_all(ack: Ack, action, actor, t, services, answer):

@@ -1,15 +1,26 @@
 """``/pipeline``: my open deals by stage; ``team``; ``stages``; ``gates``; ``stats``;
 ``export``; ``forecast [quarter] [team]``; ``target @rep 500jt [Q1]`` (managers);
 ``managers add|remove|list``; ``lang id|en`` (``bahasa id``); ``settings``
-and ``import`` (managers); ``<deal>`` (a card) and ``<deal> history``."""
+and ``import`` (managers); ``<deal>`` (a card) and ``<deal> history``; ``delete <deal>``,
+``merge <A> into <B>``."""
 
 from slack_bolt import Ack, App
 
 from bot import ids
-from bot.core import phrases
+from bot.core import phrases, removal
 from bot.core.deals import Actor
 from bot.core.i18n import Translator
-from bot.usecases import checklists, deals, imports, people, pipeline, settings, stages, stats
+from bot.usecases import (
+    checklists,
+    deals,
+    imports,
+    people,
+    pipeline,
+    record,
+    settings,
+    stages,
+    stats,
+)
 from bot.usecases import forecast as forecasts
 from handlers.kit.profiles import fetch_profile, known_admin
 from handlers.kit.replies import reply
@@ -18,6 +29,7 @@ from handlers.ui import checklists as ui_checklists
 from handlers.ui import deals as ui
 from handlers.ui import forecast as ui_forecast
 from handlers.ui import imports as ui_imports
+from handlers.ui import record as ui_record
 from handlers.ui import settings as ui_settings
 from handlers.ui import stats as ui_stats
 from handlers.ui.export import deals_encoder, moves_encoder
@@ -40,9 +52,11 @@ def pipeline_command(
         return forecast(ack, text, actor, t, tz, today, services, request_key)
     if text.strip().lower() in phrases.IMPORT_WORDS:
         return open_import(ack, command, actor, t, client)
+    if word in removal.DELETE_WORDS | removal.MERGE_WORDS:  # issue 15
+        return reply(ack, delete_or_merge(text, word, actor, t, services))
     answer = sub_command(text, word, actor, t, tz, services)
     if answer is None:
-        return reply(ack, card_or_history(text, actor, t, services, today))
+        return reply(ack, card_or_history(text, actor, t, services, today, tz))
     named = deals.deal_named(services.db, actor, text=text) if text else None
     reply(ack, ui.with_quote_hint(t, answer, named) if named else answer)
 
@@ -129,7 +143,7 @@ def managers(ack: Ack, text, actor, t, services, mentions) -> None:
     reply(ack, ui.managers_reply(t, result, admins=admins if op == "remove" else []))
 
 
-def card_or_history(text: str, actor: Actor, t: Translator, services, today) -> dict:
+def card_or_history(text: str, actor: Actor, t: Translator, services, today, tz=None) -> dict:
     """A deal's card; ``<deal> history [spin|batna] [page]`` its history — unless a deal is
     called that whole text ("Acme History" is its own card). Text that names no deal at
     all (only distant suggestions) is answered with the usage, and the closest deals."""
@@ -150,12 +164,32 @@ def card_or_history(text: str, actor: Actor, t: Translator, services, today) -> 
         choices = deals.choices_of(found, typed, None, db=db, team_id=actor.team_id)
         return ui.choices_message(t, choices)
     if query is not None:
-        history = checklists.history(
-            db, actor, deal_id=found.deal.id, kind=query.kind, page=query.page
-        )
-        return ui_checklists.history_reply(t, history)
+        return history_reply(db, actor, t, found.deal.id, query, tz)
     card = pipeline.card(db, actor, deal_id=found.deal.id, today=today)
-    return cards.card_message(t, card, now=services.now())
+    return cards.card_message(t, card, now=services.now(), tz=tz)
+
+
+def history_reply(db, actor: Actor, t: Translator, deal_id: int, query, tz) -> dict:
+    """``<deal> history``: its changes on record (stage moves among them), checklists and
+    meetings; ``<deal> history spin [page]``: that checklist alone."""
+    history = checklists.history(db, actor, deal_id=deal_id, kind=query.kind, page=query.page)
+    shown = ui_checklists.history_reply(t, history)
+    if query.kind:
+        return shown
+    return ui_record.with_record(t, shown, record.deal_record(db, actor, deal_id=deal_id), tz)
+
+
+def delete_or_merge(text: str, word: str, actor: Actor, t: Translator, services) -> dict:
+    """``/pipeline delete <deal>`` (``hapus``) and ``/pipeline merge <A> into <B>``
+    (``gabungkan <A> ke <B>``): what would happen, with the button that does it."""
+    if word in removal.DELETE_WORDS:
+        shown = record.delete_preview(services.db, actor, text=removal.delete_target(text))
+        return ui_record.delete_confirm_message(t, shown)
+    names = removal.merge_target(text)
+    preview = record.merge_preview_named(
+        services.db, actor, merged=names.merged, survivor=names.survivor
+    )
+    return ui_record.merge_confirm_message(t, preview)
 
 
 def register(app: App) -> None:

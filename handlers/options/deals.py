@@ -14,3 +14,4 @@ def deal_options(ack: Ack, body, actor, t, services) -> None:
 
 def register(app: App) -> None:
     app.options(ids.ACTION_DEAL_SEARCH)(deal_options)
+    app.options(ids.ACTION_MERGE_PICK)(deal_options)  # the deal to merge into (issue 15)

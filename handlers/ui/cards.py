@@ -13,9 +13,11 @@ from handlers.ui.checklists import card_blocks
 from handlers.ui.common import clip
 from handlers.ui.deals import card_reply
 from handlers.ui.playbook import playbook_text
+from handlers.ui.record import card_menu, record_section
 
 
-def card_message(t: Translator, card: Card, *, now: datetime) -> dict:
+def card_message(t: Translator, card: Card, *, now: datetime, tz: str | None = None) -> dict:
+    """The card; its latest changes on record (days in ``tz``) and its ⋯ menu (issue 15)."""
     extra = card_blocks(
         t,
         deal_id=card.deal.id,
@@ -28,4 +30,7 @@ def card_message(t: Translator, card: Card, *, now: datetime) -> dict:
     )
     playbook = playbook_text(t, card.stage_key)
     lead = [SectionBlock(text=MarkdownTextObject(text=clip(playbook)))] if playbook else []
-    return card_reply(t, card, now=now, extra_blocks=extra, lead=lead)
+    changes = record_section(t, card.record, tz)
+    lead = [changes, *lead] if changes is not None else lead
+    menu = card_menu(t, card.deal.id)
+    return card_reply(t, card, now=now, extra_blocks=extra, lead=lead, menu=menu)

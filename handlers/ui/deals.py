@@ -830,6 +830,7 @@ def deal_card(
     extra_blocks: Sequence = (),
     today: date | None = None,
     lead_blocks: Sequence = (),
+    menu: object | None = None,
 ) -> dict:
     """The card: facts, why it was lost, the next step (marked once overdue), contacts,
     history; ``lead_blocks`` (after-sales, the stage's playbook) before ``extra_blocks``
@@ -854,7 +855,8 @@ def deal_card(
     ]
     blocks: list = [
         HeaderBlock(text=clip(d.name, 150)),
-        SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields[:10]]),
+        # ``menu``: the card's ⋯ beside its facts (issue 15: delete, merge)
+        SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields[:10]], accessory=menu),
     ]
     if d.status == LOST and d.lost_reason:
         blocks.append(
@@ -1238,7 +1240,13 @@ def pipeline_reply(t: Translator, p: Pipeline) -> dict:
 
 
 def card_reply(
-    t: Translator, card: Card, *, now: datetime, extra_blocks: Sequence = (), lead: Sequence = ()
+    t: Translator,
+    card: Card,
+    *,
+    now: datetime,
+    extra_blocks: Sequence = (),
+    lead: Sequence = (),
+    menu: object | None = None,
 ) -> dict:
     return deal_card(
         t,
@@ -1252,6 +1260,7 @@ def card_reply(
         extra_blocks=extra_blocks,
         today=card.today,
         lead_blocks=[*after_close_blocks(t, card), *lead],
+        menu=menu,
     )
 
 

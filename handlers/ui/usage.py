@@ -108,6 +108,12 @@ USAGE: dict[str, Usage] = {
                 N_("/pipeline export all"),
                 N_("all of the workspace's data as a zip of CSV files in a DM (managers)"),
             ),
+            (N_("/pipeline <deal> history"), N_("its changes on record, checklists and meetings")),
+            (N_("/pipeline delete <deal>"), N_("delete a deal (its owner or a manager)")),
+            (
+                N_("/pipeline merge <deal A> into <deal B>"),
+                N_("move A's contacts, checklists, meetings and history to B; A is deleted"),
+            ),
         ),
         (
             "/pipeline",

@@ -150,7 +150,7 @@ def test_a_deleted_deal_leaves_the_name_index(db, monkeypatch):
     monkeypatch.setattr(lookups, "FEW", 0)
     deal_id = make_deal(db, name="Globex")
     with db.transaction() as s:
-        for table in ("stage_move", "close_date_change", "contact"):
+        for table in ("stage_move", "deal_change", "contact"):
             s.execute(text(f"DELETE FROM {table} WHERE deal_id = :d"), {"d": deal_id})
         s.delete(s.get(Deal, deal_id))
     with db.read() as s:

@@ -18,7 +18,7 @@ import storage.models_people  # noqa: F401
 from bot.__main__ import main
 from storage import people as store
 from storage.db import Database
-from storage.models import Deal, Manager, StageMove
+from storage.models import Deal, DealChange, Manager, StageMove
 from storage.models_people import InactiveMember, NotifyPreference, WelcomeMark
 from storage.purge import delete_workspace_data, tables_with_team_id
 from tests.factories import make_deal
@@ -138,6 +138,25 @@ def test_erasing_one_person_anonymises_them_in_their_workspace_only(db):
             assert not s.exec(select(table).where(table.team_id == "T1")).all()
         assert s.get(Deal, theirs).owner_id == "U2"
         assert s.get(InactiveMember, ("T2", "U2")) is not None
+
+
+def test_a_reassign_is_on_each_deals_record_and_erasure_keeps_the_record_by_alias(db):
+    """The bulk reassign writes the owner changes (issue 15, item 3); erasing the rep who
+    made them, or whose deals they were, keeps the rows with the alias in every place."""
+    a = make_deal(db, name="A", owner_id="U2")
+    with db.transaction() as s:
+        store.reassign_deals(
+            session=s, team_id="T1", deal_ids=[a], from_id="U2", to_id="U1", by="U3", now=NOW
+        )
+    with db.read() as s:
+        [change] = s.exec(select(DealChange).where(DealChange.deal_id == a)).all()
+    assert (change.field, change.old, change.new, change.user_id) == ("owner", "U2", "U1", "U3")
+    with db.transaction() as s:
+        store.erase_user(session=s, team_id="T1", user_id="U2", alias="UERASED2")
+        store.erase_user(session=s, team_id="T1", user_id="U3", alias="UERASED3")
+    with db.read() as s:
+        [change] = s.exec(select(DealChange).where(DealChange.deal_id == a)).all()
+    assert (change.old, change.new, change.user_id) == ("UERASED2", "U1", "UERASED3")
 
 
 def test_the_uninstall_purge_covers_the_new_tables(db):

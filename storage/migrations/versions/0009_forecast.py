@@ -46,7 +46,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workspace") as batch:
-        batch.drop_column("team_view")
+    op.execute("ALTER TABLE workspace DROP COLUMN team_view")  # in place (SQLite 3.35+)
     op.drop_index("ix_sales_target_team_start", table_name="sales_target")
     op.drop_table("sales_target")

@@ -39,5 +39,6 @@ def downgrade() -> None:
     op.drop_index("ix_import_draft_team_at", table_name="import_draft")
     op.drop_table("import_draft")
     op.drop_index("ix_deal_team_external_id", table_name="deal")
-    with op.batch_alter_table("deal") as batch:
-        batch.drop_column("external_id")
+    # in place on both databases (SQLite 3.35+): a batch copy of ``deal`` fails on the rows
+    # that reference it, and would lose 0008_lookups' triggers
+    op.execute("ALTER TABLE deal DROP COLUMN external_id")

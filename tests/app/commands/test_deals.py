@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot import ids
 from slackkit import all_text
-from storage.models import CloseDateChange, Deal, ProcessedRequest, Stage, StageMove
+from storage.models import Deal, DealChange, ProcessedRequest, Stage, StageMove
 from tests.factories import NOW, add_manager, make_deal
 
 
@@ -168,7 +168,8 @@ def test_edit_prefills_and_close_date_slips_are_counted(slack, running, fake):
     card = all_text(slack.command(ids.CMD_PIPELINE, "Acme").json)
     assert "slipped 2×" in card and "35%" in card
     with running.services.db.read() as s:
-        assert len(s.exec(select(CloseDateChange)).all()) == 3
+        changes = s.exec(select(DealChange).where(DealChange.field == "expected_close")).all()
+        assert len(changes) == 3
 
 
 # --- moves ------------------------------------------------------------------------------
