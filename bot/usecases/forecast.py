@@ -40,13 +40,20 @@ TEAM_FORECAST = N_(
 )
 
 
-def check_team_view(session: Session, actor: Actor, why: str) -> None:
-    """Reps see the team's figures unless a manager chose "managers only"; ``why`` says
-    what was refused and what they can see instead."""
+TEAM_DIGEST = N_(
+    "In this workspace only managers see the team's pipeline (a manager chose so in "
+    "/pipeline settings), so only a manager can send the team's digest to a channel. "
+    "`/digest here for <@{user}>` sends a digest of your own deals."
+)
+
+
+def check_team_view(session: Session, actor: Actor, why: str, **values: str) -> None:
+    """Reps see the team's figures unless a manager chose "managers only"; ``why`` (with its
+    ``values``) says what was refused and what they can see instead."""
     if actor.is_manager:
         return
     if store.team_view(session=session, team_id=actor.team_id) == store.MANAGERS:
-        raise PermissionDenied(why)
+        raise PermissionDenied(why, **values)
 
 
 def _probabilities(session: Session, team_id: str) -> dict[int, int]:

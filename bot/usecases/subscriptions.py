@@ -21,6 +21,7 @@ from bot.core.errors import PermissionDenied
 from bot.core.i18n import N_
 from bot.core.slots import Schedule, trigger_for, upcoming_slot
 from bot.usecases.digest import DIGEST
+from bot.usecases.forecast import TEAM_DIGEST, check_team_view
 from storage import aftersales as after_store
 from storage import claims as claim_store
 from storage import digests as store
@@ -94,6 +95,8 @@ def subscribe(
     def work(s: Session) -> tuple[Subscribed, str]:
         before = store.get_subscription(session=s, team_id=actor.team_id, channel_id=channel_id)
         ensure_may_change(actor, before)
+        if set(schedule.owners) != {actor.user_id}:  # anything but the rep's own deals
+            check_team_view(s, actor, TEAM_DIGEST, user=actor.user_id)
         default, _ = preference_store.workspace_settings(session=s, team_id=actor.team_id)
         sub = store.save_subscription(
             session=s,

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot import ids
+from bot.usecases import subscriptions
 from slackkit import all_text
 from tests.factories import add_deal
 
@@ -209,6 +210,36 @@ def test_reps_see_the_team_until_a_manager_says_managers_only(running, slack, bo
     fake.add_user(DEWI, name="dewi")
     say(slack, "bahasa id", user=DEWI)
     assert "manajer" in say(slack, "tim", user=DEWI).lower()
+
+
+def test_managers_only_also_keeps_the_teams_digest_to_managers(running, slack, book, fake):
+    """A rep can't send the whole team's pipeline to a channel once a manager chose
+    "managers only"; a digest of their own deals, and a manager's team digest, still work."""
+    assert slack.command(ids.CMD_PIPELINE, "settings", user_id=BOSS).status == 200
+    view = fake.last("views.open").params["view"]
+    choice = {ids.BLOCK_LANGUAGE: "en", ids.BLOCK_CURRENCY: "IDR", ids.BLOCK_TEAM_VIEW: "managers"}
+    assert slack.view_submission(view, choice, user_id=BOSS).status == 200
+    fake.join_channel("C7", "rep-one")
+    fake.join_channel("C8", "sales")
+
+    def digest_here(text: str, user: str, channel: str) -> str:
+        resp = slack.command(ids.CMD_DIGEST, text, user_id=user, channel_id=channel, as_sent=True)
+        assert resp.status == 200
+        return all_text(resp.json)
+
+    for text in ("here 09:00 Asia/Jakarta", "here 09:00 Asia/Jakarta for <@U2|rep.two>"):
+        refused = digest_here(text, "U1", "C7")
+        assert "only a manager can send the team's digest" in refused
+        assert "/digest here for <@U1>" in refused
+        escaped = text.replace("<", "&lt;").replace(">", "&gt;")  # mrkdwn shows it as typed
+        assert f"You wrote: `/digest {escaped}`" in refused
+    mine = digest_here("here 09:00 Asia/Jakarta for <@U1|rep.one>", "U1", "C7")
+    assert "only a manager" not in mine
+    team = digest_here("here 09:00 Asia/Jakarta", BOSS, "C8")
+    assert "only a manager" not in team
+    db = running.services.db
+    assert subscriptions.of_channel(db, team_id="T1", channel_id="C7").owners == ["U1"]
+    assert subscriptions.of_channel(db, team_id="T1", channel_id="C8").owners == []
 
 
 def test_the_digest_has_a_short_targets_section(running, slack, book, fake):
