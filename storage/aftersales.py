@@ -58,15 +58,10 @@ def set_deal_value(
     """The final value recorded when a deal is won (on record: ``storage.record``)."""
     if deal.team_id != team_id:
         raise ValueError("deal of another workspace")
-    record.record_change(
-        session=session,
-        team_id=team_id,
-        deal_id=deal.id,
-        field=record.VALUE,
-        old=record.encode_money(deal.value_cents, deal.currency),
-        new=record.encode_money(cents, currency),
-        user_id=by,
-        at=now,
+    old = record.encode_money(deal.value_cents, deal.currency)
+    new = record.encode_money(cents, currency)
+    record.record_deal_change(
+        session=session, deal=deal, field=record.VALUE, old=old, new=new, by=by, now=now
     )
     deal.value_cents, deal.currency, deal.updated_at = cents, currency, now
     session.add(deal)

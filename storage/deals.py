@@ -97,20 +97,7 @@ def create_deal(
     )
     session.add(deal)
     session.flush()
-    session.add(
-        StageMove(
-            team_id=team_id,
-            deal_id=deal.id,
-            from_stage_id=None,
-            to_stage_id=first.id,
-            from_name=None,
-            to_name=first.name,
-            from_status=None,
-            to_status=OPEN,
-            moved_by=created_by,
-            moved_at=now,
-        )
-    )
+    session.add(_stage_move(deal, None, first, by=created_by, now=now))
     if new.expected_close:
         _record_close_date(session, deal, None, new.expected_close, by=created_by, now=now)
     if new.contact_name:
@@ -120,16 +107,8 @@ def create_deal(
 
 
 def _record_close_date(session: Session, deal: Deal, old, new, *, by: str, now: datetime) -> None:
-    record.record_change(
-        session=session,
-        team_id=deal.team_id,
-        deal_id=deal.id,
-        field=record.CLOSE,
-        old=record.encode_date(old),
-        new=record.encode_date(new),
-        user_id=by,
-        at=now,
-    )
+    old, new = record.encode_date(old), record.encode_date(new)
+    _record(session, deal, record.CLOSE, old, new, by, now)
 
 
 def _set_primary_contact(
@@ -300,15 +279,8 @@ def _text(n: int | None) -> str | None:
 
 
 def _record(session: Session, deal: Deal, field: str, old, new, by: str, now: datetime) -> None:
-    record.record_change(
-        session=session,
-        team_id=deal.team_id,
-        deal_id=deal.id,
-        field=field,
-        old=old,
-        new=new,
-        user_id=by,
-        at=now,
+    record.record_deal_change(
+        session=session, deal=deal, field=field, old=old, new=new, by=by, now=now
     )
 
 
@@ -325,18 +297,7 @@ def move_deal(
 ) -> StageMove:
     """Move a deal to a stage (an open one, or Won/Lost to close it); history is appended."""
     from_stage = get_stage(session=session, team_id=team_id, stage_id=deal.stage_id)
-    move = StageMove(
-        team_id=team_id,
-        deal_id=deal.id,
-        from_stage_id=from_stage.id,
-        to_stage_id=to_stage.id,
-        from_name=from_stage.name,
-        to_name=to_stage.name,
-        from_status=deal.status,
-        to_status=to_stage.kind,
-        moved_by=by,
-        moved_at=now,
-    )
+    move = _stage_move(deal, from_stage, to_stage, by=by, now=now)
     deal.stage_id = to_stage.id
     deal.status = to_stage.kind
     if to_stage.kind == OPEN:
@@ -353,6 +314,25 @@ def move_deal(
     session.add(deal)
     session.flush()
     return move
+
+
+def _stage_move(
+    deal: Deal, from_stage: Stage | None, to_stage: Stage, *, by: str, now: datetime
+) -> StageMove:
+    """The history row of ``deal`` (still in ``from_stage``) going to ``to_stage``; from
+    nowhere (``from_stage`` None) when the deal is created."""
+    return StageMove(
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        from_stage_id=from_stage.id if from_stage else None,
+        to_stage_id=to_stage.id,
+        from_name=from_stage.name if from_stage else None,
+        to_name=to_stage.name,
+        from_status=deal.status if from_stage else None,
+        to_status=to_stage.kind,
+        moved_by=by,
+        moved_at=now,
+    )
 
 
 def deal_history(*, session: Session, team_id: str, deal_id: int) -> list[StageMove]:

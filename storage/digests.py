@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from sqlalchemy import case, func, or_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.stages import LOST, OPEN, WON
 from storage import record
+from storage.inserts import insert_new
 from storage.metrics import is_open, live
 from storage.models import Deal, DealChange, Stage, StageMove, Workspace
 from storage.models_digest import DigestSubscription
@@ -65,11 +65,7 @@ def save_subscription(
             created_at=now,
             updated_at=now,
         )
-        session.add(sub)
-        try:
-            with session.begin_nested():
-                session.flush()
-        except IntegrityError:  # subscribed meanwhile by a concurrent request
+        if not insert_new(session=session, row=sub):  # subscribed meanwhile by another request
             sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
     sub.at, sub.tz, sub.weekdays, sub.owners = at, tz, weekdays, list(owners)
     sub.locale, sub.created_by = locale, by

@@ -11,12 +11,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import case, func, literal
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.core.forecast import ForecastRow, Span, Target
 from bot.core.money import Money
 from bot.core.stages import WON
+from storage.inserts import insert_new
 from storage.metrics import is_open
 from storage.models import Deal, Workspace
 from storage.models_forecast import SalesTarget
@@ -171,13 +171,9 @@ def save_target(
             set_by=by,
             set_at=now,
         )
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
+        if insert_new(session=session, row=row):
             return None
-        except IntegrityError:  # set meanwhile by a concurrent request
-            row = _target_row(session, team_id, owner_id, span)
+        row = _target_row(session, team_id, owner_id, span)  # set meanwhile by a concurrent request
     before = Money.from_cents(row.amount_cents, row.currency)
     row.amount_cents, row.currency, row.set_by, row.set_at = amount.cents, amount.currency, by, now
     session.add(row)

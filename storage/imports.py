@@ -126,15 +126,8 @@ class ImportedDeal:
 
 def _on_record(session: Session, deal: Deal, field: str, old, new, *, by: str, now: datetime):
     """A field the file changes, kept on the deal's record like an edit (issue 15)."""
-    record.record_change(
-        session=session,
-        team_id=deal.team_id,
-        deal_id=deal.id,
-        field=field,
-        old=old,
-        new=new,
-        user_id=by,
-        at=now,
+    record.record_deal_change(
+        session=session, deal=deal, field=field, old=old, new=new, by=by, now=now
     )
 
 

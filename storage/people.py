@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import MetaData, String, Text, delete, func, insert, or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage import record
+from storage.inserts import insert_new
 from storage.metrics import is_open
 from storage.models import Deal, DealChange
 from storage.models_people import InactiveMember, NotifyPreference, WelcomeMark
@@ -62,13 +62,10 @@ def set_inactive(
         return True
     if row is not None:
         return False
-    try:
-        with session.begin_nested():
-            session.add(InactiveMember(team_id=team_id, user_id=user_id, since=now))
-            session.flush()
-    except IntegrityError:  # recorded meanwhile by a concurrent request
-        return False
-    return True
+    # False when recorded meanwhile by a concurrent request
+    return insert_new(
+        session=session, row=InactiveMember(team_id=team_id, user_id=user_id, since=now)
+    )
 
 
 def list_inactive(*, session: Session, team_id: str) -> list[InactiveMember]:
@@ -190,13 +187,10 @@ def mark_welcomed(*, session: Session, team_id: str, user_id: str, now: datetime
     """Record the welcome; ``False`` when the person was welcomed before."""
     if session.get(WelcomeMark, (team_id, user_id)) is not None:
         return False
-    try:
-        with session.begin_nested():
-            session.add(WelcomeMark(team_id=team_id, user_id=user_id, welcomed_at=now))
-            session.flush()
-    except IntegrityError:  # welcomed meanwhile by a concurrent request
-        return False
-    return True
+    # False when welcomed meanwhile by a concurrent request
+    return insert_new(
+        session=session, row=WelcomeMark(team_id=team_id, user_id=user_id, welcomed_at=now)
+    )
 
 
 def has_deals(*, session: Session, team_id: str, user_id: str) -> bool:

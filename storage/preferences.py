@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from storage.inserts import insert_new
 from storage.models import Manager, UserSetting, Workspace
 from storage.models_digest import DigestSubscription
 
@@ -53,13 +53,9 @@ def set_user_language(
     row = session.get(UserSetting, (team_id, user_id))
     if row is None:
         row = UserSetting(team_id=team_id, user_id=user_id, language=language, updated_at=now)
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
+        if insert_new(session=session, row=row):
             return None
-        except IntegrityError:  # set meanwhile by a concurrent request
-            row = session.get(UserSetting, (team_id, user_id))
+        row = session.get(UserSetting, (team_id, user_id))  # set meanwhile by a concurrent request
     before = row.language
     row.language, row.updated_at = language, now
     session.add(row)

@@ -61,6 +61,29 @@ def record_change(
     return row
 
 
+def record_deal_change(
+    *,
+    session: Session,
+    deal: Deal,
+    field: str,
+    old: str | None,
+    new: str | None,
+    by: str,
+    now: datetime,
+) -> DealChange | None:
+    """``record_change`` of ``deal`` (its workspace and id), by ``by`` at ``now``."""
+    return record_change(
+        session=session,
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        field=field,
+        old=old,
+        new=new,
+        user_id=by,
+        at=now,
+    )
+
+
 def set_deal_owner(
     *, session: Session, team_id: str, deal: Deal, owner_id: str, by: str, now: datetime
 ) -> bool:
@@ -71,15 +94,8 @@ def set_deal_owner(
         raise ValueError("deal of another workspace")
     if deal.owner_id == owner_id:
         return False
-    record_change(
-        session=session,
-        team_id=team_id,
-        deal_id=deal.id,
-        field=OWNER,
-        old=deal.owner_id,
-        new=owner_id,
-        user_id=by,
-        at=now,
+    record_deal_change(
+        session=session, deal=deal, field=OWNER, old=deal.owner_id, new=owner_id, by=by, now=now
     )
     deal.owner_id, deal.updated_at = owner_id, now
     session.add(deal)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from storage.inserts import insert_new
 from storage.models import (
     Workspace,
 )
@@ -13,11 +13,10 @@ from storage.models import (
 def ensure_workspace(*, session: Session, team_id: str, default_currency: str = "IDR") -> Workspace:
     ws = session.get(Workspace, team_id)
     if ws is None:
-        try:
-            with session.begin_nested():
-                session.add(Workspace(team_id=team_id, default_currency=default_currency))
-        except IntegrityError:  # created meanwhile by a concurrent request
-            pass
+        # or created meanwhile by a concurrent request
+        insert_new(
+            session=session, row=Workspace(team_id=team_id, default_currency=default_currency)
+        )
         ws = session.get(Workspace, team_id)
     return ws
 

@@ -9,9 +9,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
 
 import storage.models_checklist
 import storage.models_digest
@@ -23,6 +20,7 @@ from storage import stages as stage_store
 from storage.db import Database
 from storage.models import Workspace
 from tests.factories import make_deal
+from tests.storage.schema import migrated_diff
 
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
 Q4 = Span(date(2026, 10, 1), QUARTER)
@@ -35,13 +33,7 @@ def rp(jt: int) -> Money:
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migration_matches_the_models_it_touches(request, kind):
-    url = request.getfixturevalue("db_url" if kind == "sqlite" else "pg_url")
-    db = Database(url)
-    try:
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-    finally:
-        db.dispose()
+    diff = migrated_diff(request, kind)
     ours = [d for d in diff if "sales_target" in repr(d) or "team_view" in repr(d)]
     assert not ours, ours
 

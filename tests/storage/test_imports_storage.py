@@ -8,29 +8,21 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from bot.core.errors import NotFound
 from bot.core.money import Money
 from storage import imports as store
-from storage.db import Database
 from storage.models import Deal, ImportDraft, StageMove
 from storage.stages import list_stages
+from tests.storage.schema import migrated_diff
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migration_matches_the_models(request, kind):
-    url = request.getfixturevalue("db_url" if kind == "sqlite" else "pg_url")
-    db = Database(url)
-    try:
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-    finally:
-        db.dispose()
+    diff = migrated_diff(request, kind)
     ours = [d for d in diff if "import_draft" in repr(d) or "external_id" in repr(d)]
     assert not ours, ours
 
@@ -50,6 +42,13 @@ def _row(stage, name="PT Maju", owner="U1", ext=None, created=None, close=None, 
         next_step=None,
         created_at=created,
         external_id=ext,
+    )
+
+
+def _create(s, row: store.ImportedDeal, team: str = "T1"):
+    """``row`` imported into ``team`` by U9 (the workspace's currency: IDR)."""
+    return store.create_imported_deal(
+        session=s, team_id=team, row=row, currency="IDR", by="U9", now=NOW
     )
 
 
@@ -91,32 +90,14 @@ def test_imported_deals_start_at_their_stage_and_are_found_again(db):
     with db.transaction() as s:
         stages = _stages(s)
         _stages(s, "T2")
-        deal = store.create_imported_deal(
-            session=s,
-            team_id="T1",
-            row=_row(
-                stages["negotiation"], ext="101", created=created, value=Money(Decimal(5), "USD")
-            ),
-            currency="IDR",
-            by="U9",
-            now=NOW,
+        deal = _create(
+            s,
+            _row(stages["negotiation"], ext="101", created=created, value=Money(Decimal(5), "USD")),
         )
-        won = store.create_imported_deal(
-            session=s,
-            team_id="T1",
-            row=_row(stages["won"], name="Hotel", created=created, close=date(2026, 11, 20)),
-            currency="IDR",
-            by="U9",
-            now=NOW,
+        won = _create(
+            s, _row(stages["won"], name="Hotel", created=created, close=date(2026, 11, 20))
         )
-        other = store.create_imported_deal(
-            session=s,
-            team_id="T2",
-            row=_row(_stages(s, "T2")["probing"], ext="101"),
-            currency="IDR",
-            by="U9",
-            now=NOW,
-        )
+        other = _create(s, _row(_stages(s, "T2")["probing"], ext="101"), team="T2")
     with db.read() as s:
         moves = s.exec(select(StageMove).where(StageMove.deal_id == deal.id)).all()
         assert [(m.to_name, m.moved_at, m.from_stage_id) for m in moves] == [
@@ -142,14 +123,7 @@ def test_imported_deals_start_at_their_stage_and_are_found_again(db):
 def test_an_update_keeps_what_the_file_leaves_empty_and_moves_in_the_history(db):
     with db.transaction() as s:
         stages = _stages(s)
-        deal = store.create_imported_deal(
-            session=s,
-            team_id="T1",
-            row=_row(stages["probing"], value=Money(Decimal(10_000_000), "IDR")),
-            currency="IDR",
-            by="U9",
-            now=NOW,
-        )
+        deal = _create(s, _row(stages["probing"], value=Money(Decimal(10_000_000), "IDR")))
     with db.transaction() as s:
         stages = _stages(s)
         fresh = s.get(Deal, deal.id)

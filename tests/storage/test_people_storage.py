@@ -8,9 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 import storage.models_checklist
 import storage.models_digest
@@ -22,6 +20,7 @@ from storage.models import Deal, DealChange, Manager, StageMove
 from storage.models_people import InactiveMember, NotifyPreference, WelcomeMark
 from storage.purge import delete_workspace_data, tables_with_team_id
 from tests.factories import make_deal
+from tests.storage.schema import migrated_diff
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 NEW = ("inactive_member", "notify_preference", "welcome_mark")
@@ -29,13 +28,7 @@ NEW = ("inactive_member", "notify_preference", "welcome_mark")
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migration_matches_the_new_models(request, kind):
-    url = request.getfixturevalue("db_url" if kind == "sqlite" else "pg_url")
-    db = Database(url)
-    try:
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-    finally:
-        db.dispose()
+    diff = migrated_diff(request, kind)
     ours = [d for d in diff if any(f"'{t}'" in repr(d) or f"{t}." in repr(d) for t in NEW)]
     assert not ours, ours
 

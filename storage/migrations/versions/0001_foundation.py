@@ -1,19 +1,11 @@
-"""Foundation: workspaces and processed Slack requests
-
-Revision ID: 0001
-Revises:
-"""
-
-from collections.abc import Sequence
+"""Foundation: workspaces and processed Slack requests"""
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0001"
+down_revision = None
 
 
 def upgrade() -> None:

@@ -1,19 +1,13 @@
-"""Checklist versions and deal activities; default stage gates
-
-Revision ID: 0003
-Revises: 0002 (a sibling of 0004: the app upgrades "heads")
+"""Checklist versions and deal activities; default stage gates (a sibling of 0004: the app
+upgrades "heads")
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0003"
+down_revision = "0002"
 
 
 def upgrade() -> None:

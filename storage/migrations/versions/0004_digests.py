@@ -1,19 +1,11 @@
-"""Digest subscriptions and delivery claims
-
-Revision ID: 0004
-Revises: 0002 (a sibling of 0003: the app upgrades "heads")
-"""
-
-from collections.abc import Sequence
+"""Digest subscriptions and delivery claims (a sibling of 0003: the app upgrades "heads")"""
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004"
+down_revision = "0002"
 
 
 def upgrade() -> None:

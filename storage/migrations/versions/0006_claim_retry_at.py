@@ -1,18 +1,10 @@
-"""Delivery claims: when the next attempt after a failed one may start (backoff)
-
-Revision ID: 0006
-Revises: 0005
-"""
-
-from collections.abc import Sequence
+"""Delivery claims: when the next attempt after a failed one may start (backoff)"""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade() -> None:

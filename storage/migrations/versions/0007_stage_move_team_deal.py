@@ -1,18 +1,9 @@
-"""Index stage moves by workspace and deal
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-23 20:15:00
-"""
-
-from collections.abc import Sequence
+"""Index stage moves by workspace and deal"""
 
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0007"
+down_revision = "0006"
 
 
 def upgrade() -> None:

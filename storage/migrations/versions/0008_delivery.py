@@ -1,18 +1,10 @@
-"""Delivery claims: a post whose outcome is unknown, failed attempts, a /digest now's request
-
-Revision ID: 0008_delivery
-Revises: 0008_language
-"""
-
-from collections.abc import Sequence
+"""Delivery claims: a post whose outcome is unknown, failed attempts, a /digest now's request"""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_delivery"
-down_revision: str | None = "0008_language"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0008_delivery"
+down_revision = "0008_language"
 
 
 def upgrade() -> None:

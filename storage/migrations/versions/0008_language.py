@@ -1,19 +1,11 @@
-"""Each person's language, and whether a channel's digest chose its own (issue 11)
-
-Revision ID: 0008_language
-Revises: 0008_oauth
-"""
-
-from collections.abc import Sequence
+"""Each person's language, and whether a channel's digest chose its own (issue 11)"""
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0008_language"
-down_revision: str | None = "0008_oauth"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0008_language"
+down_revision = "0008_oauth"
 
 
 def upgrade() -> None:

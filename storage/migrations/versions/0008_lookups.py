@@ -1,8 +1,5 @@
 """Deal names found through indexes; indexes for what the pipeline and the digest show
 
-Revision ID: 0008_lookups
-Revises: 0008_delivery
-
 - ``deal.name_fold`` (``bot.core.matching.fold``) and ``deal.name_compact`` (the same without
   spaces), backfilled from ``deal.name`` with the app's own ``name_keys``; B-tree
   ``(team_id, name_compact)`` for exact and prefix lookups (``text_pattern_ops`` on
@@ -18,18 +15,14 @@ Revises: 0008_delivery
   snoozes; an owner's deals by name); deals closed in a period; close-date changes by time.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 from bot.core.matching import name_keys
 
-revision: str = "0008_lookups"
-down_revision: str | None = "0008_delivery"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0008_lookups"
+down_revision = "0008_delivery"
 
 # "pt maju" → "  pt  maju ": storage.lookups.padded, in SQL (name_fold has single spaces).
 PADDED = "'  ' || replace({0}.name_fold, ' ', '  ') || ' '"

@@ -3,31 +3,31 @@
 slack_sdk's SQLAlchemy installation and OAuth state stores keep their own schema (written out
 here as slack_sdk 3.x builds it, so this migration never changes under a newer slack_sdk);
 ``workspace.uninstalled_at`` starts the grace period after which a workspace's data goes.
-
-Revision ID: 0008_oauth
-Revises: 0007
-Create Date: 2026-11-30 14:08:58
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_oauth"
-down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0008_oauth"
+down_revision = "0007"
 
 
-def upgrade() -> None:
-    op.create_table(
-        "slack_bots",
+def _app_columns() -> list[sa.Column]:
+    """What ``slack_bots`` and ``slack_installations`` begin with: the id, the app and the
+    organisation."""
+    return [
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("client_id", sa.String(length=32), nullable=False),
         sa.Column("app_id", sa.String(length=32), nullable=False),
         sa.Column("enterprise_id", sa.String(length=32), nullable=True),
         sa.Column("enterprise_name", sa.String(length=200), nullable=True),
+    ]
+
+
+def _bot_columns() -> list[sa.Column]:
+    """The workspace and its bot token, in both tables (after ``enterprise_url`` in
+    ``slack_installations``)."""
+    return [
         sa.Column("team_id", sa.String(length=32), nullable=True),
         sa.Column("team_name", sa.String(length=200), nullable=True),
         sa.Column("bot_token", sa.String(length=200), nullable=True),
@@ -36,6 +36,14 @@ def upgrade() -> None:
         sa.Column("bot_scopes", sa.String(length=1000), nullable=True),
         sa.Column("bot_refresh_token", sa.String(length=200), nullable=True),
         sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "slack_bots",
+        *_app_columns(),
+        *_bot_columns(),
         sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
         sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
@@ -49,20 +57,9 @@ def upgrade() -> None:
 
     op.create_table(
         "slack_installations",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("client_id", sa.String(length=32), nullable=False),
-        sa.Column("app_id", sa.String(length=32), nullable=False),
-        sa.Column("enterprise_id", sa.String(length=32), nullable=True),
-        sa.Column("enterprise_name", sa.String(length=200), nullable=True),
+        *_app_columns(),
         sa.Column("enterprise_url", sa.String(length=200), nullable=True),
-        sa.Column("team_id", sa.String(length=32), nullable=True),
-        sa.Column("team_name", sa.String(length=200), nullable=True),
-        sa.Column("bot_token", sa.String(length=200), nullable=True),
-        sa.Column("bot_id", sa.String(length=32), nullable=True),
-        sa.Column("bot_user_id", sa.String(length=32), nullable=True),
-        sa.Column("bot_scopes", sa.String(length=1000), nullable=True),
-        sa.Column("bot_refresh_token", sa.String(length=200), nullable=True),
-        sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
+        *_bot_columns(),
         sa.Column("user_id", sa.String(length=32), nullable=False),
         sa.Column("user_token", sa.String(length=200), nullable=True),
         sa.Column("user_scopes", sa.String(length=1000), nullable=True),

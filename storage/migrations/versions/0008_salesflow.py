@@ -1,21 +1,13 @@
 """After the close and the sales path at the moment it matters (issue 14): a won deal's
 closing technique, Keep check and Grow link; a lost deal's win-back date; Undo of a move;
 free-text attendee titles; won announcements in a digest channel
-
-Revision ID: 0008_salesflow
-Revises: 0008_lookups
-Create Date: 2026-11-30 10:00:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_salesflow"
-down_revision: str | None = "0008_lookups"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0008_salesflow"
+down_revision = "0008_lookups"
 
 NEW_COLUMNS = (
     ("deal", sa.Column("won_technique", sa.String(length=32), nullable=True)),

@@ -1,21 +1,13 @@
 """Forecast and targets, who sees the team (issue 15): per-rep sales targets per month or
 quarter, and the workspace's setting for who may see the team's pipeline
-
-Revision ID: 0009_forecast
-Revises: 0008_faults
-Create Date: 2026-11-30 17:00:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0009_forecast"
-down_revision: str | None = "0008_faults"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0009_forecast"
+down_revision = "0008_faults"
 
 
 def upgrade() -> None:

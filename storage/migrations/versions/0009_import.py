@@ -1,20 +1,12 @@
 """Imports (issue 15): a deal's external id (the id it had in the file it was imported
 from, indexed per workspace) and the CSV drafts ``/pipeline import`` keeps between steps
-
-Revision ID: 0009_import
-Revises: 0009_forecast
-Create Date: 2026-11-30 17:00:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_import"
-down_revision: str | None = "0009_forecast"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0009_import"
+down_revision = "0009_forecast"
 
 
 def upgrade() -> None:

@@ -1,20 +1,12 @@
 """People who join and leave, notification preferences (issue 15, items 4 and 7):
 inactive_member, notify_preference, welcome_mark
-
-Revision ID: 0009_people
-Revises: 0009_import
-Create Date: 2026-11-30 17:00:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_people"
-down_revision: str | None = "0009_import"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0009_people"
+down_revision = "0009_import"
 
 
 def _person() -> list[sa.Column]:

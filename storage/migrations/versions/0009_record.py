@@ -2,21 +2,13 @@
 edits of value, expected close date, owner and probability (the close-date changes of
 ``close_date_change`` move into it, which then goes); ``deal.deleted_at``, ``deleted_by``
 and ``merged_into``
-
-Revision ID: 0009_record
-Revises: 0009_people
-Create Date: 2026-11-30 17:00:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_record"
-down_revision: str | None = "0009_people"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0009_record"
+down_revision = "0009_people"
 
 DEAL_COLUMNS = (
     sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
