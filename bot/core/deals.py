@@ -60,14 +60,18 @@ def require_manager(actor: Actor, why: str) -> None:
         raise PermissionDenied(why)
 
 
-def ensure_can_change(actor: Actor, deal: DealLike) -> None:
-    """Only the owner or a manager changes a deal; the refusal says who can."""
+def ensure_owner_or_manager(actor: Actor, deal: DealLike, refusal: str) -> None:
+    """The one owner-or-manager check: ``refusal`` (an ``N_`` msgid with ``{owner}`` and
+    ``{deal}``) says what only they may do, and who they are."""
     if actor.user_id == deal.owner_id or actor.is_manager:
         return
-    raise PermissionDenied(
-        N_("Only the deal's owner (<@{owner}>) or a manager can change “{deal}”."),
-        owner=deal.owner_id,
-        deal=deal.name,
+    raise PermissionDenied(refusal, owner=deal.owner_id, deal=deal.name)
+
+
+def ensure_can_change(actor: Actor, deal: DealLike) -> None:
+    """Only the owner or a manager changes a deal; the refusal says who can."""
+    ensure_owner_or_manager(
+        actor, deal, N_("Only the deal's owner (<@{owner}>) or a manager can change “{deal}”.")
     )
 
 

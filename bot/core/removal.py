@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.deals import Actor, DealLike
-from bot.core.errors import InvalidInput, PermissionDenied
+from bot.core.deals import Actor, DealLike, ensure_owner_or_manager
+from bot.core.errors import InvalidInput
 from bot.core.i18n import N_
 
 DELETE_WORDS = frozenset({"delete", "remove", "hapus"})
@@ -55,12 +55,10 @@ def merge_target(text: str) -> MergeText:
 
 def ensure_can_delete(actor: Actor, deal: DealLike) -> None:
     """Only the deal's owner or a manager deletes (or merges) a deal."""
-    if actor.user_id == deal.owner_id or actor.is_manager:
-        return
-    raise PermissionDenied(
+    ensure_owner_or_manager(
+        actor,
+        deal,
         N_("Only the deal's owner (<@{owner}>) or a manager can delete or merge “{deal}”."),
-        owner=deal.owner_id,
-        deal=deal.name,
     )
 
 

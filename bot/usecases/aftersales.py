@@ -19,11 +19,12 @@ from bot.core.aftersales import (
     check_win_back,
     grow_name,
 )
-from bot.core.deals import Actor, ensure_can_change
+from bot.core.deals import Actor
 from bot.core.errors import InvalidInput, Msg
 from bot.core.i18n import N_
 from bot.core.money import Money, parse_amount
 from bot.core.stages import LOST, STATUS_LABELS, WON, open_stages
+from bot.usecases.common import DayDraft, deal_to_change
 from bot.usecases.deals import DealDraft, DealFields, MoveRequest, MoveResult, move
 from bot.usecases.views import DealView, deal_view
 from storage import aftersales as after_store
@@ -52,8 +53,7 @@ def _view(s: Session, deal: Deal) -> DealView:
 
 def _lock_closed(s: Session, actor: Actor, deal_id: int, status: str) -> Deal:
     """The deal, locked, once the actor may change it and it is still ``status``."""
-    deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-    ensure_can_change(actor, deal)
+    deal = deal_to_change(s, actor, deal_id, lock=True)
     _closed(deal, status)
     return deal
 
@@ -131,8 +131,7 @@ class ValueDraft:
 
 def value_draft(db: Database, actor: Actor, *, deal_id: int) -> ValueDraft:
     with db.read() as s:
-        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-    ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, deal_id)
     return ValueDraft(deal.id, deal.name, deal.currency)
 
 
@@ -174,17 +173,12 @@ def record_value(
 # --- lost: win back -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WinBackDraft:
-    deal_id: int
-    deal_name: str
-    initial: date
+WinBackDraft = DayDraft  # what the win-back date's form opens with
 
 
 def win_back_draft(db: Database, actor: Actor, *, deal_id: int, today: date) -> WinBackDraft:
     with db.read() as s:
-        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-    ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, deal_id)
     _closed(deal, LOST)
     return WinBackDraft(deal.id, deal.name, deal.win_back_on or today + WIN_BACK_DEFAULT)
 

@@ -16,6 +16,7 @@ from bot.core import checklists as cl
 from bot.core.deals import Actor, ensure_can_change
 from bot.core.errors import InvalidInput, PermissionDenied, field_errors
 from bot.core.i18n import N_
+from bot.usecases.common import deal_to_change
 from bot.usecases.deals import Choices, choices_of, resolve_deal
 from bot.usecases.views import ActivityView, HistoryPage, VersionView, activity_view, version_view
 from storage import checklists as checklist_store
@@ -53,8 +54,7 @@ class ChecklistDraft:
 def draft(db: Database, actor: Actor, *, kind: str, deal_id: int) -> ChecklistDraft:
     """The SPIN or BATNA form of a deal its owner or a manager may change."""
     with db.read() as s:
-        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, deal_id)
         latest = checklist_store.latest_checklist(
             session=s, team_id=actor.team_id, deal_id=deal.id, kind=kind
         )

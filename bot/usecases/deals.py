@@ -33,6 +33,7 @@ from bot.core.matching import Candidate, normalise, split_command
 from bot.core.money import SUPPORTED_CURRENCIES, AmbiguousAmount, Money, parse_amount
 from bot.core.quickadd import CurrencyQuestion, QuickAdd, read_quick_add
 from bot.core.stages import OPEN, WON
+from bot.usecases.common import deal_to_change
 from bot.usecases.views import DealView, deal_money, deal_view
 from storage import aftersales as after_store
 from storage import checklists as checklist_store
@@ -317,8 +318,7 @@ def draft(db: Database, actor: Actor, *, deal_id: int | None) -> DealDraft:
         currency = workspace_store.default_currency(s, actor.team_id)
         if deal_id is None:
             return DealDraft(DealFields(currency=currency, owner_id=actor.user_id))
-        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, deal_id)
         contacts = store.deal_contacts(session=s, team_id=actor.team_id, deal_id=deal.id)
     money = deal_money(deal)
     fields = DealFields(
@@ -516,8 +516,7 @@ def _retried(_s: Session, _record: str) -> Retried:
 def _edit(
     s: Session, actor: Actor, deal_id: int, v: Valid, now: datetime, today: date
 ) -> tuple[Saved, str]:
-    deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-    ensure_can_change(actor, deal)
+    deal = deal_to_change(s, actor, deal_id, lock=True)
     check_dates(v, today, stored=deal)
     before = _snapshot(s, deal)
     store.update_deal(
@@ -779,8 +778,7 @@ def move(
     Negotiation, with no decision maker on record)."""
 
     def work(s: Session) -> tuple[MoveResult, str | None]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, deal_id, lock=True)
         if request.from_stage is not None and deal.stage_id != request.from_stage:
             raise InvalidInput(
                 N_(
@@ -863,8 +861,7 @@ def undo(
     it was, recorded (with the move it undoes) so that stage conversion ignores both."""
 
     def work(s: Session) -> tuple[Undone, str]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, deal_id, lock=True)
         last = after_store.last_move(session=s, team_id=actor.team_id, deal_id=deal.id)
         if last is None or last.id != move_id or last.undo_of or last.undone_at:
             raise InvalidInput(

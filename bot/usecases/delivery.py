@@ -129,15 +129,7 @@ class Recorder:
         self.done = False  # the last step was recorded with the claim marked posted
 
     def _set(self, **values: object) -> None:
-        with self._db.transaction() as s:
-            held = claim_store.update_claim(
-                session=s,
-                team_id=self._p.team_id,
-                claim_id=self._p.claim_id,
-                attempt=self._p.attempt,
-                claimed_at=self._now(),  # every write renews the lease
-                **values,
-            )
+        held = _update(self._db, self._p, claimed_at=self._now(), **values)  # renews the lease
         if not held:
             raise LeaseLost(f"claim {self._p.claim_id}: attempt {self._p.attempt} lost it")
 
@@ -173,6 +165,53 @@ class Recorder:
         self._set(file_id=file_id)
 
 
+def _insert(
+    db: Database,
+    team_id: str,
+    kind: str,
+    target: str,
+    slot: datetime,
+    *,
+    by: str,
+    now: datetime,
+    payload: dict | None = None,
+    failed: str | None = None,
+) -> DeliveryClaim | None:
+    """Insert the slot's claim, held by ``by`` — or, with ``failed`` (the reason), written
+    as failed at once; ``None`` when the slot has a claim already."""
+    try:
+        with db.transaction() as s:
+            row = claim_store.insert_claim(
+                session=s,
+                team_id=team_id,
+                kind=kind,
+                target=target,
+                slot=slot,
+                by=by,
+                now=now,
+                payload=payload,
+            )
+            if failed is not None:
+                row.state, row.last_error = claim_store.FAILED, failed[:500]
+                s.add(row)
+    except IntegrityError:
+        return None
+    return row
+
+
+def _update(db: Database, got: Progress, **values: object) -> bool:
+    """Change the claim ``got`` holds, in its own transaction; ``False`` when another
+    attempt has taken it over."""
+    with db.transaction() as s:
+        return claim_store.update_claim(
+            session=s,
+            team_id=got.team_id,
+            claim_id=got.claim_id,
+            attempt=got.attempt,
+            **values,
+        )
+
+
 def claim(
     db: Database,
     *,
@@ -185,21 +224,10 @@ def claim(
     instance: str = INSTANCE,
     payload: dict | None = None,
 ) -> Progress | Outcome:
-    try:
-        with db.transaction() as s:
-            row = claim_store.insert_claim(
-                session=s,
-                team_id=team_id,
-                kind=kind,
-                target=target,
-                slot=slot,
-                by=instance,
-                now=now,
-                payload=payload,
-            )
-            return Progress(team_id, row.id, row.attempt, payload=payload)
-    except IntegrityError:
-        pass  # claimed before: see by whom and how far it got
+    row = _insert(db, team_id, kind, target, slot, by=instance, now=now, payload=payload)
+    if row is not None:
+        return Progress(team_id, row.id, row.attempt, payload=payload)
+    # claimed before: see by whom and how far it got
     with db.transaction() as s:
         row = claim_store.get_claim(session=s, team_id=team_id, kind=kind, target=target, slot=slot)
         if row is None:
@@ -287,17 +315,14 @@ def deliver(
 
 
 def _posted(db: Database, got: Progress, *, what: str, now: Callable[[], datetime]) -> Outcome:
-    with db.transaction() as s:
-        done = claim_store.update_claim(
-            session=s,
-            team_id=got.team_id,
-            claim_id=got.claim_id,
-            attempt=got.attempt,
-            state=claim_store.POSTED,
-            posted_at=now(),
-            last_error=None,
-            retry_at=None,
-        )
+    done = _update(
+        db,
+        got,
+        state=claim_store.POSTED,
+        posted_at=now(),
+        last_error=None,
+        retry_at=None,
+    )
     if not done:  # our lease ran out and another run took over: it finishes (posts nothing)
         log.warning("%s: attempt %s lost its claim before marking it posted", what, got.attempt)
         return Outcome.BUSY
@@ -315,16 +340,13 @@ def _rescheduled(
     later: Callable[[datetime], object] | None,
 ) -> Outcome:
     """Release the claim until ``wait.at`` (not a failure: no backoff, no error)."""
-    with db.transaction() as s:
-        held = claim_store.update_claim(
-            session=s,
-            team_id=got.team_id,
-            claim_id=got.claim_id,
-            attempt=got.attempt,
-            claimed_at=now() - lease - _SECOND,
-            retry_at=wait.at,
-            last_error=f"waiting: {wait.why}"[:500],
-        )
+    held = _update(
+        db,
+        got,
+        claimed_at=now() - lease - _SECOND,
+        retry_at=wait.at,
+        last_error=f"waiting: {wait.why}"[:500],
+    )
     if not held:
         return Outcome.BUSY
     log.info("%s: %s; again at %s", what, wait.why, wait.at.isoformat())
@@ -352,18 +374,15 @@ def _failed(
         if permanent
         else next_attempt(slot=slot, failures=failures, started=started, window=window)
     )
-    with db.transaction() as s:
-        held = claim_store.update_claim(
-            session=s,
-            team_id=got.team_id,
-            claim_id=got.claim_id,
-            attempt=got.attempt,
-            state=claim_store.CLAIMED if retry_at else claim_store.FAILED,
-            claimed_at=now() - lease - _SECOND,  # lease released: retry_at says when
-            retry_at=retry_at,
-            failures=failures,
-            last_error=f"{type(exc).__name__}: {exc}"[:500],
-        )
+    held = _update(
+        db,
+        got,
+        state=claim_store.CLAIMED if retry_at else claim_store.FAILED,
+        claimed_at=now() - lease - _SECOND,  # lease released: retry_at says when
+        retry_at=retry_at,
+        failures=failures,
+        last_error=f"{type(exc).__name__}: {exc}"[:500],
+    )
     if not held:
         log.warning("%s: attempt %s failed (%s) after losing its claim", what, got.attempt, exc)
         return Outcome.BUSY
@@ -528,19 +547,4 @@ def record_missed(
 ) -> bool:
     """Write a slot that was never attempted (the database was down at its time and came
     back too late) as ``failed``, once: ``False`` when the slot has a claim already."""
-    try:
-        with db.transaction() as s:
-            row = claim_store.insert_claim(
-                session=s,
-                team_id=team_id,
-                kind=kind,
-                target=target,
-                slot=slot,
-                by=instance,
-                now=now,
-            )
-            row.state, row.last_error = claim_store.FAILED, why[:500]
-            s.add(row)
-    except IntegrityError:
-        return False
-    return True
+    return _insert(db, team_id, kind, target, slot, by=instance, now=now, failed=why) is not None

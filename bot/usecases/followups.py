@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.core.deals import Actor, ensure_can_change, require_manager
+from bot.core.deals import Actor, require_manager
 from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.i18n import N_
 from bot.core.stages import OPEN
+from bot.usecases.common import DayDraft, deal_to_change
 from bot.usecases.digest import DealItem
 from bot.usecases.views import deal_money
 from storage import deals as store
@@ -68,17 +69,12 @@ def nudge(db: Database, actor: Actor, *, deal_id: int, key: str | None, now: dat
     return run_once(db, team_id=actor.team_id, key=key, work=work, replay=replay)
 
 
-@dataclass(frozen=True)
-class SnoozeDraft:
-    deal_id: int
-    deal_name: str
-    initial: date
+SnoozeDraft = DayDraft  # what the snooze form opens with
 
 
 def snooze_draft(db: Database, actor: Actor, *, deal_id: int, today: date) -> SnoozeDraft:
     with db.read() as s:
-        deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-    ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, deal_id)
     return SnoozeDraft(deal.id, deal.name, today + timedelta(days=SNOOZE_DAYS))
 
 
@@ -125,8 +121,7 @@ def snooze(
     _check(reason, until, today)
 
     def work(s: Session) -> tuple[Snoozed, str]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-        ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, deal_id, lock=True)
         digest_store.snooze_deal(
             session=s, team_id=actor.team_id, deal=deal, until=until, reason=reason, now=now
         )

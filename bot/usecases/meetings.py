@@ -11,12 +11,13 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.core import checklists as cl
-from bot.core.deals import Actor, ensure_can_change, plan_move, wants_decision_maker
+from bot.core.deals import Actor, plan_move, wants_decision_maker
 from bot.core.errors import DomainError, InvalidInput, Msg, Reasons, field_errors
 from bot.core.gates import blocking_gate
 from bot.core.i18n import N_
 from bot.core.stages import LOST, OPEN, STATUS_LABELS, stage_label
 from bot.usecases.checklists import check_owner
+from bot.usecases.common import deal_to_change
 from bot.usecases.deals import apply_move, resolve_deal
 from bot.usecases.views import ActivityView, DealOption, activity_view
 from storage import aftersales as after_store
@@ -50,8 +51,7 @@ def draft(db: Database, actor: Actor, *, deal_id: int | None, today: date) -> Me
     with db.read() as s:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
         if deal_id is not None:
-            deal = store.get_deal(session=s, team_id=actor.team_id, deal_id=deal_id)
-            ensure_can_change(actor, deal)
+            deal = deal_to_change(s, actor, deal_id)
     return MeetingDraft(
         today=today,
         stages=[(st.id, st.name) for st in stages if st.kind != LOST],
@@ -255,8 +255,7 @@ def add_note(
     """A Slack message kept on a deal as a note; ``None`` for a retry already saved."""
 
     def work(s: Session) -> tuple[Logged, str]:
-        deal = store.lock_deal(session=s, team_id=actor.team_id, deal_id=note.deal_id)
-        ensure_can_change(actor, deal)
+        deal = deal_to_change(s, actor, note.deal_id, lock=True)
         row = _activity(
             s,
             actor,

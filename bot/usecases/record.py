@@ -15,10 +15,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.core.deals import Actor, ensure_can_change
+from bot.core.deals import Actor
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.i18n import N_
 from bot.core.removal import check_merge, ensure_can_delete
+from bot.usecases.common import deal_to_change
 from bot.usecases.deals import Resolved, resolve_deal
 from bot.usecases.views import DealView, deal_view
 from storage import deals as store
@@ -94,8 +95,7 @@ def change_owner(
 ) -> bool:
     """Give a deal to ``owner_id`` on record, inside the caller's ``run_once`` work (a bulk
     reassign calls it per deal): only its owner or a manager may; False when it was theirs."""
-    deal = store.lock_deal(session=session, team_id=actor.team_id, deal_id=deal_id)
-    ensure_can_change(actor, deal)
+    deal = deal_to_change(session, actor, deal_id, lock=True)
     return record_store.set_deal_owner(
         session=session,
         team_id=actor.team_id,
