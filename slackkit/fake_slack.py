@@ -1212,6 +1212,18 @@ class FakeSlack:
             return None, "expired_trigger_id"
         return trigger, None
 
+    def _use_trigger(self, p: Json) -> tuple[_Trigger | None, Json]:
+        """``views.open``/``views.push``: the call's trigger, now used up, or (``None``) the
+        error answer for a bad trigger or a bad view (the trigger then stays unused)."""
+        trigger, error = self._check_trigger(p.get("trigger_id"))
+        if error or trigger is None:
+            return None, {"ok": False, "error": error}
+        problem = self._view_error(p.get("view"))
+        if problem:
+            return None, problem
+        trigger.used = True
+        return trigger, {}
+
     def _view_error(self, view: Any, *, kind: str = "modal") -> Json | None:
         if not isinstance(view, dict):
             return {"ok": False, "error": "invalid_arguments"}
@@ -1284,24 +1296,16 @@ class FakeSlack:
         ]
 
     def _views_open(self, p: Json, team: Team) -> Json:
-        trigger, error = self._check_trigger(p.get("trigger_id"))
-        if error or trigger is None:
-            return {"ok": False, "error": error}
-        problem = self._view_error(p.get("view"))
-        if problem:
-            return problem
-        trigger.used = True
+        trigger, refused = self._use_trigger(p)
+        if trigger is None:
+            return refused
         view = self._add_view(p["view"], team, None, None, trigger.user_id)
         return {"ok": True, "view": copy.deepcopy(view)}
 
     def _views_push(self, p: Json, team: Team) -> Json:
-        trigger, error = self._check_trigger(p.get("trigger_id"))
-        if error or trigger is None:
-            return {"ok": False, "error": error}
-        problem = self._view_error(p.get("view"))
-        if problem:
-            return problem
-        trigger.used = True
+        trigger, refused = self._use_trigger(p)
+        if trigger is None:
+            return refused
         below = trigger.view_id if trigger.view_id in self._open_views else None
         if below is None and self._open_views:
             below = self._open_views[-1]

@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,9 +111,10 @@ class Running:
     base: str
 
 
-@pytest.fixture
-def running(fake: FakeSlack, db_url: str) -> Iterator[Running]:
-    settings = make_settings(fake, db_url)
+@contextmanager
+def serve(settings: Settings) -> Iterator[Running]:
+    """The real app on ``settings``, served over HTTP on a free loopback port; stopped, and
+    its database pool closed, on the way out."""
     services = Services.from_settings(settings)
     app = create_app(settings, services=services)
     server = HttpServer(app, services, host="127.0.0.1", port=0).start()
@@ -122,6 +124,12 @@ def running(fake: FakeSlack, db_url: str) -> Iterator[Running]:
     finally:
         server.stop()
         services.db.dispose()
+
+
+@pytest.fixture
+def running(fake: FakeSlack, db_url: str) -> Iterator[Running]:
+    with serve(make_settings(fake, db_url)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -17,20 +17,12 @@ from pathlib import Path
 from playwright.sync_api import Page, expect, sync_playwright
 
 from bot import playground
+from slackkit.page import send
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-def send(page: Page, text: str) -> None:
-    box = page.locator("#composer-input")
-    box.fill(text)
-    box.press("Enter")
-    if box.input_value().strip():
-        box.press("Enter")
-    expect(box).to_have_value("")
 
 
 def shoot(page: Page, name: str, *, height: int) -> None:

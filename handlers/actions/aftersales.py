@@ -14,14 +14,12 @@ from handlers.ui import deals as ui_deals
 from handlers.ui.common import row_id
 
 
-def technique(ack: Ack, action, actor, t, services, answer, request_key) -> None:
+def technique(ack: Ack, action, actor, t, services, answer, act) -> None:
     """One of the won message's technique buttons: on record, and the win may be announced
     in the channels that asked for it."""
     ack()
     deal_id, chosen = ui_deals.decode_technique(action.get("value"))
-    done = aftersales.record_technique(
-        services.db, actor, deal_id=deal_id, technique=chosen, key=request_key, now=services.now()
-    )
+    done = act(aftersales.record_technique, deal_id=deal_id, technique=chosen)
     answer(ui.recorded_message(t, done), replace=True)
     if done.announce and getattr(services, "wins", None) is not None:
         services.wins.announce(actor.team_id, done.deal.id)
@@ -40,36 +38,26 @@ def win_back(ack: Ack, body, action, client, actor, t, services, today) -> None:
     client.views_open(trigger_id=body["trigger_id"], view=ui.win_back_modal(t, draft))
 
 
-def reopen(ack: Ack, action, actor, t, services, answer, request_key) -> None:
+def reopen(ack: Ack, action, t, act, answer) -> None:
     """Win back, from the reminder: the deal re-opens in the first open stage."""
     ack()
-    deal_id = row_id(action.get("value"))
-    result = aftersales.reopen(
-        services.db, actor, deal_id=deal_id, key=request_key, now=services.now()
-    )
+    result = act(aftersales.reopen, deal_id=row_id(action.get("value")))
     answer(ui_deals.move_reply(t, result))
 
 
-def keep_not_yet(ack: Ack, action, actor, t, services, answer, today, request_key) -> None:
+def keep_not_yet(ack: Ack, action, t, act, answer, today) -> None:
     ack()
-    later = aftersales.keep_not_yet(
-        services.db,
-        actor,
-        deal_id=row_id(action.get("value")),
-        today=today,
-        now=services.now(),
-        key=request_key,
-    )
+    later = act(aftersales.keep_not_yet, deal_id=row_id(action.get("value")), today=today)
     answer(ui.keep_later_message(t, later), replace=True)
 
 
-def grow(ack: Ack, body, action, client, actor, t, services, request_key) -> None:
+def grow(ack: Ack, body, action, client, actor, t, services, act) -> None:
     """ "Keep is safe: start a Grow deal" (the Keep check) or "Start a Grow deal" (a won
     deal's buttons): the new-deal form, linked to the won deal."""
     ack()
-    deal_id, now = row_id(action.get("value")), services.now()
+    deal_id = row_id(action.get("value"))
     if action["action_id"] == ids.ACTION_KEEP_SAFE:
-        draft = aftersales.keep_safe(services.db, actor, deal_id=deal_id, now=now, key=request_key)
+        draft = act(aftersales.keep_safe, deal_id=deal_id)
     else:
         draft = aftersales.grow_draft(services.db, actor, deal_id=deal_id)
     channel = (body.get("channel") or {}).get("id")

@@ -54,20 +54,11 @@ def pick_checklist_deal(ack: Ack, body, action, client, actor, t, services) -> N
     update_view(client, view_id=view["id"], hash=view.get("hash"), view=filled)
 
 
-def move_anyway(ack: Ack, action, actor, t, services, answer, request_key):
+def move_anyway(ack: Ack, action, t, act, answer):
     """Past a warning gate without its checklist (never a required one)."""
     ack()
     deal_id, then = ui_deals.decode_move(action["value"])
-    result = deals.move(
-        services.db,
-        actor,
-        deal_id=deal_id,
-        request=then,
-        key=request_key,
-        now=services.now(),
-        confirmed=True,
-        gate_override=True,
-    )
+    result = act(deals.move, deal_id=deal_id, request=then, confirmed=True, gate_override=True)
     answer(ui_deals.move_reply(t, result), replace=True)
 
 

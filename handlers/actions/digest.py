@@ -16,7 +16,7 @@ from handlers.ui import people as ui_people
 from handlers.ui import reminders as ui
 
 
-def nudge(ack: Ack, action, client, actor, t, services, answer, request_key):
+def nudge(ack: Ack, action, client, actor, t, services, answer, act):
     """A manager asks a deal's owner for an update: the owner gets a DM (in their language)
     with a one-click way to log a meeting or set the next step — once per click, however
     often the click is replayed."""
@@ -24,7 +24,7 @@ def nudge(ack: Ack, action, client, actor, t, services, answer, request_key):
     deal_id, why = ui.nudge_args(action.get("value"))
     if refused := nudge_refused(client, actor, services, deal_id):
         return answer(refused_message(t, refused))
-    done = followups.nudge(services.db, actor, deal_id=deal_id, key=request_key, now=services.now())
+    done = act(followups.nudge, deal_id=deal_id)
     item = done.item
     if done.fresh:
         owner = fetch_profile(services, client, actor.team_id, item.owner_id)

@@ -12,10 +12,9 @@ from handlers.kit.profiles import known_members
 from handlers.ui import people as ui
 
 
-def confirm(ack: Ack, action, actor, t, services, answer, request_key) -> None:
+def confirm(ack: Ack, action, t, act, answer) -> None:
     ack()
-    shown = ui.read_confirm(action.get("value"))
-    done = members.reassign(services.db, actor, shown=shown, key=request_key, now=services.now())
+    done = act(members.reassign, shown=ui.read_confirm(action.get("value")))
     answer(ui.reassigned_message(t, done), replace=True)
 
 

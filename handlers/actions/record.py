@@ -19,19 +19,15 @@ def card_menu(ack: Ack, action, actor, t, services, answer):
     answer(ui.delete_confirm_message(t, shown))
 
 
-def confirm_delete(ack: Ack, action, actor, t, services, answer, request_key):
+def confirm_delete(ack: Ack, action, t, act, answer):
     ack()
-    done = record.delete(
-        services.db, actor, deal_id=int(action["value"]), key=request_key, now=services.now()
-    )
+    done = act(record.delete, deal_id=int(action["value"]))
     answer(ui.deleted_message(t, done), replace=True)
 
 
-def undo_delete(ack: Ack, action, actor, t, services, answer, request_key):
+def undo_delete(ack: Ack, action, t, act, answer):
     ack()
-    done = record.restore(
-        services.db, actor, deal_id=int(action["value"]), key=request_key, now=services.now()
-    )
+    done = act(record.restore, deal_id=int(action["value"]))
     answer(ui.restored_message(t, done), replace=True)
 
 
@@ -44,17 +40,10 @@ def merge_pick(ack: Ack, action, actor, t, services, answer):
     answer(ui.merge_confirm_message(t, preview), replace=True)
 
 
-def confirm_merge(ack: Ack, action, actor, t, services, answer, request_key):
+def confirm_merge(ack: Ack, action, t, act, answer):
     ack()
     merged_id, survivor_id = ui.read_merge_value(action["value"])
-    done = record.merge(
-        services.db,
-        actor,
-        merged_id=merged_id,
-        survivor_id=survivor_id,
-        key=request_key,
-        now=services.now(),
-    )
+    done = act(record.merge, merged_id=merged_id, survivor_id=survivor_id)
     answer(ui.merged_message(t, done), replace=True)
 
 

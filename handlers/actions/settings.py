@@ -14,12 +14,12 @@ from handlers.ui import settings as ui
 from handlers.ui.common import read_meta
 
 
-def pick_language(ack: Ack, body, action, client, actor, services, today, tz, request_key) -> None:
+def pick_language(ack: Ack, body, action, client, actor, services, today, tz, act) -> None:
     """The Home tab is drawn again at once in the language picked (in the view it showed:
     a manager's team or their own deals)."""
     ack()
     picked = (action.get("selected_option") or {}).get("value") or ""
-    result = people.set_language(services.db, actor, picked, key=request_key, now=services.now())
+    result = act(people.set_language, picked)
     shown = home.shown_view(body.get("view") or {})
     publish_home(
         client, services, actor, Translator(result.language), today=today, tz=tz, view=shown

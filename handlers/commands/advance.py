@@ -8,8 +8,8 @@ from handlers.kit.replies import reply
 from handlers.ui import deals as ui
 
 
-def advance(ack: Ack, text, actor, t, services, request_key) -> None:
-    result = deals.advance_text(services.db, actor, text=text, key=request_key, now=services.now())
+def advance(ack: Ack, text, t, act) -> None:
+    result = act(deals.advance_text, text=text)
     reply(ack, ui.move_reply(t, result))
 
 

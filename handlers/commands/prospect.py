@@ -8,18 +8,14 @@ from handlers.kit.replies import reply
 from handlers.ui import deals as ui
 
 
-def prospect(
-    ack: Ack, body, command, client, text, actor, t, services, request_key, mentions
-) -> None:
+def prospect(ack: Ack, body, command, client, text, actor, t, services, act, mentions) -> None:
     if not text:
         ack()
         draft = deals.draft(services.db, actor, deal_id=None)
         view = ui.deal_form(t, draft, channel=command.get("channel_id"))
         client.views_open(trigger_id=body["trigger_id"], view=view)
         return
-    result = deals.quick_add(
-        services.db, actor, text=text, key=request_key, now=services.now(), mentions=mentions
-    )
+    result = act(deals.quick_add, text=text, mentions=mentions)
     reply(ack, ui.added_reply(t, result))
 
 

@@ -8,11 +8,11 @@ from handlers.kit.home import publish_home
 from handlers.ui import people as ui_people
 
 
-def home_opened(event, client, actor, t, services, today, tz, request_key):
+def home_opened(event, client, actor, t, services, today, tz, act):
     if event.get("tab") not in (None, "home"):
         return
     publish_home(client, services, actor, t, today=today, tz=tz)
-    if members.welcome_once(services.db, actor, key=request_key, now=services.now()):
+    if act(members.welcome_once):
         client.chat_postMessage(channel=actor.user_id, **ui_people.welcome_message(t))
 
 

@@ -13,6 +13,8 @@ out again. What this puts in context:
   with Slack's ``&amp;``, ``&lt;``, ``&gt;`` undone once, here;
 - ``form``: a submitted modal's (or a modal action's) values as ``{block_id: value}``;
 - ``request_key``: the request's identity across Slack's retries (``run_once``'s key);
+- ``act``: a use case that changes something, called with the database, the actor, the
+  request's key and the time (``handlers.kit.act.Act``);
 - ``answer``: reply where the user acted (``handlers.kit.replies.Answer``);
 - ``mentions``: the people a command's text really mentions (Slack's ``<@U…>`` entities, not
   the same characters typed), who are members of this workspace.
@@ -37,6 +39,7 @@ from bot.core.i18n import Translator
 from bot.core.slots import local_date, valid_timezone
 from bot.usecases import people
 from handlers.kit import deadline, retry
+from handlers.kit.act import Act
 from handlers.kit.profiles import fetch_profile, known_members
 from handlers.kit.replies import Answer
 from handlers.ui import seal
@@ -156,6 +159,7 @@ def install(app: App, services: Services, quick: Callable[[str | None], WebClien
         context["t"] = Translator(profile.locale if profile else None)
         context["actor"] = acting(services, team_id, user_id, profile)
         context["t"] = Translator(context["actor"].language if context["actor"] else None)
+        context["act"] = Act(services, context["actor"], context["request_key"])
         next()
 
 

@@ -10,20 +10,16 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
-    DatePickerElement,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     NumberInputElement,
     Option,
     OptionGroup,
-    PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
 from bot.core import checklists as cl
@@ -75,6 +71,7 @@ from handlers.ui.common import (
     write_meta,
     write_sealed,
 )
+from handlers.ui.forms import date_input, modal, option, select_input, text_input
 from handlers.ui.gates import gate_message
 from handlers.ui.playbook import playbook_text
 
@@ -578,129 +575,98 @@ CURRENCIES = ("IDR", "USD", "EUR", "SGD", "MYR", "GBP", "AUD", "JPY")
 SOURCE_NONE = "none"  # the Edit form's "Not set" source
 
 
-def _option(text: str, value: str) -> Option:
-    return Option(text=PlainTextObject(text=clip(text, 75)), value=value)
-
-
-def deal_modal(
-    t: Translator, form: DealFields, *, metadata: str, editing: bool, grow: bool = False
-) -> dict:
-    source_groups = {}
+def _source_input(t: Translator, form: DealFields, *, editing: bool) -> InputBlock:
+    """The source menu, its options in groups (referral, non-referral, other)."""
+    source_groups: dict[str, list[Option]] = {}
     for s in SOURCES:
-        source_groups.setdefault(s.group, []).append(_option(t(s.label), s.key))
+        source_groups.setdefault(s.group, []).append(option(t(s.label), s.key))
     group_names = {
         "referral": t("Referral"),
         "non_referral": t("Non-referral"),
         "other": t("Other"),
     }
-    role_options = [_option(t(r.label), r.key) for r in DMU_ROLES]
-    currency_options = [_option(c, c) for c in CURRENCIES]
-
-    def initial(options, value):
-        return next((o for o in options if o.value == value), None)
-
     if editing:  # a select can't be emptied once set: an explicit choice clears it
-        source_groups.setdefault("other", []).append(_option(t("Not set"), SOURCE_NONE))
+        source_groups.setdefault("other", []).append(option(t("Not set"), SOURCE_NONE))
     all_sources = [o for opts in source_groups.values() for o in opts]
+    return InputBlock(
+        block_id=ids.BLOCK_SOURCE,
+        label=t("Source"),
+        optional=True,
+        element=StaticSelectElement(
+            action_id=ids.INPUT,
+            option_groups=[
+                OptionGroup(label=group_names.get(g, g), options=opts)
+                for g, opts in source_groups.items()
+            ],
+            initial_option=next((o for o in all_sources if o.value == form.source), None),
+        ),
+    )
+
+
+def deal_modal(
+    t: Translator, form: DealFields, *, metadata: str, editing: bool, grow: bool = False
+) -> dict:
+    role_options = [option(t(r.label), r.key) for r in DMU_ROLES]
+    currency_options = [option(c, c) for c in CURRENCIES]
     blocks = [
-        InputBlock(
-            block_id=ids.BLOCK_NAME,
-            label=t("Deal name (company or person)"),
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                initial_value=form.name or None,
-                max_length=200,
-                placeholder=t("e.g. PT Maju Jaya"),
-            ),
+        text_input(
+            ids.BLOCK_NAME,
+            t("Deal name (company or person)"),
+            form.name,
+            optional=False,
+            multiline=False,
+            max_length=200,
+            placeholder=t("e.g. PT Maju Jaya"),
         ),
-        InputBlock(
-            block_id=ids.BLOCK_VALUE,
-            label=t("Value"),
-            optional=True,
+        text_input(
+            ids.BLOCK_VALUE,
+            t("Value"),
+            form.value,
             hint=t("Shorthand works: 50jt, 50rb, 1.5m, Rp 50.000.000, $5,000."),
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                initial_value=form.value or None,
-                max_length=60,
-                placeholder=t("e.g. 50jt"),
-            ),
+            multiline=False,
+            max_length=60,
+            placeholder=t("e.g. 50jt"),
         ),
-        InputBlock(
-            block_id=ids.BLOCK_CURRENCY,
-            label=t("Currency"),
+        select_input(
+            ids.BLOCK_CURRENCY,
+            t("Currency"),
+            currency_options,
+            form.currency,
             optional=True,
             hint=t("Used when the value has no currency symbol or code."),
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                options=currency_options,
-                initial_option=initial(currency_options, form.currency),
-            ),
         ),
-        InputBlock(
-            block_id=ids.BLOCK_SOURCE,
-            label=t("Source"),
-            optional=True,
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                option_groups=[
-                    OptionGroup(label=group_names.get(g, g), options=opts)
-                    for g, opts in source_groups.items()
-                ],
-                initial_option=initial(all_sources, form.source),
-            ),
-        ),
+        _source_input(t, form, editing=editing),
         InputBlock(
             block_id=ids.BLOCK_OWNER,
             label=t("Owner"),
             element=UserSelectElement(action_id=ids.INPUT, initial_user=form.owner_id),
         ),
-        InputBlock(
-            block_id=ids.BLOCK_CONTACT_NAME,
-            label=t("Primary contact"),
-            optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.INPUT, initial_value=form.contact_name or None, max_length=200
-            ),
+        text_input(
+            ids.BLOCK_CONTACT_NAME,
+            t("Primary contact"),
+            form.contact_name,
+            multiline=False,
+            max_length=200,
         ),
-        InputBlock(
-            block_id=ids.BLOCK_CONTACT_ROLE,
-            label=t("Their role in the decision"),
+        select_input(
+            ids.BLOCK_CONTACT_ROLE,
+            t("Their role in the decision"),
+            role_options,
+            form.contact_role,
             optional=True,
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                options=role_options,
-                initial_option=initial(role_options, form.contact_role),
-            ),
         ),
-        InputBlock(
-            block_id=ids.BLOCK_CLOSE_DATE,
-            label=t("Expected close date"),
-            optional=True,
-            element=DatePickerElement(
-                action_id=ids.INPUT,
-                initial_date=form.expected_close.isoformat() if form.expected_close else None,
-            ),
+        date_input(
+            ids.BLOCK_CLOSE_DATE, t("Expected close date"), form.expected_close, optional=True
         ),
-        InputBlock(
-            block_id=ids.BLOCK_NEXT_STEP,
-            label=t("Next step"),
-            optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.INPUT,
-                initial_value=form.next_step or None,
-                max_length=500,
-                placeholder=t("e.g. Send the proposal"),
-            ),
+        text_input(
+            ids.BLOCK_NEXT_STEP,
+            t("Next step"),
+            form.next_step,
+            multiline=False,
+            max_length=500,
+            placeholder=t("e.g. Send the proposal"),
         ),
-        InputBlock(
-            block_id=ids.BLOCK_NEXT_STEP_DUE,
-            label=t("Next step due"),
-            optional=True,
-            element=DatePickerElement(
-                action_id=ids.INPUT,
-                initial_date=form.next_step_due.isoformat() if form.next_step_due else None,
-            ),
-        ),
+        date_input(ids.BLOCK_NEXT_STEP_DUE, t("Next step due"), form.next_step_due, optional=True),
     ]
     if editing:
         blocks.append(
@@ -718,16 +684,14 @@ def deal_modal(
                 ),
             )
         )
-    view = View(
-        type="modal",
+    return modal(
+        t,
         callback_id=ids.VIEW_NEW_DEAL,
         title=t("Edit deal") if editing else t("New Grow deal") if grow else t("New deal"),
         submit=t("Save") if editing else t("Add deal"),
-        close=t("Cancel"),
-        private_metadata=metadata,
+        metadata=metadata,
         blocks=blocks,
     )
-    return view.to_dict()
 
 
 # --- pipeline, card, stages -------------------------------------------------------------

@@ -118,21 +118,15 @@ def deals_encoder(t: Translator, *, tz: str, names: Names):
     """``ExportDeal`` rows → CSV bytes (UTF-8 with BOM, for spreadsheets) and their count."""
     zone = ZoneInfo(tz)
 
+    def line(row: ExportDeal) -> list[str]:
+        values = _deal_values(t, row, names)
+        return [
+            _amount(row.deal.value_cents) if key == "value" else cell(values[key], zone)
+            for key, _ in DEAL_COLUMNS
+        ]
+
     def encode(rows: Iterable[ExportDeal]) -> tuple[bytes, int]:
-        buf = io.StringIO()
-        out = csv.writer(buf)
-        out.writerow([t(label) for _, label in DEAL_COLUMNS])
-        n = 0
-        for row in rows:
-            values = _deal_values(t, row, names)
-            out.writerow(
-                [
-                    _amount(row.deal.value_cents) if key == "value" else cell(values[key], zone)
-                    for key, _ in DEAL_COLUMNS
-                ]
-            )
-            n += 1
-        return ("\ufeff" + buf.getvalue()).encode("utf-8"), n
+        return _csv([t(label) for _, label in DEAL_COLUMNS], map(line, rows))
 
     return encode
 
@@ -141,27 +135,34 @@ def moves_encoder(t: Translator, *, tz: str, names: Names):
     """``ExportMove`` rows → CSV bytes and count."""
     zone = ZoneInfo(tz)
 
+    def line(row: ExportMove) -> list[str]:
+        m = row.move
+        return [
+            cell(m.deal_id),
+            cell(row.deal_name),
+            cell(stage_text(t, m.from_name) if m.from_name else None),
+            cell(stage_text(t, m.to_name)),
+            cell(status_text(t, m.from_status) if m.from_status else None),
+            cell(status_text(t, m.to_status)),
+            cell(names(m.moved_by)),
+            cell(m.moved_at, zone),
+            t("yes") if m.undone_at or m.undo_of else "",
+        ]
+
     def encode(rows: Iterable[ExportMove]) -> tuple[bytes, int]:
-        buf = io.StringIO()
-        out = csv.writer(buf)
-        out.writerow([t(label) for _, label in MOVE_COLUMNS])
-        n = 0
-        for row in rows:
-            m = row.move
-            out.writerow(
-                [
-                    cell(m.deal_id),
-                    cell(row.deal_name),
-                    cell(stage_text(t, m.from_name) if m.from_name else None),
-                    cell(stage_text(t, m.to_name)),
-                    cell(status_text(t, m.from_status) if m.from_status else None),
-                    cell(status_text(t, m.to_status)),
-                    cell(names(m.moved_by)),
-                    cell(m.moved_at, zone),
-                    t("yes") if m.undone_at or m.undo_of else "",
-                ]
-            )
-            n += 1
-        return ("\ufeff" + buf.getvalue()).encode("utf-8"), n
+        return _csv([t(label) for _, label in MOVE_COLUMNS], map(line, rows))
 
     return encode
+
+
+def _csv(header: list[str], lines: Iterable[list[str]]) -> tuple[bytes, int]:
+    """The header and the lines as CSV bytes (UTF-8 with BOM, for spreadsheets), and how
+    many lines there were."""
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(header)
+    n = 0
+    for values in lines:
+        out.writerow(values)
+        n += 1
+    return ("\ufeff" + buf.getvalue()).encode("utf-8"), n

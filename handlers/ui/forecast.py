@@ -12,9 +12,7 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
-    Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     UserSelectElement,
@@ -29,7 +27,7 @@ from bot.core.phrases import MENTION_RE, MINE_WORDS, TEAM_WORDS
 from bot.usecases.forecast import ForecastResult, TargetSet, TargetsForm
 from bot.usecases.settings import WorkspaceSettings
 from handlers.ui.common import clip, message, notice, write_meta
-from handlers.ui.forms import modal
+from handlers.ui.forms import modal, option, select_input
 
 
 def money_list(values: dict[str, Money], locale: str, *, short: bool = False) -> str:
@@ -224,13 +222,9 @@ def target_set_reply(t: Translator, r: TargetSet) -> dict:
 # --- the targets modal (pushed from /pipeline settings) --------------------------------
 
 
-def _option(text: str, value: str) -> Option:
-    return Option(text=PlainTextObject(text=clip(text, 75)), value=value)
-
-
 def targets_modal(t: Translator, form: TargetsForm, *, channel: str | None = None) -> dict:
-    periods = [_option(span_text(t, s), s.key) for s in form.spans]
-    currencies = [_option(c, c) for c in SUPPORTED_CURRENCIES]
+    periods = [option(span_text(t, s), s.key) for s in form.spans]
+    currencies = [option(c, c) for c in SUPPORTED_CURRENCIES]
     blocks = [
         InputBlock(
             block_id=ids.BLOCK_TARGET_REP,
@@ -250,15 +244,7 @@ def targets_modal(t: Translator, form: TargetsForm, *, channel: str | None = Non
             hint=t("What the rep should win in the period, like 500jt or Rp 2,5 M."),
             element=PlainTextInputElement(action_id=ids.INPUT, placeholder="500jt"),
         ),
-        InputBlock(
-            block_id=ids.BLOCK_CURRENCY,
-            label=t("Currency"),
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                options=currencies,
-                initial_option=next((o for o in currencies if o.value == form.currency), None),
-            ),
-        ),
+        select_input(ids.BLOCK_CURRENCY, t("Currency"), currencies, form.currency),
     ]
     return modal(
         t,
@@ -291,19 +277,16 @@ def team_view_label(t: Translator, view: str) -> str:
 
 def settings_blocks(t: Translator, current: WorkspaceSettings) -> list:
     """Who may see the team's pipeline, stats, forecast and export; and the targets."""
-    options = [_option(team_view_label(t, v), v) for v in ("everyone", "managers")]
+    options = [option(team_view_label(t, v), v) for v in ("everyone", "managers")]
     return [
-        InputBlock(
-            block_id=ids.BLOCK_TEAM_VIEW,
-            label=t("Who sees the team's pipeline"),
+        select_input(
+            ids.BLOCK_TEAM_VIEW,
+            t("Who sees the team's pipeline"),
+            options,
+            current.team_view,
             hint=t(
                 "The team's pipeline, stats, forecast and export (/pipeline team, stats team, "
                 "forecast team). Reps always see their own deals."
-            ),
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                options=options,
-                initial_option=next((o for o in options if o.value == current.team_view), None),
             ),
         ),
         SectionBlock(

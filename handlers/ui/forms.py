@@ -1,5 +1,5 @@
-"""Modal pieces shared by the checklist, meeting-log and gate builders (pure, slack_sdk
-models): options, text inputs, notice and loading modals."""
+"""Modal pieces shared by the modal builders (pure, slack_sdk models): options, text, menu
+and date inputs, notice and loading modals."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
+    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -140,5 +142,42 @@ def text_input(
             initial_value=value or None,
             max_length=max_length,
             placeholder=clip(placeholder, 150) if placeholder else None,
+        ),
+    )
+
+
+def select_input(
+    block_id: str,
+    label: str,
+    options: list[Option],
+    value: str | None,
+    *,
+    hint: str | None = None,
+    optional: bool | None = None,
+) -> InputBlock:
+    """A menu of ``options`` showing the one whose value is ``value`` (none: nothing picked)."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=StaticSelectElement(
+            action_id=ids.INPUT,
+            options=options,
+            initial_option=next((o for o in options if o.value == value), None),
+        ),
+    )
+
+
+def date_input(
+    block_id: str, label: str, value: date | None = None, *, optional: bool | None = None
+) -> InputBlock:
+    """A date picker showing ``value`` (none: no date picked)."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        element=DatePickerElement(
+            action_id=ids.INPUT, initial_date=value.isoformat() if value else None
         ),
     )

@@ -10,9 +10,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
-    InputBlock,
     SectionBlock,
-    StaticSelectElement,
 )
 
 from bot import ids
@@ -21,7 +19,7 @@ from bot.core import gates
 from bot.core.i18n import N_, Translator
 from bot.usecases.stages import GateRow, Gates
 from handlers.ui.common import clip, escape, message, stage_text
-from handlers.ui.forms import OPEN_CHECKLIST, manager_only, md, modal, option
+from handlers.ui.forms import OPEN_CHECKLIST, manager_only, md, modal, option, select_input
 
 
 def gate_label(t: Translator, checklist: str | None, mode: str) -> str:
@@ -77,14 +75,11 @@ def gates_modal(t: Translator, rows: Sequence[GateRow]) -> dict:
         options = [option(gate_label(t, k, m), key) for key, k, m in gates.CHOICES]
         current = gates.choice_key(r.checklist, r.mode)
         blocks.append(
-            InputBlock(
-                block_id=f"{ids.BLOCK_GATE_PREFIX}{r.stage_id}",
-                label=clip(stage_text(t, r.stage), 2000),
-                element=StaticSelectElement(
-                    action_id=ids.INPUT,
-                    options=options,
-                    initial_option=next((o for o in options if o.value == current), None),
-                ),
+            select_input(
+                f"{ids.BLOCK_GATE_PREFIX}{r.stage_id}",
+                clip(stage_text(t, r.stage), 2000),
+                options,
+                current,
             )
         )
     return modal(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     ContextBlock,
-    InputBlock,
     MarkdownTextObject,
     Option,
     PlainTextObject,
@@ -20,7 +19,7 @@ from bot.usecases.people import LanguageSet
 from bot.usecases.settings import SettingsSaved, WorkspaceSettings
 from handlers.ui import forecast as ui_forecast
 from handlers.ui.common import message, notice, write_meta
-from handlers.ui.forms import modal
+from handlers.ui.forms import modal, select_input
 
 
 def _options(pairs) -> list[Option]:
@@ -94,28 +93,22 @@ def settings_modal(
     languages = language_options()
     currencies = _options((c, c) for c in SUPPORTED_CURRENCIES)
     blocks = [
-        InputBlock(
-            block_id=ids.BLOCK_LANGUAGE,
-            label=t("Default language"),
+        select_input(
+            ids.BLOCK_LANGUAGE,
+            t("Default language"),
+            languages,
+            current.language,
             hint=t(
                 "For channel posts such as the digest, and for everyone who hasn't picked a "
                 "language of their own (each person can, on the Home tab)."
             ),
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                options=languages,
-                initial_option=next((o for o in languages if o.value == current.language), None),
-            ),
         ),
-        InputBlock(
-            block_id=ids.BLOCK_CURRENCY,
-            label=t("Default currency"),
+        select_input(
+            ids.BLOCK_CURRENCY,
+            t("Default currency"),
+            currencies,
+            current.currency,
             hint=t("For amounts typed without a currency, like 50jt."),
-            element=StaticSelectElement(
-                action_id=ids.INPUT,
-                options=currencies,
-                initial_option=next((o for o in currencies if o.value == current.currency), None),
-            ),
         ),
     ]
     blocks += ui_forecast.settings_blocks(t, current)  # issue 15: who sees the team, targets

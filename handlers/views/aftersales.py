@@ -10,16 +10,9 @@ from handlers.ui import aftersales as ui
 from handlers.ui.common import meta_deal
 
 
-def value_submitted(ack: Ack, view, form, actor, t, services, request_key, answer) -> None:
+def value_submitted(ack: Ack, view, form, actor, t, services, act, answer) -> None:
     deal_id = meta_deal(view)
-    done = aftersales.record_value(
-        services.db,
-        actor,
-        deal_id=deal_id,
-        text=form.get(ids.BLOCK_WON_VALUE) or "",
-        key=request_key,
-        now=services.now(),
-    )
+    done = act(aftersales.record_value, deal_id=deal_id, text=form.get(ids.BLOCK_WON_VALUE) or "")
     ack()
     if done.fresh:
         answer.privately(ui.recorded_message(t, done))
@@ -27,15 +20,12 @@ def value_submitted(ack: Ack, view, form, actor, t, services, request_key, answe
         services.wins.announce(actor.team_id, deal_id)
 
 
-def win_back_submitted(ack: Ack, view, form, actor, t, services, today, request_key, answer):
-    done = aftersales.set_win_back(
-        services.db,
-        actor,
+def win_back_submitted(ack: Ack, view, form, t, today, act, answer):
+    done = act(
+        aftersales.set_win_back,
         deal_id=meta_deal(view),
         day=ui.read_day(form.get(ids.BLOCK_WIN_BACK_ON)),
         today=today,
-        now=services.now(),
-        key=request_key,
     )
     ack()
     if done.fresh:

@@ -14,11 +14,8 @@ from handlers.ui import deals as ui_deals
 from handlers.ui.common import message, problem_text, read_meta
 
 
-def checklist_submitted(ack: Ack, view, form, actor, t, services, request_key, answer) -> None:
-    sub = ui.submitted(view, form)
-    result = checklists.save(
-        services.db, actor, sub, key=request_key, now=services.now(), locale=t.locale
-    )
+def checklist_submitted(ack: Ack, view, form, actor, t, services, act, request_key, answer) -> None:
+    result = act(checklists.save, ui.submitted(view, form), locale=t.locale)
     if isinstance(result, checklists.NewerVersion):
         return ack(response_action="update", view=ui.newer_version_view(t, view, form, result))
     ack()

@@ -8,16 +8,13 @@ from handlers.ui import deals as ui
 from handlers.ui.common import read_meta
 
 
-def deal_submitted(ack: Ack, view, form, actor, t, services, today, request_key, answer) -> None:
+def deal_submitted(ack: Ack, view, form, t, today, act, answer) -> None:
     meta = read_meta(view)
-    result = deals.save(
-        services.db,
-        actor,
+    result = act(
+        deals.save,
         fields=ui.read_deal_form(form),
         deal_id=meta.get("deal_id"),
         form_id=view.get("id") or "",
-        key=request_key,
-        now=services.now(),
         today=today,
         grow_of=meta.get("grow"),
     )

@@ -10,19 +10,11 @@ from handlers.kit.imports import Directory, download_csv
 from handlers.ui import imports as ui
 
 
-def file_submitted(ack: Ack, view, form, client, actor, t, services, request_key) -> None:
+def file_submitted(ack: Ack, view, form, client, actor, t, act) -> None:
     imports.check_import(actor)  # before fetching anything
     text, files = ui.read_import_form(form)
     name, data = download_csv(client, files[0]) if files else (t("pasted text"), None)
-    draft = imports.start_import(
-        services.db,
-        actor,
-        data=data,
-        text=text,
-        filename=name,
-        key=request_key,
-        now=services.now(),
-    )
+    draft = act(imports.start_import, data=data, text=text, filename=name)
     mapping = ui.mapping_modal(t, draft, channel=ui.channel_of(view))
     ack(response_action="update", view=mapping)
 

@@ -9,17 +9,14 @@ from handlers.ui import meetings as ui
 from handlers.ui.common import read_meta
 
 
-def meeting_submitted(ack: Ack, view, form, actor, t, services, today, request_key, answer) -> None:
+def meeting_submitted(ack: Ack, view, form, t, today, act, answer) -> None:
     meta = read_meta(view)
     log = meetings.read_log(form, today=today)
-    result = meetings.log_meeting(
-        services.db,
-        actor,
+    result = act(
+        meetings.log_meeting,
         log=log,
         owner_seen=meta.get("o") if meta.get("d") == log.deal_id else None,
         ticks=form.get(ui.BLOCK_MOVE_CONFIRM) or [],
-        key=request_key,
-        now=services.now(),
     )
     ack()
     if result is not None:  # None: a Slack retry, stored (and answered) the first time

@@ -8,9 +8,7 @@ from handlers.ui import meetings as ui
 from handlers.ui.common import read_meta
 
 
-def note_submitted(
-    ack: Ack, view, form, actor, t, services, tz, today, request_key, answer
-) -> None:
+def note_submitted(ack: Ack, view, form, t, tz, today, act, answer) -> None:
     meta = read_meta(view)
     deal_id, notes = meetings.read_note(form)
     note = meetings.Note(
@@ -20,7 +18,7 @@ def note_submitted(
         link=ui.note_link(meta),
         author=meta.get("a"),
     )
-    result = meetings.add_note(services.db, actor, note=note, key=request_key, now=services.now())
+    result = act(meetings.add_note, note=note)
     ack()
     if result is not None:  # None: a Slack retry, stored (and answered) the first time
         answer.privately(ui.noted_reply(t, result), channel=meta.get("c"))

@@ -8,9 +8,8 @@ from bot.usecases import members
 from handlers.ui import people as ui
 
 
-def notify_submitted(ack: Ack, form, actor, t, services, answer, request_key) -> None:
-    prefs = ui.read_notify_form(form)
-    saved = members.save_preferences(services.db, actor, prefs, key=request_key, now=services.now())
+def notify_submitted(ack: Ack, form, t, act, answer) -> None:
+    saved = act(members.save_preferences, ui.read_notify_form(form))
     ack()
     answer.privately(ui.notify_saved_message(t, saved))
 

@@ -12,15 +12,12 @@ from handlers.ui import settings as ui
 from handlers.ui.common import read_meta
 
 
-def settings_submitted(ack: Ack, view, form, client, actor, t, services, request_key) -> None:
+def settings_submitted(ack: Ack, view, form, client, actor, t, act) -> None:
     language, currency = ui.read_settings_form(form)
-    saved = settings.save_workspace_settings(
-        services.db,
-        actor,
+    saved = act(
+        settings.save_workspace_settings,
         language=language,
         currency=currency,
-        key=request_key,
-        now=services.now(),
         team_view=ui_forecast.read_team_view(form),
     )
     ack()
@@ -28,15 +25,9 @@ def settings_submitted(ack: Ack, view, form, client, actor, t, services, request
     post_privately(client, actor.user_id, channel, ui.settings_saved_message(t, saved))
 
 
-def target_submitted(ack: Ack, view, form, client, actor, t, services, request_key) -> None:
+def target_submitted(ack: Ack, view, form, client, actor, t, act) -> None:
     """The targets modal (pushed from the settings modal): one rep's target is saved."""
-    done = forecasts.target_from_form(
-        services.db,
-        actor,
-        **ui_forecast.read_targets_form(form),
-        key=request_key,
-        now=services.now(),
-    )
+    done = act(forecasts.target_from_form, **ui_forecast.read_targets_form(form))
     ack()
     channel = read_meta(view).get("channel")
     post_privately(client, actor.user_id, channel, ui_forecast.target_set_reply(t, done))

@@ -9,17 +9,14 @@ from bot.usecases import followups
 from handlers.ui import reminders as ui
 
 
-def snooze_submitted(ack: Ack, view, form, actor, t, services, today, answer, request_key):
+def snooze_submitted(ack: Ack, view, form, t, today, answer, act):
     picked = form.get(ids.BLOCK_SNOOZE_UNTIL)
-    result = followups.snooze(
-        services.db,
-        actor,
+    result = act(
+        followups.snooze,
         deal_id=ui.snoozed_deal(view),
         reason=(form.get(ids.BLOCK_SNOOZE_REASON) or "").strip(),
         until=date.fromisoformat(picked) if picked else None,
         today=today,
-        now=services.now(),
-        key=request_key,
     )
     ack()
     if result.fresh:  # a replay was answered the first time

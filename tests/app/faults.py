@@ -15,11 +15,11 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from sqlalchemy import text
 
-from bot.app import create_app
 from bot.server import HttpServer
 from bot.services import Services
 from slackkit import FakeSlack, SlackClient
 from storage.db import Database
+from tests import conftest
 from tests.conftest import SIGNING_SECRET, make_settings
 
 
@@ -38,16 +38,9 @@ class App:
 @contextmanager
 def serve(fake: FakeSlack, db_url: str) -> Iterator[App]:
     """The app on ``db_url``, served over HTTP like the ``running`` fixture."""
-    settings = make_settings(fake, db_url)
-    services = Services.from_settings(settings)
-    app = create_app(settings, services=services)
-    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
-    url = f"http://127.0.0.1:{server.port}/slack/events"
-    try:
-        yield App(services, server, SlackClient(url, SIGNING_SECRET, fake), url)
-    finally:
-        server.stop()
-        services.db.dispose()
+    with conftest.serve(make_settings(fake, db_url)) as app:
+        slack = SlackClient(app.url, SIGNING_SECRET, fake)
+        yield App(app.services, app.server, slack, app.url)
 
 
 @contextmanager

@@ -20,12 +20,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from bot.app import create_app
-from bot.server import HttpServer
-from bot.services import Services
 from bot.settings import Settings
 from slackkit import FakeSlack, SlackClient
-from tests.conftest import SIGNING_SECRET, Running
+from tests.conftest import SIGNING_SECRET, Running, serve
 
 
 def oauth_settings(fake: FakeSlack, db_url: str, **kw: object) -> Settings:
@@ -42,15 +39,8 @@ def oauth_settings(fake: FakeSlack, db_url: str, **kw: object) -> Settings:
 
 @pytest.fixture
 def oauth_running(fake: FakeSlack, db_url: str) -> Iterator[Running]:
-    services = Services.from_settings(oauth_settings(fake, db_url))
-    app = create_app(services.settings, services=services)
-    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
-    base = f"http://127.0.0.1:{server.port}"
-    try:
-        yield Running(app, services, server, base + "/slack/events", base)
-    finally:
-        server.stop()
-        services.db.dispose()
+    with serve(oauth_settings(fake, db_url)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -17,11 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bot.app import create_app
-from bot.server import HttpServer
 from bot.services import Services
 from slackkit.playground import Playground
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -78,16 +76,11 @@ def stage(db_url: str) -> Iterator[Stage]:
         manifest_path=ROOT / "manifest.yml",
         on_run_jobs=lambda: jobs_run.append(1),
     ).start()
-    settings = make_settings(playground, db_url)
-    services = Services.from_settings(settings)
-    app = create_app(settings, services=services)
-    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
-    playground.events_url = f"http://127.0.0.1:{server.port}/slack/events"
     try:
-        yield Stage(playground, services, jobs_run)
+        with serve(make_settings(playground, db_url)) as app:
+            playground.events_url = app.url
+            yield Stage(playground, app.services, jobs_run)
     finally:
-        server.stop()
-        services.db.dispose()
         playground.stop()
 
 

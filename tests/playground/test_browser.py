@@ -8,17 +8,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from slackkit.page import send
 from tests.playground.conftest import Stage
-
-
-def send(page: Page, text: str) -> None:
-    """Type in the composer and press Enter (twice when the autocomplete takes the first)."""
-    box = page.locator("#composer-input")
-    box.fill(text)
-    box.press("Enter")
-    if box.input_value().strip():
-        box.press("Enter")
-    expect(box).to_have_value("")
 
 
 def last_message(page: Page, text: str) -> Locator:

@@ -10,29 +10,18 @@ import pytest
 from sqlmodel import select
 
 from bot import ids
-from bot.app import create_app
-from bot.server import HttpServer
-from bot.services import Services
 from slackkit import SlackClient, all_text
 from storage.models import Deal, Stage
 from tests.app.commands.test_stages_edit import open_editor, stage_names
-from tests.conftest import SIGNING_SECRET, Running, make_settings
+from tests.conftest import SIGNING_SECRET, Running, make_settings, serve
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def first_use(request, fake) -> Iterator[tuple[Running, SlackClient]]:
     url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
     settings = make_settings(fake, url, default_currency="USD")  # not the built-in IDR
-    services = Services.from_settings(settings)
-    app = create_app(settings, services=services)
-    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
-    base = f"http://127.0.0.1:{server.port}"
-    try:
-        running = Running(app, services, server, base + "/slack/events", base)
+    with serve(settings) as running:
         yield running, SlackClient(running.url, SIGNING_SECRET, fake)
-    finally:
-        server.stop()
-        services.db.dispose()
 
 
 def stages_in_db(running: Running) -> dict[str, int]:
