@@ -38,6 +38,7 @@ DEFAULT_LOCALE = "en"
 #: shown as is, never translated: a reader looks for their own language's name).
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "id": "Bahasa Indonesia"}
 
+
 def N_(message: str) -> str:  # noqa: N802 - gettext convention
     """Mark a string for extraction without translating it now."""
     return message
