@@ -38,17 +38,22 @@ DEFAULT_LOCALE = "en"
 #: shown as is, never translated: a reader looks for their own language's name).
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "id": "Bahasa Indonesia"}
 
+
+def N_(message: str) -> str:  # noqa: N802 - gettext convention
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+#: The same languages named in running text ("Written in English"), in the reader's words:
+#: msgids, translated when shown (``Translator.language``): "ditulis dalam bahasa Inggris".
+LANGUAGE_NAMES_IN_TEXT: dict[str, str] = {"en": N_("English"), "id": N_("Bahasa Indonesia")}
+
 #: What people type to name a language (``/pipeline lang id``, ``/pipeline bahasa id``,
 #: ``/digest here 08:00 bahasa``): Indonesians call their language "Bahasa".
 LANGUAGE_WORDS: dict[str, str] = {
     **dict.fromkeys(("id", "ind", "indonesia", "indonesian", "bahasa", "bahasa indonesia"), "id"),
     **dict.fromkeys(("en", "eng", "english", "inggris", "bahasa inggris"), "en"),
 }
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext convention
-    """Mark a string for extraction without translating it now."""
-    return message
 
 
 class Msg(str):
@@ -156,6 +161,11 @@ class Translator:
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         text = self._t.ngettext(singular, plural, n)
         return text.format(n=n, **{k: self.shown(v) for k, v in params.items()})
+
+    def language(self, code: str | None) -> str:
+        """A language named in a sentence, in the reader's words (``English`` /
+        ``bahasa Inggris``); an unknown code is the default language."""
+        return self(LANGUAGE_NAMES_IN_TEXT[normalise_locale(code)])
 
     # --- dates and numbers, with Babel ----------------------------------------------------
 

@@ -23,7 +23,7 @@ from bot import ids
 from bot.core import checklists as cl
 from bot.core.checklists import closing_technique
 from bot.core.errors import InvalidInput, WithUsage
-from bot.core.i18n import LANGUAGE_NAMES, Translator, normalise_locale
+from bot.core.i18n import Translator
 from bot.core.metrics import PeriodMetrics
 from bot.core.money import Money, format_money, format_money_short
 from bot.core.quickadd import NOT_MENTIONED
@@ -107,10 +107,9 @@ def schedule_line(t: Translator, *, at: str, tz: str, weekdays, owners) -> str:
 
 def language_line(t: Translator, language: str | None) -> str:
     """In which language the channel's digest is written (issue 11)."""
-    name = LANGUAGE_NAMES[normalise_locale(language)]
     return t(
         "Written in {language}; choose with `/digest here … bahasa id` or `bahasa en`.",
-        language=name,
+        language=t.language(language),
     )
 
 

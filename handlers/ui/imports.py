@@ -19,7 +19,7 @@ from slack_sdk.models.blocks.block_elements import FileInputElement
 
 from bot import ids
 from bot.core import imports as im
-from bot.core.i18n import LANGUAGE_NAMES, Translator
+from bot.core.i18n import Translator
 from bot.core.money import format_money
 from bot.usecases.imports import Draft, ImportDone, Planned, Preview
 from handlers.ui.common import (
@@ -107,7 +107,7 @@ def _hint(t: Translator, key: str, currency: str) -> str | None:
     hints = {
         im.VALUE: t(
             "Amounts are read the {language} way; without a currency, in {currency}.",
-            language=LANGUAGE_NAMES.get(t.locale, t.locale),
+            language=t.language(t.locale),
             currency=currency,
         ),
         im.OWNER: t("By email, Slack name or @mention. Empty: you."),

@@ -64,7 +64,7 @@ def language_set_reply(t: Translator, result: LanguageSet) -> dict:
     """Answered in the new language (``t`` is of ``result.language``)."""
     text = t(
         "Done: Salespath now writes to you in {language}.",
-        language=LANGUAGE_NAMES[result.language],
+        language=t.language(result.language),
     )
     tip = _amounts_tip(t)
     return message(
@@ -82,7 +82,7 @@ def language_status(t: Translator) -> dict:
         t(
             "Salespath writes to you in {language}. Change it with `/pipeline lang id` "
             "(Bahasa Indonesia) or `/pipeline lang en` (English), or on the Home tab.",
-            language=LANGUAGE_NAMES[t.locale],
+            language=t.language(t.locale),
         )
     )
 
@@ -130,7 +130,7 @@ def read_settings_form(form: dict) -> tuple[str, str]:
 def settings_saved_message(t: Translator, saved: SettingsSaved) -> dict:
     text = t(
         "Saved the workspace's settings: {language}, amounts without a currency in {currency}.",
-        language=LANGUAGE_NAMES[saved.settings.language],
+        language=t.language(saved.settings.language),
         currency=saved.settings.currency,
     )
     lines = [":white_check_mark: " + text, ui_forecast.team_view_line(t, saved.settings.team_view)]

@@ -44,7 +44,7 @@ def dewi(running, fake, slack):
     running.services.now = lambda: NOW
     fake.add_user(DEWI, name="dewi", real_name="Dewi Lestari")
     said = all_text(slack.command(ids.CMD_PIPELINE, "bahasa id", user_id=DEWI).json)
-    assert "Selesai: mulai sekarang Salespath memakai Bahasa Indonesia untuk Anda." in said
+    assert "Selesai: mulai sekarang Salespath memakai bahasa Indonesia untuk Anda." in said
     assert "2,5M berarti Rp2.500.000.000 (miliar)" in said  # how her amounts are read now
     return running
 
@@ -56,7 +56,7 @@ def test_the_choice_is_stored_per_person_and_lang_alone_says_which(dewi, slack):
     with dewi.services.db.read() as s:
         rows = s.exec(select(UserSetting)).all()
     assert [(r.team_id, r.user_id, r.language) for r in rows] == [("T1", DEWI, "id")]
-    assert "Salespath memakai Bahasa Indonesia untuk Anda" in all_text(
+    assert "Salespath memakai bahasa Indonesia untuk Anda" in all_text(
         slack.command(ids.CMD_PIPELINE, "lang", user_id=DEWI).json
     )
     assert "Salespath writes to you in English" in all_text(

@@ -131,7 +131,7 @@ def test_digests_without_a_language_follow_the_workspace_default(team, slack, fa
     jobs.digest("T1", "C2", NOW)
     assert "Ringkasan pipeline" in all_text(posted(fake, "C2")[0]["params"])
     status = all_text(slack.command(ids.CMD_DIGEST, "status", channel_id="C2").json)
-    assert "Ditulis dalam Bahasa Indonesia" in status  # U1 reads the default now too
+    assert "Ditulis dalam bahasa Indonesia" in status  # U1 reads the default now too
 
 
 def test_reminders_are_in_each_recipients_language(team, fake):
