@@ -28,11 +28,12 @@ from bot.core import checklists as cl
 from bot.core.i18n import Translator
 from bot.core.money import Money
 from bot.core.slots import last_slot, trigger_for
+from bot.sample import TEAM
+from bot.sample import _save as save_version  # a checklist version, as the app saves it
 from bot.usecases.checklists import completion as digest_completion
 from bot.usecases.digest import Digest, gather_digest
 from handlers.ui import chart
 from handlers.ui import digest as ui
-from storage import checklists as cstore
 from storage import deals as store
 from storage import digests as digest_store
 from storage import stages as stage_store
@@ -43,7 +44,6 @@ from storage.migrate import upgrade
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TEXT_NAME, PNG_NAME = "sample-digest.txt", "sample-digest.png"
 
-TEAM = "T0SAMPLE"
 TZ = "Asia/Jakarta"
 JAKARTA = ZoneInfo(TZ)
 SUBSCRIPTION = "/digest here 09:00 Asia/Jakarta mon-fri"
@@ -472,19 +472,7 @@ def apply(s: Session, ids: dict[str, int], when: datetime, what: str, args: tupl
         )
     elif what == "checklist":
         _, kind, raw = args
-        data = checklist_data(kind, raw)
-        done = cl.completion(kind, data)
-        cstore.save_checklist(
-            session=s,
-            team_id=TEAM,
-            deal=deal,
-            kind=kind,
-            data=data,
-            filled=done.filled,
-            parts=done.total,
-            by=deal.owner_id,
-            now=when,
-        )
+        save_version(s, deal, kind, checklist_data(kind, raw), when)
     elif what == "slip":
         store.update_deal(
             session=s,

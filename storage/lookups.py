@@ -183,10 +183,21 @@ def _by_first_letters(session, team_id, status, plan: Lookup) -> list[Candidate]
     return _candidates(session, team_id, status, where, (near, Deal.id), FALLBACK)
 
 
+def _count_upto(session: Session, team_id: str, status: str | None, most: int) -> int:
+    """How many live deals (of ``status``) the workspace has, counting no further than
+    ``most`` (an index-only count of at most ``most`` rows, not a load of their names)."""
+    q = select(Deal.id).where(Deal.team_id == team_id, live())
+    if status:
+        q = q.where(Deal.status == status)
+    return session.exec(select(func.count()).select_from(q.limit(most).subquery())).one()
+
+
 def _all_if_few(session: Session, team_id: str, status: str | None) -> list[Candidate] | None:
-    """Every name when there are at most ``FEW`` (``None`` when there are more)."""
-    found = _candidates(session, team_id, status, True, (Deal.id,), FEW + 1)
-    return found if len(found) <= FEW else None
+    """Every name when there are at most ``FEW`` (``None`` when there are more: counted
+    first, so a big workspace loads none)."""
+    if _count_upto(session, team_id, status, FEW + 1) > FEW:
+        return None
+    return _candidates(session, team_id, status, True, (Deal.id,), FEW)
 
 
 def _any_with_status(session: Session, team_id: str, status: str) -> bool:

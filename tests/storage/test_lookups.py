@@ -233,3 +233,20 @@ def test_the_migration_backfills_deals_written_before_it(db):
 )
 def test_padded_words_like_pg_trgm(folded: str, padded: str) -> None:
     assert lookups.padded(folded) == padded
+
+
+def test_a_big_workspace_is_counted_not_loaded(db, monkeypatch):
+    """Past ``FEW`` deals the all-names tier counts (at most ``FEW + 1`` rows) and loads no
+    name; at ``FEW`` or fewer it hands every name to ``match_names``."""
+    monkeypatch.setattr(lookups, "FEW", 5)
+    bulk_insert(db, [f"Toko Jaya {i}" for i in range(5)])
+    with db.read() as s:
+        assert len(lookups._all_if_few(s, "T1", None)) == 5
+    bulk_insert(db, ["Toko Jaya 5"])
+    loaded: list[tuple] = []
+    monkeypatch.setattr(lookups, "_candidates", lambda *a: loaded.append(a) or [])
+    with db.read() as s:
+        assert lookups._count_upto(s, "T1", None, 100) == 6
+        assert lookups._count_upto(s, "T1", "won", 100) == 0
+        assert lookups._all_if_few(s, "T1", None) is None
+    assert loaded == []
