@@ -20,3 +20,8 @@ def migrated_diff(request: pytest.FixtureRequest, kind: str) -> list:
             return compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     finally:
         db.dispose()
+
+
+def naming(diff: list, tables: tuple[str, ...]) -> list:
+    """The differences of ``diff`` that name one of ``tables`` (``'deal'`` or ``deal.x``)."""
+    return [d for d in diff if any(f"'{t}'" in repr(d) or f"{t}." in repr(d) for t in tables)]

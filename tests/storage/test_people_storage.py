@@ -20,7 +20,7 @@ from storage.models import Deal, DealChange, Manager, StageMove
 from storage.models_people import InactiveMember, NotifyPreference, WelcomeMark
 from storage.purge import delete_workspace_data, tables_with_team_id
 from tests.factories import make_deal
-from tests.storage.schema import migrated_diff
+from tests.storage.schema import migrated_diff, naming
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 NEW = ("inactive_member", "notify_preference", "welcome_mark")
@@ -29,7 +29,7 @@ NEW = ("inactive_member", "notify_preference", "welcome_mark")
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migration_matches_the_new_models(request, kind):
     diff = migrated_diff(request, kind)
-    ours = [d for d in diff if any(f"'{t}'" in repr(d) or f"{t}." in repr(d) for t in NEW)]
+    ours = naming(diff, NEW)
     assert not ours, ours
 
 

@@ -10,7 +10,7 @@ import storage.models_checklist
 import storage.models_digest  # noqa: F401
 from storage.models import Contact, Deal, StageMove
 from tests.factories import make_deal
-from tests.storage.schema import migrated_diff
+from tests.storage.schema import migrated_diff, naming
 
 TOUCHED = ("deal", "stage_move", "contact", "digest_subscription")
 
@@ -18,7 +18,7 @@ TOUCHED = ("deal", "stage_move", "contact", "digest_subscription")
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migration_matches_the_models_it_touches(request, kind):
     diff = migrated_diff(request, kind)
-    ours = [d for d in diff if any(f"'{t}'" in repr(d) or f"{t}." in repr(d) for t in TOUCHED)]
+    ours = naming(diff, TOUCHED)
     assert not ours, ours
 
 
