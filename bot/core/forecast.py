@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.errors import DomainError, InvalidInput, field_errors
 from bot.core.i18n import N_
-from bot.core.money import AmbiguousAmount, Money, parse_amount
+from bot.core.money import SUPPORTED_CURRENCIES, AmbiguousAmount, Money, parse_amount
 
 MONTH, QUARTER = 1, 3
 
@@ -279,10 +279,13 @@ def read_target_form(
         span = span_from_key(period)
     except InvalidInput as err:
         errors["period"] = err
-    try:
-        money = parse_amount(amount.strip(), default_currency=currency, language=language)
-    except InvalidInput as err:
-        errors["value"] = err
+    if currency not in SUPPORTED_CURRENCIES:  # the menu offers no other (a forged form might)
+        errors["currency"] = InvalidInput(N_("Pick a currency from the list."), field="currency")
+    else:
+        try:
+            money = parse_amount(amount.strip(), default_currency=currency, language=language)
+        except InvalidInput as err:
+            errors["value"] = err
     field_errors(errors)
     return money, span
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from bot.core.deals import Actor, require_manager
 from bot.core.errors import InvalidInput
-from bot.core.i18n import LANGUAGE_NAMES, N_, choose_language, parse_language
+from bot.core.i18n import LANGUAGE_NAMES, N_, Msg, choose_language, parse_language
 from bot.core.quickadd import NOT_MENTIONED
 from storage import managers as manager_store
 from storage import preferences as preference_store
@@ -120,6 +120,8 @@ class Managers:
     unchanged: list[str] = field(default_factory=list)
 
 
+#: The operation as the usage line names it, in the reader's words (``manajer tambah``).
+OP_WORDS = {"add": N_("add"), "remove": N_("remove")}
 CHANGE_MANAGERS = N_(
     "Only a manager (a workspace admin or owner, or someone "
     "named with /pipeline managers add) can change managers."
@@ -148,7 +150,7 @@ def managers(
                 "Mention the person: /pipeline managers {op} @someone "
                 "(pick them from Slack's list so it becomes a mention)."
             ),
-            op=op,
+            op=Msg(OP_WORDS.get(op, op)),
         )
     unknown = [u for u in users if real is not None and u not in real]
     if unknown:

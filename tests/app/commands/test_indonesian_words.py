@@ -153,3 +153,13 @@ def test_an_id_locale_reads_indonesian_until_they_choose_english(running, fake, 
     assert "Salespath memakai bahasa Indonesia untuk Anda" in all_text(
         slack.command(ids.CMD_PIPELINE, "bahasa", user_id="U5").json
     )
+
+
+def test_a_manager_op_without_a_mention_is_told_in_the_readers_words(dewi, slack):
+    shown = all_text(slack.command(ids.CMD_PIPELINE, "manajer tambah", user_id=BOSS).json)
+    assert "Mention orangnya: /pipeline manajer tambah @nama" in shown
+    shown = all_text(slack.command(ids.CMD_PIPELINE, "manajer hapus", user_id=BOSS).json)
+    assert "/pipeline manajer hapus @nama" in shown
+    # UADMIN, a workspace admin of the fake Slack, reads English
+    shown = all_text(slack.command(ids.CMD_PIPELINE, "managers add", user_id="UADMIN").json)
+    assert "Mention the person: /pipeline managers add @someone" in shown
