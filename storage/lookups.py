@@ -240,6 +240,16 @@ def match_deals(
     return decide(fuzzy, fallback)
 
 
+def exact_match(*, session: Session, team_id: str, text: str) -> Candidate | None:
+    """The deal named exactly ``text`` (as ``match_names`` compares names), through the
+    normalised-name index alone: for a hint, never worth a typo search."""
+    plan = plan_lookup(text)
+    if plan is None:
+        return None
+    result = match_names(text, _exact(session, team_id, None, plan))
+    return result.exact if result.tier == EXACT else None
+
+
 def contains_words(session: Session, words: list[str]):
     """Deals whose folded name contains each of ``words`` (a word under three letters: a
     word of the name starts with it), through the trigram index."""

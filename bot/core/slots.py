@@ -334,8 +334,14 @@ def parse_schedule(text: str, *, default_tz: str) -> Schedule:
 
 
 def valid_timezone(tz: str | None) -> str:
-    """A Slack profile's timezone if we know it, else UTC."""
-    return tz if tz and tz in available_timezones() else "UTC"
+    """A Slack profile's timezone if we know it, else UTC. Every request asks, so the set of
+    known zones is read once (``available_timezones`` walks the tzdata files on each call)."""
+    return tz if tz and tz in _known_zones() else "UTC"
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 # --- slots ------------------------------------------------------------------------------

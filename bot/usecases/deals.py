@@ -86,8 +86,8 @@ def deal_named(db: Database, actor: Actor, *, text: str) -> str | None:
     """The name of the deal whose name is the whole ``text``, if there is one (a deal called
     like a sub-command: ``Stats``, ``Team Corp``)."""
     with db.read() as s:
-        found = resolve_deal(session=s, team_id=actor.team_id, text=text)
-    return found.deal.name if found.exact and found.deal is not None else None
+        found = lookups.exact_match(session=s, team_id=actor.team_id, text=text.strip())
+    return found.name if found is not None else None
 
 
 @dataclass(frozen=True)
