@@ -356,20 +356,50 @@ class Jobs:
         """Claim (channel, slot) and post the digest once; the outcome and the last error.
         ``check``: a step before the digest is built and posted (it raises to stop it)."""
         failure: list[Exception] = []
-        outcome = deliver(
-            self.db,
-            team_id=spec.team_id,
-            kind=kind,
-            target=spec.channel_id,
-            slot=slot,
-            now=self.services.now,
-            send=self._digest_sender(kind, spec, slot, failure, check),
-            permanent=is_permanent,
+        outcome = self._claimed(
+            kind,
+            spec.team_id,
+            spec.channel_id,
+            slot,
+            self._digest_sender(kind, spec, slot, failure, check),
             window=DIGEST_NOW_WINDOW if kind == DIGEST_NOW else RETRY_WINDOW,
             payload=payload,
-            later=lambda at: self._later(at, kind, spec.team_id, spec.channel_id, slot, payload),
+            resume=True,
         )
         return outcome, (failure[-1] if failure else None)
+
+    def _claimed(
+        self,
+        kind: str,
+        team_id: str,
+        target: str,
+        slot: datetime,
+        send: Callable[[Progress, Recorder], None],
+        *,
+        window: timedelta = RETRY_WINDOW,
+        payload: dict | None = None,
+        resume: bool = False,
+    ) -> Outcome:
+        """``deliver`` with this runner's database and clock, a Slack error that retrying
+        cannot fix given up at once; with ``resume``, a rescheduled step runs again in this
+        process at its time (``_later``, then ``resume``)."""
+
+        def later(at: datetime) -> None:
+            self._later(at, kind, team_id, target, slot, payload)
+
+        return deliver(
+            self.db,
+            team_id=team_id,
+            kind=kind,
+            target=target,
+            slot=slot,
+            now=self.services.now,
+            send=send,
+            permanent=is_permanent,
+            window=window,
+            payload=payload,
+            later=later if resume else None,
+        )
 
     def _digest_sender(
         self,
@@ -589,16 +619,7 @@ class Jobs:
                 check()
             self._send_claimed(kind, team_id, channel_id, slot, progress, record, build())
 
-        return deliver(
-            self.db,
-            team_id=team_id,
-            kind=kind,
-            target=target,
-            slot=slot,
-            now=self.services.now,
-            send=send,
-            permanent=is_permanent,
-        )
+        return self._claimed(kind, team_id, target, slot, send)
 
     def _in(self, wait: float | timedelta) -> datetime:
         return self.services.now() + (
@@ -712,17 +733,9 @@ class Jobs:
         content = members.as_wanted(content, gate)
         if content.empty and not retry:
             return None  # nothing to remind of: no claim, no DM (a retry still closes its claim)
-        return deliver(
-            self.db,
-            team_id=team_id,
-            kind=REMINDER,
-            target=owner_id,
-            slot=slot,
-            now=self.services.now,
-            send=self._reminder_sender(content, self._language(team_id, owner_id, profile.locale)),
-            permanent=is_permanent,
-            later=lambda at: self._later(at, REMINDER, team_id, owner_id, slot, None),
-        )
+        locale = self._language(team_id, owner_id, profile.locale)
+        send = self._reminder_sender(content, locale)
+        return self._claimed(REMINDER, team_id, owner_id, slot, send, resume=True)
 
     def _language(self, team_id: str, user_id: str, slack_locale: str) -> str:
         """The recipient's language, as they chose it in Salespath (issue 11)."""

@@ -56,6 +56,7 @@ MAX_BACKOFF = timedelta(hours=1)  # … up to this
 _SECOND = timedelta(seconds=1)
 INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 T = TypeVar("T")
+ClaimKey = tuple[str, str, str, datetime]  # (team_id, kind, target, slot): one claim each
 
 
 class Outcome(StrEnum):
@@ -120,6 +121,19 @@ class Progress:
         return self.message_ts is None and self.post_started_at is not None
 
 
+def _update(db: Database, got: Progress, **values: object) -> bool:
+    """Change the claim ``got`` holds, in its own transaction; ``False`` when another
+    attempt has taken it over."""
+    with db.transaction() as s:
+        return claim_store.update_claim(
+            session=s,
+            team_id=got.team_id,
+            claim_id=got.claim_id,
+            attempt=got.attempt,
+            **values,
+        )
+
+
 class Recorder:
     """Keeps this run's hold on its claim and records each posted part at once, each in its
     own transaction. Raises ``LeaseLost`` as soon as another run has taken the claim over."""
@@ -167,18 +181,16 @@ class Recorder:
 
 def _insert(
     db: Database,
-    team_id: str,
-    kind: str,
-    target: str,
-    slot: datetime,
+    key: ClaimKey,
     *,
     by: str,
     now: datetime,
     payload: dict | None = None,
     failed: str | None = None,
 ) -> DeliveryClaim | None:
-    """Insert the slot's claim, held by ``by`` — or, with ``failed`` (the reason), written
-    as failed at once; ``None`` when the slot has a claim already."""
+    """Insert the claim of ``key``, held by ``by`` — or, with ``failed`` (the reason),
+    written as failed at once; ``None`` when that slot has a claim already."""
+    team_id, kind, target, slot = key
     try:
         with db.transaction() as s:
             row = claim_store.insert_claim(
@@ -199,19 +211,6 @@ def _insert(
     return row
 
 
-def _update(db: Database, got: Progress, **values: object) -> bool:
-    """Change the claim ``got`` holds, in its own transaction; ``False`` when another
-    attempt has taken it over."""
-    with db.transaction() as s:
-        return claim_store.update_claim(
-            session=s,
-            team_id=got.team_id,
-            claim_id=got.claim_id,
-            attempt=got.attempt,
-            **values,
-        )
-
-
 def claim(
     db: Database,
     *,
@@ -224,7 +223,7 @@ def claim(
     instance: str = INSTANCE,
     payload: dict | None = None,
 ) -> Progress | Outcome:
-    row = _insert(db, team_id, kind, target, slot, by=instance, now=now, payload=payload)
+    row = _insert(db, (team_id, kind, target, slot), by=instance, now=now, payload=payload)
     if row is not None:
         return Progress(team_id, row.id, row.attempt, payload=payload)
     # claimed before: see by whom and how far it got
@@ -547,4 +546,5 @@ def record_missed(
 ) -> bool:
     """Write a slot that was never attempted (the database was down at its time and came
     back too late) as ``failed``, once: ``False`` when the slot has a claim already."""
-    return _insert(db, team_id, kind, target, slot, by=instance, now=now, failed=why) is not None
+    key = (team_id, kind, target, slot)
+    return _insert(db, key, by=instance, now=now, failed=why) is not None
