@@ -10,7 +10,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import case, func, literal_column
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.core.metrics import (
@@ -273,53 +272,69 @@ def stage_conversion(
     stages = stage_store.list_stages(session=session, team_id=scope.team_id)
     opens = sorted((s for s in stages if s.kind == OPEN), key=lambda s: (s.position, s.id))
     won = next((s for s in stages if s.kind == WON), None)
-    kept = (StageMove.undone_at.is_(None), StageMove.undo_of.is_(None))
-    entries = _scoped(
-        select(
-            StageMove.deal_id.label("deal_id"),
-            StageMove.to_stage_id.label("stage_id"),
-            func.min(StageMove.id).label("first_id"),
-        )
-        .join(Deal, Deal.id == StageMove.deal_id)
-        .where(StageMove.team_id == scope.team_id, StageMove.to_status == OPEN, *kept, live()),
-        scope,
-    )
-    if created_from is not None:
-        # A deal's moves come after its creation: the index on moves by time narrows
-        # them to the cohort's period before the join.
-        entries = entries.where(Deal.created_at >= created_from, StageMove.moved_at >= created_from)
-    e = entries.group_by(StageMove.deal_id, StageMove.to_stage_id).subquery()
-    here = aliased(Stage)
-    later, there = aliased(StageMove), aliased(Stage)
-    went_on = (
-        select(later.id)
-        .join(there, there.id == later.to_stage_id)
-        .where(
-            later.team_id == scope.team_id,
-            later.deal_id == e.c.deal_id,
-            later.id > e.c.first_id,
-            later.undone_at.is_(None),
-            later.undo_of.is_(None),
-            (later.to_status == WON)
-            | ((later.to_status == OPEN) & (there.position > here.position)),
-        )
-        .exists()
-    )
-    counts = {
-        stage_id: (int(n), int(on or 0))
-        for stage_id, n, on in session.exec(
-            select(e.c.stage_id, func.count(), func.sum(case((went_on, 1), else_=0)))
-            .join(here, here.id == e.c.stage_id)
-            .where(here.team_id == scope.team_id)
-            .group_by(e.c.stage_id)
-        ).all()
-    }
+    counts = _conversion_counts(session, scope, created_from)
     steps: list[ConversionStep] = []
     nexts = [*opens[1:], won] if won is not None else opens[1:]
     for stage, nxt in zip(opens, nexts, strict=False):
         n, on = counts.get(stage.id, (0, 0))
         steps.append(ConversionStep(stage.name, nxt.name, n, on))
     return steps
+
+
+def _conversion_counts(
+    session: Session, scope: Scope, created_from: datetime | None
+) -> dict[int, tuple[int, int]]:
+    """Per open stage: (deals that were in it, of which went on), in one pass over the kept
+    moves. Each move scores how far it got (Won above every open stage, Lost below); a
+    window gives each move the best score of the deal's *later* moves, so a deal went on
+    from a stage when the best after its first entry there is past that stage's position
+    (the first entry has the best later score of all its entries: taking the max per deal
+    and stage is taking the first)."""
+    far = case(
+        (StageMove.to_status == WON, 1_000_000),
+        (StageMove.to_status == OPEN, func.coalesce(Stage.position, -1)),
+        else_=-1,
+    )
+    moves = _scoped(
+        select(
+            StageMove.deal_id.label("deal_id"),
+            StageMove.to_stage_id.label("stage_id"),
+            StageMove.to_status.label("status"),
+            Stage.position.label("position"),
+            func.max(far)
+            .over(partition_by=StageMove.deal_id, order_by=StageMove.id, rows=(1, None))
+            .label("later"),
+        )
+        .join(Deal, Deal.id == StageMove.deal_id)
+        .outerjoin(Stage, Stage.id == StageMove.to_stage_id)
+        .where(
+            StageMove.team_id == scope.team_id,
+            StageMove.undone_at.is_(None),
+            StageMove.undo_of.is_(None),
+            live(),
+        ),
+        scope,
+    )
+    if created_from is not None:
+        # A deal's moves come after its creation: the index on moves by time narrows
+        # them to the cohort's period before the join.
+        moves = moves.where(Deal.created_at >= created_from, StageMove.moved_at >= created_from)
+    m = moves.subquery()
+    per_deal = (
+        select(
+            m.c.stage_id,
+            case((func.max(m.c.later) > func.max(m.c.position), 1), else_=0).label("on"),
+        )
+        .where(m.c.status == OPEN)
+        .group_by(m.c.deal_id, m.c.stage_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(per_deal.c.stage_id, func.count(), func.sum(per_deal.c.on)).group_by(
+            per_deal.c.stage_id
+        )
+    ).all()
+    return {stage_id: (int(n), int(on or 0)) for stage_id, n, on in rows}
 
 
 def lost_breakdown(session: Session, scope: Scope, period: Period) -> list[LostRow]:
