@@ -1067,6 +1067,14 @@ class FakeSlack:
                 return {"ok": False, "error": "msg_blocks_too_long"}
         return None
 
+    def _checked_post(self, p: Json) -> tuple[str, Json | None]:
+        """``chat.postMessage``/``chat.update``: the channel to write in, or the error answer
+        for a channel the bot can't write in or for content Slack refuses."""
+        channel, error = self._target_channel(p.get("channel"))
+        if error or channel is None:
+            return "", {"ok": False, "error": error}
+        return channel, self._content_error(p)
+
     def _file_problems(self, blocks: Any) -> list[str]:
         """Image blocks showing an uploaded file (``slack_file``): the file must exist, be
         completed, and be processed (``file_processing`` seconds after its upload)."""
@@ -1127,12 +1135,9 @@ class FakeSlack:
         self._messages.append(entry)
 
     def _post_message(self, p: Json, team: Team) -> Json:
-        channel, error = self._target_channel(p.get("channel"))
-        if error:
-            return {"ok": False, "error": error}
-        problem = self._content_error(p)
-        if problem:
-            return problem
+        channel, refused = self._checked_post(p)
+        if refused:
+            return refused
         ts = self._new_ts()
         message = self._bot_message(p, team, ts)
         self._remember("chat.postMessage", channel, p, ts=ts, thread_ts=p.get("thread_ts"))
@@ -1157,12 +1162,9 @@ class FakeSlack:
     def _chat_update(self, p: Json, team: Team) -> Json:
         if not p.get("ts"):
             return {"ok": False, "error": "message_not_found"}
-        channel, error = self._target_channel(p.get("channel"))
-        if error:
-            return {"ok": False, "error": error}
-        problem = self._content_error(p)
-        if problem:
-            return problem
+        channel, refused = self._checked_post(p)
+        if refused:
+            return refused
         message = self._bot_message(p, team, str(p["ts"]))
         self.conversations.replace(channel, str(p["ts"]), message)
         return {

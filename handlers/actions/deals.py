@@ -5,16 +5,14 @@ import re
 from slack_bolt import Ack, App
 
 from bot import ids
-from bot.core.deals import Actor
-from bot.usecases import deals, meetings, pipeline
+from bot.usecases import deals, pipeline
 from bot.usecases.deals import MoveRequest
 from handlers.kit.home import publish_home
-from handlers.kit.replies import open_then_fill
+from handlers.kit.meetings import open_meeting_form
 from handlers.ui import aftersales as ui_aftersales
 from handlers.ui import cards
 from handlers.ui import deals as ui
 from handlers.ui import home as ui_home
-from handlers.ui import meetings as ui_meetings
 from handlers.ui.amounts import read_amount_pick
 
 
@@ -25,27 +23,17 @@ def edit_deal(ack: Ack, body, action, client, actor, t, services):
     client.views_open(trigger_id=body["trigger_id"], view=ui.deal_form(t, draft, channel=channel))
 
 
-def move(services, actor: Actor, key, deal_id: int, then: MoveRequest | None, **kw):
+def move(act, deal_id: int, then: MoveRequest | None, **kw):
     """Move a deal as ``then`` says (the next stage when ``None``)."""
-    return deals.move(
-        services.db,
-        actor,
-        deal_id=deal_id,
-        request=then or MoveRequest(),
-        key=key,
-        now=services.now(),
-        **kw,
-    )
+    return act(deals.move, deal_id=deal_id, request=then or MoveRequest(), **kw)
 
 
-def advance_deal(
-    ack: Ack, body, action, client, actor, t, services, answer, request_key, today, tz
-):
+def advance_deal(ack: Ack, body, action, client, actor, t, services, answer, act, today, tz):
     """Advance (a reply's button, a reminder's, the Home tab's): the next stage, unless the
     deal moved since the user saw it; from the Home tab, the tab is drawn again."""
     ack()
     deal_id, then = ui.decode_advance(action["value"])
-    answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)))
+    answer(ui.move_reply(t, move(act, deal_id, then)))
     if (body.get("view") or {}).get("type") == "home":
         shown = ui_home.shown_view(body["view"])
         publish_home(client, services, actor, t, today=today, tz=tz, view=shown)
@@ -57,14 +45,12 @@ def open_card(ack: Ack, action, actor, t, services, answer, today, tz=None):
     answer(cards.card_message(t, card, now=services.now(), tz=tz))
 
 
-def home_deal_menu(
-    ack: Ack, body, action, client, actor, t, services, answer, request_key, today, tz
-):
+def home_deal_menu(ack: Ack, body, action, client, actor, t, services, answer, act, today, tz):
     """The ⋯ menu next to a deal on the Home tab: "card:<id>" or "advance:<id>[:<stage>]"."""
     what, _, deal_id = action["selected_option"]["value"].partition(":")
     chosen = {"value": deal_id}
     if what == "advance":
-        args = (body, chosen, client, actor, t, services, answer, request_key, today, tz)
+        args = (body, chosen, client, actor, t, services, answer, act, today, tz)
         return advance_deal(ack, *args)
     open_card(ack, chosen, actor, t, services, answer, today)
 
@@ -75,59 +61,55 @@ def home_view(ack: Ack, action, client, actor, t, services, today, tz):
     publish_home(client, services, actor, t, today=today, tz=tz, view=action.get("value"))
 
 
-def undo_move(ack: Ack, action, actor, t, services, answer, request_key):
+def undo_move(ack: Ack, action, t, act, answer):
     """Undo, under a move just made: the deal goes back (a compensating move)."""
     ack()
     deal_id, move_id = ui.decode_undo(action.get("value"))
-    done = deals.undo(
-        services.db, actor, deal_id=deal_id, move_id=move_id, key=request_key, now=services.now()
-    )
+    done = act(deals.undo, deal_id=deal_id, move_id=move_id)
     answer(ui_aftersales.undone_message(t, done), replace=True)
 
 
-def pick_deal(ack: Ack, action, actor, t, services, answer, request_key, today, tz):
+def pick_deal(ack: Ack, action, actor, t, services, answer, act, today, tz):
     """A deal picked among several (or suggested): its card, or the move the user asked for."""
     ack()
     deal_id, then = ui.decode_move(action["value"])
     if then is None:
         card = pipeline.card(services.db, actor, deal_id=deal_id, today=today)
         return answer(cards.card_message(t, card, now=services.now(), tz=tz), replace=True)
-    answer(ui.move_reply(t, move(services, actor, request_key, deal_id, then)), replace=True)
+    answer(ui.move_reply(t, move(act, deal_id, then)), replace=True)
 
 
-def confirm_move(ack: Ack, action, actor, t, services, answer, request_key):
+def confirm_move(ack: Ack, action, t, act, answer):
     """ "Yes, move it": a move back, or re-opening a closed deal, as confirmed."""
     ack()
     deal_id, then = ui.decode_move(action["value"])
-    result = move(services, actor, request_key, deal_id, then, confirmed=True)
+    result = move(act, deal_id, then, confirmed=True)
     answer(ui.move_reply(t, result), replace=True)
 
 
-def add_again(services, actor: Actor, t, answer, key, text: str, **how) -> None:
+def add_again(act, t, answer, text: str, **how) -> None:
     """The quick add of ``text`` once more, read the way the user's button says (``how``:
     a duplicate allowed, the unit of an amount) and answered in place of the question."""
-    result = deals.quick_add(services.db, actor, text=text, key=key, now=services.now(), **how)
+    result = act(deals.quick_add, text=text, **how)
     answer(ui.added_reply(t, result), replace=True)
 
 
-def confirm_create(ack: Ack, action, actor, t, services, answer, request_key):
+def confirm_create(ack: Ack, action, t, act, answer):
     """ "Create anyway": a second open deal of the same name; or (issue 14) the quick add
     read the way the user picked ("Initech, in USD?"), with the real mentions it was read
     with (the value is sealed: ``ui.quick_add_value``)."""
     ack()
     text, mentions = ui.read_quick_add_value(action.get("value"))
     duplicate = action["action_id"] == ids.ACTION_CONFIRM_CREATE
-    add_again(
-        services, actor, t, answer, request_key, text, allow_duplicate=duplicate, mentions=mentions
-    )
+    add_again(act, t, answer, text, allow_duplicate=duplicate, mentions=mentions)
 
 
-def pick_amount(ack: Ack, action, actor, t, services, answer, request_key) -> None:
+def pick_amount(ack: Ack, action, t, act, answer) -> None:
     """A reading picked for an ambiguous amount after ``/prospect`` (million or miliar): the
     deal is added with it, in place of the question."""
     ack()
     text, unit, mentions = read_amount_pick(action["value"])
-    add_again(services, actor, t, answer, request_key, text, unit=unit, mentions=mentions)
+    add_again(act, t, answer, text, unit=unit, mentions=mentions)
 
 
 def cancel(ack: Ack, body, respond) -> None:
@@ -139,13 +121,16 @@ def cancel(ack: Ack, body, respond) -> None:
 def log_meeting(ack: Ack, body, action, client, actor, t, services, today):
     """The "Log meeting" button on every deal reply."""
     ack()
-    channel, deal_id = (body.get("channel") or {}).get("id"), int(action["value"])
-
-    def build() -> dict:
-        draft = meetings.draft(services.db, actor, deal_id=deal_id, today=today)
-        return ui_meetings.meeting_form(t, draft, channel=channel)
-
-    open_then_fill(client, t, body["trigger_id"], build)
+    open_meeting_form(
+        client,
+        t,
+        services,
+        actor,
+        trigger_id=body["trigger_id"],
+        today=today,
+        deal_id=int(action["value"]),
+        channel=(body.get("channel") or {}).get("id"),
+    )
 
 
 def register(app: App) -> None:

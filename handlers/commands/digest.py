@@ -21,16 +21,16 @@ from handlers.ui.common import message, problem_message, unknown_subcommand
 from handlers.ui.usage import USAGE
 
 
-def digest_command(ack: Ack, command, text, actor, t, services, context, client) -> None:
+def digest_command(ack: Ack, command, text, actor, t, services, context, client, act) -> None:
     word = text.partition(" ")[0]
     word, channel_id, db = word.lower(), command["channel_id"], services.db
     if word in phrases.DIGEST_HERE:
-        return subscribe(ack, command, text, actor, t, services, context, client)
+        return subscribe(ack, command, text, actor, t, services, context, client, act)
     if word in phrases.DIGEST_STATUS:
         result = subscriptions.status(db, actor, channel_id=channel_id, now=services.now())
         return reply(ack, ui.status_reply(t, result, channel_id=channel_id))
     if word in phrases.DIGEST_OFF:
-        return stop(ack, command, actor, t, services, context, client)
+        return stop(ack, command, actor, t, services, client, act)
     if word in phrases.DIGEST_NOW:
         return post_now(ack, command, text, actor, t, services, context, client)
     reply(ack, unknown_subcommand(t, USAGE[ids.CMD_DIGEST], text))
@@ -60,20 +60,17 @@ def channel_facts(t: Translator, client: WebClient, channel_id: str, bot_user_id
     return Channel(None, shared)
 
 
-def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> None:
+def subscribe(ack: Ack, command, text, actor, t, services, context, client, act) -> None:
     channel_id = command["channel_id"]
     mentions = context.get("mentions") or frozenset()
     schedule, wins = ui.here_args(text.partition(" ")[2], default_tz=context["tz"], real=mentions)
     channel = channel_facts(t, client, channel_id, context.bot_user_id)
     if channel.problem:
         return refuse(ack, t, channel.problem, command, text)
-    result = subscriptions.subscribe(
-        services.db,
-        actor,
+    result = act(
+        subscriptions.subscribe,
         channel_id=channel_id,
         schedule=schedule,
-        now=services.now(),
-        key=context.get("request_key"),
         shared=channel.shared,
         confirmed=context.get("confirmed") is True,
         wins=wins,
@@ -87,12 +84,9 @@ def subscribe(ack: Ack, command, text, actor, t, services, context, client) -> N
         announce(client, channel_id, ui.subscribed_announcement(t, result, by=actor.user_id))
 
 
-def stop(ack: Ack, command, actor, t, services, context, client) -> None:
+def stop(ack: Ack, command, actor, t, services, client, act) -> None:
     channel_id = command["channel_id"]
-    key = context.get("request_key")
-    done = subscriptions.stop(
-        services.db, actor, channel_id=channel_id, now=services.now(), key=key
-    )
+    done = act(subscriptions.stop, channel_id=channel_id)
     if done.stopped and services.scheduler is not None:
         services.scheduler.remove(actor.team_id, channel_id)
     reply(ack, ui.stopped_message(t, channel_id=channel_id, stopped=done.stopped))

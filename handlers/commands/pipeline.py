@@ -37,7 +37,7 @@ from handlers.ui.usage import USAGE
 
 
 def pipeline_command(
-    ack: Ack, command, text, actor, t, tz, today, services, client, mentions, request_key
+    ack: Ack, command, text, actor, t, tz, today, services, client, mentions, act
 ) -> None:
     word = phrases.first_word(text)
     if word in phrases.EXPORT_WORDS:
@@ -45,11 +45,11 @@ def pipeline_command(
     if word in phrases.MANAGER_WORDS:
         return managers(ack, text, actor, t, services, mentions)
     if (language := phrases.language_request(text)) is not None:
-        return choose_language(ack, language, actor, t, services, request_key)
+        return choose_language(ack, language, t, act)
     if text.strip().lower() in phrases.SETTINGS_WORDS:
         return open_settings(ack, command, actor, t, services, client)
     if phrases.is_forecast(text):
-        return forecast(ack, text, actor, t, tz, today, services, request_key)
+        return forecast(ack, text, actor, t, tz, today, services, act)
     if text.strip().lower() in phrases.IMPORT_WORDS:
         return open_import(ack, command, actor, t, client)
     if word in removal.DELETE_WORDS | removal.MERGE_WORDS:  # issue 15
@@ -85,13 +85,11 @@ def open_settings(ack: Ack, command, actor, t, services, client) -> None:
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
-def forecast(ack: Ack, text, actor, t, tz, today, services, key) -> None:
+def forecast(ack: Ack, text, actor, t, tz, today, services, act) -> None:
     """``forecast [period] [team]``; ``target @rep 500jt [Q1]`` (managers)."""
     if phrases.first_word(text) in phrases.TARGET_WORDS:
         owner, rest = ui_forecast.target_args(text)
-        done = forecasts.target_from_text(
-            services.db, actor, owner_id=owner, text=rest, today=today, key=key, now=services.now()
-        )
+        done = act(forecasts.target_from_text, owner_id=owner, text=rest, today=today)
         return reply(ack, ui_forecast.target_set_reply(t, done))
     span, team = ui_forecast.forecast_args(text, today=today)
     result = forecasts.forecast(services.db, actor, span=span, team=team, today=today, tz=tz)
@@ -106,11 +104,11 @@ def open_import(ack: Ack, command, actor, t, client) -> None:
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
-def choose_language(ack: Ack, language: str, actor, t, services, key) -> None:
+def choose_language(ack: Ack, language: str, t, act) -> None:
     """``/pipeline lang id``: answered in the language chosen; alone, the reader's own."""
     if not language:
         return reply(ack, ui_settings.language_status(t))
-    done = people.set_language(services.db, actor, language, key=key, now=services.now())
+    done = act(people.set_language, language)
     reply(ack, ui_settings.language_set_reply(Translator(done.language), done))
 
 

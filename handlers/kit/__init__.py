@@ -1,2 +1,3 @@
 """What every listener shares: the middleware that computes per-request facts once
-(``middleware``), the one error path (``errors``), and the ways to answer (``replies``)."""
+(``middleware``), the one way a use case that writes is called (``act``), the one error
+path (``errors``), and the ways to answer (``replies``)."""

@@ -3,19 +3,12 @@
 from slack_bolt import Ack, App
 
 from bot import ids
-from bot.usecases import meetings
-from handlers.kit.replies import open_then_fill
-from handlers.ui import meetings as ui
+from handlers.kit.meetings import open_meeting_form
 
 
 def log_meeting(ack: Ack, body, client, actor, t, services, today) -> None:
     ack()
-
-    def build() -> dict:
-        draft = meetings.draft(services.db, actor, deal_id=None, today=today)
-        return ui.meeting_form(t, draft, channel=None)
-
-    open_then_fill(client, t, body["trigger_id"], build)
+    open_meeting_form(client, t, services, actor, trigger_id=body["trigger_id"], today=today)
 
 
 def register(app: App) -> None:

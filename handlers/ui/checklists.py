@@ -20,7 +20,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     SectionBlock,
-    StaticSelectElement,
 )
 
 from bot import ids
@@ -50,7 +49,7 @@ from handlers.ui.common import (
     write_meta,
 )
 from handlers.ui.deals import deal_buttons, pick_deal_blocks
-from handlers.ui.forms import OPEN_CHECKLIST, day, md, modal, option, text_input
+from handlers.ui.forms import OPEN_CHECKLIST, day, md, modal, option, select_input, text_input
 from handlers.ui.meetings import activity_line
 
 TITLE = {
@@ -168,16 +167,14 @@ def spin_modal(t: Translator, form: ChecklistForm, *, mode: str, metadata: str) 
     options = [option(t(c.label), c.key) for c in cl.AWARENESS_LEVELS]
     blocks = _head(t, form)
     blocks.append(
-        InputBlock(
-            block_id=ids.BLOCK_AWARENESS,
-            label=t("How aware is the customer?"),
+        select_input(
+            ids.BLOCK_AWARENESS,
+            t("How aware is the customer?"),
+            options,
+            awareness,
             optional=True,
             dispatch_action=True,
-            element=StaticSelectElement(
-                action_id=ids.ACTION_SPIN_AWARENESS,
-                options=options,
-                initial_option=next((o for o in options if o.value == awareness), None),
-            ),
+            action_id=ids.ACTION_SPIN_AWARENESS,
         )
     )
     blocks.append(_mode_block(t, mode, awareness))

@@ -154,15 +154,19 @@ def select_input(
     *,
     hint: str | None = None,
     optional: bool | None = None,
+    dispatch_action: bool | None = None,
+    action_id: str = ids.INPUT,
 ) -> InputBlock:
-    """A menu of ``options`` showing the one whose value is ``value`` (none: nothing picked)."""
+    """A menu of ``options`` showing the one whose value is ``value`` (none: nothing picked);
+    ``dispatch_action``: a pick is sent at once (as ``action_id``), not with the form."""
     return InputBlock(
         block_id=block_id,
         label=label,
         optional=optional,
         hint=hint,
+        dispatch_action=dispatch_action,
         element=StaticSelectElement(
-            action_id=ids.INPUT,
+            action_id=action_id,
             options=options,
             initial_option=next((o for o in options if o.value == value), None),
         ),
