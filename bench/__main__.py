@@ -43,7 +43,7 @@ class Profile:
 
 
 FULL = Profile(
-    lookups=60, digest=7, rounds=3, seconds=8, clients=16, channels=300, names=5000, repeats=9
+    lookups=40, digest=5, rounds=3, seconds=6, clients=16, channels=300, names=5000, repeats=7
 )
 QUICK = Profile(
     lookups=3, digest=2, rounds=1, seconds=1.0, clients=16, channels=5, names=300, repeats=2
