@@ -152,9 +152,10 @@ WHY = {
     "digest": (
         "Nearly all of it is one query, the stage conversion of the last 90 days' cohort "
         "(`storage.metrics.stage_conversion`): for each (deal, stage) the cohort entered, a "
-        "correlated `EXISTS` over that deal's later moves — a few hundred thousand index "
-        "probes at 200,000 deals (a workspace growing that fast puts all of them in the "
-        "cohort: 10 s on either database in an earlier run of the same evening); the "
+        "correlated `EXISTS` over that deal's later moves: one index probe per entry, tens "
+        "of thousands at 200,000 deals made over two years; a workspace that grew that "
+        "fast has all of them in the cohort and takes several times longer "
+        "(`python -m bench --parts digest --spread 60`); the "
         "stale-deals count (`list_stale`, an `OR` per stage) is the next, ~0.6 s on SQLite. "
         "What would meet it: conversion in one pass (each deal's furthest position after "
         'each entry with a window function, or a per-deal "furthest stage" kept as deals '
