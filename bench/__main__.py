@@ -46,7 +46,7 @@ FULL = Profile(
     lookups=40, digest=5, rounds=3, seconds=6, clients=16, channels=300, names=5000, repeats=7
 )
 QUICK = Profile(
-    lookups=3, digest=2, rounds=1, seconds=1.0, clients=16, channels=5, names=300, repeats=2
+    lookups=3, digest=2, rounds=1, seconds=2.0, clients=16, channels=5, names=300, repeats=2
 )
 
 
