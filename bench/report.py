@@ -294,8 +294,10 @@ runs:
 
 Seeding is a bulk insert (`bench/seed.py`; PostgreSQL: `COPY`, then `ANALYZE` as autovacuum
 would). SQLite analyzes itself when the app opens a database with deals
-(`storage.db.refresh_statistics`): without statistics its planner took over 2 s for
-`/advance` at 200,000 deals.
+(`storage.db.refresh_statistics`, a bounded `ANALYZE`: 0.3 s at 200,000 deals): without
+statistics the lookups behind `/advance` took 250 ms for an exact name and 600 ms for a
+typo at 200,000 deals, against 2 ms and 80 ms with them (measured apart from `make bench`,
+2026-11-30).
 """
 
 
