@@ -47,8 +47,8 @@ mutate: install-dev        ## mutation testing of bot/core, a module at a time (
 	$(BIN)/python -c "import mutmut" 2>/dev/null || $(BIN)/python -m pip install --quiet 'mutmut>=3.8,<4'
 	$(BIN)/python -m tools.mutate $(MODULES)
 
-bench: install-dev         ## speed and memory figures for docs/PERFORMANCE.md
-	$(BIN)/python -m bench $(BENCH_ARGS)
+bench: install-dev         ## every row of the performance table (SQLite, PostgreSQL); rewrites docs/PERFORMANCE.md
+	$(BIN)/python -m bench --write $(BENCH_ARGS)
 
 sample: install-dev        ## regenerate docs/sample-digest.txt and .png from a made-up pipeline
 	$(BIN)/python -m bench.sample

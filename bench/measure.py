@@ -32,6 +32,7 @@ from bench.load import percentile, spawn
 from bench.serve import SECRET, TOKEN, serve_app, serve_bare
 from bot import ids
 from bot.core.matching import Candidate, match_names
+from handlers.jobs import METADATA_EVENT
 from slackkit import FakeSlack, SlackClient
 from storage.db import Database
 from storage.models import Deal
@@ -236,7 +237,7 @@ def _digest_posts(fake: FakeSlack) -> list:
     return [
         c
         for c in fake.calls_to("chat.postMessage")
-        if not c.failed and (c.params.get("metadata") or {}).get("event_type") == "salespath_digest"
+        if not c.failed and (c.params.get("metadata") or {}).get("event_type") == METADATA_EVENT
     ]
 
 

@@ -107,43 +107,70 @@ def rows(results: dict) -> Iterator[Row]:
 WHY = {
     "throughput": (
         "One process serves every request: waitress's 8 threads share one interpreter, and "
-        "each command is Python work (Bolt's parsing, the middleware's actor/locale/profile, "
-        "the use case, SQLAlchemy, Block Kit) done under the GIL, while the bare app's "
-        "listener does nothing. What would meet it: several processes — `python -m bot web` "
-        "runs `WORKERS` gunicorn processes (the scheduler in a `worker` process) on "
-        "PostgreSQL, each with its own GIL; the ratio then scales with the cores given. On "
-        "SQLite the writes (quick add, `/advance`) also serialise on the file's one writer."
+        "each command is some 30–60 ms of Python (Bolt's parsing, the middleware's actor, "
+        "locale and profile, the use case, SQLAlchemy, Babel, Block Kit) under the GIL, "
+        "while the bare app's listener does nothing — so the ratio is the cost of the work "
+        "itself, not of a queue. Part of it is waste: every request checks the user's "
+        "timezone with `zoneinfo.available_timezones()` (`bot.core.slots.valid_timezone`), "
+        "which walks the tzdata directory each time — about a fifth of a command's time in "
+        "a sampled profile; a cached set (or `ZoneInfo(tz)` in a `try`) removes it. What "
+        "would meet the target: several processes — `python -m bot web` runs `WORKERS` "
+        "gunicorn processes (and `python -m bot worker` the scheduler) on PostgreSQL, each "
+        "with its own GIL, so throughput grows with the cores given; on SQLite the writes "
+        "(quick add, `/advance`) also take turns on the file's one writer."
     ),
     "p99": (
-        "The tail is queueing: with 16 clients and one interpreter, a request waits for the "
-        "others' Python work (see throughput). What would meet it: the same several web "
-        "processes; and Bolt's lazy listeners (ack first, work after) would shorten the "
-        "ack itself, at the price of answering through `response_url`."
+        "The tail is queueing behind the others' Python work in one interpreter (see "
+        "throughput): 16 clients, ~30 req/s of capacity. What would meet it: the same "
+        "several web processes; Bolt's lazy listeners (ack first, work after) would shorten "
+        "the ack itself, at the price of answering through `response_url`."
     ),
     "advance_exact": (
-        "The exact tier is an index lookup; what grows with the workspace is the rest of "
-        "the request (the move, the reply's stage list) and the planner's choices."
+        "The exact tier is one B-tree lookup (about 1 ms at 200,000 deals); the rest of the "
+        "request does not grow with the workspace, so a miss here is the machine's noise."
     ),
     "advance_typo": (
-        "A typo misses the exact and prefix tiers and goes to the trigram index: on SQLite "
-        "the FTS5 table (the rarest trigrams' postings, capped by `FTS_ROWS`), on "
-        "PostgreSQL `pg_trgm` — both read more rows as the workspace grows."
+        "A typo misses the exact and prefix tiers, and at more than `FEW` (2,000) deals goes "
+        "to the trigram index: on SQLite the FTS5 table, reading the postings of the "
+        "query's rarest trigrams up to `FTS_ROWS` (20,000) rows and ranking them (about 60 ms "
+        "of the ~110 ms lookup at 200,000 deals, against ~15 ms over 100 names); on "
+        "PostgreSQL `pg_trgm`'s `%`/`%>` over the GIN index and a similarity sort. What would "
+        "meet 1.3×: a smaller `FTS_ROWS` (fewer, rarer trigrams: cheaper, but a typo that "
+        "hits them is then missed — to be checked against a corpus of real typos first), "
+        "or a per-workspace trigram table so a big workspace reads only its own postings."
     ),
     "pipeline_team": (
-        "`/pipeline team` sums the open deals by stage and currency (an index-only scan of "
-        "`ix_deal_open_totals`), which grows with the open deals."
+        "Two things grow with the workspace: the totals (`storage.metrics.open_pipeline`, an "
+        "index-only scan of all open deals: ~230 ms for 180,000 on SQLite), and a lookup "
+        "that is not needed — after building the team pipeline, `/pipeline team` also asks "
+        'whether a deal is *named* "team" (`handlers/commands/pipeline.py`, '
+        "`deals.deal_named`, for a hint), which at 200,000 deals is the typo path of the "
+        "trigram index (~100 ms). What would meet it: no name lookup for a sub-command's own "
+        "word, and totals kept per stage and currency as deals move (or cached for a few "
+        "seconds per workspace) instead of summed per request."
     ),
     "digest": (
-        "The digest's aggregates (stage conversion over the stage history, win rate, the "
-        "period's moves) read every row of the workspace's history in SQL."
+        "Nearly all of it is one query, the stage conversion of the last 90 days' cohort "
+        "(`storage.metrics.stage_conversion`): for each (deal, stage) the cohort entered, a "
+        "correlated `EXISTS` over that deal's later moves: one index probe per entry, tens "
+        "of thousands at 200,000 deals made over two years; a workspace that grew that "
+        "fast has all of them in the cohort and takes several times longer "
+        "(`python -m bench --parts digest --spread 60`); the "
+        "stale-deals count (`list_stale`, an `OR` per stage) is the next, ~0.6 s on SQLite. "
+        "What would meet it: conversion in one pass (each deal's furthest position after "
+        'each entry with a window function, or a per-deal "furthest stage" kept as deals '
+        "move), or computed once a day per workspace and shared by its digests, which "
+        "already share one build per slot."
     ),
     "memory": "Peak memory grew with the deals: some query loads rows into Python.",
     "fanout": (
-        "300 posts are 300 claim transactions, posts and records made by the scheduler's "
-        "10 threads in one interpreter; the per-channel limit itself costs one second "
-        "(Retry-After is a whole second, so a refused post waits 1–2 s). What would meet "
-        "it: the posts spread over several `worker` processes on PostgreSQL (each claims "
-        "its own channels), or fewer transactions per post."
+        "Slack's limit is not what takes the time: no post was refused (each channel gets "
+        "one message, and its previous one was more than a second before). It is the app's "
+        "work per post — a claim transaction, the post, the record of its answer — done by "
+        "the scheduler's 10 threads in one interpreter, some 30–60 ms of Python each, and "
+        "on SQLite every claim takes the one writer. What would meet it: the posts spread "
+        "over several `python -m bot worker` processes on PostgreSQL (each claims channels "
+        "of its own; the claims already make that safe), and fewer transactions per post."
     ),
 }
 
@@ -175,8 +202,9 @@ def details(results: dict) -> list[str]:
         out += ["", f"### {db}", ""]
         if "seed_big_s" in d:
             out.append(
-                f"Seeded {d['small']:,} and {d['big']:,} deals (bulk insert, with their "
-                f"stage history) in {d['seed_small_s'] + d['seed_big_s']:.0f} s."
+                f"Seeded {d['small']:,} and {d['big']:,} deals, created over the last "
+                f"{d.get('spread', 60)} days, with their stage history (bulk insert) in "
+                f"{d['seed_small_s'] + d['seed_big_s']:.0f} s."
             )
         if t := d.get("throughput"):
             out += [
@@ -266,8 +294,25 @@ runs:
 
 Seeding is a bulk insert (`bench/seed.py`; PostgreSQL: `COPY`, then `ANALYZE` as autovacuum
 would). SQLite analyzes itself when the app opens a database with deals
-(`storage.db.refresh_statistics`): without statistics its planner took over 2 s for
-`/advance` at 200,000 deals.
+(`storage.db.refresh_statistics`, a bounded `ANALYZE`: 0.3 s at 200,000 deals): without
+statistics the lookups behind `/advance` took 250 ms for an exact name and 600 ms for a
+typo at 200,000 deals, against 2 ms and 80 ms with them (measured apart from `make bench`,
+2026-11-30).
+"""
+
+
+FOOT = """
+## Not measured by `make bench`
+
+- PostgreSQL needs planner statistics: without them (this machine's server runs with
+  `autovacuum = off`) stage conversion was planned as a nested loop over the workspace's
+  whole `stage_move` index for every deal — minutes at 50,000 deals; migration 0007
+  (`ix_stage_move_team_deal`) bounds that worst case. Keep autovacuum on (README,
+  PostgreSQL); the bench runs `ANALYZE` after seeding, as autovacuum would.
+- The digest's funnel chart (matplotlib, Agg) costs the same at any size, one bar per stage:
+  130–180 ms (2026-11-23, the previous bench).
+- `make test` on a warm `.venv`: 140–170 s for the whole suite on this machine, depending
+  on its load; on a fresh clone, with the `.venv` install, 3 min 5 s (2026-11-23).
 """
 
 
@@ -283,6 +328,6 @@ def render(results: dict) -> str:
         "",
         "## Details",
         *details(results),
-        "",
+        FOOT,
     ]
     return "\n".join(lines)
