@@ -110,11 +110,10 @@ WHY = {
         "each command is some 30–60 ms of Python (Bolt's parsing, the middleware's actor, "
         "locale and profile, the use case, SQLAlchemy, Babel, Block Kit) under the GIL, "
         "while the bare app's listener does nothing — so the ratio is the cost of the work "
-        "itself, not of a queue. Part of it is waste: every request checks the user's "
-        "timezone with `zoneinfo.available_timezones()` (`bot.core.slots.valid_timezone`), "
-        "which walks the tzdata directory each time — about a fifth of a command's time in "
-        "a sampled profile; a cached set (or `ZoneInfo(tz)` in a `try`) removes it. What "
-        "would meet the target: several processes — `python -m bot web` runs `WORKERS` "
+        "itself, not of a queue. (One waste the profile showed is gone: the user's timezone "
+        "was checked against `zoneinfo.available_timezones()`, which walks tzdata — about a "
+        "fifth of a command; it is a cached set now.) "
+        "What would meet the target: several processes — `python -m bot web` runs `WORKERS` "
         "gunicorn processes (and `python -m bot worker` the scheduler) on PostgreSQL, each "
         "with its own GIL, so throughput grows with the cores given; on SQLite the writes "
         "(quick add, `/advance`) also take turns on the file's one writer."
@@ -140,27 +139,21 @@ WHY = {
         "or a per-workspace trigram table so a big workspace reads only its own postings."
     ),
     "pipeline_team": (
-        "Two things grow with the workspace: the totals (`storage.metrics.open_pipeline`, an "
-        "index-only scan of all open deals: ~230 ms for 180,000 on SQLite), and a lookup "
-        "that is not needed — after building the team pipeline, `/pipeline team` also asks "
-        'whether a deal is *named* "team" (`handlers/commands/pipeline.py`, '
-        "`deals.deal_named`, for a hint), which at 200,000 deals is the typo path of the "
-        "trigram index (~100 ms). What would meet it: no name lookup for a sub-command's own "
-        "word, and totals kept per stage and currency as deals move (or cached for a few "
-        "seconds per workspace) instead of summed per request."
+        "What grows with the workspace is the totals (`storage.metrics.open_pipeline`, an "
+        "index-only scan of all open deals). (The hint that asks whether a deal is *named* "
+        '"team" now uses the exact-name index only; it ran the typo search, ~100 ms at '
+        "200,000 deals.) What would meet it: totals kept per stage and currency as deals "
+        "move (or cached for a few seconds per workspace) instead of summed per request."
     ),
     "digest": (
-        "Nearly all of it is one query, the stage conversion of the last 90 days' cohort "
-        "(`storage.metrics.stage_conversion`): for each (deal, stage) the cohort entered, a "
-        "correlated `EXISTS` over that deal's later moves: one index probe per entry, tens "
-        "of thousands at 200,000 deals made over two years; a workspace that grew that "
-        "fast has all of them in the cohort and takes several times longer "
-        "(`python -m bench --parts digest --spread 60`); the "
-        "stale-deals count (`list_stale`, an `OR` per stage) is the next, ~0.6 s on SQLite. "
-        "What would meet it: conversion in one pass (each deal's furthest position after "
-        'each entry with a window function, or a per-deal "furthest stage" kept as deals '
-        "move), or computed once a day per workspace and shared by its digests, which "
-        "already share one build per slot."
+        "The biggest part is the stage conversion of the last 90 days' cohort "
+        "(`storage.metrics.stage_conversion`), now one window pass over the cohort's moves "
+        "(it was a correlated `EXISTS` per (deal, stage) entry, about three times slower); "
+        "it still reads every move of the cohort, so a workspace whose deals are all recent "
+        "takes longer (`python -m bench --parts digest --spread 60`); the stale-deals count "
+        "(`list_stale`, an `OR` per stage) is next. What would meet it: a per-deal "
+        '"furthest stage" kept as deals move, or the conversion computed once a day per '
+        "workspace and shared by its digests, which already share one build per slot."
     ),
     "memory": "Peak memory grew with the deals: some query loads rows into Python.",
     "fanout": (
