@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from slackkit.page import send
 from tests.playground.conftest import Stage
@@ -87,8 +88,17 @@ def test_advance_button_on_the_quick_add_reply(page: Page) -> None:
 
 def pick_deal(modal: Locator, name: str) -> None:
     field = modal.locator(".bk-external input")
-    field.fill(name[:3])
-    modal.locator(".suggestions .menu-item", has_text=name).click()
+    item = modal.locator(".suggestions .menu-item", has_text=name)
+    # Each keystroke asks the app (block_suggestion); when the modal was still being wired
+    # up as the first one went out, no list comes: type again, as a user would.
+    for typed in (name[:3], name[:4], name[:5]):
+        field.fill(typed)
+        try:
+            item.wait_for(timeout=6_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    item.click()
     expect(field).to_have_value(re.compile(name))
 
 
