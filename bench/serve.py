@@ -62,7 +62,12 @@ def serve_app(fake: FakeSlack, url: str) -> Iterator[Served]:
     """The real app (every listener, the middleware, the scheduler built but not started)."""
     settings = settings_for(fake, url)
     services = Services.from_settings(settings)
-    app = create_app(settings, services=services)
+    with _served(create_app(settings, services=services), services) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def _served(app: App, services: Services) -> Iterator[Served]:
     server = HttpServer(app, services, host="127.0.0.1", port=0).start()
     try:
         yield Served(app, services, server)
@@ -92,14 +97,8 @@ def bare_app(settings: Settings) -> App:
 def serve_bare(fake: FakeSlack, url: str) -> Iterator[Served]:
     """The bare app on the same server settings (its /healthz asks the same database)."""
     settings = settings_for(fake, url)
-    services = Services.from_settings(settings)
-    app = bare_app(settings)
-    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
-    try:
-        yield Served(app, services, server)
-    finally:
-        server.stop()
-        services.db.dispose()
+    with _served(bare_app(settings), Services.from_settings(settings)) as served:
+        yield served
 
 
 @contextlib.contextmanager

@@ -5,25 +5,17 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from argparse import Namespace
 
 import pytest
 
-from bot import playground as entry
 from slackkit import all_text
+from tests.playground.test_entry_data import playground
 
 
 @pytest.fixture
 def started(tmp_path):
-    args = Namespace(reset=False, empty=False, database=str(tmp_path / "pg.db"))
-    pg, server, services = entry.start(args, port=0)
-    try:
-        yield pg, services
-    finally:
-        services.scheduler.shutdown(wait=False)
-        server.stop()
-        pg.stop()
-        services.db.dispose()
+    with playground(tmp_path / "pg.db") as started:
+        yield started
 
 
 def post(pg, gesture: str, body: dict) -> dict:
