@@ -655,51 +655,44 @@ def _history_section(
     return blocks + _history_nav(t, deal_id, p, paged=paged)
 
 
-def history_message(
-    t: Translator,
-    *,
-    deal_id: int,
-    deal_name: str,
-    sections: Sequence[HistoryPage],
-    activities: Sequence[ActivityView],
-    locale: str,
-    paged: bool = False,
-) -> dict:
+def history_reply(t: Translator, h: History) -> dict:
     """A deal's history: each checklist's versions (newest first, one page of each, with
-    buttons to the older ones) and, unless ``paged`` (one checklist paged through), its
+    buttons to the older ones) and, unless ``h.paged`` (one checklist paged through), its
     meetings and notes. Each version is one section, so the message stays far below
     Block Kit's 50 blocks."""
-    title = t("History of {deal}", deal=deal_name)
-    name = escape(clip(deal_name, 100).replace("`", "'"))
+    title = t("History of {deal}", deal=h.deal_name)
+    name = escape(clip(h.deal_name, 100).replace("`", "'"))
     blocks: list = [HeaderBlock(text=clip(title, 150))]
-    shown = sum(len(p.versions) for p in sections)
-    room = HISTORY_TEXT_BUDGET - (3000 if activities else 0)
+    shown = sum(len(p.versions) for p in h.sections)
+    room = HISTORY_TEXT_BUDGET - (3000 if h.activities else 0)
     share = min(2900, max(600, room // max(shown, 1)))  # each version's part of the message
-    for p in sections:
-        blocks += _history_section(t, deal_id, name, p, paged=paged, locale=locale, share=share)
-    if activities:
+    for p in h.sections:
+        blocks += _history_section(
+            t, h.deal_id, name, p, paged=h.paged, locale=t.locale, share=share
+        )
+    if h.activities:
         rows, text = [], t("*Meetings and notes*")
-        for a in activities:
+        for a in h.activities:
             line = activity_line(t, a, full=True)
             if len(text) + len(line) + len("\n".join(rows)) > 2900:
                 rows.append(t("…more not shown."))
                 break
             rows.append(line)
         blocks.append(SectionBlock(text=md(text + "\n" + "\n".join(rows))))
-    elif not paged and not any(p.total for p in sections):
+    elif not h.paged and not any(p.total for p in h.sections):
         blocks.append(
             SectionBlock(
                 text=md(
                     t(
                         "No checklists, meetings or notes yet. Fill one with /spin {deal} "
                         "or /batna {deal}, or use the Log meeting button.",
-                        deal=escape(deal_name),
+                        deal=escape(h.deal_name),
                     )
                 )
             )
         )
-    blocks.append(deal_buttons(t, deal_id))
-    return message(t("History of {deal}", deal=escape(deal_name)), blocks[:MAX_MESSAGE_BLOCKS])
+    blocks.append(deal_buttons(t, h.deal_id))
+    return message(t("History of {deal}", deal=escape(h.deal_name)), blocks[:MAX_MESSAGE_BLOCKS])
 
 
 # --- /spin and /batna: what the modal shows instead of the checklist ---------------------
@@ -924,16 +917,4 @@ def opened_view(
         echo=echo,
         metadata=write_meta({"k": kind, "c": channel}),
         details=found.details,
-    )
-
-
-def history_reply(t: Translator, h: History) -> dict:
-    return history_message(
-        t,
-        deal_id=h.deal_id,
-        deal_name=h.deal_name,
-        sections=h.sections,
-        activities=h.activities,
-        locale=t.locale,
-        paged=h.paged,
     )
