@@ -24,7 +24,7 @@ from bot.core import checklists as cl
 from bot.core.checklists import closing_technique
 from bot.core.errors import InvalidInput, WithUsage
 from bot.core.i18n import Translator
-from bot.core.metrics import PeriodMetrics
+from bot.core.metrics import ConversionStep, PeriodMetrics
 from bot.core.money import Money, format_money, format_money_short
 from bot.core.quickadd import NOT_MENTIONED
 from bot.core.reasons import LOST_REASONS
@@ -234,6 +234,16 @@ def money_list(values: dict[str, Money], locale: str, *, short: bool = False) ->
 def percent(rate: float | None, t: Translator | None = None) -> str:
     """A share as a whole percentage, written for the reader (``71%``)."""
     return (t or Translator()).percent(rate)
+
+
+def went_on(t: Translator, c: ConversionStep) -> dict[str, str]:
+    """A conversion step's numbers for a message: how many deals went on (``to``) of how
+    many were in the stage (``of``), and the ``rate``."""
+    return {
+        "to": t.number(c.reached_to),
+        "of": t.number(c.reached_from),
+        "rate": percent(c.rate, t),
+    }
 
 
 def days_text(t: Translator, days: float | None) -> str:
@@ -603,13 +613,7 @@ def chart_alt_text(t: Translator, d: Digest, locale: str) -> str:
         deals = t.plural("{n} deal", "{n} deals", row.count)
         stages.append(f"{row.stage} {deals}" + (f" ({row.value})" if row.value else ""))
     went = [
-        t(
-            "{stage} {to} of {of} ({rate})",
-            stage=stage_text(t, c.from_stage),
-            to=t.number(c.reached_to),
-            of=t.number(c.reached_from),
-            rate=percent(c.rate, t),
-        )
+        t("{stage} {to} of {of} ({rate})", stage=stage_text(t, c.from_stage), **went_on(t, c))
         for c in d.conversion
         if c.reached_from
     ]

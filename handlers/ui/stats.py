@@ -12,8 +12,7 @@ from slack_sdk.models.blocks import (
 from bot.core import metrics as m
 from bot.core.errors import InvalidInput, WithUsage
 from bot.core.i18n import N_, Translator
-from bot.core.metrics import ConversionStep, LostRow, PeriodMetrics, lost_by_reason
-from bot.core.money import Money
+from bot.core.metrics import lost_by_reason
 from bot.core.phrases import MINE_WORDS, TEAM_WORDS, period_words
 from bot.usecases.stats import Export, Stats
 from handlers.ui.common import clip, message, stage_text
@@ -22,28 +21,19 @@ from handlers.ui.digest import (
     md,
     metrics_fields,
     money_list,
-    percent,
     period_label,
     reason_label,
     section,
+    went_on,
 )
 from handlers.ui.forecast import targets_blocks
 
 # --- /pipeline stats and export ----------------------------------------------------------
 
 
-def stats_message(
-    t: Translator,
-    *,
-    pm: PeriodMetrics,
-    team: bool,
-    conversion: list[ConversionStep],
-    lost: list[LostRow],
-    weighted: dict[str, Money],
-    locale: str,
-    targets: list | None = None,
-) -> dict:
-    who = t("team") if team else t("my deals")
+def stats_reply(t: Translator, s: Stats) -> dict:
+    pm, locale = s.period, t.locale
+    who = t("team") if s.team else t("my deals")
     title = t("Pipeline stats · {period} · {who}", period=period_label(t, pm.period.key), who=who)
     totals = {c: x.value for c, x in pm.open_totals.items()}
     blocks: list = [
@@ -58,21 +48,15 @@ def stats_message(
                     )
                 ),
                 md(t("*Total value*\n{v}", v=money_list(totals, locale))),
-                md(t("*Weighted pipeline*\n{v}", v=money_list(weighted, locale))),
+                md(t("*Weighted pipeline*\n{v}", v=money_list(s.weighted, locale))),
             ]
         ),
     ]
     steps = [
-        t(
-            "• {a}: {to} of {of} went on ({rate})",
-            a=stage_text(t, c.from_stage),
-            to=t.number(c.reached_to),
-            of=t.number(c.reached_from),
-            rate=percent(c.rate, t),
-        )
+        t("• {a}: {to} of {of} went on ({rate})", a=stage_text(t, c.from_stage), **went_on(t, c))
         if c.reached_from
         else t("• {a}: no deal was in it", a=stage_text(t, c.from_stage))
-        for c in conversion
+        for c in s.conversion
     ]
     blocks.append(
         section(
@@ -84,9 +68,9 @@ def stats_message(
             + ("\n".join(steps) if steps else t("No stages."))
         )
     )
-    if lost:
+    if s.lost:
         by_stage: dict[str, list[str]] = {}
-        for row in lost:
+        for row in s.lost:
             by_stage.setdefault(row.stage, []).append(f"{reason_label(t, row.reason)} {row.count}")
         lines = [
             t(
@@ -96,7 +80,7 @@ def stats_message(
             )
             for stage, reasons in by_stage.items()
         ]
-        reasons = lost_by_reason(lost)
+        reasons = lost_by_reason(s.lost)
         summary = ", ".join(f"{reason_label(t, k)} {n}" for k, n in reasons.items())
         blocks.append(
             section(
@@ -109,7 +93,7 @@ def stats_message(
         )
     else:
         blocks.append(section(t("*Where deals drop, and why*") + "\n" + t("No deal lost.")))
-    blocks += targets_blocks(t, targets or [], locale)  # issue 15: this month's and quarter's
+    blocks += targets_blocks(t, s.targets or [], locale)  # issue 15: this month's and quarter's
     blocks.append(
         context(t("Other periods: `/pipeline stats 7d`, `30d`, `90d`, `quarter`; add `team`."))
     )
@@ -168,19 +152,6 @@ def export_args(text: str) -> bool:
             )
         )
     return any(w in TEAM_WORDS for w in words)
-
-
-def stats_reply(t: Translator, s: Stats) -> dict:
-    return stats_message(
-        t,
-        pm=s.period,
-        team=s.team,
-        conversion=s.conversion,
-        lost=s.lost,
-        weighted=s.weighted,
-        locale=t.locale,
-        targets=s.targets,
-    )
 
 
 def export_upload(t: Translator, done: Export, *, day: date, team: bool) -> dict:
