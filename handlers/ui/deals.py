@@ -71,7 +71,14 @@ from handlers.ui.common import (
     write_meta,
     write_sealed,
 )
-from handlers.ui.forms import date_input, modal, option, select_input, text_input
+from handlers.ui.forms import (
+    date_input,
+    modal,
+    next_step_inputs,
+    option,
+    select_input,
+    text_input,
+)
 from handlers.ui.gates import gate_message
 from handlers.ui.playbook import playbook_text
 
@@ -658,15 +665,9 @@ def deal_modal(
         date_input(
             ids.BLOCK_CLOSE_DATE, t("Expected close date"), form.expected_close, optional=True
         ),
-        text_input(
-            ids.BLOCK_NEXT_STEP,
-            t("Next step"),
-            form.next_step,
-            multiline=False,
-            max_length=500,
-            placeholder=t("e.g. Send the proposal"),
+        *next_step_inputs(
+            t, form.next_step, form.next_step_due, placeholder=t("e.g. Send the proposal")
         ),
-        date_input(ids.BLOCK_NEXT_STEP_DUE, t("Next step due"), form.next_step_due, optional=True),
     ]
     if editing:
         blocks.append(

@@ -185,3 +185,26 @@ def date_input(
             action_id=ids.INPUT, initial_date=value.isoformat() if value else None
         ),
     )
+
+
+def next_step_inputs(
+    t: Translator,
+    step: str | None,
+    due: date | None,
+    *,
+    hint: str | None = None,
+    placeholder: str | None = None,
+) -> list[InputBlock]:
+    """The next step and the day it is due, as the deal and the meeting forms ask them."""
+    return [
+        text_input(
+            ids.BLOCK_NEXT_STEP,
+            t("Next step"),
+            step,
+            multiline=False,
+            max_length=500,
+            hint=hint,
+            placeholder=placeholder,
+        ),
+        date_input(ids.BLOCK_NEXT_STEP_DUE, t("Next step due"), due, optional=True),
+    ]

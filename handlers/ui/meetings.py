@@ -14,7 +14,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     ContextBlock,
-    DatePickerElement,
     DividerBlock,
     ExternalDataSelectElement,
     InputBlock,
@@ -47,7 +46,7 @@ from handlers.ui.common import (
     write_meta,
 )
 from handlers.ui.deals import deal_buttons, technique_buttons
-from handlers.ui.forms import md, modal, option, text_input
+from handlers.ui.forms import date_input, md, modal, next_step_inputs, option, text_input
 from handlers.ui.playbook import playbook_text
 
 
@@ -131,11 +130,7 @@ def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
     )
     blocks: list = [
         deal_picker(t, form.deal, label=t("Deal")),
-        InputBlock(
-            block_id=ids.BLOCK_MEETING_DATE,
-            label=t("Date"),
-            element=DatePickerElement(action_id=ids.INPUT, initial_date=form.today.isoformat()),
-        ),
+        date_input(ids.BLOCK_MEETING_DATE, t("Date"), form.today),
         text_input(
             ids.BLOCK_ATTENDEES,
             t("Attendees"),
@@ -164,20 +159,7 @@ def meeting_modal(t: Translator, form: MeetingForm, *, metadata: str) -> dict:
             max_length=500,
             placeholder=t("e.g. They want a demo for the IT team"),
         ),
-        text_input(
-            ids.BLOCK_NEXT_STEP,
-            t("Next step"),
-            None,
-            multiline=False,
-            max_length=500,
-            hint=next_hint,
-        ),
-        InputBlock(
-            block_id=ids.BLOCK_NEXT_STEP_DUE,
-            label=t("Next step due"),
-            optional=True,
-            element=DatePickerElement(action_id=ids.INPUT),
-        ),
+        *next_step_inputs(t, None, None, hint=next_hint),
     ]
     if stage_options:
         blocks.append(
