@@ -28,14 +28,12 @@ from bot.core import checklists as cl
 from bot.core.i18n import Translator
 from bot.core.money import Money
 from bot.core.slots import last_slot, trigger_for
-from bot.sample import TEAM
-from bot.sample import _save as save_version  # a checklist version, as the app saves it
+from bot.sample import TEAM, create_deal, move_deal, save_checklist, snooze_deal, update_deal
 from bot.usecases.checklists import completion as digest_completion
 from bot.usecases.digest import Digest, gather_digest
 from handlers.ui import chart
 from handlers.ui import digest as ui
 from storage import deals as store
-from storage import digests as digest_store
 from storage import stages as stage_store
 from storage import workspaces as workspace_store
 from storage.db import Database
@@ -79,10 +77,6 @@ def through(start: datetime, end: datetime, keys: Sequence[str]) -> list[tuple[s
     return [(key, start + step * (i + 1)) for i, key in enumerate(keys)]
 
 
-def won_path(created: datetime, won: datetime) -> tuple:
-    return (*through(created, won, OPEN_PATH), ("won", won))
-
-
 def lost_path(created: datetime, lost: datetime, last: str, reason: str, note: str) -> tuple:
     keys = OPEN_PATH[: OPEN_PATH.index(last) + 1] if last in OPEN_PATH else ()
     return (*through(created, lost, keys), ("lost", lost, reason, note))
@@ -103,6 +97,12 @@ class Seed:
     close: date | None = None  # expected close date
     step: str | None = None  # next step, and when it is due
     due: date | None = None
+
+
+def won(name: str, owner: str, value: str, source: str, created: datetime, at: datetime) -> Seed:
+    """A deal taken through every open stage, evenly spaced, and won ``at``."""
+    path = (*through(created, at, OPEN_PATH), ("won", at))
+    return Seed(name, owner, value, created, path, source=source)
 
 
 SEEDS: tuple[Seed, ...] = (
@@ -243,39 +243,18 @@ SEEDS: tuple[Seed, ...] = (
         due=date(2026, 11, 26),
     ),
     # Won in the last 30 days (time to close: 23.5, 28, 15.5, 17, 19 days)
-    Seed(
+    won(
         "Rasa Nusantara Catering",
         SARI,
         "28000000 IDR",
+        "referral_customer",
         wib(20, 15) - timedelta(days=23.5),
-        won_path(wib(20, 15) - timedelta(days=23.5), wib(20, 15)),  # since the last digest
-        source="referral_customer",
+        wib(20, 15),  # since the last digest
     ),
-    Seed(
-        "Bintang Printing",
-        BUDI,
-        "75000000 IDR",
-        ago(40),
-        won_path(ago(40), ago(12)),
-        source="canvassing",
-    ),
-    Seed(
-        "Delta Elektrik",
-        DIMAS,
-        "90000000 IDR",
-        ago(35.5),
-        won_path(ago(35.5), ago(20)),
-        source="itch_cycle",
-    ),
-    Seed("Arunika Spa", MAYA, "42000000 IDR", ago(21), won_path(ago(21), ago(4)), source="inbound"),
-    Seed(
-        "Kencana Travel",
-        MAYA,
-        "8000 USD",
-        ago(28),
-        won_path(ago(28), ago(9)),
-        source="referral_friend",
-    ),
+    won("Bintang Printing", BUDI, "75000000 IDR", "canvassing", ago(40), ago(12)),
+    won("Delta Elektrik", DIMAS, "90000000 IDR", "itch_cycle", ago(35.5), ago(20)),
+    won("Arunika Spa", MAYA, "42000000 IDR", "inbound", ago(21), ago(4)),
+    won("Kencana Travel", MAYA, "8000 USD", "referral_friend", ago(28), ago(9)),
     # Lost in the last 30 days
     Seed(
         "Megah Furniture",
@@ -302,14 +281,7 @@ SEEDS: tuple[Seed, ...] = (
         source="cold_outreach",
     ),
     # Closed before the period: only the funnel's conversion counts them
-    Seed(
-        "Permata Dental",
-        SARI,
-        "65000000 IDR",
-        ago(75),
-        won_path(ago(75), ago(45)),
-        source="referral",
-    ),
+    won("Permata Dental", SARI, "65000000 IDR", "referral", ago(75), ago(45)),
     Seed(
         "Gemilang Sekolah",
         DIMAS,
@@ -421,23 +393,17 @@ def events() -> list[Event]:
 
 def create(s: Session, seed: Seed, when: datetime) -> int:
     amount, currency = seed.value.split()
-    deal = store.create_deal(
-        session=s,
-        team_id=TEAM,
-        created_by=seed.owner,
-        now=when,
-        new=store.NewDeal(
-            name=seed.name,
-            owner_id=seed.owner,
-            value=Money(Decimal(amount), currency),
-            source=seed.source,
-            contact_name=seed.contact,
-            expected_close=seed.close,
-            next_step=seed.step,
-            next_step_due=seed.due,
-        ),
+    new = store.NewDeal(
+        name=seed.name,
+        owner_id=seed.owner,
+        value=Money(Decimal(amount), currency),
+        source=seed.source,
+        contact_name=seed.contact,
+        expected_close=seed.close,
+        next_step=seed.step,
+        next_step_due=seed.due,
     )
-    return deal.id
+    return create_deal(s, new, when).id
 
 
 def checklist_data(kind: str, raw: dict) -> dict:
@@ -460,32 +426,14 @@ def apply(s: Session, ids: dict[str, int], when: datetime, what: str, args: tupl
     if what == "move":
         _, key, *lost = args
         stages = {st.key: st for st in stage_store.list_stages(session=s, team_id=TEAM)}
-        store.move_deal(
-            session=s,
-            team_id=TEAM,
-            deal=deal,
-            to_stage=stages[key],
-            by=deal.owner_id,
-            now=when,
-            lost_reason=lost[0] if lost else None,
-            lost_note=lost[1] if lost else None,
-        )
+        move_deal(s, deal, stages[key], when, *lost)
     elif what == "checklist":
         _, kind, raw = args
-        save_version(s, deal, kind, checklist_data(kind, raw), when)
+        save_checklist(s, deal, kind, checklist_data(kind, raw), when)
     elif what == "slip":
-        store.update_deal(
-            session=s,
-            team_id=TEAM,
-            deal=deal,
-            changes=store.DealChanges(expected_close=args[1]),
-            by=deal.owner_id,
-            now=when,
-        )
+        update_deal(s, deal, store.DealChanges(expected_close=args[1]), when)
     elif what == "snooze":
-        digest_store.snooze_deal(
-            session=s, team_id=TEAM, deal=deal, until=args[1], reason=args[2], now=when
-        )
+        snooze_deal(s, deal, args[1], args[2], when)
 
 
 def seed_pipeline(db: Database) -> None:

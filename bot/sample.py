@@ -147,52 +147,32 @@ def _path(stages: list[Stage], end: str) -> list[Stage]:
 
 def _deal(s: Session, plan: Plan, stages: list[Stage], now: datetime, rng: random.Random):
     created = now - timedelta(days=plan.age_days, hours=rng.randint(0, 8))
-    deal = store.create_deal(
-        session=s,
-        team_id=TEAM,
-        created_by=plan.owner,
-        now=created,
-        new=store.NewDeal(
-            name=plan.name,
-            owner_id=plan.owner,
-            value=plan.value,
-            source=rng.choice(SOURCES),
-            contact_name=rng.choice(("Budi Hartono", "Sari Dewi", "Andi Wijaya", "Rudi Tan")),
-            contact_role=rng.choice(("decision_maker", "user_influence", "coach")),
-        ),
+    new = store.NewDeal(
+        name=plan.name,
+        owner_id=plan.owner,
+        value=plan.value,
+        source=rng.choice(SOURCES),
+        contact_name=rng.choice(("Budi Hartono", "Sari Dewi", "Andi Wijaya", "Rudi Tan")),
+        contact_role=rng.choice(("decision_maker", "user_influence", "coach")),
     )
+    deal = create_deal(s, new, created)
     path = _path(stages, plan.end)
     step = timedelta(days=plan.age_days / (len(path) + 1))
     for n, stage in enumerate(path, start=1):
-        lost = stage.kind == LOST
-        store.move_deal(
-            session=s,
-            team_id=TEAM,
-            deal=deal,
-            to_stage=stage,
-            by=plan.owner,
-            now=created + step * n,
-            lost_reason=rng.choice(LOST_REASONS) if lost else None,
-            lost_note="Chose a cheaper vendor" if lost else None,
-        )
+        lost = (rng.choice(LOST_REASONS), "Chose a cheaper vendor") if stage.kind == LOST else ()
+        move_deal(s, deal, stage, created + step * n, *lost)
     return deal
 
 
 def _follow_up(s: Session, deal: Deal, now: datetime, today: date, rng: random.Random) -> None:
     """A next step (some overdue), a meeting or two, and SPIN/BATNA on later-stage deals."""
     due = today + timedelta(days=rng.randint(-4, 9))
-    store.update_deal(
-        session=s,
-        team_id=TEAM,
-        deal=deal,
-        by=deal.owner_id,
-        now=now - timedelta(days=1),
-        changes=store.DealChanges(
-            next_step=rng.choice(NEXT_STEPS),
-            next_step_due=due,
-            expected_close=today + timedelta(days=rng.randint(5, 60)),
-        ),
+    changes = store.DealChanges(
+        next_step=rng.choice(NEXT_STEPS),
+        next_step_due=due,
+        expected_close=today + timedelta(days=rng.randint(5, 60)),
     )
+    update_deal(s, deal, changes, now - timedelta(days=1))
     for back in sorted(rng.sample(range(2, 20), 2), reverse=True):
         _meeting(s, deal, now - timedelta(days=back), rng)
     stage = stage_store.get_stage(session=s, team_id=TEAM, stage_id=deal.stage_id)
@@ -226,21 +206,6 @@ def _meeting(s: Session, deal: Deal, when: datetime, rng: random.Random) -> None
     )
 
 
-def _save(s: Session, deal: Deal, kind: str, data: dict, when: datetime) -> None:
-    parts = cl.completion(kind, data)
-    checklist_store.save_checklist(
-        session=s,
-        team_id=TEAM,
-        deal=deal,
-        kind=kind,
-        data=data,
-        filled=parts.filled,
-        parts=parts.total,
-        by=deal.owner_id,
-        now=when,
-    )
-
-
 def _spin(s: Session, deal: Deal, when: datetime, *, version_two: bool) -> None:
     answers = {
         cl.AWARENESS: cl.PROBLEM_AWARE,
@@ -250,7 +215,7 @@ def _spin(s: Session, deal: Deal, when: datetime, *, version_two: bool) -> None:
         "problem_learned": "Orders get lost at month end; two complaints a week.",
     }
     data, _ = cl.read_spin({**answers, "mode": cl.MODE_SPIN})
-    _save(s, deal, cl.SPIN, data, when - timedelta(days=4))
+    save_checklist(s, deal, cl.SPIN, data, when - timedelta(days=4))
     if version_two:
         more = {
             "implication_asked": "What does a lost order cost you?",
@@ -259,7 +224,7 @@ def _spin(s: Session, deal: Deal, when: datetime, *, version_two: bool) -> None:
             "need_payoff_learned": "Fewer refunds, and sales can promise delivery dates.",
         }
         data, _ = cl.read_spin({**answers, **more, "mode": cl.MODE_SPIN})
-        _save(s, deal, cl.SPIN, data, when)
+        save_checklist(s, deal, cl.SPIN, data, when)
 
 
 def _batna(s: Session, deal: Deal, when: datetime) -> None:
@@ -275,7 +240,7 @@ def _batna(s: Session, deal: Deal, when: datetime) -> None:
         cl.RESPONSES: ["feel_felt_found"],
     }
     data, _ = cl.read_batna(raw, default_currency=deal.currency, locale="en")
-    _save(s, deal, cl.BATNA, data, when)
+    save_checklist(s, deal, cl.BATNA, data, when)
 
 
 def seed(db: Database, *, now: datetime, tz: str = "Asia/Jakarta") -> int:
@@ -292,14 +257,8 @@ def seed(db: Database, *, now: datetime, tz: str = "Asia/Jakarta") -> int:
         quiet, waiting = open_deals[0], open_deals[1]  # no follow-up: gone quiet
         quiet.last_activity_at = now - timedelta(days=24)
         waiting.last_activity_at = now - timedelta(days=20)
-        digest_store.snooze_deal(
-            session=s,
-            team_id=TEAM,
-            deal=waiting,
-            until=today + timedelta(days=21),
-            reason="Budget decision in January",
-            now=now - timedelta(days=2),
-        )
+        until = today + timedelta(days=21)
+        snooze_deal(s, waiting, until, "Budget decision in January", now - timedelta(days=2))
         s.add(quiet)
         digest_store.save_subscription(
             session=s,
@@ -315,3 +274,54 @@ def seed(db: Database, *, now: datetime, tz: str = "Asia/Jakarta") -> int:
         )
     people.set_language(db, Actor(TEAM, INDONESIAN), "id")
     return len(deals)
+
+
+# --- the writes, each by the deal's owner at ``when`` (bench.sample writes through them too) ---
+
+
+def create_deal(s: Session, new: store.NewDeal, when: datetime) -> Deal:
+    """``new``, created by its owner."""
+    return store.create_deal(session=s, team_id=TEAM, new=new, created_by=new.owner_id, now=when)
+
+
+def move_deal(s: Session, deal: Deal, stage: Stage, when: datetime, *lost: str) -> None:
+    """``lost``: the reason and the note, for a move to Lost."""
+    reason, note = lost or (None, None)
+    store.move_deal(
+        session=s,
+        team_id=TEAM,
+        deal=deal,
+        to_stage=stage,
+        by=deal.owner_id,
+        now=when,
+        lost_reason=reason,
+        lost_note=note,
+    )
+
+
+def update_deal(s: Session, deal: Deal, changes: store.DealChanges, when: datetime) -> None:
+    store.update_deal(
+        session=s, team_id=TEAM, deal=deal, changes=changes, by=deal.owner_id, now=when
+    )
+
+
+def save_checklist(s: Session, deal: Deal, kind: str, data: dict, when: datetime) -> None:
+    """A new version of the deal's ``kind`` checklist holding ``data`` (as read from the modal)."""
+    parts = cl.completion(kind, data)
+    checklist_store.save_checklist(
+        session=s,
+        team_id=TEAM,
+        deal=deal,
+        kind=kind,
+        data=data,
+        filled=parts.filled,
+        parts=parts.total,
+        by=deal.owner_id,
+        now=when,
+    )
+
+
+def snooze_deal(s: Session, deal: Deal, until: date, reason: str, when: datetime) -> None:
+    digest_store.snooze_deal(
+        session=s, team_id=TEAM, deal=deal, until=until, reason=reason, now=when
+    )

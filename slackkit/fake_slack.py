@@ -362,19 +362,17 @@ class FakeSlack:
         real_name: str | None = None,
     ) -> User:
         """Add (or replace) a member; ``users.info`` will answer for it."""
-        ZoneInfo(tz)  # fail here, not inside a request, on a bad zone
-        user = User(
-            user_id,
-            team_id,
-            tz,
-            locale,
-            is_admin,
-            is_owner,
-            name=name or user_id.lower(),
-            real_name=real_name or f"User {user_id}",
-        )
+        user = User(user_id, team_id, tz, locale, is_admin, is_owner)
+        user.name, user.real_name = name or "", real_name or ""
+        return self.put_user(user)
+
+    def put_user(self, user: User) -> User:
+        """Add (or replace) ``user`` as given; a blank name or real name is made up from its id."""
+        ZoneInfo(user.tz)  # fail here, not inside a request, on a bad zone
+        user.name = user.name or user.id.lower()
+        user.real_name = user.real_name or f"User {user.id}"
         with self._cond:
-            self.users[user_id] = user
+            self.users[user.id] = user
         return user
 
     def set_deleted(self, user_id: str, deleted: bool = True, *, team_id: str = "T1") -> User:

@@ -31,6 +31,7 @@ import json
 import logging
 import mimetypes
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -78,7 +79,7 @@ class Playground(FakeSlack):
     ) -> None:
         super().__init__(token=token, team_id=team_id)
         self.teams[team_id].name = team_name
-        self.people = [self._add_person(u, team_id) for u in users]
+        self.people = [self.put_user(replace(u, team_id=team_id)) for u in users]
         self.channel_names.clear()
         for channel_id, name in channels.items():
             self.join_channel(channel_id, name)
@@ -87,20 +88,6 @@ class Playground(FakeSlack):
         self.client = SlackClient(events_url, signing_secret, self, team_id=team_id)
         self.gestures = Gestures(self.client, self, self.surface)
         self._port = port
-
-    def _add_person(self, user: User, team_id: str) -> User:
-        person = self.add_user(
-            user.id,
-            team_id=team_id,
-            tz=user.tz,
-            locale=user.locale,
-            is_admin=user.is_admin,
-            is_owner=user.is_owner,
-            name=user.name,
-            real_name=user.real_name,
-        )
-        person.title = user.title
-        return person
 
     @property
     def events_url(self) -> str:
