@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from bot.core.money import Money
-from storage import checklists as checklist_store
 from storage import deals as store
 from storage import digests as digest_store
 from storage import managers as manager_store
 from storage import stages as stage_store
+from storage.checklists import NewActivity, add_activity
 from storage.db import Database
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -93,72 +93,37 @@ def add_manager(db: Database, user_id: str, *, team_id: str = "T1") -> None:
 
 
 def edit_deal(
-    db: Database,
-    deal_id: int,
-    *,
-    team_id: str = "T1",
-    by: str = "U1",
-    now: datetime = NOW,
-    **changes,
+    db: Database, deal_id: int, *, by: str = "U1", now: datetime = NOW, **changes
 ) -> None:
-    """Change a deal's fields straight through storage (``storage.deals.DealChanges``)."""
+    """Change a deal's fields (``storage.deals.DealChanges``), in whichever workspace it is."""
     with db.transaction() as s:
-        deal = store.get_deal(session=s, team_id=team_id, deal_id=deal_id)
-        store.update_deal(
-            session=s,
-            team_id=team_id,
-            deal=deal,
-            by=by,
-            now=now,
-            changes=store.DealChanges(**changes),
-        )
+        deal = s.get(store.Deal, deal_id)
+        new = store.DealChanges(**changes)
+        store.update_deal(session=s, team_id=deal.team_id, deal=deal, by=by, now=now, changes=new)
 
 
 def add_note(
-    db: Database,
-    deal_id: int,
-    notes: str,
-    *,
-    kind: str = "note",
-    team_id: str = "T1",
-    now: datetime = NOW,
+    db: Database, deal_id: int, notes: str, *, kind: str = "note", now: datetime = NOW
 ) -> None:
     """A note (or, with ``kind="meeting"``, a meeting log) U1 wrote on the deal at ``now``."""
+    new = NewActivity(kind=kind, occurred_on=now.date(), notes=notes)
     with db.transaction() as s:
-        checklist_store.add_activity(
-            session=s,
-            team_id=team_id,
-            deal=store.get_deal(session=s, team_id=team_id, deal_id=deal_id),
-            new=checklist_store.NewActivity(kind=kind, occurred_on=now.date(), notes=notes),
-            by="U1",
-            now=now,
-        )
+        deal = s.get(store.Deal, deal_id)
+        add_activity(session=s, team_id=deal.team_id, deal=deal, new=new, by="U1", now=now)
 
 
-def subscribe(
-    db: Database,
-    channel: str = "C1",
-    *,
-    now: datetime,
-    team_id: str = "T1",
-    at: str = "09:00",
-    tz: str = "Asia/Jakarta",
-    days: str = "mon,tue,wed,thu,fri,sat,sun",
-    owners: tuple[str, ...] = (),
-    by: str = "U1",
-) -> None:
-    """``channel`` subscribed at ``now`` to the digest at ``at`` in ``tz`` on ``days`` (of
-    ``owners``' deals; of everyone's when empty)."""
+def subscribe(db: Database, channel: str = "C1", *, now: datetime, **more: object) -> None:
+    """``channel`` subscribed at ``now``: by default U1 of T1 asked for everyone's deals at
+    09:00 in Asia/Jakarta, every day, in English (``more`` overrides ``team_id``, ``at``,
+    ``tz``, ``weekdays``, ``owners``, ``by``, ``locale``)."""
+    fields = {
+        "team_id": "T1",
+        "at": "09:00",
+        "tz": "Asia/Jakarta",
+        "weekdays": "mon,tue,wed,thu,fri,sat,sun",
+        "owners": [],
+        "by": "U1",
+        "locale": "en",
+    }
     with db.transaction() as s:
-        digest_store.save_subscription(
-            session=s,
-            team_id=team_id,
-            channel_id=channel,
-            at=at,
-            tz=tz,
-            weekdays=days,
-            owners=list(owners),
-            locale="en",
-            by=by,
-            now=now,
-        )
+        digest_store.save_subscription(session=s, channel_id=channel, now=now, **fields | more)

@@ -94,9 +94,9 @@ def populate(db, team_id: str) -> None:
     )
     add_manager(db, "U2", team_id=team_id)
     people.set_language(db, Actor(team_id, "U1"), "id")
-    edit_deal(db, deal_id, team_id=team_id, expected_close=date(2027, 1, 31))
-    add_note(db, deal_id, "Hi", team_id=team_id)
-    subscribe(db, team_id=team_id, days="mon-fri", now=NOW)
+    edit_deal(db, deal_id, expected_close=date(2027, 1, 31))
+    add_note(db, deal_id, "Hi")
+    subscribe(db, team_id=team_id, weekdays="mon-fri", now=NOW)
     members.save_preferences(
         db, Actor(team_id, "U1"), Preferences(days=("mon",)), key=None, now=NOW
     )

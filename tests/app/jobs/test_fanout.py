@@ -27,7 +27,7 @@ def subscribe_all(running, fake, *, now=NOW, at="09:00") -> None:
         fake.join_channel(channel)
         subscribe(db, channel, at=at, now=now - timedelta(days=2))
     # C5 wants only U2's deals: a digest of its own
-    subscribe(db, "C5", at=at, owners=("U2",), now=now - timedelta(days=2))
+    subscribe(db, "C5", at=at, owners=["U2"], now=now - timedelta(days=2))
 
 
 def chart_id(message: dict) -> str:
