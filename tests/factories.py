@@ -32,19 +32,10 @@ def make_deal(
 ) -> int:
     """A deal created at ``now``; ``stage_key`` moves it there at once, ``path``
     moves it along (stage key, when[, lost reason]) steps."""
+    amount = Money(Decimal(value), currency) if value is not None else None
+    new = store.NewDeal(name=name, owner_id=owner_id, value=amount, **kw)
     with db.transaction() as s:
-        deal = store.create_deal(
-            session=s,
-            team_id=team_id,
-            created_by=owner_id,
-            now=now,
-            new=store.NewDeal(
-                name=name,
-                owner_id=owner_id,
-                value=Money(Decimal(value), currency) if value is not None else None,
-                **kw,
-            ),
-        )
+        deal = store.create_deal(session=s, team_id=team_id, created_by=owner_id, now=now, new=new)
         stages = {st.key: st for st in stage_store.list_stages(session=s, team_id=team_id)}
         steps = ((stage_key, now),) if stage_key else ()
         for key, at, *reason in steps + tuple(path):
