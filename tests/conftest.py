@@ -127,8 +127,11 @@ def serve(settings: Settings) -> Iterator[Running]:
 
 
 @pytest.fixture
-def running(fake: FakeSlack, db_url: str) -> Iterator[Running]:
-    with serve(make_settings(fake, db_url)) as app:
+def running(request: pytest.FixtureRequest, fake: FakeSlack, db_url: str) -> Iterator[Running]:
+    """The app served on ``make_settings``, or on the settings builder a test passes it by
+    indirect parametrization (``tests.app.oauth_support.oauth_app``: many workspaces, OAuth)."""
+    settings_for = getattr(request, "param", make_settings)
+    with serve(settings_for(fake, db_url)) as app:
         yield app
 
 

@@ -1,4 +1,5 @@
-"""Factories in one place: deals and managers written straight through storage."""
+"""Factories in one place: deals, managers, notes and digest subscriptions written straight
+through storage."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from decimal import Decimal
 
 from bot.core.money import Money
 from storage import deals as store
+from storage import digests as digest_store
 from storage import managers as manager_store
 from storage import stages as stage_store
+from storage.checklists import NewActivity, add_activity
 from storage.db import Database
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -29,19 +32,10 @@ def make_deal(
 ) -> int:
     """A deal created at ``now``; ``stage_key`` moves it there at once, ``path``
     moves it along (stage key, when[, lost reason]) steps."""
+    amount = Money(Decimal(value), currency) if value is not None else None
+    new = store.NewDeal(name=name, owner_id=owner_id, value=amount, **kw)
     with db.transaction() as s:
-        deal = store.create_deal(
-            session=s,
-            team_id=team_id,
-            created_by=owner_id,
-            now=now,
-            new=store.NewDeal(
-                name=name,
-                owner_id=owner_id,
-                value=Money(Decimal(value), currency) if value is not None else None,
-                **kw,
-            ),
-        )
+        deal = store.create_deal(session=s, team_id=team_id, created_by=owner_id, now=now, new=new)
         stages = {st.key: st for st in stage_store.list_stages(session=s, team_id=team_id)}
         steps = ((stage_key, now),) if stage_key else ()
         for key, at, *reason in steps + tuple(path):
@@ -92,9 +86,35 @@ def add_manager(db: Database, user_id: str, *, team_id: str = "T1") -> None:
 def edit_deal(
     db: Database, deal_id: int, *, by: str = "U1", now: datetime = NOW, **changes
 ) -> None:
-    """Change a deal's fields straight through storage (``storage.deals.DealChanges``)."""
+    """Change a deal's fields (``storage.deals.DealChanges``), in whichever workspace it is."""
     with db.transaction() as s:
-        deal = store.get_deal(session=s, team_id="T1", deal_id=deal_id)
-        store.update_deal(
-            session=s, team_id="T1", deal=deal, by=by, now=now, changes=store.DealChanges(**changes)
-        )
+        deal = s.get(store.Deal, deal_id)
+        new = store.DealChanges(**changes)
+        store.update_deal(session=s, team_id=deal.team_id, deal=deal, by=by, now=now, changes=new)
+
+
+def add_note(
+    db: Database, deal_id: int, notes: str, *, kind: str = "note", now: datetime = NOW
+) -> None:
+    """A note (or, with ``kind="meeting"``, a meeting log) U1 wrote on the deal at ``now``."""
+    new = NewActivity(kind=kind, occurred_on=now.date(), notes=notes)
+    with db.transaction() as s:
+        deal = s.get(store.Deal, deal_id)
+        add_activity(session=s, team_id=deal.team_id, deal=deal, new=new, by="U1", now=now)
+
+
+def subscribe(db: Database, channel: str = "C1", *, now: datetime, **more: object) -> None:
+    """``channel`` subscribed at ``now``: by default U1 of T1 asked for everyone's deals at
+    09:00 in Asia/Jakarta, every day, in English (``more`` overrides ``team_id``, ``at``,
+    ``tz``, ``weekdays``, ``owners``, ``by``, ``locale``)."""
+    fields = {
+        "team_id": "T1",
+        "at": "09:00",
+        "tz": "Asia/Jakarta",
+        "weekdays": "mon,tue,wed,thu,fri,sat,sun",
+        "owners": [],
+        "by": "U1",
+        "locale": "en",
+    }
+    with db.transaction() as s:
+        digest_store.save_subscription(session=s, channel_id=channel, now=now, **fields | more)

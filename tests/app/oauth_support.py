@@ -1,7 +1,8 @@
 """The app installed through OAuth (many workspaces), and the installer's browser.
 
-``oauth_running`` serves the real app with ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` and no
-bot token, against the local Slack. ``Browser.install`` plays the person who installs it:
+A test marked ``@oauth_app`` gets the real app as ``running`` (and the ``slack`` client to it)
+served with ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` and no bot token, against the local
+Slack. ``Browser.install`` plays the person who installs it:
 ``GET /slack/install`` (Bolt's page with the *Add to Slack* link, and the state cookie), the
 approval on Slack's side (``FakeSlack.approve_install``, which returns the code), then
 ``GET /slack/oauth_redirect?code=…&state=…`` with the cookie, as Slack's redirect would.
@@ -14,15 +15,14 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
 from bot.settings import Settings
-from slackkit import FakeSlack, SlackClient
-from tests.conftest import SIGNING_SECRET, Running, serve
+from slackkit import FakeSlack
+from tests.conftest import SIGNING_SECRET
 
 
 def oauth_settings(fake: FakeSlack, db_url: str, **kw: object) -> Settings:
@@ -37,15 +37,8 @@ def oauth_settings(fake: FakeSlack, db_url: str, **kw: object) -> Settings:
     )
 
 
-@pytest.fixture
-def oauth_running(fake: FakeSlack, db_url: str) -> Iterator[Running]:
-    with serve(oauth_settings(fake, db_url)) as app:
-        yield app
-
-
-@pytest.fixture
-def oauth_slack(oauth_running: Running, fake: FakeSlack) -> SlackClient:
-    return SlackClient(oauth_running.url, SIGNING_SECRET, fake)
+# ``running`` served on ``oauth_settings`` (``tests.conftest.running`` takes the builder).
+oauth_app = pytest.mark.parametrize("running", [oauth_settings], indirect=True, ids=["oauth"])
 
 
 @dataclass

@@ -23,6 +23,19 @@ def save_version(
     return cstore.save_checklist(session=s, deal=deal, kind=kind, data=data, now=now, **fields)
 
 
+def home_deal_menus(slack: SlackClient, fake: FakeSlack, user_id: str = "U1") -> tuple[dict, list]:
+    """The Home tab ``user_id`` sees once they open it, and its deals' ⋯ menus, top to bottom."""
+    slack.app_home_opened(user_id)
+    fake.wait_for("views.publish")
+    home = fake.home_view(user_id)
+    menus = [
+        b["accessory"]
+        for b in home["blocks"]
+        if (b.get("accessory") or {}).get("action_id") == ids.ACTION_HOME_DEAL
+    ]
+    return home, menus
+
+
 def new_deal_form(slack: SlackClient, fake: FakeSlack) -> dict:
     """The empty ``/prospect`` modal, opened the way a user opens it."""
     slack.command(ids.CMD_PROSPECT, "")

@@ -20,9 +20,7 @@ from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.factories import NOW
 
 pytest.register_assert_rewrite("tests.app.oauth_support")  # a helper module with asserts
-from tests.app.oauth_support import Browser, bearer  # noqa: E402 - after the line above
-
-pytest_plugins = ["tests.app.oauth_support"]  # its fixtures: oauth_running, oauth_slack
+from tests.app.oauth_support import Browser, bearer, oauth_app  # noqa: E402 - after the line above
 
 
 def installed(running, fake, team_id: str, **kw) -> str:
@@ -33,8 +31,9 @@ def installed(running, fake, team_id: str, **kw) -> str:
     return fake.teams[team_id].token
 
 
-def test_install_page_links_to_slacks_authorize_page_with_a_state(oauth_running, fake):
-    browser = Browser(oauth_running.base, fake)
+@oauth_app
+def test_install_page_links_to_slacks_authorize_page_with_a_state(running, fake):
+    browser = Browser(running.base, fake)
     url = browser.authorize_url()
     parts = urlsplit(url)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -44,32 +43,34 @@ def test_install_page_links_to_slacks_authorize_page_with_a_state(oauth_running,
     assert browser.cookie == f"slack-app-oauth-state={query['state']}"  # checked on the way back
 
 
-def test_each_workspace_is_answered_with_its_own_token(oauth_running, oauth_slack, fake):
+@oauth_app
+def test_each_workspace_is_answered_with_its_own_token(running, slack, fake):
     grid = installed(
-        oauth_running, fake, "T2", user_id="U21", enterprise_id="E1", enterprise_name="Acme Group"
+        running, fake, "T2", user_id="U21", enterprise_id="E1", enterprise_name="Acme Group"
     )
-    plain = installed(oauth_running, fake, "T3", user_id="U31")
+    plain = installed(running, fake, "T3", user_id="U31")
     assert grid != plain and grid.startswith("xoxb-")
     [access, _] = fake.calls_to("oauth.v2.access")
     assert access.headers["authorization"].startswith("Basic ")  # client id and secret
     assert access.response["enterprise"] == {"id": "E1", "name": "Acme Group"}
 
-    bot = oauth_running.app.installation_store.find_bot(enterprise_id="E1", team_id="T2")
+    bot = running.app.installation_store.find_bot(enterprise_id="E1", team_id="T2")
     assert (bot.bot_token, bot.bot_user_id, bot.enterprise_name) == (grid, "UBT2", "Acme Group")
     assert bot.bot_scopes == list(ids.BOT_SCOPES)
 
     for team_id, user_id, token in (("T2", "U21", grid), ("T3", "U31", plain)):
         fake.clear()
-        resp = oauth_slack.command("/prospect", "", team_id=team_id, user_id=user_id)
+        resp = slack.command("/prospect", "", team_id=team_id, user_id=user_id)
         assert resp.status == 200
         [opened] = fake.wait_for("views.open")
         assert bearer(opened) == token and opened.response["ok"] is True
         assert {bearer(c) for c in fake.calls_to("users.info")} == {token}
 
 
-def test_scheduled_posts_use_the_workspaces_token(oauth_running, fake):
-    tokens = {t: installed(oauth_running, fake, t) for t in ("T2", "T3")}
-    services = oauth_running.services
+@oauth_app
+def test_scheduled_posts_use_the_workspaces_token(running, fake):
+    tokens = {t: installed(running, fake, t) for t in ("T2", "T3")}
+    services = running.services
     for team_id in tokens:
         fake.join_channel(f"C{team_id}")
         _, error = services.jobs.digest_now(
@@ -92,23 +93,24 @@ def test_scheduled_posts_use_the_workspaces_token(oauth_running, fake):
         services.client_for("T1")  # never installed through OAuth
 
 
-def test_a_forged_or_replayed_redirect_installs_nothing(oauth_running, fake):
-    browser = Browser(oauth_running.base, fake)
+@oauth_app
+def test_a_forged_or_replayed_redirect_installs_nothing(running, fake):
+    browser = Browser(running.base, fake)
     url = browser.authorize_url()
     code = fake.approve_install(url, team_id="T2")
     state = parse_qs(urlsplit(url).query)["state"][0]
     back = f"/slack/oauth_redirect?code={code}&state={state}"
-    stranger = Browser(oauth_running.base, fake)  # the link, opened in another browser
+    stranger = Browser(running.base, fake)  # the link, opened in another browser
     assert stranger.get(back).status == 400  # no state cookie: not the installer's browser
     assert browser.get(back).status == 200
     assert browser.get(back).status == 400  # the cookie was cleared, the state used up
-    again = Browser(oauth_running.base, fake)  # a fresh start, with the used code
+    again = Browser(running.base, fake)  # a fresh start, with the used code
     fresh = parse_qs(urlsplit(again.authorize_url()).query)["state"][0]
     assert again.get(f"/slack/oauth_redirect?code={code}&state={fresh}").status == 401
     assert fake.calls_to("oauth.v2.access")[-1].response == {"ok": False, "error": "invalid_code"}
     assert len(fake.calls_to("oauth.v2.access")) == 2
     store = SQLAlchemyInstallationStore(
-        client_id=fake.oauth.client_id, engine=oauth_running.services.db.engine
+        client_id=fake.oauth.client_id, engine=running.services.db.engine
     )
     assert store.find_bot(enterprise_id=None, team_id="T2") is not None  # the one good one
 
@@ -167,16 +169,18 @@ def test_a_client_id_without_its_secret_stops_start_up_in_one_line(tmp_path):
     assert line.startswith("salespath: SLACK_CLIENT_SECRET is missing: set SLACK_CLIENT_ID and")
 
 
-def test_install_routes_answer_get_only(oauth_running):
-    request = urllib.request.Request(oauth_running.base + "/slack/install", data=b"", method="POST")
+@oauth_app
+def test_install_routes_answer_get_only(running):
+    request = urllib.request.Request(running.base + "/slack/install", data=b"", method="POST")
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with pytest.raises(urllib.error.HTTPError) as err:
         opener.open(request, timeout=30)
     assert err.value.code == 404
 
 
-def test_a_workspace_without_installation_is_told_in_both_languages(oauth_slack, fake):
-    resp = oauth_slack.command("/pipeline", "", team_id="T1")  # never installed here
+@oauth_app
+def test_a_workspace_without_installation_is_told_in_both_languages(slack, fake):
+    resp = slack.command("/pipeline", "", team_id="T1")  # never installed here
     assert resp.status == 200
     [answer] = fake.wait_for("response_url")
     shown = answer.params["text"]
@@ -185,19 +189,20 @@ def test_a_workspace_without_installation_is_told_in_both_languages(oauth_slack,
     assert not fake.calls_to("users.info")  # nothing was asked of Slack without a token
 
 
-def test_won_announcements_use_the_workspaces_token(oauth_running, oauth_slack, fake):
+@oauth_app
+def test_won_announcements_use_the_workspaces_token(running, slack, fake):
     """Issue 14's won announcements are scheduled posts too: each in its workspace's name."""
-    tokens = {t: installed(oauth_running, fake, t, user_id=f"U{t[1:]}1") for t in ("T2", "T3")}
-    services = oauth_running.services
+    tokens = {t: installed(running, fake, t, user_id=f"U{t[1:]}1") for t in ("T2", "T3")}
+    services = running.services
     services.now = lambda: NOW
     for team_id in tokens:
         user, channel = f"U{team_id[1:]}1", f"C{team_id}"
         fake.join_channel(channel)
         ask = {"team_id": team_id, "user_id": user, "channel_id": channel}
-        oauth_slack.command(ids.CMD_DIGEST, "here wins", **ask)
-        oauth_slack.command(ids.CMD_PROSPECT, f"Deal {team_id} 10jt", **ask)
+        slack.command(ids.CMD_DIGEST, "here wins", **ask)
+        slack.command(ids.CMD_PROSPECT, f"Deal {team_id} 10jt", **ask)
         services.now = lambda: NOW + timedelta(seconds=1)
-        oauth_slack.command(ids.CMD_ADVANCE, f"Deal {team_id} won", **ask)
+        slack.command(ids.CMD_ADVANCE, f"Deal {team_id} won", **ask)
         services.now = lambda: NOW
     services.now = lambda: NOW + timedelta(minutes=11)  # nobody said how it closed
     services.wins.sweep()

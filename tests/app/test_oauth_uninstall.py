@@ -19,9 +19,7 @@ from tests.conftest import make_settings
 from tests.factories import NOW, make_deal
 
 pytest.register_assert_rewrite("tests.app.oauth_support")  # a helper module with asserts
-from tests.app.oauth_support import Browser, bearer, settled  # noqa: E402 - after the line above
-
-pytest_plugins = ["tests.app.oauth_support"]  # its fixtures: oauth_running, oauth_slack
+from tests.app.oauth_support import Browser, bearer, oauth_app, settled  # noqa: E402 - after the line above
 
 DAY = timedelta(days=1)
 
@@ -42,24 +40,25 @@ def purge_at(services, when) -> None:
     oauth.purge(services)
 
 
-def test_uninstall_then_the_data_goes_after_the_grace_period(oauth_running, oauth_slack, fake):
-    services = oauth_running.services
+@oauth_app
+def test_uninstall_then_the_data_goes_after_the_grace_period(running, slack, fake):
+    services = running.services
     services.now = lambda: NOW
-    Browser(oauth_running.base, fake).install(team_id="T2")
-    Browser(oauth_running.base, fake).install(team_id="T3")
+    Browser(running.base, fake).install(team_id="T2")
+    Browser(running.base, fake).install(team_id="T3")
     make_deal(services.db, team_id="T2", name="Leaving Co")
     make_deal(services.db, team_id="T3", name="Staying Co")
 
-    revoked, removed = oauth_slack.uninstall(team_id="T2")  # tokens_revoked, app_uninstalled
+    revoked, removed = slack.uninstall(team_id="T2")  # tokens_revoked, app_uninstalled
     assert revoked.status == removed.status == 200
     settled(lambda: uninstalled_at(services, "T2") == NOW)
     settled(
         lambda: (
-            oauth_running.app.installation_store.find_installation(enterprise_id=None, team_id="T2")
+            running.app.installation_store.find_installation(enterprise_id=None, team_id="T2")
             is None
         )
     )
-    assert oauth_running.app.installation_store.find_bot(enterprise_id=None, team_id="T2") is None
+    assert running.app.installation_store.find_bot(enterprise_id=None, team_id="T2") is None
     with pytest.raises(oauth.NotInstalled):
         services.client_for("T2")
 
@@ -71,16 +70,17 @@ def test_uninstall_then_the_data_goes_after_the_grace_period(oauth_running, oaut
     assert services.client_for("T3").token == fake.teams["T3"].token
 
 
-def test_reinstalling_within_the_grace_period_keeps_everything(oauth_running, oauth_slack, fake):
-    services = oauth_running.services
+@oauth_app
+def test_reinstalling_within_the_grace_period_keeps_everything(running, slack, fake):
+    services = running.services
     services.now = lambda: NOW
-    Browser(oauth_running.base, fake).install(team_id="T2", user_id="U21")
+    Browser(running.base, fake).install(team_id="T2", user_id="U21")
     old = fake.teams["T2"].token
     make_deal(services.db, team_id="T2", name="Loyal Co", owner_id="U21")
-    oauth_slack.uninstall(team_id="T2")
+    slack.uninstall(team_id="T2")
     settled(lambda: uninstalled_at(services, "T2") == NOW)
     services.now = lambda: NOW + 20 * DAY
-    page = Browser(oauth_running.base, fake).install(team_id="T2", user_id="U21")
+    page = Browser(running.base, fake).install(team_id="T2", user_id="U21")
     assert page.status == 200
     new = fake.teams["T2"].token
     assert new != old and uninstalled_at(services, "T2") is None
@@ -88,21 +88,22 @@ def test_reinstalling_within_the_grace_period_keeps_everything(oauth_running, oa
     purge_at(services, NOW + 400 * DAY)
     assert deals(services, "T2") == ["Loyal Co"]
     fake.clear()
-    oauth_slack.command("/pipeline", "", team_id="T2", user_id="U21")
+    slack.command("/pipeline", "", team_id="T2", user_id="U21")
     assert {bearer(c) for c in fake.wait_for("users.info")} == {new}
 
 
-def test_after_the_purge_a_new_install_starts_afresh(oauth_running, oauth_slack, fake):
-    services = oauth_running.services
+@oauth_app
+def test_after_the_purge_a_new_install_starts_afresh(running, slack, fake):
+    services = running.services
     services.now = lambda: NOW
-    Browser(oauth_running.base, fake).install(team_id="T2", user_id="U21")
+    Browser(running.base, fake).install(team_id="T2", user_id="U21")
     make_deal(services.db, team_id="T2", name="Old Co", owner_id="U21")
-    oauth_slack.uninstall(team_id="T2")
+    slack.uninstall(team_id="T2")
     settled(lambda: uninstalled_at(services, "T2") == NOW)
     purge_at(services, NOW + 31 * DAY)
     assert deals(services, "T2") == []
-    Browser(oauth_running.base, fake).install(team_id="T2", user_id="U21")
-    resp = oauth_slack.command("/prospect", "New Co 5jt", team_id="T2", user_id="U21")
+    Browser(running.base, fake).install(team_id="T2", user_id="U21")
+    resp = slack.command("/prospect", "New Co 5jt", team_id="T2", user_id="U21")
     assert resp.status == 200
     assert "New Co" in resp.text
     assert uninstalled_at(services, "T2") is None

@@ -24,6 +24,7 @@ from slackkit import all_text
 from storage.models import Deal, StageMove, Workspace
 from tests.app.commands.test_deals import buttons, click
 from tests.app.jobs.test_digest import NOW, posted
+from tests.app.support import home_deal_menus
 from tests.factories import make_deal
 
 DAY = timedelta(days=1)
@@ -78,15 +79,8 @@ def test_the_export_writes_a_sources_label_not_its_key(slack, running, fake):
 def test_undo_after_an_advance_from_the_home_tabs_menu(slack, running, fake):
     running.services.now = lambda: NOW
     make_deal(running.services.db, name="Acme", now=NOW - DAY)
-    slack.app_home_opened("U1")
-    fake.wait_for("views.publish")
-    home = fake.home_view("U1")
-    menu = next(
-        b["accessory"]
-        for b in home["blocks"]
-        if (b.get("accessory") or {}).get("action_id") == ids.ACTION_HOME_DEAL
-    )
-    advance = next(o for o in menu["options"] if o["text"]["text"].startswith("Advance"))
+    home, menus = home_deal_menus(slack, fake)
+    advance = next(o for o in menus[0]["options"] if o["text"]["text"].startswith("Advance"))
     fake.clear()
     slack.block_action(
         ids.ACTION_HOME_DEAL, selected_option=advance["value"], action_type="overflow", view=home

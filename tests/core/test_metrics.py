@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot.core import metrics as m
 from bot.core.money import Money
+from bot.core.stages import DEFAULT_STAGES, open_stages
 from storage import aftersales as after_store
 from storage import metrics as metric_store
 from storage.db import Database
@@ -117,14 +118,7 @@ def test_open_totals_weighted_pipeline_and_velocity(fixture):
 def test_open_by_stage(fixture):
     with fixture.read() as s:
         rows = {r.name: r for r in metric_store.open_by_stage(s, T1)}
-    assert [r for r in rows] == [
-        "Prospecting",
-        "Approaching",
-        "Probing",
-        "Presentation",
-        "Negotiation",
-        "Closing",
-    ]
+    assert list(rows) == [spec.name for spec in open_stages(DEFAULT_STAGES)]  # in their order
     assert rows["Probing"].count == 1 and rows["Probing"].value == {
         "IDR": Money(Decimal(40_000_000), "IDR")
     }

@@ -25,3 +25,9 @@ def migrated_diff(request: pytest.FixtureRequest, kind: str) -> list:
 def naming(diff: list, tables: tuple[str, ...]) -> list:
     """The differences of ``diff`` that name one of ``tables`` (``'deal'`` or ``deal.x``)."""
     return [d for d in diff if any(f"'{t}'" in repr(d) or f"{t}." in repr(d) for t in tables)]
+
+
+def assert_migrated_as_modelled(request: pytest.FixtureRequest, kind: str, tables: tuple) -> None:
+    """A database migrated to head on ``kind`` has ``tables`` just as the models declare them."""
+    ours = naming(migrated_diff(request, kind), tables)
+    assert not ours, ours

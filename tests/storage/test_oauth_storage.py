@@ -16,7 +16,8 @@ from sqlalchemy import MetaData, func, select
 from bot.core.deals import Actor
 from bot.core.forecast import quarter_span
 from bot.core.money import Money
-from bot.usecases import installs, people
+from bot.core.notify import Preferences
+from bot.usecases import installs, members, people
 from storage import checklists as checklist_store
 from storage import claims as claim_store
 from storage import deals as deal_store
@@ -29,7 +30,7 @@ from storage import requests as request_store
 from storage import workspaces as workspace_store
 from storage.installations import OAUTH_METADATA
 from storage.models import Workspace
-from tests.factories import NOW, add_manager, make_deal
+from tests.factories import NOW, add_manager, add_note, edit_deal, make_deal, subscribe
 
 CLIENT_ID = "1000000001.2000000002"
 GRACE = timedelta(days=30)
@@ -93,17 +94,15 @@ def populate(db, team_id: str) -> None:
     )
     add_manager(db, "U2", team_id=team_id)
     people.set_language(db, Actor(team_id, "U1"), "id")
+    edit_deal(db, deal_id, expected_close=date(2027, 1, 31))
+    add_note(db, deal_id, "Hi")
+    subscribe(db, team_id=team_id, weekdays="mon-fri", now=NOW)
+    members.save_preferences(
+        db, Actor(team_id, "U1"), Preferences(days=("mon",)), key=None, now=NOW
+    )
     with db.transaction() as s:
         workspace_store.ensure_workspace(session=s, team_id=team_id)
         deal = deal_store.get_deal(session=s, team_id=team_id, deal_id=deal_id)
-        deal_store.update_deal(
-            session=s,
-            team_id=team_id,
-            deal=deal,
-            by="U1",
-            now=NOW,
-            changes=deal_store.DealChanges(expected_close=date(2027, 1, 31)),
-        )
         checklist_store.save_checklist(
             session=s,
             team_id=team_id,
@@ -112,26 +111,6 @@ def populate(db, team_id: str) -> None:
             data={},
             filled=0,
             parts=4,
-            by="U1",
-            now=NOW,
-        )
-        checklist_store.add_activity(
-            session=s,
-            team_id=team_id,
-            deal=deal,
-            new=checklist_store.NewActivity(kind="note", occurred_on=NOW.date(), notes="Hi"),
-            by="U1",
-            now=NOW,
-        )
-        digest_store.save_subscription(
-            session=s,
-            team_id=team_id,
-            channel_id="C1",
-            at="09:00",
-            tz="Asia/Jakarta",
-            weekdays="mon-fri",
-            owners=[],
-            locale="en",
             by="U1",
             now=NOW,
         )
@@ -153,17 +132,6 @@ def populate(db, team_id: str) -> None:
         )
         people_store.set_inactive(session=s, team_id=team_id, user_id="U3", inactive=True, now=NOW)
         people_store.mark_welcomed(session=s, team_id=team_id, user_id="U1", now=NOW)
-        people_store.save_notify_preference(
-            session=s,
-            team_id=team_id,
-            user_id="U1",
-            days="mon",
-            at="09:00",
-            quiet_weekends=False,
-            nudges=True,
-            stale_alerts=True,
-            now=NOW,
-        )
     SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=db.engine).save(
         installation(team_id, token=f"xoxb-{team_id}")
     )

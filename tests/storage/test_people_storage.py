@@ -20,7 +20,7 @@ from storage.models import Deal, DealChange, Manager, StageMove
 from storage.models_people import InactiveMember, NotifyPreference, WelcomeMark
 from storage.purge import delete_workspace_data, tables_with_team_id
 from tests.factories import make_deal
-from tests.storage.schema import migrated_diff, naming
+from tests.storage.schema import assert_migrated_as_modelled
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 NEW = ("inactive_member", "notify_preference", "welcome_mark")
@@ -28,9 +28,7 @@ NEW = ("inactive_member", "notify_preference", "welcome_mark")
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migration_matches_the_new_models(request, kind):
-    diff = migrated_diff(request, kind)
-    ours = naming(diff, NEW)
-    assert not ours, ours
+    assert_migrated_as_modelled(request, kind, NEW)
 
 
 def test_inactive_members_and_welcome_marks_are_per_workspace_and_idempotent(db):

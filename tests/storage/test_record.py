@@ -24,7 +24,7 @@ from storage import teamview as team_store
 from storage.migrate import alembic_config
 from storage.models import Contact, Deal, DealChange, StageMove
 from storage.models_checklist import Activity, ChecklistVersion
-from tests.factories import NOW, edit_deal, make_deal
+from tests.factories import NOW, add_note, edit_deal, make_deal
 
 LATER = NOW + timedelta(hours=1)
 
@@ -161,6 +161,7 @@ def test_a_deleted_deal_comes_back_as_it_was(db):
 
 
 def _attach(db, deal_id: int, *, contact: str, primary: bool) -> None:
+    add_note(db, deal_id, contact, kind="meeting")
     with db.transaction() as s:
         deal = s.get(Deal, deal_id)
         s.add(
@@ -176,17 +177,6 @@ def _attach(db, deal_id: int, *, contact: str, primary: bool) -> None:
             parts=4,
             by="U1",
             now=NOW + timedelta(minutes=deal_id),
-        )
-        s.add(
-            Activity(
-                team_id="T1",
-                deal_id=deal_id,
-                kind="meeting",
-                occurred_on=NOW.date(),
-                notes=contact,
-                created_by="U1",
-                created_at=NOW,
-            )
         )
 
 

@@ -17,7 +17,7 @@ from slackkit import all_text
 from storage.models import Contact, Deal, DealChange, ProcessedRequest
 from storage.models_checklist import Activity
 from tests.app.commands.test_deals import buttons, click, deals
-from tests.factories import NOW, add_manager, make_deal
+from tests.factories import NOW, add_manager, add_note, make_deal
 
 
 def deal_named(running, name: str) -> Deal | None:
@@ -159,18 +159,7 @@ def test_merge_moves_everything_to_the_survivor(slack, running, fake):
     db = running.services.db
     old = make_deal(db, name="Acme Old", contact_name="Budi", stage_key="probing")
     new = make_deal(db, name="Acme", contact_name="Sari")
-    with db.transaction() as s:
-        s.add(
-            Activity(
-                team_id="T1",
-                deal_id=old,
-                kind="note",
-                occurred_on=NOW.date(),
-                notes="call",
-                created_by="U1",
-                created_at=NOW,
-            )
-        )
+    add_note(db, old, "call")
     resp = slack.command(ids.CMD_PIPELINE, "merge Acme Old into Acme")
     shown = all_text(resp.json)
     assert "Merge *Acme Old*" in shown and "1 contact" in shown and "1 meeting or note" in shown

@@ -23,6 +23,7 @@ from tests.app.commands.test_deals import buttons, click
 from tests.app.commands.test_stages_edit import open_editor, stage_ids
 from tests.app.jobs.test_digest import NOW, add_deal, dms
 from tests.app.shortcuts.test_meetings import meeting_modal_from_shortcut
+from tests.app.support import home_deal_menus
 from tests.factories import add_manager, make_deal
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -143,18 +144,11 @@ def test_closed_cards_have_no_advance_and_the_home_tab_redraws_after_a_move(slac
     won = buttons(slack.command(ids.CMD_PIPELINE, "Won Deal").json)
     assert "Advance" not in won and "Start a Grow deal" in won
     make_deal(running.services.db, name="Acme")
-    slack.app_home_opened("U1")
-    fake.wait_for("views.publish")
-    home = fake.home_view("U1")
-    menu = next(
-        b["accessory"]
-        for b in home["blocks"]
-        if (b.get("accessory") or {}).get("action_id") == ids.ACTION_HOME_DEAL
-    )
+    home, menus = home_deal_menus(slack, fake)
     fake.clear()
     slack.block_action(
         ids.ACTION_HOME_DEAL,
-        selected_option=menu["options"][1]["value"],
+        selected_option=menus[0]["options"][1]["value"],
         action_type="overflow",
         view=home,
     )

@@ -6,7 +6,7 @@ import pytest
 
 from handlers.jobs import Jobs
 from tests.app.jobs.test_digest import NOW, add_deal
-from tests.app.jobs.test_scheduling import subscribe
+from tests.factories import subscribe
 
 
 @pytest.fixture
@@ -14,5 +14,5 @@ def jobs(running) -> Jobs:
     """C1 subscribed by U1 to a daily 09:00 Jakarta digest; the clock at today's slot."""
     running.services.now = lambda: NOW
     add_deal(running.services.db, "Acme Corp", 50_000_000)
-    subscribe(running.services.db)
+    subscribe(running.services.db, now=NOW)
     return Jobs(running.services, running.app.client)

@@ -14,8 +14,9 @@ from bot.services import Services
 from bot.usecases.delivery import RETRY_WINDOW
 from slackkit import all_text
 from tests.app.jobs.test_digest import NOW, add_deal, claims, dms, posted
-from tests.app.jobs.test_scheduling import SLOT, subscribe, uploads
+from tests.app.jobs.test_scheduling import SLOT, uploads
 from tests.conftest import PG_URL, make_settings
+from tests.factories import subscribe
 
 
 def database(url: str, *, up: bool) -> None:

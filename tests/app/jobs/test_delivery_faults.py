@@ -16,8 +16,9 @@ from bot.usecases.delivery import LEASE, Outcome, Recorder
 from handlers.jobs import Jobs
 from slackkit import all_text
 from tests.app.jobs.test_digest import NOW, add_deal, claims, posted, wait_digest
-from tests.app.jobs.test_scheduling import SLOT, subscribe, uploads, wait_until
+from tests.app.jobs.test_scheduling import SLOT, uploads, wait_until
 from tests.conftest import BOT_TOKEN
+from tests.factories import subscribe
 
 MINUTE = timedelta(minutes=1)
 
@@ -27,7 +28,7 @@ def jobs(running, fake) -> Jobs:
     """C1 subscribed to 09:00 Jakarta; a client that gives up after 1 second."""
     running.services.now = lambda: NOW
     add_deal(running.services.db, "Acme Corp", 50_000_000)
-    subscribe(running.services.db)
+    subscribe(running.services.db, now=NOW)
     return Jobs(running.services, WebClient(token=BOT_TOKEN, base_url=fake.base_url, timeout=1))
 
 

@@ -13,7 +13,8 @@ from bot.core.slots import GRACE, catch_up_slot, last_slot, slots, trigger_for
 from bot.scheduling import Scheduler
 from storage import claims as claim_store
 from tests.app.jobs.test_digest import NOW, add_deal, claims, posted
-from tests.app.jobs.test_scheduling import SLOT, subscribe, uploads
+from tests.app.jobs.test_scheduling import SLOT, uploads
+from tests.factories import subscribe
 
 # Sunday 1 Nov 2026: New York goes back from EDT (UTC-4) to EST (UTC-5) at 02:00, so 01:30
 # happens twice — at 05:30 and at 06:30 UTC.

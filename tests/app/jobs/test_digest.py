@@ -18,7 +18,7 @@ from storage import deals as store
 from storage.models import Deal
 from storage.models_digest import DeliveryClaim, DigestSubscription
 from tests import factories
-from tests.factories import add_manager
+from tests.factories import add_manager, edit_deal
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Jakarta (UTC+7)
 
@@ -249,16 +249,8 @@ def pipeline(clock):
     slipping = add_deal(
         db, "Slipping", 60_000_000, created=NOW - 5 * day, expected_close=date(2026, 11, 30)
     )
+    edit_deal(db, slipping, now=NOW - timedelta(hours=4), expected_close=date(2026, 12, 15))
     with db.transaction() as s:
-        deal = store.get_deal(session=s, team_id="T1", deal_id=slipping)
-        store.update_deal(
-            session=s,
-            team_id="T1",
-            deal=deal,
-            by="U1",
-            now=NOW - timedelta(hours=4),
-            changes=store.DealChanges(expected_close=date(2026, 12, 15)),
-        )
         sleepy = s.exec(select(store.Deal).where(store.Deal.name == "Sleepy")).one()
         sleepy.snoozed_until, sleepy.snooze_reason = date(2026, 12, 1), "Budget in December"
         s.add(sleepy)

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from bot.usecases.delivery import Outcome
-from storage import digests as store
 from tests.app.jobs.test_digest import NOW, add_deal, claims, posted
-from tests.app.jobs.test_scheduling import SLOT, subscribe, uploads, wait_until
+from tests.app.jobs.test_scheduling import SLOT, uploads, wait_until
 from tests.conftest import BOT_TOKEN
+from tests.factories import subscribe
 
 CHANNELS = ("C1", "C2", "C3", "C4", "C5")
 
@@ -26,19 +26,8 @@ def subscribe_all(running, fake, *, now=NOW, at="09:00") -> None:
     for channel in CHANNELS:
         fake.join_channel(channel)
         subscribe(db, channel, at=at, now=now - timedelta(days=2))
-    with db.transaction() as s:  # C5 wants only U2's deals: a digest of its own
-        store.save_subscription(
-            session=s,
-            team_id="T1",
-            channel_id="C5",
-            at=at,
-            tz="Asia/Jakarta",
-            weekdays="mon,tue,wed,thu,fri,sat,sun",
-            owners=["U2"],
-            locale="en",
-            by="U1",
-            now=now - timedelta(days=2),
-        )
+    # C5 wants only U2's deals: a digest of its own
+    subscribe(db, "C5", at=at, owners=["U2"], now=now - timedelta(days=2))
 
 
 def chart_id(message: dict) -> str:

@@ -24,8 +24,9 @@ from slackkit import SlackClient, all_text
 from storage.db import Database
 from storage.models_digest import DeliveryClaim
 from tests.app.jobs.test_digest import add_deal, posted
-from tests.app.jobs.test_scheduling import subscribe, wait_until
+from tests.app.jobs.test_scheduling import wait_until
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.factories import subscribe
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -21,32 +21,13 @@ from bot.usecases.delivery import LEASE, Outcome
 from handlers.jobs import Jobs
 from slackkit import all_text
 from storage import claims as claim_store
-from storage import digests as store
-from storage.db import Database
 from storage.models_digest import DeliveryClaim
 from tests.app.jobs.test_digest import NOW, add_deal, claims, dms, posted
 from tests.conftest import BOT_TOKEN, make_settings
+from tests.factories import subscribe
 from tests.storage.schema import migrated_diff
 
 SLOT = NOW  # Monday 23 Nov 2026, 09:00 in Jakarta
-
-
-def subscribe(
-    db: Database, channel: str = "C1", *, at="09:00", tz="Asia/Jakarta", days=None, by="U1", now=NOW
-) -> None:
-    with db.transaction() as s:
-        store.save_subscription(
-            session=s,
-            team_id="T1",
-            channel_id=channel,
-            at=at,
-            tz=tz,
-            weekdays=days or "mon,tue,wed,thu,fri,sat,sun",
-            owners=[],
-            locale="en",
-            by=by,
-            now=now,
-        )
 
 
 def uploads(fake) -> list:
@@ -183,7 +164,7 @@ def two_processes(request, fake):
         app = create_app(services.settings, services=services)
         pair.append(Jobs(services, app.client))
     add_deal(pair[0].db, "Acme Corp", 50_000_000)
-    subscribe(pair[0].db)
+    subscribe(pair[0].db, now=NOW)
     yield pair
     for jobs in pair:
         jobs.db.dispose()
@@ -324,10 +305,10 @@ def test_unfinished_claims_past_the_retry_window_expire(jobs, fake, running, cap
 
 def test_one_failing_channel_never_stops_the_others(jobs, fake, running):
     fake.join_channel("C2")
-    subscribe(running.services.db, "C2", by="U2")
+    subscribe(running.services.db, "C2", by="U2", now=NOW)
     fake.bot_channels.discard("C2")  # the bot was removed from C2 since
     fake.join_channel("C3")
-    subscribe(running.services.db, "C3")
+    subscribe(running.services.db, "C3", now=NOW)
     outcomes = [jobs.digest("T1", c, SLOT) for c in ("C2", "C1", "C3")]
     assert outcomes == [Outcome.GAVE_UP, Outcome.POSTED, Outcome.POSTED]
     assert len(posted(fake, "C1")) == 1 and len(posted(fake, "C3")) == 1

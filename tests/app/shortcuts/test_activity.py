@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot import ids
 from slackkit import all_text
 from tests.app.commands.test_deals import click
+from tests.app.support import home_deal_menus
 from tests.factories import NOW, add_manager, make_deal
 
 
@@ -46,14 +47,7 @@ def test_home_tab_deals_by_stage_have_a_menu_to_open_or_advance(slack, running, 
     for i in range(5):
         make_deal(running.services.db, name=f"Deal {i}", now=NOW - timedelta(hours=i))
     running.services.now = lambda: NOW
-    slack.app_home_opened("U1")
-    fake.wait_for("views.publish")
-    home = fake.home_view("U1")
-    menus = [
-        b["accessory"]
-        for b in home["blocks"]
-        if b.get("accessory", {}).get("action_id") == ids.ACTION_HOME_DEAL
-    ]
+    home, menus = home_deal_menus(slack, fake)
     assert len(menus) == 3  # three per stage, then a count
     assert "…and 2 more" in json.dumps(home, ensure_ascii=False)
     first = menus[0]["options"]
