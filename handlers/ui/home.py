@@ -4,8 +4,6 @@ week's moves) with a switch to their own deals."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -23,7 +21,7 @@ from bot import ids
 from bot.core.i18n import Translator
 from bot.usecases.digest import EMPTY, DealItem
 from bot.usecases.pipeline import MINE, TEAM, Home, TeamView
-from bot.usecases.views import DealView, StageGroup
+from bot.usecases.views import DealView
 from handlers.ui.common import MAX_VIEW_BLOCKS, clip, day_text, escape, stage_text
 from handlers.ui.deals import encode_advance, money_text, totals_text
 from handlers.ui.forecast import targets_blocks
@@ -162,25 +160,20 @@ def _settings_blocks(t: Translator, *, manager: bool) -> list:
     return blocks
 
 
-def home_view(
-    t: Translator,
-    *,
-    groups: Sequence[StageGroup],
-    due: Sequence[DealView],
-    stale: Sequence[tuple[DealView, int]],
-    locale: str,
-    overdue: Sequence[DealView] = (),
-    today=None,
-    switch: Sequence = (),
-    team: Sequence = (),
-    view: str = MINE,
-    manager: bool = False,
-) -> dict:
-    settings = _settings_blocks(t, manager=manager)
+def home_reply(t: Translator, h: Home, *, manager: bool = False) -> dict:
+    """The Home tab from the use case's ``Home``. A Block Kit builder: the stages, then the
+    overdue, due and quiet sections, each cut to fit the view's block limit (longer than a
+    screen for that reason). ``manager``: the workspace's settings are offered too
+    (``Home.is_manager`` says it as well)."""
+    locale, view = t.locale, h.view
+    settings = _settings_blocks(t, manager=manager or h.is_manager)
+    switch = [*_switch(t, h), *targets_blocks(t, h.targets, locale)]
+    team = team_blocks(t, h.team, h.today, locale) if h.team is not None else []
     if team:  # a manager's team view: the switch, the settings, then the team
         blocks = [*switch, *settings, *team]
         return View(type="home", private_metadata=view, blocks=blocks[:MAX_VIEW_BLOCKS]).to_dict()
     blocks: list = [HeaderBlock(text=t("My pipeline")), *settings, *switch]
+    groups, overdue, due, stale = h.groups, h.overdue, h.due, h.stale
     total = sum(g.count for g in groups)
     if not total:
         blocks.append(
@@ -263,22 +256,3 @@ def shown_view(view: dict) -> str | None:
     """Which Home tab a published view shows (``mine`` or ``team``), from its metadata."""
     shown = (view or {}).get("private_metadata")
     return shown if shown in (MINE, TEAM) else None
-
-
-def home_reply(t: Translator, h: Home, *, manager: bool = False) -> dict:
-    """``manager``: the workspace's settings are offered too (``Home.is_manager`` says it
-    as well)."""
-    team = team_blocks(t, h.team, h.today, t.locale) if h.team is not None else []
-    return home_view(
-        t,
-        groups=h.groups,
-        due=h.due,
-        stale=h.stale,
-        locale=t.locale,
-        overdue=h.overdue,
-        today=h.today,
-        switch=[*_switch(t, h), *targets_blocks(t, h.targets, t.locale)],
-        team=team,
-        view=h.view,
-        manager=manager or h.is_manager,
-    )

@@ -75,8 +75,9 @@ def test_home_tab_with_many_stages_keeps_every_section_within_100_blocks():
 
     from bot.core.i18n import Translator
     from bot.core.money import Money
+    from bot.usecases.pipeline import Home
     from handlers.ui.deals import DealView, StageGroup
-    from handlers.ui.home import home_view
+    from handlers.ui.home import home_reply
     from slackkit.fake_slack import block_problems
 
     def deal(i: int) -> DealView:
@@ -91,12 +92,8 @@ def test_home_tab_with_many_stages_keeps_every_section_within_100_blocks():
         )
         for n in range(20)
     ]
-    view = home_view(
-        Translator("en"),
-        groups=groups,
-        due=[deal(900)],
-        stale=[(deal(901), 20)],
-        locale="en",
+    view = home_reply(
+        Translator("en"), Home(groups=groups, due=[deal(900)], stale=[(deal(901), 20)])
     )
     text = json.dumps(view, ensure_ascii=False)
     assert len(view["blocks"]) <= 100 and not block_problems(view["blocks"], limit=100)
