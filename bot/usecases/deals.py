@@ -43,6 +43,7 @@ from storage import requests as requests_store
 from storage import stages as stage_store
 from storage import workspaces as workspace_store
 from storage.db import Database, run_once
+from storage.inserts import columns_of
 from storage.models import Deal, Stage, StageMove
 
 # --- finding a deal from what a user typed ----------------------------------------------
@@ -565,20 +566,8 @@ def _create(
     warning = _same_name_warning(s, actor.team_id, dups, v.name, form_id=form_id, key=key)
     if warning is not None:
         return warning, None
-    deal = _add(
-        s,
-        actor,
-        now,
-        name=v.name,
-        owner_id=v.owner_id,
-        value=v.value,
-        source=v.source,
-        contact_name=v.contact_name,
-        contact_role=v.contact_role,
-        expected_close=v.expected_close,
-        next_step=v.next_step,
-        next_step_due=v.next_step_due,
-    )
+    # every answer but the edit form's own: clearing a source, and the probability override
+    deal = _add(s, actor, now, **columns_of(v, skip={"clear_source", "probability"}))
     if grow_of is not None:
         _link_grow(s, actor, deal=deal, grow_of=grow_of, now=now)
     stages = stage_store.list_stages(session=s, team_id=actor.team_id)
