@@ -527,20 +527,12 @@ def _edit(
         by=actor.user_id,
         now=now,
         changes=store.DealChanges(
-            name=v.name,
-            value=v.value,
-            clear_value=v.value is None,
-            source=v.source,
-            clear_source=v.clear_source,
-            owner_id=v.owner_id,
-            expected_close=v.expected_close,
-            clear_close=v.expected_close is None,
-            next_step=v.next_step or "",
-            next_step_due=v.next_step_due,
-            probability=v.probability,
-            clear_probability=v.probability is None,
+            **columns_of(v, skip={"next_step", "contact_name"}),
+            next_step=v.next_step or "",  # empty: removed (None would keep it)
             contact_name=v.contact_name or "",
-            contact_role=v.contact_role,
+            clear_value=v.value is None,
+            clear_close=v.expected_close is None,
+            clear_probability=v.probability is None,
         ),
     )
     after = _snapshot(s, deal)
