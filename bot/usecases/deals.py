@@ -33,7 +33,7 @@ from bot.core.matching import Candidate, normalise, split_command
 from bot.core.money import SUPPORTED_CURRENCIES, AmbiguousAmount, Money, parse_amount
 from bot.core.quickadd import CurrencyQuestion, QuickAdd, read_quick_add
 from bot.core.stages import OPEN, WON
-from bot.usecases.common import deal_to_change
+from bot.usecases.common import change_deal, deal_to_change
 from bot.usecases.views import DealView, deal_money, deal_view
 from storage import aftersales as after_store
 from storage import checklists as checklist_store
@@ -520,21 +520,15 @@ def _edit(
     deal = deal_to_change(s, actor, deal_id, lock=True)
     check_dates(v, today, stored=deal)
     before = _snapshot(s, deal)
-    store.update_deal(
-        session=s,
-        team_id=actor.team_id,
-        deal=deal,
-        by=actor.user_id,
-        now=now,
-        changes=store.DealChanges(
-            **columns_of(v, skip={"next_step", "contact_name"}),
-            next_step=v.next_step or "",  # empty: removed (None would keep it)
-            contact_name=v.contact_name or "",
-            clear_value=v.value is None,
-            clear_close=v.expected_close is None,
-            clear_probability=v.probability is None,
-        ),
+    changes = store.DealChanges(
+        **columns_of(v, skip={"next_step", "contact_name"}),
+        next_step=v.next_step or "",  # empty: removed (None would keep it)
+        contact_name=v.contact_name or "",
+        clear_value=v.value is None,
+        clear_close=v.expected_close is None,
+        clear_probability=v.probability is None,
     )
+    change_deal(s, actor, deal, changes, now)
     after = _snapshot(s, deal)
     changes = tuple(Change(k, before[k], after[k]) for k in before if before[k] != after[k])
     return Saved(deal.id, deal.name, changes, v.value), str(deal.id)
