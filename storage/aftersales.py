@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.stages import LOST, WON
 from storage import record
+from storage.db import exists
 from storage.metrics import live
 from storage.models import Contact, Deal, StageMove, Workspace
 from storage.models_digest import DigestSubscription
@@ -71,15 +72,13 @@ def set_deal_value(
 
 def has_decision_maker(*, session: Session, team_id: str, deal_id: int) -> bool:
     """Whether the deal's decision-maker unit names its decision maker."""
-    return (
-        session.exec(
-            select(Contact.id).where(
-                Contact.team_id == team_id,
-                Contact.deal_id == deal_id,
-                Contact.role == "decision_maker",
-            )
-        ).first()
-        is not None
+    return exists(
+        session,
+        select(Contact.id).where(
+            Contact.team_id == team_id,
+            Contact.deal_id == deal_id,
+            Contact.role == "decision_maker",
+        ),
     )
 
 

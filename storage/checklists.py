@@ -22,6 +22,7 @@ from bot.core.i18n import N_
 from bot.core.matching import fold
 from bot.core.stages import OPEN
 from storage import lookups
+from storage.inserts import columns_of
 from storage.metrics import is_open, live
 from storage.models import Contact, Deal, Stage
 from storage.models_checklist import Activity, ChecklistVersion
@@ -222,20 +223,11 @@ def add_activity(
     row = Activity(
         team_id=team_id,
         deal_id=deal.id,
-        kind=new.kind,
-        occurred_on=new.occurred_on,
-        notes=new.notes,
-        outcome=new.outcome,
+        **columns_of(new, skip={"attendees"}),
         attendees=[
             {"name": a.name, "role": a.role, **({"title": a.title} if a.title else {})}
             for a in new.attendees
         ],
-        next_step=new.next_step,
-        next_step_due=new.next_step_due,
-        stage_from=new.stage_from,
-        stage_to=new.stage_to,
-        message_link=new.message_link,
-        message_author=new.message_author,
         created_by=by,
         created_at=now,
     )
@@ -276,14 +268,7 @@ def add_attendee_contacts(
     for a in attendees:
         known = existing.get(fold(a.name))
         if known is None:
-            contact = Contact(
-                team_id=team_id,
-                deal_id=deal_id,
-                name=a.name,
-                role=a.role,
-                title=a.title,
-                created_at=now,
-            )
+            contact = Contact(team_id=team_id, deal_id=deal_id, **columns_of(a), created_at=now)
             session.add(contact)
             existing[fold(a.name)] = contact
             added += 1

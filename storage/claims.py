@@ -4,6 +4,7 @@ posted so that only one process posts it (``bot.usecases.delivery``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -11,6 +12,16 @@ from sqlmodel import Session, col, select
 from storage.models_digest import DeliveryClaim
 
 CLAIMED, POSTED, FAILED, EXPIRED = "claimed", "posted", "failed", "expired"
+
+
+class ClaimKey(NamedTuple):
+    """What a claim is unique by: one each. ``**key._asdict()`` fills the arguments of
+    ``get_claim`` and ``insert_claim``."""
+
+    team_id: str
+    kind: str
+    target: str
+    slot: datetime
 
 
 def get_claim(

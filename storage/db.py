@@ -1,4 +1,5 @@
-"""Engine, session-per-unit-of-work, and ``run_once``.
+"""Engine, session-per-unit-of-work, ``run_once``, and ``exists`` (the one way to ask
+whether a query finds a row).
 
 ``Database.transaction()`` is the only way the app writes: one change, one
 transaction, committed when the block ends and rolled back if it raises. A change a
@@ -16,6 +17,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.core.errors import OutcomeUnknown
 from storage import requests
@@ -152,3 +154,8 @@ def run_once(
             if done is None:
                 raise
             return replay(session, done)
+
+
+def exists(session: Session, query: SelectOfScalar) -> bool:
+    """Whether ``query`` finds a row (it reads one at most)."""
+    return session.exec(query.limit(1)).first() is not None

@@ -20,6 +20,7 @@ from bot.core.matching import name_keys, normalise
 from bot.core.money import Money
 from bot.core.stages import LOST, OPEN, open_stages
 from storage import record
+from storage.inserts import columns_of
 from storage.metrics import is_open, live
 from storage.models import Contact, Deal, Stage, StageMove
 from storage.stages import get_stage, list_stages
@@ -73,23 +74,13 @@ def create_deal(
 ) -> Deal:
     stages = list_stages(session=session, team_id=team_id)
     first = open_stages(stages)[0]
-    name = clean_name(new.name)
-    keys = name_keys(name)
     deal = Deal(
         team_id=team_id,
-        name=name,
-        name_key=keys.key,
-        name_fold=keys.folded,
-        name_compact=keys.compact,
+        **_name_columns(new.name),
+        **columns_of(new, skip={"name", "value", "contact_name", "contact_role"}),
         value_cents=new.value.cents if new.value else None,
         currency=new.value.currency if new.value else default_currency(session, team_id),
-        source=new.source,
-        owner_id=new.owner_id,
         stage_id=first.id,
-        probability=new.probability,
-        expected_close=new.expected_close,
-        next_step=new.next_step,
-        next_step_due=new.next_step_due,
         created_by=created_by,
         created_at=now,
         updated_at=now,
@@ -104,6 +95,18 @@ def create_deal(
         _set_primary_contact(session, deal, new.contact_name.strip(), new.contact_role, now)
     session.flush()
     return deal
+
+
+def _name_columns(name: str) -> dict[str, str]:
+    """The deal's cleaned name and the keys lookups find it by (``name_keys``)."""
+    name = clean_name(name)
+    keys = name_keys(name)
+    return {
+        "name": name,
+        "name_key": keys.key,
+        "name_fold": keys.folded,
+        "name_compact": keys.compact,
+    }
 
 
 def _record_close_date(session: Session, deal: Deal, old, new, *, by: str, now: datetime) -> None:
@@ -223,9 +226,7 @@ def update_deal(
     *, session: Session, team_id: str, deal: Deal, changes: DealChanges, by: str, now: datetime
 ) -> Deal:
     if changes.name is not None:
-        deal.name = clean_name(changes.name)
-        keys = name_keys(deal.name)
-        deal.name_key, deal.name_fold, deal.name_compact = keys.key, keys.folded, keys.compact
+        deal.sqlmodel_update(_name_columns(changes.name))
     old_value = record.encode_money(deal.value_cents, deal.currency)
     if changes.value is not None:
         deal.value_cents = changes.value.cents

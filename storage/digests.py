@@ -51,26 +51,24 @@ def save_subscription(
 ) -> DigestSubscription:
     """Subscribe the channel, or change its subscription (one row per channel).
     ``shared_ok``: a manager confirmed posting in this Slack Connect channel."""
+    says = {
+        "at": at,
+        "tz": tz,
+        "weekdays": weekdays,
+        "owners": list(owners),
+        "locale": locale,
+        "created_by": by,
+        "language_chosen": language_chosen,
+        "active": True,
+        "updated_at": now,
+        "shared_ok": shared_ok,
+    }
     sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
     if sub is None:
-        sub = DigestSubscription(
-            team_id=team_id,
-            channel_id=channel_id,
-            at=at,
-            tz=tz,
-            weekdays=weekdays,
-            owners=list(owners),
-            locale=locale,
-            created_by=by,
-            created_at=now,
-            updated_at=now,
-        )
+        sub = DigestSubscription(team_id=team_id, channel_id=channel_id, created_at=now, **says)
         if not insert_new(session=session, row=sub):  # subscribed meanwhile by another request
             sub = get_subscription(session=session, team_id=team_id, channel_id=channel_id)
-    sub.at, sub.tz, sub.weekdays, sub.owners = at, tz, weekdays, list(owners)
-    sub.locale, sub.created_by = locale, by
-    sub.language_chosen = language_chosen
-    sub.active, sub.updated_at, sub.shared_ok = True, now, shared_ok
+    sub.sqlmodel_update(says)
     session.add(sub)
     session.flush()
     return sub

@@ -159,6 +159,12 @@ def save_target(
     now: datetime,
 ) -> Money | None:
     """Set (or replace) the rep's target for ``span``; the one it replaces."""
+    target = {
+        "amount_cents": amount.cents,
+        "currency": amount.currency,
+        "set_by": by,
+        "set_at": now,
+    }
     row = _target_row(session, team_id, owner_id, span)
     if row is None:
         row = SalesTarget(
@@ -166,16 +172,13 @@ def save_target(
             owner_id=owner_id,
             period_start=span.start,
             months=span.months,
-            amount_cents=amount.cents,
-            currency=amount.currency,
-            set_by=by,
-            set_at=now,
+            **target,
         )
         if insert_new(session=session, row=row):
             return None
         row = _target_row(session, team_id, owner_id, span)  # set meanwhile by a concurrent request
     before = Money.from_cents(row.amount_cents, row.currency)
-    row.amount_cents, row.currency, row.set_by, row.set_at = amount.cents, amount.currency, by, now
+    row.sqlmodel_update(target)
     session.add(row)
     session.flush()
     return before

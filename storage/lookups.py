@@ -42,6 +42,7 @@ from bot.core.matching import (
     match_names,
     plan_lookup,
 )
+from storage.db import exists
 from storage.metrics import live
 from storage.models import Deal
 
@@ -201,8 +202,7 @@ def _all_if_few(session: Session, team_id: str, status: str | None) -> list[Cand
 
 
 def _any_with_status(session: Session, team_id: str, status: str) -> bool:
-    q = select(Deal.id).where(Deal.team_id == team_id, Deal.status == status).limit(1)
-    return session.exec(q).first() is not None
+    return exists(session, select(Deal.id).where(Deal.team_id == team_id, Deal.status == status))
 
 
 def match_deals(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from storage.db import exists
 from storage.models import (
     Manager,
 )
@@ -37,9 +38,7 @@ def remove_manager(*, session: Session, team_id: str, user_id: str) -> bool:
 
 def is_manager(*, session: Session, team_id: str, user_id: str) -> bool:
     """Named a manager here (Slack admins and owners are managers without a row)."""
-    return (
-        session.exec(
-            select(Manager.user_id).where(Manager.team_id == team_id, Manager.user_id == user_id)
-        ).first()
-        is not None
+    return exists(
+        session,
+        select(Manager.user_id).where(Manager.team_id == team_id, Manager.user_id == user_id),
     )

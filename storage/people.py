@@ -14,6 +14,7 @@ from sqlalchemy import MetaData, String, Text, delete, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from storage import record
+from storage.db import exists
 from storage.inserts import insert_new
 from storage.metrics import is_open
 from storage.models import Deal, DealChange
@@ -195,12 +196,12 @@ def mark_welcomed(*, session: Session, team_id: str, user_id: str, now: datetime
 
 def has_deals(*, session: Session, team_id: str, user_id: str) -> bool:
     """Whether the person owns or created any deal here (someone who already uses the app)."""
-    found = session.exec(
-        select(Deal.id)
-        .where(Deal.team_id == team_id, or_(Deal.owner_id == user_id, Deal.created_by == user_id))
-        .limit(1)
-    ).first()
-    return found is not None
+    return exists(
+        session,
+        select(Deal.id).where(
+            Deal.team_id == team_id, or_(Deal.owner_id == user_id, Deal.created_by == user_id)
+        ),
+    )
 
 
 # --- erasing one person -----------------------------------------------------------------

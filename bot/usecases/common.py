@@ -1,10 +1,10 @@
-"""Small pieces several use cases share: the deal the actor may change, and the draft of a
-one-date form of a deal."""
+"""Small pieces several use cases share: the deal the actor may change, the change itself
+(recorded as the actor's), and the draft of a one-date form of a deal."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -20,6 +20,15 @@ def deal_to_change(session: Session, actor: Actor, deal_id: int, *, lock: bool =
     deal = get(session=session, team_id=actor.team_id, deal_id=deal_id)
     ensure_can_change(actor, deal)
     return deal
+
+
+def change_deal(
+    s: Session, actor: Actor, deal: Deal, changes: store.DealChanges, now: datetime
+) -> None:
+    """Apply ``changes`` to ``deal`` in ``actor``'s workspace, recorded as theirs."""
+    store.update_deal(
+        session=s, team_id=actor.team_id, deal=deal, changes=changes, by=actor.user_id, now=now
+    )
 
 
 @dataclass(frozen=True)

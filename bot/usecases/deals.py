@@ -33,7 +33,7 @@ from bot.core.matching import Candidate, normalise, split_command
 from bot.core.money import SUPPORTED_CURRENCIES, AmbiguousAmount, Money, parse_amount
 from bot.core.quickadd import CurrencyQuestion, QuickAdd, read_quick_add
 from bot.core.stages import OPEN, WON
-from bot.usecases.common import deal_to_change
+from bot.usecases.common import change_deal, deal_to_change
 from bot.usecases.views import DealView, deal_money, deal_view
 from storage import aftersales as after_store
 from storage import checklists as checklist_store
@@ -43,6 +43,7 @@ from storage import requests as requests_store
 from storage import stages as stage_store
 from storage import workspaces as workspace_store
 from storage.db import Database, run_once
+from storage.inserts import columns_of
 from storage.models import Deal, Stage, StageMove
 
 # --- finding a deal from what a user typed ----------------------------------------------
@@ -519,29 +520,15 @@ def _edit(
     deal = deal_to_change(s, actor, deal_id, lock=True)
     check_dates(v, today, stored=deal)
     before = _snapshot(s, deal)
-    store.update_deal(
-        session=s,
-        team_id=actor.team_id,
-        deal=deal,
-        by=actor.user_id,
-        now=now,
-        changes=store.DealChanges(
-            name=v.name,
-            value=v.value,
-            clear_value=v.value is None,
-            source=v.source,
-            clear_source=v.clear_source,
-            owner_id=v.owner_id,
-            expected_close=v.expected_close,
-            clear_close=v.expected_close is None,
-            next_step=v.next_step or "",
-            next_step_due=v.next_step_due,
-            probability=v.probability,
-            clear_probability=v.probability is None,
-            contact_name=v.contact_name or "",
-            contact_role=v.contact_role,
-        ),
+    changes = store.DealChanges(
+        **columns_of(v, skip={"next_step", "contact_name"}),
+        next_step=v.next_step or "",  # empty: removed (None would keep it)
+        contact_name=v.contact_name or "",
+        clear_value=v.value is None,
+        clear_close=v.expected_close is None,
+        clear_probability=v.probability is None,
     )
+    change_deal(s, actor, deal, changes, now)
     after = _snapshot(s, deal)
     changes = tuple(Change(k, before[k], after[k]) for k in before if before[k] != after[k])
     return Saved(deal.id, deal.name, changes, v.value), str(deal.id)
@@ -565,20 +552,8 @@ def _create(
     warning = _same_name_warning(s, actor.team_id, dups, v.name, form_id=form_id, key=key)
     if warning is not None:
         return warning, None
-    deal = _add(
-        s,
-        actor,
-        now,
-        name=v.name,
-        owner_id=v.owner_id,
-        value=v.value,
-        source=v.source,
-        contact_name=v.contact_name,
-        contact_role=v.contact_role,
-        expected_close=v.expected_close,
-        next_step=v.next_step,
-        next_step_due=v.next_step_due,
-    )
+    # every answer but the edit form's own: clearing a source, and the probability override
+    deal = _add(s, actor, now, **columns_of(v, skip={"clear_source", "probability"}))
     if grow_of is not None:
         _link_grow(s, actor, deal=deal, grow_of=grow_of, now=now)
     stages = stage_store.list_stages(session=s, team_id=actor.team_id)

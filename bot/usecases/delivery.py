@@ -44,6 +44,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 
 from storage import claims as claim_store
+from storage.claims import ClaimKey
 from storage.db import Database
 from storage.models_digest import DeliveryClaim
 
@@ -56,7 +57,6 @@ MAX_BACKOFF = timedelta(hours=1)  # … up to this
 _SECOND = timedelta(seconds=1)
 INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 T = TypeVar("T")
-ClaimKey = tuple[str, str, str, datetime]  # (team_id, kind, target, slot): one claim each
 
 
 class Outcome(StrEnum):
@@ -190,18 +190,10 @@ def _insert(
 ) -> DeliveryClaim | None:
     """Insert the claim of ``key``, held by ``by`` — or, with ``failed`` (the reason),
     written as failed at once; ``None`` when that slot has a claim already."""
-    team_id, kind, target, slot = key
     try:
         with db.transaction() as s:
             row = claim_store.insert_claim(
-                session=s,
-                team_id=team_id,
-                kind=kind,
-                target=target,
-                slot=slot,
-                by=by,
-                now=now,
-                payload=payload,
+                session=s, **key._asdict(), by=by, now=now, payload=payload
             )
             if failed is not None:
                 row.state, row.last_error = claim_store.FAILED, failed[:500]
@@ -223,12 +215,13 @@ def claim(
     instance: str = INSTANCE,
     payload: dict | None = None,
 ) -> Progress | Outcome:
-    row = _insert(db, (team_id, kind, target, slot), by=instance, now=now, payload=payload)
+    key = ClaimKey(team_id, kind, target, slot)
+    row = _insert(db, key, by=instance, now=now, payload=payload)
     if row is not None:
         return Progress(team_id, row.id, row.attempt, payload=payload)
     # claimed before: see by whom and how far it got
     with db.transaction() as s:
-        row = claim_store.get_claim(session=s, team_id=team_id, kind=kind, target=target, slot=slot)
+        row = claim_store.get_claim(session=s, **key._asdict())
         if row is None:
             return Outcome.BUSY
         if row.state == claim_store.POSTED:
@@ -546,5 +539,5 @@ def record_missed(
 ) -> bool:
     """Write a slot that was never attempted (the database was down at its time and came
     back too late) as ``failed``, once: ``False`` when the slot has a claim already."""
-    key = (team_id, kind, target, slot)
+    key = ClaimKey(team_id, kind, target, slot)
     return _insert(db, key, by=instance, now=now, failed=why) is not None

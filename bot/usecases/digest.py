@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -163,77 +164,80 @@ def _item(deal: Deal, names: dict[int, str], now: datetime, **kw) -> DealItem:
     )
 
 
-def _stale_listing(session, team_id, owners, stages, names, now, today, limit) -> Listing:
+@dataclass(frozen=True)
+class Reading:
+    """What every list of a digest, a reminder or the team view is read with: one scope
+    (``owners``; empty: everyone) of a workspace at one moment, ``top`` items a list."""
+
+    session: Session
+    team_id: str
+    owners: tuple[str, ...]
+    stages: Sequence[Stage]
+    now: datetime
+    today: date
+    top: int
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return {s.id: s.name for s in self.stages}
+
+    @property
+    def scope(self) -> dict:
+        """The keyword arguments that say whose deals to read (``storage.digests``)."""
+        return {"session": self.session, "team_id": self.team_id, "owners": self.owners}
+
+    def item(self, deal: Deal, **kw) -> DealItem:
+        return _item(deal, self.names, self.now, **kw)
+
+
+def _stale_listing(r: Reading) -> Listing:
     rows, total = digest_store.list_stale(
-        session=session,
-        team_id=team_id,
-        owners=owners,
-        cutoffs=stale_cutoffs(stages, now),
-        today=today,
-        limit=limit,
+        **r.scope, cutoffs=stale_cutoffs(r.stages, r.now), today=r.today, limit=r.top
     )
-    items = [_item(d, names, now, quiet_days=(now - d.last_activity_at).days) for d in rows]
+    return Listing([r.item(d, quiet_days=(r.now - d.last_activity_at).days) for d in rows], total)
+
+
+def _due_listing(r: Reading, *, include_today: bool) -> Listing:
+    rows, total = digest_store.list_due(
+        **r.scope, today=r.today, limit=r.top, include_today=include_today
+    )
+    return Listing([r.item(d) for d in rows], total)
+
+
+def _moved(r: Reading, kind: str, since: datetime, until: datetime, total: int) -> Listing:
+    rows = digest_store.list_moves(**r.scope, kind=kind, since=since, until=until, limit=r.top)
+    items = [
+        r.item(
+            d,
+            moved_from=m.from_name,
+            moved_to=m.to_name,
+            lost_reason=d.lost_reason if kind == LOST else None,
+            lost_note=d.lost_note if kind == LOST else None,
+            technique=d.won_technique if kind == WON else None,
+        )
+        for m, d in rows
+    ]
     return Listing(items, total)
 
 
-def _due_listing(session, team_id, owners, names, now, today, limit, include_today) -> Listing:
-    rows, total = digest_store.list_due(
-        session=session,
-        team_id=team_id,
-        owners=owners,
-        today=today,
-        limit=limit,
-        include_today=include_today,
-    )
-    return Listing([_item(d, names, now) for d in rows], total)
-
-
-def _changes(session, team_id, owners, names, now, since, until, top) -> dict[str, Listing]:
+def changes(r: Reading, *, since: datetime, until: datetime) -> dict[str, Listing]:
     """New, moved, won and lost deals in ``(since, until]``; a moved deal with the whole
     path it took in that time (``Probing → Presentation → Negotiation``)."""
-    changes: dict[str, Listing] = {}
-    totals = digest_store.count_moves(
-        session=session, team_id=team_id, owners=owners, since=since, until=until
-    )
-    for kind in digest_store.MOVE_KINDS:
-        rows = digest_store.list_moves(
-            session=session,
-            team_id=team_id,
-            owners=owners,
-            kind=kind,
-            since=since,
-            until=until,
-            limit=top,
-        )
-        changes[kind] = Listing(
-            [
-                _item(
-                    d,
-                    names,
-                    now,
-                    moved_from=m.from_name,
-                    moved_to=m.to_name,
-                    lost_reason=d.lost_reason if kind == LOST else None,
-                    lost_note=d.lost_note if kind == LOST else None,
-                    technique=d.won_technique if kind == WON else None,
-                )
-                for m, d in rows
-            ],
-            totals[kind],
-        )
-    moved = changes.get("moved")
+    totals = digest_store.count_moves(**r.scope, since=since, until=until)
+    out = {kind: _moved(r, kind, since, until, totals[kind]) for kind in digest_store.MOVE_KINDS}
+    moved = out.get("moved")
     if moved and moved.items:
         paths = team_store.list_move_paths(
-            session=session,
-            team_id=team_id,
+            session=r.session,
+            team_id=r.team_id,
             deal_ids=[i.id for i in moved.items],
             since=since,
             until=until,
         )
-        changes["moved"] = Listing(
+        out["moved"] = Listing(
             [replace(i, path=_path(paths.get(i.id, []))) for i in moved.items], moved.total
         )
-    return changes
+    return out
 
 
 def _path(moves: list[tuple[str | None, str]]) -> tuple[str, ...]:
@@ -246,34 +250,25 @@ def _path(moves: list[tuple[str | None, str]]) -> tuple[str, ...]:
     return tuple(path)
 
 
-# The lists above with a stage list instead of names (the Home tab's team view).
+# The attention lists with the checklist each deal's stage asks for (also the team view's).
 
 
-def changes(session, team_id, owners, stages, now, since, until, top) -> dict[str, Listing]:
-    names = {s.id: s.name for s in stages}
-    return _changes(session, team_id, tuple(owners), names, now, since, until, top)
+def stale_listing(r: Reading) -> Listing:
+    return _asking(r, _stale_listing(r))
 
 
-def stale_listing(session, team_id, owners, stages, now, today, top) -> Listing:
-    names = {s.id: s.name for s in stages}
-    listing = _stale_listing(session, team_id, tuple(owners), stages, names, now, today, top)
-    return _asking(session, team_id, stages, listing)
+def due_listing(r: Reading) -> Listing:
+    return _asking(r, _due_listing(r, include_today=False))
 
 
-def due_listing(session, team_id, owners, stages, now, today, top) -> Listing:
-    names = {s.id: s.name for s in stages}
-    listing = _due_listing(session, team_id, tuple(owners), names, now, today, top, False)
-    return _asking(session, team_id, stages, listing)
-
-
-def _asking(session, team_id: str, stages: Sequence[Stage], listing: Listing) -> Listing:
+def _asking(r: Reading, listing: Listing) -> Listing:
     """Each item with the checklist its stage's gate wants and it lacks (``asks_for``)."""
     if not listing.items:
         return listing
-    gates = {s.id: gate_of(s) for s in stages}
-    stage_ids = {s.name: s.id for s in stages}
+    gates = {s.id: gate_of(s) for s in r.stages}
+    stage_ids = {s.name: s.id for s in r.stages}
     have = checklist_store.checklist_kinds_of(
-        session=session, team_id=team_id, deal_ids=[i.id for i in listing.items]
+        session=r.session, team_id=r.team_id, deal_ids=[i.id for i in listing.items]
     )
     out = []
     for item in listing.items:
@@ -285,30 +280,19 @@ def _asking(session, team_id: str, stages: Sequence[Stage], listing: Listing) ->
     return Listing(out, listing.total)
 
 
-def _slipped(session, team_id, owners, names, now, since, today, until, tz, top) -> Listing:
+def _slipped(r: Reading, *, since: datetime, until: datetime, tz: str) -> Listing:
     """Close dates moved later, then those that passed with nobody moving them."""
-    slips, slip_total = digest_store.list_slipped(
-        session=session, team_id=team_id, owners=owners, since=since, until=until, limit=top
-    )
+    slips, slip_total = digest_store.list_slipped(**r.scope, since=since, until=until, limit=r.top)
     passed, passed_total = digest_store.list_close_passed(
-        session=session,
-        team_id=team_id,
-        owners=owners,
-        first_day=local_date(since, tz),
-        today=today,
-        limit=top,
+        **r.scope, first_day=local_date(since, tz), today=r.today, limit=r.top
     )
     moved_ids = {d.id for d, _, _ in slips}
     passed_total -= sum(1 for d in passed if d.id in moved_ids)  # listed once, as moved
     items = [
-        *(_item(d, names, now, close_was=old, close_now=new) for d, old, new in slips),
-        *(
-            _item(d, names, now, close_was=d.expected_close)
-            for d in passed
-            if d.id not in moved_ids
-        ),
+        *(r.item(d, close_was=old, close_now=new) for d, old, new in slips),
+        *(r.item(d, close_was=d.expected_close) for d in passed if d.id not in moved_ids),
     ]
-    return Listing(items[:top], slip_total + passed_total)
+    return Listing(items[: r.top], slip_total + passed_total)
 
 
 def gather_digest(
@@ -328,13 +312,11 @@ def gather_digest(
     owners = tuple(owners)
     scope = metrics.Scope(team_id, owners)
     stages = stage_store.list_stages(session=session, team_id=team_id)
-    names = {s.id: s.name for s in stages}
     today = local_date(now, tz)
-    changes = _changes(session, team_id, owners, names, now, since, until, top)
-    slipped = _slipped(session, team_id, owners, names, now, since, today, until, tz, top)
-    snoozed, snoozed_total = digest_store.list_snoozed(
-        session=session, team_id=team_id, owners=owners, today=today, limit=top
-    )
+    r = Reading(session, team_id, owners, stages, now, today, top)
+    moves = changes(r, since=since, until=until)
+    slipped = _slipped(r, since=since, until=until, tz=tz)
+    snoozed, snoozed_total = digest_store.list_snoozed(**r.scope, today=today, limit=top)
     opened = metric_store.open_pipeline(session, scope, stages)  # one pass over open deals
     digest = Digest(
         team_id=team_id,
@@ -356,18 +338,18 @@ def gather_digest(
         conversion=metric_store.stage_conversion(
             session, scope, created_from=now - timedelta(days=90)
         ),
-        changes=changes,
+        changes=moves,
         slipped=slipped,
-        stale=_stale_listing(session, team_id, owners, stages, names, now, today, top),
-        overdue=_due_listing(session, team_id, owners, names, now, today, top, False),
-        snoozed=Listing([_item(d, names, now) for d in snoozed], snoozed_total),
+        stale=_stale_listing(r),
+        overdue=_due_listing(r, include_today=False),
+        snoozed=Listing([r.item(d) for d in snoozed], snoozed_total),
         extra={"leavers": leavers_in(session, team_id, owners)},  # issue 15: to reassign
     )
     digest = with_completion(session, digest, completion or checklists.completion)
     return replace(
         digest,
-        stale=_asking(session, team_id, stages, digest.stale),
-        overdue=_asking(session, team_id, stages, digest.overdue),
+        stale=_asking(r, digest.stale),
+        overdue=_asking(r, digest.overdue),
         first=first,
         targets=forecasts.targets_now(session, team_id, owners, today=today, tz=tz),
     )
@@ -390,11 +372,8 @@ def gather_reminder(
     session: Session, *, team_id: str, owner_id: str, now: datetime, tz: str, top: int = 10
 ) -> Reminder:
     stages = stage_store.list_stages(session=session, team_id=team_id)
-    names = {s.id: s.name for s in stages}
     today = local_date(now, tz)
-    owners = (owner_id,)
-    due = _due_listing(session, team_id, owners, names, now, today, top, True)
-    stale = _stale_listing(session, team_id, owners, stages, names, now, today, top)
+    r = Reading(session, team_id, (owner_id,), stages, now, today, top)
     lost, lost_total = after_store.list_win_backs_due(
         session=session, team_id=team_id, owner_id=owner_id, today=today, limit=top
     )
@@ -404,14 +383,14 @@ def gather_reminder(
 
     def closed(d: Deal, **kw) -> DealItem:
         on = local_date(d.closed_at, tz) if d.closed_at else None
-        return _item(d, names, now, closed_on=on, **kw)
+        return r.item(d, closed_on=on, **kw)
 
     return Reminder(
         team_id=team_id,
         owner_id=owner_id,
         today=today,
-        due=_asking(session, team_id, stages, due),
-        stale=_asking(session, team_id, stages, stale),
+        due=_asking(r, _due_listing(r, include_today=True)),
+        stale=_asking(r, _stale_listing(r)),
         win_back=Listing(
             [closed(d, lost_reason=d.lost_reason, lost_note=d.lost_note) for d in lost],
             lost_total,
@@ -497,11 +476,12 @@ def full_list(
     today = local_date(now, tz)
     with db.read() as s:
         stages = stage_store.list_stages(session=s, team_id=actor.team_id)
+        r = Reading(s, actor.team_id, tuple(owners), stages, now, today, FULL_LIST)
         if why == "overdue":
-            listing = due_listing(s, actor.team_id, owners, stages, now, today, FULL_LIST)
+            listing = due_listing(r)
         else:
             why = "stale"
-            listing = stale_listing(s, actor.team_id, owners, stages, now, today, FULL_LIST)
+            listing = stale_listing(r)
     return FullList(why, listing, today)
 
 

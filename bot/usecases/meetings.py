@@ -17,7 +17,7 @@ from bot.core.gates import blocking_gate
 from bot.core.i18n import N_
 from bot.core.stages import LOST, OPEN, STATUS_LABELS, stage_label
 from bot.usecases.checklists import check_owner
-from bot.usecases.common import deal_to_change
+from bot.usecases.common import change_deal, deal_to_change
 from bot.usecases.deals import apply_move, resolve_deal
 from bot.usecases.views import ActivityView, DealOption, activity_view
 from storage import aftersales as after_store
@@ -212,14 +212,8 @@ def log_meeting(
         )
         moved_from, moved_to, warnings = _move(s, actor, deal, log.stage_id, ticks, now)
         if log.next_step:
-            store.update_deal(
-                session=s,
-                team_id=actor.team_id,
-                deal=deal,
-                by=actor.user_id,
-                now=now,
-                changes=store.DealChanges(next_step=log.next_step, next_step_due=log.next_step_due),
-            )
+            changes = store.DealChanges(next_step=log.next_step, next_step_due=log.next_step_due)
+            change_deal(s, actor, deal, changes, now)
         fields = {name: getattr(log, name) for name in MEETING_FIELDS}
         fields.update(stage_from=moved_from, stage_to=moved_to)
         row = _activity(s, actor, deal, now, kind=checklist_store.MEETING, **fields)

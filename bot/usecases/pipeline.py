@@ -17,7 +17,14 @@ from bot.core.stages import open_stages
 from bot.usecases import checklists, record
 from bot.usecases import forecast as forecasts
 from bot.usecases.checklists import CardExtras
-from bot.usecases.digest import Listing, changes, due_listing, stale_cutoffs, stale_listing
+from bot.usecases.digest import (
+    Listing,
+    Reading,
+    changes,
+    due_listing,
+    stale_cutoffs,
+    stale_listing,
+)
 from bot.usecases.record import Line
 from bot.usecases.views import DealView, StageGroup, deal_view, money_by_currency
 from storage import aftersales as after_store
@@ -288,11 +295,12 @@ def _team_view(s, team_id: str, stages: list[Stage], now: datetime, today: date)
             )
         )
     rep_rows.sort(key=lambda r: (-r.count, r.owner_id))
+    everyone = Reading(s, team_id, (), stages, now, today, TEAM_TOP)
     return TeamView(
         reps=rep_rows,
-        stale=stale_listing(s, team_id, (), stages, now, today, TEAM_TOP),
-        overdue=due_listing(s, team_id, (), stages, now, today, TEAM_TOP),
-        moves=changes(s, team_id, (), stages, now, now - timedelta(days=7), now, TEAM_TOP),
+        stale=stale_listing(everyone),
+        overdue=due_listing(everyone),
+        moves=changes(everyone, since=now - timedelta(days=7), until=now),
     )
 
 
