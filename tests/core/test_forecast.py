@@ -305,11 +305,16 @@ def test_the_quarter_of_a_day(day, span):
 
 
 @pytest.mark.parametrize(
-    ("text", "span"),
-    [("Q4", q(2027, 10)), ("December", m(2027, 12)), ("January", m(2027, 1))],
+    ("text", "today", "span"),
+    [
+        ("Q1", date(2027, 3, 31), q(2027, 1)),
+        ("Q1", date(2027, 4, 1), q(2028, 1)),  # Q1 ended yesterday: the next one
+        ("March", date(2027, 4, 1), m(2028, 3)),
+        ("Q4", date(2027, 1, 1), q(2027, 10)),
+    ],
 )
-def test_on_new_years_day_last_years_periods_have_ended(text, span):
-    assert f.parse_span(text, today=date(2027, 1, 1)) == span
+def test_a_period_without_a_year_is_the_next_that_has_not_ended(text, today, span):
+    assert f.parse_span(text, today=today) == span
 
 
 @pytest.mark.parametrize("text", ["Q1!", "someday", "Q5", "2027", "003 2027", "13 2027"])

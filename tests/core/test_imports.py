@@ -269,6 +269,11 @@ def test_a_quoted_cell_keeps_its_line_break_as_written():
     assert table.rows[0].cells == ("Acme", "call\r\nthen mail")
 
 
+def test_old_mac_line_ends_are_line_ends():
+    rows = im.read_table("Deal,Value\rAcme,1\rGlobex,2\r").rows
+    assert [(r.number, r.cells) for r in rows] == [(2, ("Acme", "1")), (3, ("Globex", "2"))]
+
+
 def test_nul_characters_are_dropped_from_the_text():
     assert im.read_table("De\x00al\nAcme\x00\n").headers == ("Deal",)
 
