@@ -41,6 +41,11 @@ MODULES = [
     "gates",
     "deals",
     "metrics",
+    "notify",
+    "removal",
+    "aftersales",
+    "forecast",
+    "imports",
     "storage.metrics",
 ]
 THRESHOLD = 90.0

@@ -3,7 +3,8 @@ forecast's months and its apart buckets, targets of a quarter, attainment arithm
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import time
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,14 @@ RP = "IDR"
 
 def rp(jt: int | float) -> Money:
     return Money(Decimal(str(jt)) * 1_000_000, RP)
+
+
+def q(year: int, month: int) -> Span:
+    return Span(date(year, month, 1), QUARTER)
+
+
+def m(year: int, month: int) -> Span:
+    return Span(date(year, month, 1), MONTH)
 
 
 @pytest.mark.parametrize(
@@ -196,3 +205,191 @@ def test_attainment_gap_and_how_much_of_it_the_weighted_pipeline_covers():
         weighted={},
     )
     assert [(r.owner_id, r.won) for r in rows] == [("U1", rp(5)), ("U2", rp(0))]
+
+
+@pytest.mark.parametrize("key", ["2027-13", "2027-Q5", "27-Q1", "", None])
+def test_a_period_key_that_is_none_asks_for_a_month_or_quarter(key):
+    with pytest.raises(InvalidInput) as err:
+        f.span_from_key(key)
+    assert (str(err.value), err.value.field) == ("Pick a month or a quarter.", "period")
+
+
+def test_span_bounds_are_in_utc_whatever_the_machines_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        start, end = f.span_bounds(Span(date(2027, 1, 1), QUARTER), "Asia/Jakarta")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (start.utcoffset(), end.utcoffset()) == (timedelta(0), timedelta(0))
+    assert (start, end) == (
+        datetime(2026, 12, 31, 17, tzinfo=UTC),
+        datetime(2027, 3, 31, 17, tzinfo=UTC),
+    )
+
+
+def test_the_targets_modal_offers_four_quarters_then_six_months():
+    assert f.spans_to_pick(TODAY) == [
+        *(q(2026, 10), q(2027, 1), q(2027, 4), q(2027, 7)),
+        *(m(2026, 11), m(2026, 12), m(2027, 1), m(2027, 2), m(2027, 3), m(2027, 4)),
+    ]
+
+
+def _form(**kw):
+    base = {"owner_id": "U1", "period": "2027-Q1", "amount": "20k", "currency": "USD"}
+    return f.read_target_form(**(base | kw))
+
+
+@pytest.mark.parametrize(
+    ("wrong", "field", "said"),
+    [
+        ({"owner_id": ""}, "owner", "Pick a rep."),
+        ({"period": "soon"}, "period", "Pick a month or a quarter."),
+        ({"currency": "XYZ"}, "currency", "Pick a currency from the list."),
+        (
+            {"amount": "lots"},
+            "value",
+            "I couldn't read “lots” as an amount. Write it like 50jt, 1.5m or Rp 50.000.000.",
+        ),
+    ],
+)
+def test_each_wrong_field_of_the_targets_form_is_said_under_it(wrong, field, said):
+    with pytest.raises(FieldErrors) as err:
+        _form(**wrong)
+    assert list(err.value.errors) == [field]
+    problem = err.value.errors[field]
+    assert (problem.field, str(problem)) == (field, said)
+
+
+def test_the_targets_form_reads_the_amount_in_the_picked_currency():
+    assert _form() == (Money(Decimal(20000), "USD"), Span(date(2027, 1, 1), QUARTER))
+    assert _form(amount=" 1.5 m ", currency="IDR")[0] == rp(1.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("", q(2026, 10)),
+        ("next quarter", q(2027, 1)),
+        ("last quarter", q(2026, 7)),
+        ("Q1", q(2027, 1)),
+        ("Q4", q(2026, 10)),
+        ("Q1 2027", q(2027, 1)),
+        ("kuartal 1", q(2027, 1)),
+        ("triwulan 1 2026", q(2026, 1)),
+        ("this month", m(2026, 11)),
+        ("March", m(2027, 3)),
+        ("December", m(2026, 12)),
+        ("maret 2026", m(2026, 3)),
+        ("1 2027", m(2027, 1)),
+        ("12 2027", m(2027, 12)),
+        ("2027-01", m(2027, 1)),
+    ],
+)
+def test_a_period_starts_on_the_first_of_its_month(text, span):
+    assert f.parse_span(text, today=TODAY) == span
+
+
+@pytest.mark.parametrize(
+    ("day", "span"),
+    [
+        (date(2027, 1, 1), q(2027, 1)),
+        (date(2027, 3, 31), q(2027, 1)),
+        (date(2027, 4, 1), q(2027, 4)),
+        (date(2027, 12, 31), q(2027, 10)),
+    ],
+)
+def test_the_quarter_of_a_day(day, span):
+    assert f.quarter_span(day) == span
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "span"),
+    [
+        ("Q1", date(2027, 3, 31), q(2027, 1)),
+        ("Q1", date(2027, 4, 1), q(2028, 1)),  # Q1 ended yesterday: the next one
+        ("March", date(2027, 4, 1), m(2028, 3)),
+        ("Q4", date(2027, 1, 1), q(2027, 10)),
+    ],
+)
+def test_a_period_without_a_year_is_the_next_that_has_not_ended(text, today, span):
+    assert f.parse_span(text, today=today) == span
+
+
+@pytest.mark.parametrize("text", ["Q1!", "someday", "Q5", "2027", "003 2027", "13 2027"])
+def test_an_unread_period_is_quoted_back_with_how_to_write_one(text):
+    with pytest.raises(InvalidInput) as err:
+        f.parse_span(f" {text} ", today=TODAY)
+    assert str(err.value) == (
+        f"“{text}” is not a period I know. Write a quarter (`Q1`, `Q1 2027`, `next quarter`, "
+        "`kuartal depan`) or a month (`March`, `Maret 2027`, `this month`, `bulan depan`)."
+    )
+
+
+def test_a_target_without_an_amount_is_quoted_back():
+    with pytest.raises(InvalidInput) as err:
+        f.read_target(" next quarter ", today=TODAY)
+    assert str(err.value) == (
+        "I couldn't find the target's amount in “next quarter”. Write it like `/pipeline target "
+        "@maria 500jt Q1` (an amount, then a month or quarter; none: this quarter)."
+    )
+
+
+def test_an_amount_is_only_weighed_beside_words_that_read_as_a_period():
+    # "1.5m" alone is ambiguous in Indonesian, but "5" is no period: nothing here is a target.
+    with pytest.raises(InvalidInput) as err:
+        f.read_target("5 1.5m", today=TODAY, language="id")
+    assert not isinstance(err.value, AmbiguousAmount)
+    assert "couldn't find the target's amount" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["500jt for the month of March", "for the month of March 500jt"])
+def test_a_targets_period_is_read_from_four_words_at_most(text):
+    assert f.read_target("500jt the month of March", today=TODAY, language="id") == (
+        rp(500),
+        m(2027, 3),
+    )
+    with pytest.raises(InvalidInput, match="couldn't find the target's amount"):
+        f.read_target(text, today=TODAY, language="id")
+
+
+def test_a_deal_closing_on_the_first_of_this_month_is_in_the_forecast_not_overdue():
+    span = f.quarter_span(TODAY)
+    rows = [ForecastRow(date(2026, 11, 1), RP, 1, 10_000_000_00, 10_000_000_00 * 50)]
+    out = f.forecast(rows, span=span, today=TODAY)
+    assert out.span == span and dict(out.months)[date(2026, 11, 1)].count == 1
+    assert out.total.value == {RP: rp(10)} and out.overdue.count == 0
+
+
+def test_a_quarters_months_are_summed_only_from_inside_it():
+    q1 = q(2027, 1)
+    targets = [Target("U1", m(2027, 2), rp(150)), Target("U1", m(2027, 4), rp(70))]
+    assert f.target_for(targets, "U1", q1) == rp(150)  # one month is enough
+    assert f.target_for(targets, "U1", q(2027, 4)) == rp(70)
+    assert f.target_for(targets, "U1", q(2027, 7)) is None
+
+
+def test_attainment_keeps_its_span_and_counts_no_pipeline_as_zero():
+    span = f.quarter_span(TODAY)
+    a = f.attainment(
+        "U1", span, rp(100), won={RP: rp(40)}, weighted={"USD": Money(Decimal(1), "USD")}
+    )
+    assert (a.owner_id, a.span, a.target) == ("U1", span, rp(100))
+    assert (a.weighted, a.covered, a.coverage) == (rp(0), rp(0), 0.0)
+
+
+def test_attainments_list_every_rep_with_a_target_in_each_span():
+    jan, feb = m(2027, 1), m(2027, 2)
+    targets = [Target("U1", feb, rp(10)), Target("U2", jan, rp(20)), Target("U2", feb, rp(30))]
+    rows = f.attainments(
+        targets,
+        [jan, feb],
+        won={(feb, "U2"): {RP: rp(3)}},
+        weighted={(jan, "U2"): {RP: rp(5)}, (feb, "U1"): {RP: rp(7)}},
+    )
+    assert [(r.span, r.owner_id, r.target, r.won, r.weighted) for r in rows] == [
+        (jan, "U2", rp(20), rp(0), rp(5)),  # U1 has no target in January: skipped, not the end
+        (feb, "U1", rp(10), rp(0), rp(7)),
+        (feb, "U2", rp(30), rp(3), rp(0)),
+    ]

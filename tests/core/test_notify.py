@@ -61,6 +61,41 @@ def test_days_must_leave_something_to_remind_on():
     assert set(both.value.errors) == {"reminder_days", "reminder_at"}
 
 
+@pytest.mark.parametrize(("at", "shown"), [("soon", "soon"), ("", ""), (None, "")])
+def test_what_is_not_a_time_is_quoted_back(at, shown):
+    with pytest.raises(FieldErrors) as err:
+        prefs(at=at)
+    said = f"“{shown}” is not a time. Write hours and minutes, like 08:30."
+    assert str(err.value.errors["reminder_at"]) == said
+
+
+@pytest.mark.parametrize(
+    ("days", "quiet_weekends", "said"),
+    [
+        ([], False, "Pick at least one day for your reminders."),
+        ([], True, "Pick at least one day for your reminders."),
+        (
+            ["sun"],
+            True,
+            "With quiet weekends on, pick at least one day from Monday to Friday.",
+        ),
+    ],
+)
+def test_no_day_to_remind_on_says_what_to_pick(days, quiet_weekends, said):
+    with pytest.raises(FieldErrors) as err:
+        prefs(days=days, quiet_weekends=quiet_weekends)
+    assert str(err.value.errors["reminder_days"]) == said
+
+
+@pytest.mark.parametrize("switches", [(True, False, True), (False, True, False)])
+def test_the_switches_are_kept_as_given(switches):
+    quiet, nudges, stale = switches
+    p = prefs(
+        days=["mon", "sat"], at="7am", quiet_weekends=quiet, nudges=nudges, stale_alerts=stale
+    )
+    assert p == Preferences(("mon", "sat"), "07:00", quiet, nudges, stale)
+
+
 def test_quiet_weekends_take_saturday_and_sunday_out():
     p = prefs(quiet_weekends=True)
     assert p.reminder_days == ("mon", "tue", "wed", "thu", "fri")
