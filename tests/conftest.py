@@ -25,6 +25,7 @@ from storage.migrate import upgrade
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test"
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN = PG_URL.replace("+psycopg", "")  # psycopg's own URL, for CREATE/DROP DATABASE
 
 
 @pytest.fixture(scope="session")
@@ -53,9 +54,11 @@ def pg_problem() -> str | None:
         return f"PostgreSQL at {PG_URL}: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}"
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for this test (dropped afterwards)."""
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """One migrated PostgreSQL database per test session, which each test's database is copied
+    from (``CREATE DATABASE … TEMPLATE``: a file copy, several times faster than migrating
+    again, like ``sqlite_template``). Dropped at the end of the session."""
     import psycopg
 
     problem = pg_problem()
@@ -63,16 +66,34 @@ def pg_url() -> Iterator[str]:
         if os.environ.get("CI"):  # .ci/run sets it: there the PostgreSQL tests must run
             pytest.fail(problem)
         pytest.skip(problem + " (CI=1 makes this a failure)")
-    name = "sp_" + uuid.uuid4().hex[:12]
-    admin = PG_URL.replace("+psycopg", "")
-    with psycopg.connect(admin, autocommit=True) as conn:
+    name = "sp_template_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    upgrade(url)
+    upgrade(pg_database(name))  # disposes its engine: no session stays on the template
     try:
-        yield url
+        yield name
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pg_database(name: str) -> str:
+    """The URL of database ``name`` on the test server."""
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test (dropped afterwards)."""
+    import psycopg
+
+    name = "sp_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    try:
+        yield pg_database(name)
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
