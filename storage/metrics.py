@@ -143,10 +143,6 @@ def open_pipeline(
     )
 
 
-def open_by_stage(session: Session, scope: Scope) -> list[StageOpen]:
-    return open_pipeline(session, scope).stages
-
-
 def open_totals(session: Session, scope: Scope) -> dict[str, Totals]:
     """Open deals and their value, per currency."""
     return open_pipeline(session, scope).totals
@@ -155,46 +151,6 @@ def open_totals(session: Session, scope: Scope) -> dict[str, Totals]:
 def weighted_pipeline(session: Session, scope: Scope) -> dict[str, Money]:
     """Σ open value × probability (the deal's override, else its stage's), per currency."""
     return open_pipeline(session, scope).weighted
-
-
-def win_rate(session: Session, scope: Scope, period: Period) -> WinRate:
-    q = _closed_in(_scoped(select(Deal.status, func.count()), scope), period, (WON, LOST))
-    got = dict(session.exec(q.group_by(Deal.status)).all())
-    return WinRate(won=got.get(WON, 0), lost=got.get(LOST, 0))
-
-
-def win_rate_by_currency(session: Session, scope: Scope, period: Period) -> dict[str, WinRate]:
-    q = _closed_in(
-        _scoped(select(Deal.currency, Deal.status, func.count()), scope), period, (WON, LOST)
-    ).group_by(Deal.currency, Deal.status)
-    got: dict[str, dict[str, int]] = defaultdict(dict)
-    for currency, status, n in session.exec(q).all():
-        got[currency][status] = n
-    return {c: WinRate(won=s.get(WON, 0), lost=s.get(LOST, 0)) for c, s in got.items()}
-
-
-def average_deal_size(session: Session, scope: Scope, period: Period) -> dict[str, Money]:
-    """Mean value of deals won in the period, per currency (deals with no value left out)."""
-    q = _closed_in(
-        _scoped(
-            select(Deal.currency, func.count(Deal.value_cents), func.sum(Deal.value_cents)), scope
-        ),
-        period,
-        WON,
-    ).group_by(Deal.currency)
-    return {c: Money.from_cents(Decimal(s) / n, c) for c, n, s in session.exec(q).all() if n}
-
-
-def time_to_close(session: Session, scope: Scope, period: Period) -> TimeToClose:
-    days = _days_to_close(session)
-    base = _closed_in(_scoped(select(func.count(), func.avg(days)), scope), period, WON)
-    n, mean = session.exec(base).one()
-    if not n:
-        return TimeToClose(0, None, None)
-    middle = _closed_in(_scoped(select(days.label("d")), scope), period, WON)
-    middle = middle.order_by(days).offset((n - 1) // 2).limit(1 if n % 2 else 2)
-    values = [float(v) for v in session.exec(middle).all()]
-    return TimeToClose(n, float(mean), sum(values) / len(values))
 
 
 def _median_days(session: Session, scope: Scope, period: Period, n: int) -> float | None:
@@ -271,11 +227,11 @@ def stage_conversion(
     nothing. ``created_from`` limits it to deals created since then (a cohort)."""
     stages = stage_store.list_stages(session=session, team_id=scope.team_id)
     opens = sorted((s for s in stages if s.kind == OPEN), key=lambda s: (s.position, s.id))
-    won = next((s for s in stages if s.kind == WON), None)
+    # Won is seeded with the workspace's stages and can't be removed (only open ones can).
+    won = next(s for s in stages if s.kind == WON)
     counts = _conversion_counts(session, scope, created_from)
     steps: list[ConversionStep] = []
-    nexts = [*opens[1:], won] if won is not None else opens[1:]
-    for stage, nxt in zip(opens, nexts, strict=False):
+    for stage, nxt in zip(opens, [*opens[1:], won], strict=True):
         n, on = counts.get(stage.id, (0, 0))
         steps.append(ConversionStep(stage.name, nxt.name, n, on))
     return steps

@@ -73,8 +73,8 @@ def fixture(db: Database) -> Database:
 
 def test_win_rate_counts_current_status_of_deals_closed_in_the_period(fixture):
     with fixture.read() as s:
-        rate = metric_store.win_rate(s, T1, PERIOD)
-        by_currency = metric_store.win_rate_by_currency(s, T1, PERIOD)
+        pm = metric_store.period_metrics(s, T1, PERIOD)
+    rate, by_currency = pm.win_rate, pm.win_rate_by_currency
     assert (rate.won, rate.lost) == (4, 2)  # A B D H won; C E lost; G re-opened; F too early
     assert rate.rate == pytest.approx(4 / 6)
     assert (by_currency["IDR"].won, by_currency["IDR"].lost) == (3, 1)
@@ -83,14 +83,14 @@ def test_win_rate_counts_current_status_of_deals_closed_in_the_period(fixture):
 
 def test_average_deal_size_is_per_currency(fixture):
     with fixture.read() as s:
-        sizes = metric_store.average_deal_size(s, T1, PERIOD)
+        sizes = metric_store.period_metrics(s, T1, PERIOD).average_deal_size
     # IDR: (100 + 50 + 10) jt / 3 = 53 333 333.33… → whole rupiah; USD: 5 000.
     assert sizes == {"IDR": Money(Decimal(53_333_333), "IDR"), "USD": Money(Decimal(5000), "USD")}
 
 
 def test_time_to_close_mean_and_median(fixture):
     with fixture.read() as s:
-        ttc = metric_store.time_to_close(s, T1, PERIOD)
+        ttc = metric_store.period_metrics(s, T1, PERIOD).time_to_close
     assert ttc.count == 4
     assert ttc.mean_days == pytest.approx((31 + 10 + 3 + 5) / 4)  # 12.25
     assert ttc.median_days == pytest.approx((5 + 10) / 2)  # 3 5 | 10 31
@@ -117,7 +117,7 @@ def test_open_totals_weighted_pipeline_and_velocity(fixture):
 
 def test_open_by_stage(fixture):
     with fixture.read() as s:
-        rows = {r.name: r for r in metric_store.open_by_stage(s, T1)}
+        rows = {r.name: r for r in metric_store.open_pipeline(s, T1).stages}
     assert list(rows) == [spec.name for spec in open_stages(DEFAULT_STAGES)]  # in their order
     assert rows["Probing"].count == 1 and rows["Probing"].value == {
         "IDR": Money(Decimal(40_000_000), "IDR")
@@ -206,8 +206,10 @@ def test_scope_by_owner(db):
     add(db, "Mine", 10_000_000, created=day(11, 1), path=(("won", day(11, 3)),), owner="U1")
     add(db, "Theirs", 30_000_000, created=day(11, 1), path=(("won", day(11, 5)),), owner="U2")
     with db.read() as s:
-        mine = metric_store.average_deal_size(s, m.Scope("T1", ("U1",)), PERIOD)
-        both = metric_store.average_deal_size(s, m.Scope("T1", ("U1", "U2")), PERIOD)
+        mine, both = (
+            metric_store.period_metrics(s, m.Scope("T1", owners), PERIOD).average_deal_size
+            for owners in (("U1",), ("U1", "U2"))
+        )
     assert mine == {"IDR": Money(Decimal(10_000_000), "IDR")}
     assert both == {"IDR": Money(Decimal(20_000_000), "IDR")}
 
@@ -414,7 +416,7 @@ def test_a_deal_closed_at_the_start_of_the_period_counts_and_at_its_end_not(db):
     add(db, "Won at end", 1_000_000, created=day(10, 1), path=(("won", end),))
     add(db, "Won just in", 1_000_000, created=day(10, 1), path=(("won", end - second),))
     with db.read() as s:
-        rate = metric_store.win_rate(s, T1, PERIOD)
+        rate = metric_store.period_metrics(s, T1, PERIOD).win_rate
         rows = metric_store.lost_breakdown(s, T1, PERIOD)
     assert (rate.won, rate.lost) == (1, 1)
     assert [(r.reason, r.count) for r in rows] == [("price", 1)]
@@ -424,5 +426,110 @@ def test_the_median_time_to_close_of_an_odd_number_of_deals_is_the_middle_one(db
     for name, days in (("Slow", 9), ("Quick", 2), ("Middle", 5)):
         add(db, name, 1_000_000, created=day(11, 1), path=(("won", day(11, 1 + days)),))
     with db.read() as s:
-        ttc = metric_store.time_to_close(s, T1, PERIOD)
+        ttc = metric_store.period_metrics(s, T1, PERIOD).time_to_close
     assert ttc == m.TimeToClose(3, pytest.approx(16 / 3), 5.0)
+
+
+# --- what the SQL leaves out or keeps apart ------------------------------------------------
+
+
+def _rename_stage(db: Database, key: str, name: str) -> None:
+    from storage.models import Stage
+
+    with db.transaction() as s:
+        stage = s.exec(select(Stage).where(Stage.team_id == "T1", Stage.key == key)).one()
+        stage.name = name
+
+
+def test_lost_breakdown_names_stages_as_they_are_called_now(db):
+    """Deals lost from one stage before and after it was renamed are one row, under its
+    name of today (the move keeps the old name, for a stage since removed)."""
+    add(
+        db,
+        "Before",
+        created=day(11, 1),
+        path=(("probing", day(11, 2)), ("lost", day(11, 3), "price")),
+    )
+    _rename_stage(db, "probing", "Discovery")
+    add(
+        db,
+        "After",
+        created=day(11, 1),
+        path=(("probing", day(11, 4)), ("lost", day(11, 5), "price")),
+    )
+    with db.read() as s:
+        rows = metric_store.lost_breakdown(s, T1, PERIOD)
+    assert rows == [m.LostRow("Discovery", "price", 2)]
+
+
+def test_lost_breakdown_counts_the_last_loss_of_a_deal_lost_twice(db):
+    add(
+        db,
+        "Twice",
+        created=day(11, 1),
+        path=(
+            ("probing", day(11, 2)),
+            ("lost", day(11, 3), "price"),
+            ("negotiation", day(11, 4)),
+            ("lost", day(11, 5), "timing"),
+        ),
+    )
+    with db.read() as s:
+        rows = metric_store.lost_breakdown(s, T1, PERIOD)
+    assert rows == [m.LostRow("Negotiation", "timing", 1)]
+
+
+def test_lost_breakdown_lists_the_most_lost_first(db):
+    for i, (stage, reason) in enumerate(
+        [("probing", "price"), ("negotiation", "competitor"), ("negotiation", "competitor")]
+    ):
+        when = day(11, 2 + i)
+        add(db, f"Deal {i}", created=day(11, 1), path=((stage, when), ("lost", when, reason)))
+    with db.read() as s:
+        rows = metric_store.lost_breakdown(s, T1, PERIOD)
+    assert rows == [m.LostRow("Negotiation", "competitor", 2), m.LostRow("Probing", "price", 1)]
+
+
+def test_stage_conversion_leaves_deleted_deals_out(db):
+    from storage import deals as store
+    from storage import removal
+
+    add(db, "Kept", created=day(11, 1), path=(("probing", day(11, 2)),))
+    gone = add(db, "Gone", created=day(11, 1), path=(("probing", day(11, 2)),))
+    with db.transaction() as s:
+        deal = store.lock_deal(session=s, team_id="T1", deal_id=gone)
+        removal.delete_deal(session=s, team_id="T1", deal=deal, by="U1", now=NOW)
+    with db.read() as s:
+        steps = metric_store.stage_conversion(s, T1)
+    assert (steps[0].reached_from, steps[0].reached_to) == (1, 1)
+
+
+def test_a_deal_back_where_it_was_did_not_go_on(db):
+    """Probing → back to Prospecting → Probing again: it went on from Prospecting, but
+    not from Probing (being there again is not passing it)."""
+    add(
+        db,
+        "Round trip",
+        created=day(11, 1),
+        path=(("probing", day(11, 2)), ("prospecting", day(11, 3)), ("probing", day(11, 4))),
+    )
+    with db.read() as s:
+        steps = {
+            x.from_stage: (x.reached_from, x.reached_to)
+            for x in metric_store.stage_conversion(s, T1)
+        }
+    assert steps["Prospecting"] == (1, 1) and steps["Probing"] == (1, 0)
+
+
+def test_deals_without_a_value_weigh_nothing_and_count_for_no_average(db):
+    """A currency whose open deals have no value has no weighted pipeline; a won deal with
+    no value is left out of the average deal size (not counted as zero)."""
+    add(db, "No value", None, currency="USD", created=day(11, 1))
+    add(db, "Won, valued", 40_000_000, created=day(11, 1), path=(("won", day(11, 2)),))
+    add(db, "Won, no value", None, created=day(11, 1), path=(("won", day(11, 3)),))
+    with db.read() as s:
+        weighted = metric_store.weighted_pipeline(s, T1)
+        pm = metric_store.period_metrics(s, T1, PERIOD)
+    assert weighted == {}
+    assert pm.average_deal_size == {"IDR": Money(Decimal(40_000_000), "IDR")}
+    assert pm.win_rate.won == 2

@@ -113,7 +113,7 @@ def test_deleted_deals_vanish_from_metrics_lists_lookups_digest_and_exports(db):
     with db.read() as s:
         pipe = metric_store.open_pipeline(s, scope)
         assert pipe.totals["IDR"].count == 1
-        assert metric_store.win_rate(s, scope, period).won == 0
+        assert metric_store.period_metrics(s, scope, period).win_rate.won == 0
         conv = metric_store.stage_conversion(s, scope)
         assert sum(step.reached_from for step in conv) == 2  # Kept Corp: Prospecting, Probing
         assert [(i, n) for i, n in store.deal_names(session=s, team_id="T1")] == [
