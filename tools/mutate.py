@@ -84,9 +84,12 @@ def diff_of(mutant: str) -> str:
 
 
 def is_equivalent(mutant: str) -> bool:
-    line = EQUIVALENT[mutant][0]
-    added = [row[1:].strip() for row in diff_of(mutant).splitlines() if row.startswith("+")]
-    return line.strip() in added
+    """Whether the mutant's diff still writes the entry's line; an entry line that starts with
+    "-" names a line the mutant only removes."""
+    line = EQUIVALENT[mutant][0].strip()
+    rows = [r for r in diff_of(mutant).splitlines() if not r.startswith(("+++", "---"))]
+    sign, line = (line[0], line[1:].strip()) if line.startswith("-") else ("+", line)
+    return line in [r[1:].strip() for r in rows if r.startswith(sign)]
 
 
 def dotted(module: str) -> str:

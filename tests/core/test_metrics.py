@@ -14,6 +14,7 @@ from bot.core.money import Money
 from bot.core.stages import DEFAULT_STAGES, open_stages
 from storage import aftersales as after_store
 from storage import metrics as metric_store
+from storage import stages as stage_store
 from storage.db import Database
 from tests.factories import add_deal as add
 
@@ -119,6 +120,12 @@ def test_open_by_stage(fixture):
     with fixture.read() as s:
         rows = {r.name: r for r in metric_store.open_pipeline(s, T1).stages}
     assert list(rows) == [spec.name for spec in open_stages(DEFAULT_STAGES)]  # in their order
+    assert [(r.position, r.probability) for r in rows.values()] == [
+        (spec.position, spec.probability) for spec in open_stages(DEFAULT_STAGES)
+    ]
+    with fixture.read() as s:
+        ids = {st.name: st.id for st in stage_store.list_stages(session=s, team_id="T1")}
+    assert all(r.stage_id == ids[name] for name, r in rows.items())
     assert rows["Probing"].count == 1 and rows["Probing"].value == {
         "IDR": Money(Decimal(40_000_000), "IDR")
     }
@@ -533,3 +540,30 @@ def test_deals_without_a_value_weigh_nothing_and_count_for_no_average(db):
     assert weighted == {}
     assert pm.average_deal_size == {"IDR": Money(Decimal(40_000_000), "IDR")}
     assert pm.win_rate.won == 2
+
+
+def test_a_stage_counts_its_deals_in_every_currency_and_a_currency_may_have_only_losses(db):
+    add(db, "Rupiah", created=day(11, 1), path=(("probing", day(11, 2)),))
+    add(db, "Dollars", 5_000, currency="USD", created=day(11, 1), path=(("probing", day(11, 2)),))
+    lost = (("lost", day(11, 3), "price"),)
+    add(db, "Lost in dollars", 1_000, currency="USD", created=day(11, 1), path=lost)
+    add(db, "Won in rupiah", created=day(11, 1), path=(("won", day(11, 4)),))
+    with db.read() as s:
+        stages = {r.name: r for r in metric_store.open_pipeline(s, T1).stages}
+        pm = metric_store.period_metrics(s, T1, PERIOD)
+    assert stages["Probing"].count == 2
+    assert pm.period == PERIOD
+    assert pm.win_rate_by_currency == {
+        "IDR": m.WinRate(won=1, lost=0),
+        "USD": m.WinRate(won=0, lost=1),
+    }
+
+
+def test_the_median_time_to_close_reads_won_deals_only(db):
+    """A deal lost in the period is no part of the median of days to close."""
+    add(db, "Lost fast", 1_000_000, created=day(11, 1), path=(("lost", day(11, 2), "price"),))
+    for name, days in (("Won in two", 2), ("Won in four", 4)):
+        add(db, name, 1_000_000, created=day(11, 1), path=(("won", day(11, 1 + days)),))
+    with db.read() as s:
+        ttc = metric_store.period_metrics(s, T1, PERIOD).time_to_close
+    assert ttc == m.TimeToClose(2, 3.0, 3.0)
