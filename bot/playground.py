@@ -161,7 +161,7 @@ def main(argv: list[str]) -> int:
         flush=True,
     )
     wait_for_stop()
-    services.scheduler.shutdown(wait=False)
+    services.scheduler.shutdown()  # a job in flight (a reminder) ends against the local Slack
     server.stop()
     playground.stop()
     services.db.dispose()

@@ -20,6 +20,7 @@ from slackkit import all_text
 from storage.models import Manager
 from storage.models_digest import DigestSubscription
 from tests.app.jobs.test_digest import posted, wait_digest
+from tests.app.jobs.test_scheduling import wait_until
 from tests.factories import add_deal
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Jakarta
@@ -114,20 +115,27 @@ def test_digest_sekarang_posts_the_digest_in_indonesian(dewi, slack, fake):
     assert "Ringkasan pipeline · Sen 23 Nov" in shown and "*Prospecting* · 1 deal" in shown
 
 
+def notices(fake) -> list:
+    """The channel's notices of a digest subscription changed (posted after the ack)."""
+    return [
+        m
+        for m in fake.messages("C1")
+        if (m["params"].get("metadata") or {}).get("event_type") == CHANGED_EVENT
+    ]
+
+
 def test_digest_berhenti_stops_it_and_says_so_in_indonesian(dewi, slack, fake):
     slack.command(ids.CMD_DIGEST, "sini", user_id=DEWI)
     assert dewi.services.scheduler.job_ids()
+    wait_until(lambda: notices(fake))  # the subscription's own notice, before clearing
     fake.clear()
     stopped = all_text(slack.command(ids.CMD_DIGEST, "berhenti", user_id=DEWI).json)
     assert "Ringkasan di <#C1> dihentikan" in stopped and "`/digest sini`" in stopped
     [sub] = subscriptions(dewi)
     assert not sub.active
     assert dewi.services.scheduler.job_ids() == set()
-    [notice] = [
-        m
-        for m in fake.messages("C1")
-        if (m["params"].get("metadata") or {}).get("event_type") == CHANGED_EVENT
-    ]
+    wait_until(lambda: notices(fake))
+    [notice] = notices(fake)
     assert f"<@{DEWI}>" in all_text(notice["params"])
     again = all_text(slack.command(ids.CMD_DIGEST, "matikan", user_id=DEWI).json)
     assert "<#C1> tidak punya ringkasan yang bisa dihentikan." in again
