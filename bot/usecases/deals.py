@@ -520,7 +520,7 @@ def _edit(
     deal = deal_to_change(s, actor, deal_id, lock=True)
     check_dates(v, today, stored=deal)
     before = _snapshot(s, deal)
-    changes = store.DealChanges(
+    edits = store.DealChanges(
         **columns_of(v, skip={"next_step", "contact_name"}),
         next_step=v.next_step or "",  # empty: removed (None would keep it)
         contact_name=v.contact_name or "",
@@ -528,7 +528,7 @@ def _edit(
         clear_close=v.expected_close is None,
         clear_probability=v.probability is None,
     )
-    change_deal(s, actor, deal, changes, now)
+    change_deal(s, actor, deal, edits, now)
     after = _snapshot(s, deal)
     changes = tuple(Change(k, before[k], after[k]) for k in before if before[k] != after[k])
     return Saved(deal.id, deal.name, changes, v.value), str(deal.id)
