@@ -161,11 +161,19 @@ def main(argv: list[str]) -> int:
         flush=True,
     )
     wait_for_stop()
-    services.scheduler.shutdown()  # a job in flight (a reminder) ends against the local Slack
+    stop(playground, server, services)
+    return 0
+
+
+def stop(playground: Playground, server: HttpServer, services: Services) -> None:
+    """Stop what ``start`` started. A job in flight (a reminder due at start-up) ends first,
+    against the local Slack: left running, it wrote to the database after it was disposed —
+    and, with ``--reset`` next, SQLite closing its last connection removed the new database's
+    WAL file by name."""
+    services.scheduler.shutdown()
     server.stop()
     playground.stop()
     services.db.dispose()
-    return 0
 
 
 def wait_for_stop() -> None:

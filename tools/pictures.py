@@ -83,10 +83,7 @@ def main() -> int:
                     take(page)
                 browser.close()
         finally:
-            services.scheduler.shutdown(wait=False)
-            server.stop()
-            stage.stop()
-            services.db.dispose()
+            playground.stop(stage, server, services)
     print("wrote docs/playground.png, docs/home.png, docs/playground-id.png")
     return 0
 
