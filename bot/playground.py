@@ -167,9 +167,9 @@ def main(argv: list[str]) -> int:
 
 def stop(playground: Playground, server: HttpServer, services: Services) -> None:
     """Stop what ``start`` started. A job in flight (a reminder due at start-up) ends first,
-    against the local Slack: left running, it wrote to the database after it was disposed —
-    and, with ``--reset`` next, SQLite closing its last connection removed the new database's
-    WAL file by name."""
+    against the local Slack: left running, it wrote to the database after it was disposed, and a
+    ``--reset`` start next came up with an empty pipeline (once, on CI; most likely the job's
+    last connection closing removed the new database's WAL file, which SQLite deletes by name)."""
     services.scheduler.shutdown()
     server.stop()
     playground.stop()

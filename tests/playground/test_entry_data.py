@@ -88,9 +88,9 @@ def test_reset_starts_again_from_the_sample_pipeline(tmp_path):
 
 def test_stop_waits_for_a_job_in_flight(tmp_path):
     """A reminder due at start-up (09:00 in Jakarta passed less than the grace window ago) runs
-    as the playground starts; stopped under it, it wrote to the database after it was disposed,
-    and SQLite closing its last connection then removed the WAL of the database ``--reset``
-    had just seeded (CI: an empty pipeline after a reset)."""
+    as the playground starts; stopped under it, it wrote to the database after it was disposed
+    (CI once saw an empty pipeline after a reset: most likely that job's last connection closing
+    removed the WAL of the database ``--reset`` had just seeded)."""
     ended = threading.Event()
 
     def job() -> None:
